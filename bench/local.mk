@@ -1,0 +1,1 @@
+# bench/: see README.md for what belongs here.

@@ -1,0 +1,1 @@
+# crawler/: see README.md for what belongs here.

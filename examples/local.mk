@@ -1,0 +1,1 @@
+# examples/: see README.md for what belongs here.

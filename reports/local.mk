@@ -1,0 +1,1 @@
+# reports/: see README.md for what belongs here.

@@ -1,0 +1,1 @@
+# rules/: see README.md for what belongs here.

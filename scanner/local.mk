@@ -1,0 +1,3 @@
+# scanner/: the redflag program.
+bin_PROGRAMS += redflag
+redflag_SOURCES = scanner/main.c

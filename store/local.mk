@@ -1,0 +1,1 @@
+# store/: see README.md for what belongs here.

@@ -1,0 +1,1 @@
+# tests/: shell tests of the real binary; unit tests sit in each module's local.mk.

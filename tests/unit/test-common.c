@@ -1,0 +1,279 @@
+/* test-common.c: unit tests of common/ (buf, utf8, json, util). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/json.h"
+#include "common/utf8.h"
+#include "common/util.h"
+#include "common/xmalloc.h"
+
+static void
+test_buf_basic(void **state)
+{
+	struct buf b;
+	char *s;
+	size_t len;
+
+	buf_init(&b, 0);
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_addstr(&b, "abc"), RF_OK);
+	assert_int_equal(buf_addch(&b, '-'), RF_OK);
+	assert_int_equal(buf_addf(&b, "%d/%s", 42, "x"), RF_OK);
+	assert_string_equal(b.data, "abc-42/x");
+	assert_int_equal(b.len, 8);
+	buf_truncate(&b, 3);
+	assert_string_equal(b.data, "abc");
+	s = buf_detach(&b, &len);
+	assert_string_equal(s, "abc");
+	assert_int_equal(len, 3);
+	assert_int_equal(b.len, 0);
+	free(s);
+	buf_release(&b);
+}
+
+static void
+test_buf_cap(void **state)
+{
+	struct buf b;
+
+	buf_init(&b, 5);
+	assert_int_equal(buf_addstr(&b, "12345"), RF_OK);
+	assert_false(buf_failed(&b));
+	assert_int_equal(buf_addch(&b, '6'), RF_ETOOBIG);
+	assert_true(buf_failed(&b));
+	/* nothing of a failed write lands */
+	assert_string_equal(b.data, "12345");
+	assert_int_equal(buf_addf(&b, "%s", "toolong"), RF_ETOOBIG);
+	buf_reset(&b);
+	assert_false(buf_failed(&b));
+	assert_int_equal(buf_addstr(&b, "ok"), RF_OK);
+	buf_release(&b);
+	/* release keeps the cap */
+	assert_int_equal(b.max, 5);
+}
+
+static void
+test_buf_large(void **state)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < 100000; i++)
+		assert_int_equal(buf_addstr(&b, "0123456789"), RF_OK);
+	assert_int_equal(b.len, 1000000);
+	assert_int_equal(b.data[b.len], '\0');
+	buf_release(&b);
+}
+
+static void
+test_utf8_decode(void **state)
+{
+	uint32_t cp;
+
+	assert_int_equal(utf8_decode("A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(utf8_decode("\xD0\xB6", 2, &cp), 2);	/* ж */
+	assert_int_equal(cp, 0x436);
+	assert_int_equal(utf8_decode("\xE2\x82\xB8", 3, &cp), 3);	/* ₸ */
+	assert_int_equal(cp, 0x20B8);
+	assert_int_equal(utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	/* overlong, surrogate, truncated, out of range, stray continuation */
+	assert_int_equal(utf8_decode("\xC0\xAF", 2, &cp), 0);
+	assert_int_equal(cp, UTF8_REPLACEMENT);
+	assert_int_equal(utf8_decode("\xE0\x80\xAF", 3, &cp), 0);
+	assert_int_equal(utf8_decode("\xED\xA0\x80", 3, &cp), 0);
+	assert_int_equal(utf8_decode("\xD0", 1, &cp), 0);
+	assert_int_equal(utf8_decode("\xF4\x90\x80\x80", 4, &cp), 0);
+	assert_int_equal(utf8_decode("\x80", 1, &cp), 0);
+	assert_int_equal(utf8_decode("\xF8\x88\x80\x80\x80", 5, &cp), 0);
+}
+
+static void
+test_utf8_encode_roundtrip(void **state)
+{
+	uint32_t cps[] = { 0x24, 0xA2, 0x436, 0x20AC, 0xFFFD, 0x10348,
+			   0x10FFFF };
+	char out[4];
+	uint32_t back;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		n = utf8_encode(cps[i], out);
+		assert_int_equal(utf8_decode(out, n, &back), n);
+		assert_int_equal(back, cps[i]);
+	}
+	/* a surrogate is encoded as U+FFFD */
+	n = utf8_encode(0xD800, out);
+	assert_int_equal(n, 3);
+	assert_memory_equal(out, "\xEF\xBF\xBD", 3);
+}
+
+static void
+test_utf8_valid_repair(void **state)
+{
+	struct buf b;
+	size_t bad = 0;
+
+	assert_true(utf8_valid("работа в Дубае", strlen("работа в Дубае"),
+			       &bad));
+	assert_false(utf8_valid("ok\xFFok", 5, &bad));
+	assert_int_equal(bad, 2);
+	buf_init(&b, 0);
+	assert_int_equal(utf8_repair(&b, "a\xFF\xD0z", 4), RF_OK);
+	assert_string_equal(b.data, "a\xEF\xBF\xBD\xEF\xBF\xBDz");
+	buf_release(&b);
+	/* prefix never cuts a character */
+	assert_int_equal(utf8_prefix("жж", 4, 3), 2);
+	assert_int_equal(utf8_prefix("жж", 4, 4), 4);
+	assert_int_equal(utf8_prefix("жж", 4, 1), 0);
+}
+
+static void
+test_json_writer(void **state)
+{
+	struct buf b;
+	struct json j;
+
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_object_begin(&j);
+	json_kv_int(&j, "schema", 1);
+	json_kv_string(&j, "url", NULL);
+	json_kv_string(&j, "t", "a\"b\\c\n\x01</\xE2\x80\xA8");
+	json_key(&j, "hits");
+	json_array_begin(&j);
+	json_int(&j, 1);
+	json_double(&j, 2.5);
+	json_bool(&j, true);
+	json_object_begin(&j);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_kv_string(&j, "bad", "x\xFFy");
+	json_object_end(&j);
+	assert_true(json_ok(&j));
+	assert_string_equal(b.data,
+		"{\"schema\":1,\"url\":null,"
+		"\"t\":\"a\\\"b\\\\c\\n\\u0001</\\u2028\","
+		"\"hits\":[1,2.5,true,{}],\"bad\":\"x\\ufffdy\"}");
+	buf_release(&b);
+}
+
+static void
+test_json_depth(void **state)
+{
+	struct buf b;
+	struct json j;
+	int i;
+
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	for (i = 0; i < RF_JSON_MAX_DEPTH + 2; i++)
+		json_array_begin(&j);
+	assert_false(json_ok(&j));
+	buf_release(&b);
+}
+
+static void
+test_parse_int(void **state)
+{
+	long long v = 0;
+
+	assert_int_equal(parse_int("42", 0, 100, &v), RF_OK);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_int("-3", -10, 10, &v), RF_OK);
+	assert_int_equal(v, -3);
+	assert_int_equal(parse_int("", 0, 100, &v), RF_EINVAL);
+	assert_int_equal(parse_int("4x", 0, 100, &v), RF_EINVAL);
+	assert_int_equal(parse_int("101", 0, 100, &v), RF_EINVAL);
+	assert_int_equal(parse_int("-1", 0, 100, &v), RF_EINVAL);
+	assert_int_equal(parse_int("99999999999999999999", 0, 100, &v),
+			 RF_EINVAL);
+}
+
+static void
+test_parse_double(void **state)
+{
+	double d = 0;
+
+	assert_int_equal(parse_double("1.5", 10, &d), RF_OK);
+	assert_true(d == 1.5);
+	assert_int_equal(parse_double("nan", 10, &d), RF_EINVAL);
+	assert_int_equal(parse_double("11", 10, &d), RF_EINVAL);
+	assert_int_equal(parse_double("-1", 10, &d), RF_EINVAL);
+}
+
+static void
+test_file_read(void **state)
+{
+	char path[] = "/tmp/rf-test-XXXXXX";
+	int fd = mkstemp(path);
+	struct buf b;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "hello world", 11), 11);
+	close(fd);
+	buf_init(&b, 0);
+	assert_int_equal(file_read(path, 100, &b), RF_OK);
+	assert_string_equal(b.data, "hello world");
+	buf_reset(&b);
+	assert_int_equal(file_read(path, 5, &b), RF_ETOOBIG);
+	buf_reset(&b);
+	assert_int_equal(file_read(path, 11, &b), RF_OK);
+	buf_reset(&b);
+	assert_int_equal(file_read("/tmp", 100, &b), RF_EISDIR);
+	assert_int_equal(file_read("/nonexistent/x", 100, &b), RF_ENOENT);
+	buf_release(&b);
+	unlink(path);
+}
+
+static void
+test_strings(void **state)
+{
+	char *s;
+
+	assert_true(str_has_prefix("redflag", "red"));
+	assert_false(str_has_prefix("re", "red"));
+	assert_true(str_has_suffix("a.warc.gz", ".gz"));
+	assert_false(str_has_suffix("gz", ".gz"));
+	assert_string_equal(rf_strerror(RF_EUTF8), "invalid UTF-8");
+	assert_string_equal(rf_strerror((enum rf_err)999), "unknown error");
+	s = xstrndup("abcdef", 3);
+	assert_string_equal(s, "abc");
+	free(s);
+	s = xmemdupz("a\0b", 3);
+	assert_memory_equal(s, "a\0b\0", 4);
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_basic),
+		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_buf_large),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_encode_roundtrip),
+		cmocka_unit_test(test_utf8_valid_repair),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_json_depth),
+		cmocka_unit_test(test_parse_int),
+		cmocka_unit_test(test_parse_double),
+		cmocka_unit_test(test_file_read),
+		cmocka_unit_test(test_strings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

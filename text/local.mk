@@ -1,0 +1,1 @@
+# text/: see README.md for what belongs here.
