@@ -1,1 +1,26 @@
-# rules/: see README.md for what belongs here.
+# rules/: the rule language: parser, compiler, matcher, scoring; packs/.
+noinst_LIBRARIES += librules.a
+librules_a_SOURCES = \
+	rules/compile.c \
+	rules/match.c \
+	rules/parse.c \
+	rules/rules-int.h \
+	rules/rules.h \
+	rules/score.c
+librules_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
+
+RULES_LIBS = librules.a libcommon.a $(PCRE2_LIBS)
+
+check_PROGRAMS += tests/unit/test-rules
+TESTS += tests/unit/test-rules
+tests_unit_test_rules_SOURCES = tests/unit/test-rules.c
+tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PCRE2_CFLAGS)
+tests_unit_test_rules_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
+
+EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES)
+nobase_dist_pkgdata_DATA += $(RULE_PACKS)
+RULE_PACKS = \
+	rules/packs/ru/pack.rules \
+	rules/packs/ru/recruitment.rules \
+	rules/packs/en/pack.rules \
+	rules/packs/en/recruitment.rules

@@ -1,0 +1,115 @@
+/* rules-int.h: the layouts shared by the files of rules/ (not public). */
+#ifndef RF_RULES_INT_H
+#define RF_RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "common/buf.h"
+#include "rules/rules.h"
+
+enum pat_kind { PAT_REGEX, PAT_LITERAL, PAT_LEMMA };
+
+/* pattern modifiers */
+#define PAT_WORD	0x01u	/* whole words only */
+#define PAT_PREFIX	0x02u	/* at the start of a word */
+#define PAT_DOTALL	0x04u	/* regex flag s */
+#define PAT_EXTENDED	0x08u	/* regex flag x */
+
+struct pattern {
+	char *name;		/* without '$' */
+	enum pat_kind kind;
+	char *text;		/* regex body, literal value or lemma as written */
+	unsigned mods;
+	int line, col;		/* where the value starts */
+	char *source_line;
+	pcre2_code *code;
+	bool used;		/* named by the condition */
+};
+
+enum cond_op { COND_VAR, COND_AND, COND_OR, COND_NOT, COND_OF, COND_TRUE };
+
+struct cond {
+	enum cond_op op;
+	struct cond *a, *b;	/* AND, OR: both; NOT: a */
+	size_t var;		/* VAR: pattern index */
+	long n;			/* OF: how many; -1 for all */
+	size_t *set;		/* OF: pattern indexes */
+	size_t nset;
+};
+
+struct example {
+	bool match;
+	char *text;
+	int line;
+};
+
+/* A named regex fragment usable as <name> in patterns. */
+struct rclass {
+	char *name;
+	char *regex;
+};
+
+struct rule {
+	char *id, *title, *indicator, *lang, *references, *falsepositives;
+	char *file;
+	int line;
+	enum rule_strength strength;
+	int weight;
+	enum rule_status status;
+	bool needs_review;
+	unsigned scope;		/* bit per enum rule_field */
+	struct pattern *pats;
+	size_t npats, apats;
+	struct cond *cond;
+	struct example *ex;
+	size_t nex, aex;
+};
+
+struct ruleset {
+	struct rule **rules;
+	size_t n;
+	size_t max_patterns;
+};
+
+/* Parser's hand-off to the compiler: one file's text. */
+struct rule_source {
+	const char *name;
+	const char *text;
+	size_t len;
+	/* inherited from the pack; the parser may change them for its file */
+	char *lang;
+	struct rclass *classes;
+	size_t nclasses, aclasses;
+};
+
+struct rules_compiler {
+	struct rules_options opts;
+	struct rule **rules;
+	size_t nrules, arules;
+	size_t errors, warnings;
+};
+
+/* Reports a diagnostic through c's callback and counts it. */
+void rules_diag(struct rules_compiler *c, enum diag_severity sev,
+		const char *file, int line, int col, const char *source_line,
+		const char *code, const char *fmt, ...) RF_PRINTF(8, 9);
+
+/*
+ * Parses src, adding each rule that parsed to c (compiled later). Rules
+ * with errors are reported and dropped. Returns RF_ERULE if any error.
+ */
+enum rf_err rules_parse(struct rules_compiler *c, struct rule_source *src);
+
+/* Compiles one parsed rule's patterns; reports errors. */
+enum rf_err rule_compile(struct rules_compiler *c, struct rule *r,
+			 const struct rule_source *src);
+
+void rule_free(struct rule *r);
+void cond_free(struct cond *n);
+void rule_source_release(struct rule_source *src);
+
+/* Evaluates a condition given which patterns matched. */
+bool cond_eval(const struct cond *n, const bool *matched);
+
+#endif

@@ -1,0 +1,395 @@
+/* test-rules.c: unit tests of rules/: parser, errors, conditions, scoring. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "rules/rules.h"
+
+struct diags {
+	struct buf text;
+	int errors, warnings;
+};
+
+static void
+collect(const struct rule_diag *d, void *arg)
+{
+	struct diags *ds = arg;
+
+	buf_addf(&ds->text, "%s:%d:%d: %s: %s [%s]\n", d->file, d->line,
+		 d->col, d->severity == DIAG_ERROR ? "error" : "warning",
+		 d->message, d->code);
+	if (d->severity == DIAG_ERROR)
+		ds->errors++;
+	else
+		ds->warnings++;
+}
+
+/* Compiles text; returns the ruleset or NULL, with diagnostics in ds. */
+static struct ruleset *
+compile(const char *text, struct diags *ds)
+{
+	struct rules_options opts = {
+		.diag = collect, .diag_arg = ds, .lint = true,
+	};
+	struct rules_compiler *c = rules_compiler_new(&opts);
+	struct ruleset *rs = NULL;
+
+	buf_init(&ds->text, 0);
+	ds->errors = ds->warnings = 0;
+	rules_compiler_add_string(c, "t.rules", text, strlen(text));
+	if (rules_compiler_finish(c, &rs) != RF_OK)
+		rs = NULL;
+	rules_compiler_free(c);
+	return rs;
+}
+
+/* Scans body text with rs and returns the score; fills res. */
+static int
+scan_body(struct ruleset *rs, const char *body, struct scan_result *res)
+{
+	struct matcher *m = matcher_new(rs);
+	struct scan_input in = { 0 };
+
+	in.text[FIELD_BODY] = body;
+	in.len[FIELD_BODY] = strlen(body);
+	assert_int_equal(matcher_scan(m, &in, res), RF_OK);
+	matcher_free(m);
+	return res->score;
+}
+
+#define RULE(id, ind, strength, pats, cond)                               \
+	"rule " id " {\n meta:\n  indicator = " ind "\n  strength = "    \
+	strength "\n patterns:\n" pats " condition:\n  " cond "\n}\n"
+
+static void
+test_parse_minimal(void **state)
+{
+	struct diags ds;
+	struct ruleset *rs = compile(
+		"# comment\nlang ru\n"
+		"rule a.b {\n"
+		"  meta:\n"
+		"    title = \"Visa\"\n"
+		"    indicator = J03\n"
+		"    strength = strong\n"
+		"    status = stable\n"
+		"    scope = title, body\n"
+		"  patterns:\n"
+		"    $v = /виз\\w*/\n"
+		"    $t = \"билет\" prefix\n"
+		"  condition:\n"
+		"    $v and $t\n"
+		"  examples:\n"
+		"    match \"визу и билеты оплатим\"\n"
+		"    nomatch \"виза\"\n"
+		"}\n", &ds);
+
+	assert_non_null(rs);
+	assert_int_equal(ds.errors, 0);
+	assert_int_equal(ds.warnings, 0);
+	assert_int_equal(ruleset_count(rs), 1);
+	assert_string_equal(rule_id(ruleset_rule(rs, 0)), "a.b");
+	assert_string_equal(rule_lang(ruleset_rule(rs, 0)), "ru");
+	assert_int_equal(rule_weight(ruleset_rule(rs, 0)), 4);
+	assert_int_equal(rule_status(ruleset_rule(rs, 0)), STATUS_STABLE);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+/* Each broken input and the exact first diagnostic it must give. */
+static const struct {
+	const char *text;
+	const char *diag;
+} error_cases[] = {
+	{ RULE("r", "J99", "weak", "  $a = /x/\n", "$a"),
+	  "t.rules:3:15: error: unknown indicator 'J99' (J01 to J18, see "
+	  "redflag-rules(5)) [E121]" },
+	{ RULE("r", "J01", "huge", "  $a = /x/\n", "$a"),
+	  "t.rules:4:14: error: strength must be weak, medium or strong, not "
+	  "'huge' [E121]" },
+	{ RULE("r", "J01", "weak", "  $a = /x(/\n", "$a"),
+	  "t.rules:6:11: error: in pattern '$a': missing closing parenthesis "
+	  "[E132]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$b"),
+	  "t.rules:8:3: error: undefined pattern '$b' [E131]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n  $a = /y/\n", "$a"),
+	  "t.rules:7:3: error: pattern '$a' is defined twice [E130]" },
+	{ RULE("r", "J01", "weak", "  $a = \"x\n", "$a"),
+	  "t.rules:6:8: error: unterminated string [E102]" },
+	{ RULE("r", "J01", "weak", "  $a = /x\n", "$a"),
+	  "t.rules:6:8: error: unterminated regular expression [E103]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/ loud\n", "$a"),
+	  "t.rules:6:12: error: unknown pattern modifier 'loud' (word and "
+	  "prefix are known) [E133]" },
+	{ RULE("r", "J01", "weak", "  $a = \"<zz>\"\n", "$a"),
+	  "t.rules:6:9: error: unknown class '<zz>' (define it with 'class zz "
+	  "= /.../', or write \\< for a plain '<') [E134]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a and"),
+	  "t.rules:9:1: error: expected a pattern, 'not', '(', 'any of', "
+	  "'all of' or 'N of', found '}' [E110]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "3 of them"),
+	  "t.rules:8:3: error: 3 of a set of 1 patterns can never be true "
+	  "[E121]" },
+	{ "rule r {\n meta:\n  colour = red\n}\n",
+	  "t.rules:3:3: error: unknown meta key 'colour' [E120]" },
+	{ "rule r {\n meta:\n  indicator = J01\n}\n",
+	  "t.rules:1:0: error: rule 'r' has no patterns [E122]" },
+	{ "bogus\n", "t.rules:1:1: error: expected 'rule', 'lang' or 'class', "
+	  "found 'bogus' [E110]" },
+	{ "rule r {\n meta:\n  weight = 9\n}\n",
+	  "t.rules:3:12: error: weight must be a whole number from 1 to 4 "
+	  "[E121]" },
+	{ "rule r { \xff }\n",
+	  "t.rules:1:10: error: invalid UTF-8 in rule file [E100]" },
+	{ "rule r {\n patterns:\n  $a = ~виза\n meta:\n  indicator = J03\n"
+	  " condition:\n  $a\n}\n",
+	  "t.rules:3:9: error: lemma terms (~виза) are not supported yet: "
+	  "write the word forms as a regex or a prefix literal [E135]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a")
+	  RULE("r", "J01", "weak", "  $a = /x/\n", "$a"),
+	  "t.rules:10:6: error: duplicate rule id 'r' (first defined at "
+	  "t.rules:1) [E123]" },
+};
+
+static void
+test_errors(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
+		struct diags ds;
+		struct ruleset *rs = compile(error_cases[i].text, &ds);
+		char *first = strstr(ds.text.data, ": error: "), *nl;
+
+		/* the first error's line */
+		while (first && first > ds.text.data && first[-1] != '\n')
+			first--;
+		if (!first)
+			first = ds.text.data;
+		if ((nl = strchr(first, '\n')))
+			*nl = '\0';
+		if (rs || strcmp(first, error_cases[i].diag) != 0)
+			print_error("case %zu:\n got: %s\nwant: %s\n", i,
+				    first, error_cases[i].diag);
+		assert_null(rs);
+		assert_string_equal(first, error_cases[i].diag);
+		buf_release(&ds.text);
+	}
+}
+
+static void
+test_error_recovery(void **state)
+{
+	struct diags ds;
+	struct ruleset *rs = compile(
+		RULE("bad1", "J77", "weak", "  $a = /x/\n", "$a")
+		RULE("good", "J01", "weak", "  $a = /x/\n", "$a")
+		RULE("bad2", "J01", "weak", "  $a = /(/\n", "$a"), &ds);
+
+	/* both broken rules are reported, not just the first */
+	assert_null(rs);
+	assert_int_equal(ds.errors, 2);
+	buf_release(&ds.text);
+}
+
+static void
+test_conditions(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		RULE("and", "J01", "weak", "  $a = \"alpha\"\n  $b = \"beta\"\n",
+		     "$a and not $b")
+		RULE("of", "J02", "weak",
+		     "  $x1 = \"one\"\n  $x2 = \"two\"\n  $y = \"three\"\n",
+		     "2 of ($x*)")
+		RULE("all", "J03", "weak", "  $p = \"pp\"\n  $q = \"qq\"\n",
+		     "all of them"), &ds);
+
+	assert_non_null(rs);
+	scan_result_init(&res);
+	scan_body(rs, "alpha", &res);
+	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "alpha beta", &res);
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "one two", &res);
+	assert_int_equal(res.nfired, 1);
+	assert_string_equal(rule_id(res.fired[0]), "of");
+	scan_body(rs, "one three", &res);
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "pp qq", &res);
+	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "pp", &res);
+	assert_int_equal(res.nfired, 0);
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static void
+test_literals_and_classes(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		"class а = /[аa@]/\n"
+		RULE("w", "J01", "weak", "  $a = \"виза\" word\n", "$a")
+		RULE("p", "J02", "weak", "  $a = \"р<а>бот\" prefix\n", "$a")
+		RULE("m", "J03", "weak", "  $a = \"1+1 (x)\"\n", "$a"), &ds);
+
+	assert_non_null(rs);
+	scan_result_init(&res);
+	scan_body(rs, "Визы нет", &res);	/* word: not "визы" */
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "нужна ВИЗА.", &res);	/* caseless */
+	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "р@бота для всех", &res);
+	assert_int_equal(res.nfired, 1);
+	assert_string_equal(rule_id(res.fired[0]), "p");
+	assert_int_equal(res.hits[0].start, 0);
+	assert_int_equal(res.hits[0].end, strlen("р@бот"));
+	scan_body(rs, "заработок", &res);	/* prefix: word start */
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "1+1   (x)", &res);		/* metacharacters, spaces */
+	assert_int_equal(res.nfired, 1);
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static void
+test_scoring(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		RULE("pay1", "J01", "medium", "  $a = \"pay\"\n", "$a")
+		RULE("pay2", "J01", "strong", "  $a = \"cash\"\n", "$a")
+		RULE("free", "J02", "weak", "  $a = \"free\"\n", "$a")
+		RULE("ticket", "J03", "medium", "  $a = \"ticket\"\n", "$a")
+		RULE("dubai", "J08", "medium", "  $a = \"dubai\"\n", "$a")
+		RULE("fee", "J04", "strong", "  $a = \"fee\"\n", "$a"), &ds);
+
+	assert_non_null(rs);
+	scan_result_init(&res);
+	/* one indicator alone stays low, however strong */
+	assert_int_equal(scan_body(rs, "pay cash", &res), 4);
+	assert_int_equal(res.level, LEVEL_LOW);
+	/* J01 (A) 2 + J03 (A) 2 = 4: same dimension, no bonus */
+	assert_int_equal(scan_body(rs, "pay ticket", &res), 4);
+	assert_int_equal(res.dimensions, 1);
+	/* J01 (A) 2 + J02 (C) 1 + bonus 1 = 4 */
+	assert_int_equal(scan_body(rs, "pay free", &res), 4);
+	assert_int_equal(res.dimensions, 2);
+	/* J08 is contextual: points but no dimension */
+	assert_int_equal(scan_body(rs, "dubai", &res), 2);
+	assert_int_equal(res.dimensions, 0);
+	assert_int_equal(res.level, LEVEL_LOW);
+	/* J01 4 + J02 1 + J03 2 + J08 2 + J04 4 = 13, + 2 for dimensions
+	 * C and B beyond A = 15: high */
+	assert_int_equal(scan_body(rs, "cash free ticket dubai fee", &res), 15);
+	assert_int_equal(res.dimensions, 3);
+	assert_int_equal(res.level, LEVEL_HIGH);
+	assert_int_equal(scan_body(rs, "nothing", &res), 0);
+	assert_int_equal(res.level, LEVEL_NONE);
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static void
+test_runaway_bounded(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		RULE("slow", "J01", "weak", "  $a = /(\\w+\\s?)+$/\n", "$a"),
+		&ds);
+	struct buf text;
+	int i;
+
+	assert_non_null(rs);
+	buf_init(&text, 0);
+	for (i = 0; i < 5000; i++)
+		buf_addstr(&text, "word ");
+	buf_addch(&text, '!');
+	scan_result_init(&res);
+	scan_body(rs, text.data, &res);
+	/* the limit stops it and it is reported, never "no match" silently */
+	assert_int_equal(res.rule_errors, 1);
+	assert_string_equal(rule_id(res.error_rule), "slow");
+	scan_result_release(&res);
+	buf_release(&text);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static void
+fail_count(const struct example_failure *f, void *arg)
+{
+	(*(int *)arg)++;
+}
+
+static void
+test_examples(void **state)
+{
+	struct diags ds;
+	size_t passed, failed;
+	int calls = 0;
+	struct ruleset *rs = compile(
+		"rule r {\n meta:\n  indicator = J01\n patterns:\n"
+		"  $a = \"visa\"\n condition:\n  $a\n examples:\n"
+		"  match \"free visa\"\n  match \"no\"\n  nomatch \"nothing\"\n"
+		"  nomatch \"a visa\"\n}\n", &ds);
+
+	assert_non_null(rs);
+	assert_int_equal(ruleset_test(rs, fail_count, &calls, &passed, &failed),
+			 RF_OK);
+	assert_int_equal(passed, 2);
+	assert_int_equal(failed, 2);
+	assert_int_equal(calls, 2);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static void
+test_lint(void **state)
+{
+	struct diags ds;
+	struct ruleset *rs = compile(
+		RULE("r", "J01", "weak", "  $a = /x/\n  $b = /y*/\n", "$a"),
+		&ds);
+
+	assert_non_null(rs);
+	assert_int_equal(ds.warnings, 3);	/* empty, unused, no examples */
+	assert_non_null(strstr(ds.text.data, "[W203]"));
+	assert_non_null(strstr(ds.text.data, "[W202]"));
+	assert_non_null(strstr(ds.text.data, "[W201]"));
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_minimal),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_recovery),
+		cmocka_unit_test(test_conditions),
+		cmocka_unit_test(test_literals_and_classes),
+		cmocka_unit_test(test_scoring),
+		cmocka_unit_test(test_runaway_bounded),
+		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_lint),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
