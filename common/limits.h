@@ -34,6 +34,9 @@
 /* Bytes of matched text copied into a hit. */
 #define RF_HIT_TEXT_MAX			((size_t)512)
 
+/* Contacts and other entities kept per document. */
+#define RF_ENTITIES_MAX			256
+
 /* JSON writer nesting. */
 #define RF_JSON_MAX_DEPTH		32
 

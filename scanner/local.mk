@@ -1,3 +1,28 @@
-# scanner/: the redflag program.
+# scanner/: the redflag program: commands, documents, extraction, output.
+noinst_LIBRARIES += libscanner.a
+libscanner_a_SOURCES = \
+	scanner/cmd-extract.c \
+	scanner/cmd-rules.c \
+	scanner/cmd-scan.c \
+	scanner/document.c scanner/document.h \
+	scanner/extract.c \
+	scanner/inputs.c \
+	scanner/output.c scanner/output.h \
+	scanner/ruleload.c \
+	scanner/scanner.h
+libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
+libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
+
+SCANNER_LIBS = libscanner.a librules.a libtext.a libcommon.a \
+	$(PCRE2_LIBS) $(XML_LIBS)
+
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c
+redflag_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
+redflag_LDADD = $(SCANNER_LIBS)
+
+check_PROGRAMS += tests/unit/test-extract
+TESTS += tests/unit/test-extract
+tests_unit_test_extract_SOURCES = tests/unit/test-extract.c
+tests_unit_test_extract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS)
+tests_unit_test_extract_LDADD = $(SCANNER_LIBS) $(CMOCKA_LIBS)

@@ -1,1 +1,12 @@
-# tests/: shell tests of the real binary; unit tests sit in each module's local.mk.
+# tests/: shell tests of the real binary; unit tests sit in each module's
+# local.mk, fixtures in tests/data.
+CLI_TESTS = \
+	tests/cli/help.sh \
+	tests/cli/scan.sh \
+	tests/cli/badinput.sh \
+	tests/cli/rules.sh
+TESTS += $(CLI_TESTS)
+EXTRA_DIST += $(CLI_TESTS) \
+	tests/data/pages/accountant.html \
+	tests/data/pages/dubai-waitress.html \
+	tests/data/pages/short.txt

@@ -1,0 +1,67 @@
+/* document.c: the lifecycle of struct document. */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "common/limits.h"
+#include "common/xmalloc.h"
+#include "scanner/document.h"
+#include "common/banned.h"
+
+const char *
+doc_status_name(enum doc_status s)
+{
+	static const char *const names[] = {
+		"ok", "blocked", "empty", "truncated", "error",
+	};
+
+	return (unsigned)s < RF_ARRAY_SIZE(names) ? names[s] : "error";
+}
+
+void
+document_init(struct document *d, const char *source)
+{
+	d->source = xstrdup(source);
+	d->url = NULL;
+	d->kind = KIND_TEXT;
+	d->status = DOC_OK;
+	d->lang = NULL;
+	d->has_title = false;
+	buf_init(&d->title, RF_FIELD_MAX_BYTES);
+	buf_init(&d->body, RF_FIELD_MAX_BYTES);
+	entity_list_init(&d->contacts);
+	buf_init(&d->contacts_text, RF_FIELD_MAX_BYTES);
+	d->err = RF_OK;
+	d->error = NULL;
+	d->note = NULL;
+}
+
+void
+document_release(struct document *d)
+{
+	free(d->source);
+	free(d->url);
+	free(d->lang);
+	buf_release(&d->title);
+	buf_release(&d->body);
+	entity_list_release(&d->contacts);
+	buf_release(&d->contacts_text);
+	free(d->error);
+	free(d->note);
+	d->source = d->url = d->lang = d->error = d->note = NULL;
+}
+
+void
+document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
+{
+	struct buf msg;
+	va_list ap;
+
+	buf_init(&msg, 4096);
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	free(d->error);
+	d->error = buf_detach(&msg, NULL);
+	d->err = err;
+	d->status = DOC_ERROR;
+}

@@ -1,0 +1,55 @@
+/* document.h: one listing as the scanner sees it, and how it is read. */
+#ifndef RF_SCANNER_DOCUMENT_H
+#define RF_SCANNER_DOCUMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "text/entities.h"
+
+enum doc_status {
+	DOC_OK = 0,
+	DOC_BLOCKED,	/* an anti-bot or script-only page: not scored */
+	DOC_EMPTY,	/* no text: not scored */
+	DOC_TRUNCATED,	/* a cap cut the text: scored on what was kept */
+	DOC_ERROR,	/* could not be read or parsed */
+};
+
+/* "ok", "blocked", "empty", "truncated", "error" */
+const char *doc_status_name(enum doc_status s);
+
+enum doc_kind { KIND_HTML, KIND_TEXT, KIND_BINARY };
+
+struct document {
+	char *source;		/* file path, "-" for stdin */
+	char *url;		/* NULL for files */
+	enum doc_kind kind;
+	enum doc_status status;
+	char *lang;		/* NULL until language identification */
+	bool has_title;
+	struct buf title;	/* visible title, UTF-8 */
+	struct buf body;	/* visible text, UTF-8, blocks on own lines */
+	struct entity_list contacts;	/* phones, handles, e-mails, links */
+	struct buf contacts_text;	/* the same, one per line, for rules */
+	enum rf_err err;	/* with DOC_ERROR */
+	char *error;		/* with DOC_ERROR: what went wrong */
+	char *note;		/* why a document is truncated, blocked */
+};
+
+/* Prepares d (caller-owned); borrows nothing. */
+void document_init(struct document *d, const char *source);
+void document_release(struct document *d);
+/* Marks d as failed with a message (printf-like). */
+void document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
+	RF_PRINTF(3, 4);
+
+/*
+ * Fills d from the raw bytes of one input: recognises HTML, plain text and
+ * binary by content, extracts visible text and title, finds contacts.
+ * Problems are recorded in d->status, never returned.
+ */
+void extract_document(struct document *d, const char *data, size_t len);
+
+#endif
