@@ -29,6 +29,8 @@
 #define RF_PCRE2_MATCH_LIMIT		1000000u
 /* JIT stack per matcher. */
 #define RF_PCRE2_JIT_STACK_MAX		((size_t)1 << 20)	/* 1 MiB */
+/* The widest word window of near() and unnegated(). */
+#define RF_WINDOW_MAX_WORDS		1000
 /* Hits kept per rule per field; more are counted, not stored. */
 #define RF_HITS_PER_RULE_MAX		64
 /* Bytes of matched text copied into a hit. */

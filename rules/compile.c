@@ -437,7 +437,8 @@ add_dir(struct rules_compiler *c, const char *path,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	buf_init(&p, 0);
 	/* pack.rules first: its lang and classes hold for the folder */
 	rule_source_copy(&pack, parent);

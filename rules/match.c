@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/limits.h"
+#include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "rules/rules-int.h"
 #include "common/banned.h"
@@ -18,9 +19,21 @@ struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
-	bool *matched;		/* per pattern of the rule at hand */
+	/* per pattern of the rule at hand: matched, and its spans */
+	bool *matched;
+	size_t *first, *count;
 	struct span *spans;
 	size_t nspans, aspans;
+	/* per field of the document at hand: byte offsets of word starts,
+	 * computed when a condition first needs word positions */
+	const struct scan_input *in;
+	size_t *words[FIELD_MAX];
+	size_t nwords[FIELD_MAX], awords[FIELD_MAX];
+	bool words_ready[FIELD_MAX];
+};
+
+struct cond_ctx {
+	struct matcher *m;
 };
 
 struct matcher *
@@ -41,6 +54,8 @@ matcher_new(const struct ruleset *rs)
 	pcre2_set_depth_limit(m->mctx, RF_PCRE2_MATCH_LIMIT);
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
 	m->matched = xcalloc(rs->max_patterns + 1, sizeof(*m->matched));
+	m->first = xcalloc(rs->max_patterns + 1, sizeof(*m->first));
+	m->count = xcalloc(rs->max_patterns + 1, sizeof(*m->count));
 	return m;
 }
 
@@ -53,7 +68,11 @@ matcher_free(struct matcher *m)
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->jit);
 	free(m->matched);
+	free(m->first);
+	free(m->count);
 	free(m->spans);
+	for (int f = 0; f < FIELD_MAX; f++)
+		free(m->words[f]);
 	free(m);
 }
 
@@ -83,26 +102,164 @@ scan_result_reset(struct scan_result *r)
 	r->dimensions = 0;
 }
 
-bool
-cond_eval(const struct cond *n, const bool *matched)
+/* Sets the document whose words positions are asked for. */
+static void
+matcher_set_input(struct matcher *m, const struct scan_input *in)
 {
+	m->in = in;
+	memset(m->words_ready, 0, sizeof(m->words_ready));
+}
+
+/* Whether the code point at s starts or continues a word: letters,
+ * digits, marks and '_'; punctuation, symbols and spaces do not. */
+static bool
+is_word_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+		       (cp >= 'A' && cp <= 'Z') || cp == '_';
+	if (cp <= 0xBF || cp == 0xD7 || cp == 0xF7)
+		return false;	/* Latin-1 punctuation and signs */
+	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+	    (cp >= 0x1F000 && cp <= 0x1FAFF))
+		return false;	/* punctuation, symbols, emoji */
+	return true;
+}
+
+static void
+compute_words(struct matcher *m, enum rule_field f)
+{
+	const char *t = m->in->text[f];
+	size_t len = m->in->len[f], i = 0, n;
+	bool in_word = false;
+	uint32_t cp;
+
+	m->nwords[f] = 0;
+	m->words_ready[f] = true;
+	while (t && i < len) {
+		n = utf8_decode(t + i, len - i, &cp);
+		if (!n)
+			n = 1;
+		if (is_word_cp(cp)) {
+			if (!in_word) {
+				ALLOC_GROW(m->words[f], m->nwords[f] + 1,
+					   m->awords[f]);
+				m->words[f][m->nwords[f]++] = i;
+			}
+			in_word = true;
+		} else {
+			in_word = false;
+		}
+		i += n;
+	}
+}
+
+/* The index of the word at or before byte off of field f. */
+static size_t
+word_at(struct matcher *m, enum rule_field f, size_t off)
+{
+	size_t lo = 0, hi;
+
+	if (!m->words_ready[f])
+		compute_words(m, f);
+	hi = m->nwords[f];
+	/* the number of word starts <= off, minus one */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->words[f][mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}
+
+/* Words from the end of x to the start of y (x before y): 1 when y's
+ * first word follows x's last word. */
+static size_t
+word_gap(struct matcher *m, const struct span *x, const struct span *y)
+{
+	size_t last = word_at(m, x->field, x->end ? x->end - 1 : 0);
+	size_t first = word_at(m, y->field, y->start);
+
+	return first > last ? first - last : 0;
+}
+
+static bool
+eval_near(struct matcher *m, const struct cond *n)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->count[n->var]; i++) {
+		const struct span *a = &m->spans[m->first[n->var] + i];
+
+		for (j = 0; j < m->count[n->var2]; j++) {
+			const struct span *b = &m->spans[m->first[n->var2] + j];
+			size_t gap;
+
+			if (a->field != b->field)
+				continue;
+			if (a->end <= b->start)
+				gap = word_gap(m, a, b);
+			else if (b->end <= a->start)
+				gap = word_gap(m, b, a);
+			else
+				gap = 0;	/* overlapping */
+			if (gap <= (size_t)n->n)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool
+eval_unnegated(struct matcher *m, const struct cond *n)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->count[n->var]; i++) {
+		const struct span *a = &m->spans[m->first[n->var] + i];
+		bool negated = false;
+
+		for (j = 0; j < m->count[n->var2] && !negated; j++) {
+			const struct span *g = &m->spans[m->first[n->var2] + j];
+
+			negated = g->field == a->field && g->end <= a->start &&
+				  word_gap(m, g, a) <= (size_t)n->n;
+		}
+		if (!negated)
+			return true;
+	}
+	return false;
+}
+
+bool
+cond_eval(const struct cond *n, struct cond_ctx *ctx)
+{
+	const bool *matched = ctx->m->matched;
 	size_t i, count = 0;
 
 	switch (n->op) {
 	case COND_VAR:
 		return matched[n->var];
 	case COND_AND:
-		return cond_eval(n->a, matched) && cond_eval(n->b, matched);
+		return cond_eval(n->a, ctx) && cond_eval(n->b, ctx);
 	case COND_OR:
-		return cond_eval(n->a, matched) || cond_eval(n->b, matched);
+		return cond_eval(n->a, ctx) || cond_eval(n->b, ctx);
 	case COND_NOT:
-		return !cond_eval(n->a, matched);
+		return !cond_eval(n->a, ctx);
 	case COND_OF:
 		for (i = 0; i < n->nset; i++)
 			count += matched[n->set[i]];
 		return n->n < 0 ? count == n->nset : count >= (size_t)n->n;
 	case COND_TRUE:
 		return true;
+	case COND_NEAR:
+		return eval_near(ctx->m, n);
+	case COND_UNNEG:
+		return eval_unnegated(ctx->m, n);
 	}
 	return false;
 }
@@ -157,10 +314,12 @@ match_rule(struct matcher *m, const struct rule *r,
 	size_t i;
 	int f;
 	bool fired;
+	struct cond_ctx ctx = { m };
 
 	m->nspans = 0;
 	for (i = 0; i < r->npats; i++) {
 		m->matched[i] = false;
+		m->first[i] = m->nspans;
 		for (f = 0; f < FIELD_MAX; f++) {
 			if (!(r->scope & (1u << f)) || !in->text[f])
 				continue;
@@ -170,8 +329,9 @@ match_rule(struct matcher *m, const struct rule *r,
 					res->error_rule = r;
 			}
 		}
+		m->count[i] = m->nspans - m->first[i];
 	}
-	fired = cond_eval(r->cond, m->matched);
+	fired = cond_eval(r->cond, &ctx);
 	if (!fired)
 		return false;
 	ALLOC_GROW(res->fired, res->nfired + 1, res->afired);
@@ -197,6 +357,7 @@ matcher_scan(struct matcher *m, const struct scan_input *in,
 	size_t i;
 
 	scan_result_reset(res);
+	matcher_set_input(m, in);
 	for (i = 0; i < m->rs->n; i++)
 		match_rule(m, m->rs->rules[i], in, res);
 	score_result(&score_model_default, res);
@@ -241,6 +402,7 @@ ruleset_test(const struct ruleset *rs, example_fail_fn fail, void *arg,
 
 			scan_result_reset(&res);
 			example_input(r, r->ex[j].text, &in);
+			matcher_set_input(m, &in);
 			fired = match_rule(m, r, &in, &res);
 			if (fired == r->ex[j].match) {
 				(*passed)++;

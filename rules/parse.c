@@ -654,6 +654,60 @@ fail:
 	return NULL;
 }
 
+/* A pattern name inside a function call; returns its index or -1. */
+static long
+parse_var_arg(struct lexer *lx, struct rule *r)
+{
+	long i;
+
+	if (lx->kind != T_VAR) {
+		expected(lx, "a pattern name such as $visa");
+		return -1;
+	}
+	if ((i = pattern_index(r, lx->val.data)) < 0) {
+		tok_error(lx, "E131", "undefined pattern '$%s'", lx->val.data);
+		return -1;
+	}
+	r->pats[i].used = true;
+	lex_next(lx);
+	return i;
+}
+
+/* near($a, $b, N) and unnegated($a, $neg, N) */
+static struct cond *
+parse_window(struct lexer *lx, struct rule *r, enum cond_op op)
+{
+	struct cond *n = cond_new(op);
+	long a, b;
+	long long words;
+
+	lex_next(lx);
+	if (!expect_punct(lx, "(", "'('"))
+		goto fail;
+	if ((a = parse_var_arg(lx, r)) < 0 ||
+	    !expect_punct(lx, ",", "','") || (b = parse_var_arg(lx, r)) < 0 ||
+	    !expect_punct(lx, ",", "','"))
+		goto fail;
+	if (lx->kind != T_NUMBER ||
+	    parse_int(lx->val.data, op == COND_NEAR ? 0 : 1,
+		      RF_WINDOW_MAX_WORDS, &words) != RF_OK) {
+		tok_error(lx, "E121", "the window is a number of words from %d "
+			  "to %d", op == COND_NEAR ? 0 : 1,
+			  RF_WINDOW_MAX_WORDS);
+		goto fail;
+	}
+	lex_next(lx);
+	if (!expect_punct(lx, ")", "')'"))
+		goto fail;
+	n->var = (size_t)a;
+	n->var2 = (size_t)b;
+	n->n = (long)words;
+	return n;
+fail:
+	cond_free(n);
+	return NULL;
+}
+
 static struct cond *
 parse_primary(struct lexer *lx, struct rule *r)
 {
@@ -709,7 +763,12 @@ parse_primary(struct lexer *lx, struct rule *r)
 		lex_next(lx);
 		return cond_new(COND_TRUE);
 	}
-	expected(lx, "a pattern, 'not', '(', 'any of', 'all of' or 'N of'");
+	if (tok_is(lx, T_IDENT, "near"))
+		return parse_window(lx, r, COND_NEAR);
+	if (tok_is(lx, T_IDENT, "unnegated"))
+		return parse_window(lx, r, COND_UNNEG);
+	expected(lx, "a pattern, 'not', '(', 'any of', 'all of', 'N of', "
+		 "'near' or 'unnegated'");
 	return NULL;
 }
 

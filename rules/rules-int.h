@@ -27,13 +27,19 @@ struct pattern {
 	bool used;		/* named by the condition */
 };
 
-enum cond_op { COND_VAR, COND_AND, COND_OR, COND_NOT, COND_OF, COND_TRUE };
+enum cond_op {
+	COND_VAR, COND_AND, COND_OR, COND_NOT, COND_OF, COND_TRUE,
+	COND_NEAR,	/* near($a, $b, N): within N words in one field */
+	COND_UNNEG,	/* unnegated($a, $neg, N): an $a without $neg
+			 * in the N words before it */
+};
 
 struct cond {
 	enum cond_op op;
 	struct cond *a, *b;	/* AND, OR: both; NOT: a */
-	size_t var;		/* VAR: pattern index */
-	long n;			/* OF: how many; -1 for all */
+	size_t var;		/* VAR: pattern index; NEAR, UNNEG: the first */
+	size_t var2;		/* NEAR, UNNEG: the second pattern */
+	long n;			/* OF: how many, -1 for all; NEAR, UNNEG: words */
 	size_t *set;		/* OF: pattern indexes */
 	size_t nset;
 };
@@ -109,7 +115,8 @@ void rule_free(struct rule *r);
 void cond_free(struct cond *n);
 void rule_source_release(struct rule_source *src);
 
-/* Evaluates a condition given which patterns matched. */
-bool cond_eval(const struct cond *n, const bool *matched);
+/* What a condition is evaluated against (match.c). */
+struct cond_ctx;
+bool cond_eval(const struct cond *n, struct cond_ctx *ctx);
 
 #endif

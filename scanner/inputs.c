@@ -106,7 +106,8 @@ walk(struct walker *w, const char *path, int depth)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_name);
 	buf_init(&child, 0);
 	for (i = 0; i < n; i++) {
 		struct stat cst;

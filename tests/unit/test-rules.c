@@ -133,7 +133,12 @@ static const struct {
 	  "= /.../', or write \\< for a plain '<') [E134]" },
 	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a and"),
 	  "t.rules:9:1: error: expected a pattern, 'not', '(', 'any of', "
-	  "'all of' or 'N of', found '}' [E110]" },
+	  "'all of', 'N of', 'near' or 'unnegated', found '}' [E110]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "near($a, $a, 5000)"),
+	  "t.rules:8:16: error: the window is a number of words from 0 to "
+	  "1000 [E121]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "unnegated($a, $b, 2)"),
+	  "t.rules:8:17: error: undefined pattern '$b' [E131]" },
 	{ RULE("r", "J01", "weak", "  $a = /x/\n", "3 of them"),
 	  "t.rules:8:3: error: 3 of a set of 1 patterns can never be true "
 	  "[E121]" },
@@ -265,6 +270,48 @@ test_literals_and_classes(void **state)
 }
 
 static void
+test_near_and_negation(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		RULE("near", "J01", "weak",
+		     "  $a = \"виз\" prefix\n  $b = \"бесплатн\" prefix\n",
+		     "near($a, $b, 2)")
+		RULE("fee", "J04", "weak",
+		     "  $fee = \"предоплат\" prefix\n"
+		     "  $no = /\\b(без|нет|не\\s+нужна)\\b/\n",
+		     "unnegated($fee, $no, 2)"), &ds);
+
+	assert_non_null(rs);
+	scan_result_init(&res);
+	scan_body(rs, "визу оформим бесплатно", &res);	/* 2 words apart */
+	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "бесплатно, быстро: визы", &res);	/* either order */
+	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "визу оформим, а жильё потом бесплатно", &res);
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "Виза.\nБесплатно", &res);
+	assert_int_equal(res.nfired, 1);
+	/* a negator right before, or within two words, cancels */
+	scan_body(rs, "Работа без предоплаты", &res);
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "нет никакой предоплаты", &res);
+	assert_int_equal(res.nfired, 0);
+	scan_body(rs, "нужна предоплата за визу", &res);
+	assert_int_equal(res.nfired, 1);
+	/* one un-negated occurrence is enough */
+	scan_body(rs, "без предоплаты! Но предоплата за жильё", &res);
+	assert_int_equal(res.nfired, 1);
+	/* a negator after the pattern does not count */
+	scan_body(rs, "предоплата, без исключений", &res);
+	assert_int_equal(res.nfired, 1);
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static void
 test_scoring(void **state)
 {
 	struct diags ds;
@@ -385,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_error_recovery),
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_literals_and_classes),
+		cmocka_unit_test(test_near_and_negation),
 		cmocka_unit_test(test_scoring),
 		cmocka_unit_test(test_runaway_bounded),
 		cmocka_unit_test(test_examples),
