@@ -549,15 +549,71 @@ ruleset_rule(const struct ruleset *rs, size_t i)
 	return i < rs->n ? rs->rules[i] : NULL;
 }
 
-const char *rule_id(const struct rule *r) { return r->id; }
-const char *rule_title(const struct rule *r) { return r->title; }
-const char *rule_indicator(const struct rule *r) { return r->indicator; }
-const char *rule_lang(const struct rule *r) { return r->lang; }
-int rule_weight(const struct rule *r) { return r->weight; }
-enum rule_strength rule_strength(const struct rule *r) { return r->strength; }
-enum rule_status rule_status(const struct rule *r) { return r->status; }
-const char *rule_file(const struct rule *r) { return r->file; }
-int rule_line(const struct rule *r) { return r->line; }
+const char *
+rule_id(const struct rule *r)
+{
+	return r->id;
+}
+
+const char *
+rule_title(const struct rule *r)
+{
+	return r->title;
+}
+
+const char *
+rule_indicator(const struct rule *r)
+{
+	return r->indicator;
+}
+
+const char *
+rule_lang(const struct rule *r)
+{
+	return r->lang;
+}
+
+int
+rule_weight(const struct rule *r)
+{
+	return r->weight;
+}
+
+enum rule_strength
+rule_strength(const struct rule *r)
+{
+	return r->strength;
+}
+
+enum rule_status
+rule_status(const struct rule *r)
+{
+	return r->status;
+}
+
+const char *
+rule_file(const struct rule *r)
+{
+	return r->file;
+}
+
+int
+rule_line(const struct rule *r)
+{
+	return r->line;
+}
+
+size_t
+rule_pattern_count(const struct rule *r)
+{
+	return r->npats;
+}
+
+const char *
+rule_pattern_name(const struct rule *r, size_t i)
+{
+	return i < r->npats ? r->pats[i].name : NULL;
+}
 
 const char *
 rule_strength_name(enum rule_strength s)

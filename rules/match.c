@@ -1,6 +1,7 @@
 /* match.c: the per-thread matcher: PCRE2 over each scoped field. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/limits.h"
 #include "common/utf8.h"
@@ -30,6 +31,8 @@ struct matcher {
 	size_t *words[FIELD_MAX];
 	size_t nwords[FIELD_MAX], awords[FIELD_MAX];
 	bool words_ready[FIELD_MAX];
+	bool explain, profile;
+	uint64_t *prof;		/* runs, fired, ns per rule */
 };
 
 struct cond_ctx {
@@ -60,6 +63,32 @@ matcher_new(const struct ruleset *rs)
 }
 
 void
+matcher_set_explain(struct matcher *m, bool on)
+{
+	m->explain = on;
+}
+
+void
+matcher_set_profile(struct matcher *m, bool on)
+{
+	m->profile = on;
+	if (on && !m->prof)
+		m->prof = xcalloc(m->rs->n * 3 + 1, sizeof(*m->prof));
+}
+
+void
+matcher_profile(const struct matcher *m, size_t i, uint64_t *runs,
+		uint64_t *fired, uint64_t *ns)
+{
+	*runs = *fired = *ns = 0;
+	if (!m->prof || i >= m->rs->n)
+		return;
+	*runs = m->prof[i * 3];
+	*fired = m->prof[i * 3 + 1];
+	*ns = m->prof[i * 3 + 2];
+}
+
+void
 matcher_free(struct matcher *m)
 {
 	if (!m)
@@ -71,6 +100,7 @@ matcher_free(struct matcher *m)
 	free(m->first);
 	free(m->count);
 	free(m->spans);
+	free(m->prof);
 	for (int f = 0; f < FIELD_MAX; f++)
 		free(m->words[f]);
 	free(m);
@@ -87,6 +117,8 @@ scan_result_release(struct scan_result *r)
 {
 	free(r->hits);
 	free(r->fired);
+	free(r->close);
+	free(r->close_hits);
 	scan_result_init(r);
 }
 
@@ -95,6 +127,8 @@ scan_result_reset(struct scan_result *r)
 {
 	r->nhits = 0;
 	r->nfired = 0;
+	r->nclose = 0;
+	r->nclose_hits = 0;
 	r->score = 0;
 	r->level = LEVEL_NONE;
 	r->rule_errors = 0;
@@ -306,6 +340,26 @@ match_field(struct matcher *m, const struct pattern *pat, size_t pi,
 	return true;
 }
 
+/* Copies the spans of the rule at hand into a hit array. */
+static void
+add_hits(struct matcher *m, const struct rule *r, struct hit **hits,
+	 size_t *n, size_t *alloc)
+{
+	size_t i;
+
+	for (i = 0; i < m->nspans; i++) {
+		struct hit *h;
+
+		ALLOC_GROW(*hits, *n + 1, *alloc);
+		h = &(*hits)[(*n)++];
+		h->rule = r;
+		h->pattern = r->pats[m->spans[i].pat].name;
+		h->field = m->spans[i].field;
+		h->start = m->spans[i].start;
+		h->end = m->spans[i].end;
+	}
+}
+
 /* Evaluates rule r on in; returns whether it fired. Adds hits to res. */
 static bool
 match_rule(struct matcher *m, const struct rule *r,
@@ -332,22 +386,17 @@ match_rule(struct matcher *m, const struct rule *r,
 		m->count[i] = m->nspans - m->first[i];
 	}
 	fired = cond_eval(r->cond, &ctx);
-	if (!fired)
-		return false;
-	ALLOC_GROW(res->fired, res->nfired + 1, res->afired);
-	res->fired[res->nfired++] = r;
-	for (i = 0; i < m->nspans; i++) {
-		struct hit *h;
-
-		ALLOC_GROW(res->hits, res->nhits + 1, res->alloc);
-		h = &res->hits[res->nhits++];
-		h->rule = r;
-		h->pattern = r->pats[m->spans[i].pat].name;
-		h->field = m->spans[i].field;
-		h->start = m->spans[i].start;
-		h->end = m->spans[i].end;
+	if (fired) {
+		ALLOC_GROW(res->fired, res->nfired + 1, res->afired);
+		res->fired[res->nfired++] = r;
+		add_hits(m, r, &res->hits, &res->nhits, &res->alloc);
+	} else if (m->explain && m->nspans) {
+		ALLOC_GROW(res->close, res->nclose + 1, res->aclose);
+		res->close[res->nclose++] = r;
+		add_hits(m, r, &res->close_hits, &res->nclose_hits,
+			 &res->aclose_hits);
 	}
-	return true;
+	return fired;
 }
 
 enum rf_err
@@ -358,8 +407,23 @@ matcher_scan(struct matcher *m, const struct scan_input *in,
 
 	scan_result_reset(res);
 	matcher_set_input(m, in);
-	for (i = 0; i < m->rs->n; i++)
-		match_rule(m, m->rs->rules[i], in, res);
+	for (i = 0; i < m->rs->n; i++) {
+		struct timespec t0, t1;
+		bool fired;
+
+		if (!m->profile) {
+			match_rule(m, m->rs->rules[i], in, res);
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		fired = match_rule(m, m->rs->rules[i], in, res);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		m->prof[i * 3]++;
+		m->prof[i * 3 + 1] += fired;
+		m->prof[i * 3 + 2] +=
+			(uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+				   (t1.tv_nsec - t0.tv_nsec));
+	}
 	score_result(&score_model_default, res);
 	return RF_OK;
 }

@@ -107,6 +107,9 @@ enum rule_strength rule_strength(const struct rule *r);
 enum rule_status rule_status(const struct rule *r);
 const char *rule_file(const struct rule *r);
 int rule_line(const struct rule *r);
+size_t rule_pattern_count(const struct rule *r);
+/* The name of pattern i, without '$'. */
+const char *rule_pattern_name(const struct rule *r, size_t i);
 const char *rule_strength_name(enum rule_strength s);
 const char *rule_status_name(enum rule_status s);
 
@@ -150,6 +153,12 @@ struct scan_result {
 	size_t rule_errors;		/* patterns that hit their match limit */
 	const struct rule *error_rule;	/* the first of those, for messages */
 	int dimensions;			/* distinct ILO dimensions present */
+	/* with matcher_set_explain: rules that matched some patterns but
+	 * whose condition failed ("close calls"), and those matches */
+	const struct rule **close;
+	size_t nclose, aclose;
+	struct hit *close_hits;
+	size_t nclose_hits, aclose_hits;
 };
 
 void scan_result_init(struct scan_result *r);
@@ -160,6 +169,14 @@ struct matcher;
 /* A new matcher for one thread; borrows rs, which must outlive it. */
 struct matcher *matcher_new(const struct ruleset *rs);
 void matcher_free(struct matcher *m);
+/* Whether matcher_scan also records close calls (off by default). */
+void matcher_set_explain(struct matcher *m, bool on);
+/* Whether matcher_scan times each rule (off by default). */
+void matcher_set_profile(struct matcher *m, bool on);
+/* Profile of rule i of the ruleset: evaluations, fired, nanoseconds. */
+void matcher_profile(const struct matcher *m, size_t i, uint64_t *runs,
+		     uint64_t *fired, uint64_t *ns);
+
 /*
  * Scans in and fills res (reset first). Text must be valid UTF-8 (the
  * matcher does not check again). Returns RF_OK even when some pattern hit
@@ -178,6 +195,25 @@ struct score_model {
 extern const struct score_model score_model_default;
 /* Computes res->score, ->level and ->dimensions from res->fired. */
 void score_result(const struct score_model *model, struct scan_result *res);
+
+/* One indicator's part of a score, for explanations. */
+struct score_line {
+	const char *indicator;
+	char dimension;		/* 'A'..'F', or 0 when contextual */
+	int points;		/* after the cap */
+	const struct rule *rule;/* the strongest fired rule, which counted */
+	int rules;		/* how many of its rules fired */
+	bool capped;
+};
+/*
+ * Fills out (room for max lines, RF_INDICATORS_MAX is enough) with the
+ * indicators of res in taxonomy order; returns how many. *bonus gets the
+ * dimension bonus.
+ */
+size_t score_explain(const struct score_model *model,
+		     const struct scan_result *res, struct score_line *out,
+		     size_t max, int *bonus);
+#define RF_INDICATORS_MAX 18
 /* The ILO dimension letter of an indicator id ("J03" -> 'A'), or 0 when
  * the indicator is contextual (no dimension), or -1 when unknown. */
 int indicator_dimension(const char *indicator);

@@ -68,35 +68,66 @@ indicator_name(const char *id)
 	return i < 0 ? NULL : indicators[i].name;
 }
 
-void
-score_result(const struct score_model *model, struct scan_result *res)
+size_t
+score_explain(const struct score_model *model, const struct scan_result *res,
+	      struct score_line *out, size_t max, int *bonus)
 {
-	int points[RF_ARRAY_SIZE(indicators)] = { 0 };
+	struct score_line lines[RF_ARRAY_SIZE(indicators)];
 	unsigned dims = 0;
-	size_t i;
-	int score = 0, ndims = 0, level;
+	size_t i, n = 0;
+	int ndims = 0;
 
+	memset(lines, 0, sizeof(lines));
 	for (i = 0; i < res->nfired; i++) {
 		const struct rule *r = res->fired[i];
 		int k = indicator_index(r->indicator), w = r->weight;
+		struct score_line *l;
 
 		if (k < 0)
 			continue;
+		l = &lines[k];
+		l->indicator = indicators[k].id;
+		l->dimension = indicators[k].dim;
+		l->rules++;
 		if (w > model->indicator_cap)
 			w = model->indicator_cap;
-		if (w > points[k])
-			points[k] = w;
+		if (w > l->points || !l->rule) {
+			l->points = w;
+			l->rule = r;
+			l->capped = r->weight > model->indicator_cap;
+		}
 		if (indicators[k].dim)
 			dims |= 1u << (indicators[k].dim - 'A');
 	}
 	for (i = 0; i < RF_ARRAY_SIZE(indicators); i++)
-		score += points[i];
+		if (lines[i].rule && n < max)
+			out[n++] = lines[i];
 	for (i = 0; i < 6; i++)
 		ndims += (dims >> i) & 1;
-	if (ndims > 1)
-		score += model->dimension_bonus * (ndims - 1);
+	*bonus = ndims > 1 ? model->dimension_bonus * (ndims - 1) : 0;
+	return n;
+}
+
+void
+score_result(const struct score_model *model, struct scan_result *res)
+{
+	struct score_line lines[RF_ARRAY_SIZE(indicators)];
+	size_t i, n;
+	int score, level, bonus;
+	unsigned dims = 0;
+
+	n = score_explain(model, res, lines, RF_ARRAY_SIZE(lines), &bonus);
+	score = bonus;
+	res->dimensions = 0;
+	for (i = 0; i < n; i++) {
+		score += lines[i].points;
+		if (lines[i].dimension &&
+		    !(dims & (1u << (lines[i].dimension - 'A')))) {
+			dims |= 1u << (lines[i].dimension - 'A');
+			res->dimensions++;
+		}
+	}
 	res->score = score;
-	res->dimensions = ndims;
 	for (level = LEVEL_HIGH; level > LEVEL_NONE; level--)
 		if (score >= model->threshold[level])
 			break;

@@ -30,7 +30,7 @@ extract_one(struct document *d, void *arg)
 	if (d->status == DOC_ERROR)
 		log_error("'%s': %s", d->source, d->error);
 	buf_reset(out);
-	output_json_document(out, d, NULL, NULL, true);
+	output_json_document(out, d, NULL, NULL, true, 0);
 	fwrite(out->data, 1, out->len, stdout);
 }
 

@@ -1,9 +1,13 @@
 /* cmd-rules.c: redflag rules check|test|list: the analyst's tools. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/log.h"
+#include "common/xmalloc.h"
+#include "scanner/explain.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
@@ -13,7 +17,9 @@ rules_usage(FILE *out)
 	fprintf(out,
 		"usage: redflag rules check [PATH...]\n"
 		"       redflag rules test [PATH...]\n"
-		"       redflag rules list [PATH...]\n\n"
+		"       redflag rules list [PATH...]\n"
+		"       redflag rules explain [-r RULES]... (--text TEXT | "
+		"PATH...)\n\n"
 		"  check   compile and lint rule files; exit 0, or 3 on errors\n"
 		"  test    run every inline example; print failures and a "
 		"line\n"
@@ -66,6 +72,109 @@ rules_list(struct ruleset *rs)
 	return EXIT_CLEAN;
 }
 
+struct explain_state {
+	struct matcher *m;
+	struct scan_result res;
+	struct buf out;
+	bool alerted;
+};
+
+static void
+explain_one(struct document *d, void *arg)
+{
+	struct explain_state *st = arg;
+	struct scan_input in;
+
+	buf_reset(&st->out);
+	buf_addf(&st->out, "%s", d->source);
+	if (d->has_title)
+		buf_addf(&st->out, "  \"%s\"", d->title.data);
+	buf_addf(&st->out, "  [%s]\n\n", doc_status_name(d->status));
+	if (d->status == DOC_ERROR) {
+		log_error("'%s': %s", d->source, d->error);
+	} else if (d->status == DOC_OK || d->status == DOC_TRUNCATED) {
+		document_scan_input(d, &in);
+		matcher_scan(st->m, &in, &st->res);
+		explain_text(&st->out, &st->res, &in);
+		if (st->res.level >= LEVEL_MEDIUM)
+			st->alerted = true;
+	}
+	buf_addch(&st->out, '\n');
+	fwrite(st->out.data, 1, st->out.len, stdout);
+}
+
+/* rules explain [-r RULES]... (--text TEXT | PATH...) */
+static int
+rules_explain(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "text", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct explain_state st;
+	char **rules = NULL;
+	size_t nrules = 0, failed = 0;
+	const char *text = NULL;
+	struct ruleset *rs;
+	int c, code;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			rules = xreallocarray(rules, nrules + 1,
+					      sizeof(*rules));
+			rules[nrules++] = optarg;
+			break;
+		case 't':
+			text = optarg;
+			break;
+		case 'h':
+			free(rules);
+			rules_usage(stdout);
+			return EXIT_CLEAN;
+		default:
+			free(rules);
+			return usage_error("rules", "bad option");
+		}
+	}
+	if (!text == (optind >= argc)) {
+		free(rules);
+		return usage_error("rules", "explain takes --text TEXT or "
+				   "files, not both");
+	}
+	rs = rules_load(rules, nrules, false, &code);
+	free(rules);
+	if (!rs)
+		return code;
+	memset(&st, 0, sizeof(st));
+	st.m = matcher_new(rs);
+	matcher_set_explain(st.m, true);
+	scan_result_init(&st.res);
+	buf_init(&st.out, 0);
+	if (text) {
+		struct document d;
+
+		document_init(&d, "--text");
+		extract_document(&d, text, strlen(text));
+		explain_one(&d, &st);
+		failed = d.status == DOC_ERROR;
+		document_release(&d);
+	} else {
+		failed = inputs_walk(argv + optind, (size_t)(argc - optind),
+				     explain_one, &st);
+	}
+	buf_release(&st.out);
+	scan_result_release(&st.res);
+	matcher_free(st.m);
+	ruleset_free(rs);
+	if (failed)
+		return EXIT_RUNTIME;
+	return st.alerted ? EXIT_ALERT : EXIT_CLEAN;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ruleset *rs);
@@ -90,11 +199,8 @@ cmd_rules(int argc, char **argv)
 		rules_usage(stdout);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(argv[1], "explain") == 0) {
-		log_error("'rules explain' is not built yet in this version "
-			  "(%s)", redflag_version);
-		return EXIT_RUNTIME;
-	}
+	if (strcmp(argv[1], "explain") == 0)
+		return rules_explain(argc - 1, argv + 1);
 	for (i = 0; i < RF_ARRAY_SIZE(actions); i++) {
 		if (strcmp(argv[1], actions[i].name) != 0)
 			continue;

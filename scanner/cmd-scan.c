@@ -1,5 +1,6 @@
 /* cmd-scan.c: redflag scan: score inputs and print one result each. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct scan_state {
 	struct scan_result res;
 	enum risk_level alert;
 	bool alerted;
+	unsigned flags;
 	size_t rule_errors;
 	struct buf out;
 };
@@ -29,7 +31,8 @@ scan_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: redflag scan [-r RULES]... [-f jsonl|csv|table] "
-		"[--alert-level LEVEL] PATH...|-\n\n"
+		"[--alert-level LEVEL]\n"
+		"                   [--explain] [--profile] [-q] PATH...|-\n\n"
 		"Scores each input for trafficking-recruitment indicators.\n"
 		"Inputs are files (HTML or text, recognised by content), "
 		"directories\n(walked recursively) or - for standard input.\n\n"
@@ -40,11 +43,55 @@ scan_usage(FILE *out)
 		"      --alert-level LEVEL exit 1 when a document reaches "
 		"LEVEL:\n"
 		"                          low, medium (default) or high\n"
+		"      --explain           add the trace behind each score\n"
+		"      --profile           time per rule on stderr at the end\n"
 		"  -q, --quiet             no warnings on stderr\n"
 		"  -h, --help              this help\n\n"
 		"Exit: 0 nothing reached the alert level, 1 something did, "
 		"2 usage,\n3 rule errors, 4 an input could not be read.\n",
 		rules_default_path());
+}
+
+struct prof_row {
+	const struct rule *rule;
+	uint64_t runs, fired, ns;
+};
+
+static int
+cmp_prof(const void *a, const void *b)
+{
+	const struct prof_row *x = a, *y = b;
+
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+/* Time per rule on stderr, slowest first. */
+static void
+print_profile(const struct matcher *m, const struct ruleset *rs)
+{
+	size_t i, n = ruleset_count(rs);
+	struct prof_row *rows = xcalloc(n + 1, sizeof(*rows));
+	uint64_t total = 0;
+
+	for (i = 0; i < n; i++) {
+		rows[i].rule = ruleset_rule(rs, i);
+		matcher_profile(m, i, &rows[i].runs, &rows[i].fired,
+				&rows[i].ns);
+		total += rows[i].ns;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_prof);
+	fprintf(stderr, "%-40s %8s %8s %10s %8s %6s\n", "rule", "docs", "fired",
+		"total ms", "us/doc", "share");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%-40s %8llu %8llu %10.3f %8.1f %5.1f%%\n",
+			rule_id(rows[i].rule),
+			(unsigned long long)rows[i].runs,
+			(unsigned long long)rows[i].fired, rows[i].ns / 1e6,
+			rows[i].runs ? rows[i].ns / 1e3 / rows[i].runs : 0.0,
+			total ? 100.0 * rows[i].ns / total : 0.0);
+	fprintf(stderr, "%zu rules run on every document: no literal "
+		"prefilter yet\n", n);
+	free(rows);
 }
 
 static void
@@ -60,16 +107,8 @@ scan_one(struct document *d, void *arg)
 		log_warn("'%s': no text to scan", d->source);
 	else if (d->status == DOC_TRUNCATED)
 		log_warn("'%s': truncated: %s", d->source, d->note);
-	memset(&in, 0, sizeof(in));
+	document_scan_input(d, &in);
 	if (scored) {
-		in.text[FIELD_TITLE] = d->has_title ? d->title.data : NULL;
-		in.len[FIELD_TITLE] = d->title.len;
-		in.text[FIELD_BODY] = d->body.data;
-		in.len[FIELD_BODY] = d->body.len;
-		in.text[FIELD_URL] = d->url;
-		in.len[FIELD_URL] = d->url ? strlen(d->url) : 0;
-		in.text[FIELD_CONTACTS] = d->contacts_text.data;
-		in.len[FIELD_CONTACTS] = d->contacts_text.len;
 		matcher_scan(st->m, &in, &st->res);
 		if (st->res.rule_errors) {
 			st->rule_errors++;
@@ -85,7 +124,8 @@ scan_one(struct document *d, void *arg)
 		scan_result_init(&st->res);
 	}
 	buf_reset(&st->out);
-	st->fmt->document(&st->out, d, scored ? &st->res : NULL, &in);
+	st->fmt->document(&st->out, d, scored ? &st->res : NULL, &in,
+			  st->flags);
 	fwrite(st->out.data, 1, st->out.len, stdout);
 }
 
@@ -97,6 +137,8 @@ cmd_scan(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "alert-level", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "explain", no_argument, NULL, 'E' },
+		{ "profile", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -105,6 +147,7 @@ cmd_scan(int argc, char **argv)
 	size_t nrules = 0, failed;
 	struct ruleset *rs = NULL;
 	int c, code = EXIT_CLEAN;
+	bool profile = false;
 
 	memset(&st, 0, sizeof(st));
 	st.fmt = output_format_find("jsonl");
@@ -137,6 +180,12 @@ cmd_scan(int argc, char **argv)
 		case 'q':
 			log_set_level(LOG_ERROR);
 			break;
+		case 'E':
+			st.flags |= OUT_EXPLAIN;
+			break;
+		case 'P':
+			profile = true;
+			break;
 		case 'h':
 			scan_usage(stdout);
 			free(rules);
@@ -156,6 +205,8 @@ cmd_scan(int argc, char **argv)
 	if (!rs)
 		return code;
 	st.m = matcher_new(rs);
+	matcher_set_explain(st.m, st.flags & OUT_EXPLAIN);
+	matcher_set_profile(st.m, profile);
 	scan_result_init(&st.res);
 	buf_init(&st.out, 0);
 	if (st.fmt->begin) {
@@ -166,6 +217,8 @@ cmd_scan(int argc, char **argv)
 			     &st);
 	buf_release(&st.out);
 	scan_result_release(&st.res);
+	if (profile)
+		print_profile(st.m, rs);
 	matcher_free(st.m);
 	ruleset_free(rs);
 	if (failed)

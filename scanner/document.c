@@ -1,6 +1,7 @@
 /* document.c: the lifecycle of struct document. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/limits.h"
 #include "common/xmalloc.h"
@@ -64,4 +65,18 @@ document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
 	d->error = buf_detach(&msg, NULL);
 	d->err = err;
 	d->status = DOC_ERROR;
+}
+
+void
+document_scan_input(const struct document *d, struct scan_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->text[FIELD_TITLE] = d->has_title ? d->title.data : NULL;
+	in->len[FIELD_TITLE] = d->title.len;
+	in->text[FIELD_BODY] = d->body.data;
+	in->len[FIELD_BODY] = d->body.len;
+	in->text[FIELD_URL] = d->url;
+	in->len[FIELD_URL] = d->url ? strlen(d->url) : 0;
+	in->text[FIELD_CONTACTS] = d->contacts_text.data;
+	in->len[FIELD_CONTACTS] = d->contacts_text.len;
 }

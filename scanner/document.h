@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "rules/rules.h"
 #include "text/entities.h"
 
 enum doc_status {
@@ -44,6 +45,9 @@ void document_release(struct document *d);
 /* Marks d as failed with a message (printf-like). */
 void document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
 	RF_PRINTF(3, 4);
+
+/* Points in's fields at d's title, body, url and contacts (borrowed). */
+void document_scan_input(const struct document *d, struct scan_input *in);
 
 /*
  * Fills d from the raw bytes of one input: recognises HTML, plain text and

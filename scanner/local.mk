@@ -5,6 +5,7 @@ libscanner_a_SOURCES = \
 	scanner/cmd-rules.c \
 	scanner/cmd-scan.c \
 	scanner/document.c scanner/document.h \
+	scanner/explain.c scanner/explain.h \
 	scanner/extract.c \
 	scanner/inputs.c \
 	scanner/output.c scanner/output.h \

@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/limits.h"
 #include "common/utf8.h"
+#include "scanner/explain.h"
 #include "scanner/output.h"
 #include "common/banned.h"
 
@@ -55,7 +56,8 @@ json_hit(struct json *j, const struct hit *h, const struct scan_input *in)
 void
 output_json_document(struct buf *out, const struct document *d,
 		     const struct scan_result *res,
-		     const struct scan_input *in, bool with_text)
+		     const struct scan_input *in, bool with_text,
+		     unsigned flags)
 {
 	struct json j;
 	size_t i, n;
@@ -93,6 +95,10 @@ output_json_document(struct buf *out, const struct document *d,
 		if (res && res->rule_errors)
 			json_kv_int(&j, "rule_errors",
 				    (int64_t)res->rule_errors);
+		if (res && (flags & OUT_EXPLAIN)) {
+			json_key(&j, "explain");
+			explain_json(&j, res);
+		}
 	}
 	json_key(&j, "contacts");
 	json_array_begin(&j);
@@ -110,9 +116,10 @@ output_json_document(struct buf *out, const struct document *d,
 
 static void
 jsonl_document(struct buf *out, const struct document *d,
-	       const struct scan_result *res, const struct scan_input *in)
+	       const struct scan_result *res, const struct scan_input *in,
+	       unsigned flags)
 {
-	output_json_document(out, d, res, in, false);
+	output_json_document(out, d, res, in, false, flags);
 }
 
 /* Adds one CSV cell; a cell that a spreadsheet would run as a formula
@@ -145,7 +152,8 @@ csv_begin(struct buf *out)
 
 static void
 csv_document(struct buf *out, const struct document *d,
-	     const struct scan_result *res, const struct scan_input *in)
+	     const struct scan_result *res, const struct scan_input *in,
+	     unsigned flags)
 {
 	struct buf list;
 	const char *inds[32];
@@ -192,7 +200,8 @@ add_printable(struct buf *out, const char *s, size_t len)
 
 static void
 table_document(struct buf *out, const struct document *d,
-	       const struct scan_result *res, const struct scan_input *in)
+	       const struct scan_result *res, const struct scan_input *in,
+	       unsigned flags)
 {
 	size_t i;
 
@@ -216,6 +225,10 @@ table_document(struct buf *out, const struct document *d,
 			 rule_field_name(h->field), h->start, h->end);
 		add_printable(out, t, utf8_prefix(t, h->end - h->start, 120));
 		buf_add(out, "\"\n", 2);
+	}
+	if (res && (flags & OUT_EXPLAIN)) {
+		explain_text(out, res, in);
+		buf_addch(out, '\n');
 	}
 }
 

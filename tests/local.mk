@@ -4,7 +4,8 @@ CLI_TESTS = \
 	tests/cli/help.sh \
 	tests/cli/scan.sh \
 	tests/cli/badinput.sh \
-	tests/cli/rules.sh
+	tests/cli/rules.sh \
+	tests/cli/explain.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \
