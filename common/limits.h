@@ -37,4 +37,17 @@
 /* JSON writer nesting. */
 #define RF_JSON_MAX_DEPTH		32
 
+/*
+ * URLs (crawler/url.h). A normalised URL longer than RF_URL_MAX_BYTES is
+ * not crawled: the sitemaps protocol and old browsers stop near 2 KiB, so
+ * sites keep their pages below it; longer URLs are mostly session or
+ * calendar traps.
+ * Raw links and seeds may be longer before tracking parameters and
+ * encoding are normalised, up to RF_URL_INPUT_MAX_BYTES.
+ */
+#define RF_URL_MAX_BYTES		((size_t)2048)
+#define RF_URL_INPUT_MAX_BYTES		((size_t)8192)
+/* A path segment seen this many times makes a URL a crawler trap. */
+#define RF_URL_TRAP_REPEATS		3
+
 #endif
