@@ -42,4 +42,33 @@
 /* JSON writer nesting. */
 #define RF_JSON_MAX_DEPTH		32
 
+/*
+ * robots.txt (crawler/robots.h). RFC 9309 2.5 asks crawlers to parse at
+ * least 500 KiB; bytes beyond are ignored, and so is a line cut by the cap.
+ */
+#define RF_ROBOTS_MAX_BYTES		((size_t)500 << 10)	/* 500 KiB */
+/*
+ * Bytes of one robots.txt line read; the rest of the line is ignored.
+ * Google reads 16 KiB; we never check paths longer than
+ * RF_URL_INPUT_MAX_BYTES, which longer patterns could hardly match.
+ */
+#define RF_ROBOTS_LINE_MAX		((size_t)8 << 10)	/* 8 KiB */
+/* Sitemap lines kept from one robots.txt; later ones are ignored. */
+#define RF_ROBOTS_MAX_SITEMAPS		1000
+/* A Crawl-delay above this many seconds is read as this (one day). */
+#define RF_ROBOTS_CRAWL_DELAY_MAX	86400.0
+
+/*
+ * URLs (crawler/url.h). A normalised URL longer than RF_URL_MAX_BYTES is
+ * not crawled: the sitemaps protocol and old browsers stop near 2 KiB, so
+ * sites keep their pages below it; longer URLs are mostly session or
+ * calendar traps.
+ * Raw links and seeds may be longer before tracking parameters and
+ * encoding are normalised, up to RF_URL_INPUT_MAX_BYTES.
+ */
+#define RF_URL_MAX_BYTES		((size_t)2048)
+#define RF_URL_INPUT_MAX_BYTES		((size_t)8192)
+/* A path segment seen this many times makes a URL a crawler trap. */
+#define RF_URL_TRAP_REPEATS		3
+
 #endif
