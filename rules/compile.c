@@ -102,6 +102,7 @@ rule_free(struct rule *r)
 		free(r->pats[i].text);
 		free(r->pats[i].source_line);
 		pcre2_code_free(r->pats[i].code);
+		atom_set_release(&r->pats[i].atoms);
 	}
 	free(r->pats);
 	for (i = 0; i < r->nex; i++)
@@ -318,6 +319,8 @@ compile_pattern(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 	}
 	/* JIT is an optimisation: without it the interpreter still works */
 	(void)pcre2_jit_compile(pat->code, PCRE2_JIT_COMPLETE);
+	if (!(pat->mods & PAT_EXTENDED))
+		atoms_extract(re.data, re.len, &pat->atoms);
 	ok = true;
 out:
 	free(map);

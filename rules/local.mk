@@ -1,7 +1,9 @@
 # rules/: the rule language: parser, compiler, matcher, scoring; packs/.
 noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
+	rules/atoms.c \
 	rules/compile.c \
+	rules/lint.c \
 	rules/match.c \
 	rules/parse.c \
 	rules/rules-int.h \

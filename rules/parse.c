@@ -946,22 +946,6 @@ check_rule(struct lexer *lx, struct rule *r, struct rules_compiler *c)
 }
 
 static void
-lint_rule(struct rules_compiler *c, const struct rule *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->npats; i++)
-		if (!r->pats[i].used)
-			rules_diag(c, DIAG_WARNING, r->file, r->pats[i].line,
-				   r->pats[i].col, r->pats[i].source_line,
-				   "W202", "pattern '$%s' is not used by the "
-				   "condition", r->pats[i].name);
-	if (!r->nex)
-		rules_diag(c, DIAG_WARNING, r->file, r->line, 0, NULL, "W201",
-			   "rule '%s' has no examples", r->id);
-}
-
-static void
 parse_rule(struct lexer *lx)
 {
 	struct rules_compiler *c = lx->c;
@@ -1009,7 +993,7 @@ parse_rule(struct lexer *lx)
 	if (rule_compile(c, r, lx->src) != RF_OK)
 		goto fail;
 	if (c->opts.lint)
-		lint_rule(c, r);
+		rule_lint(c, r);
 	ALLOC_GROW(c->rules, c->nrules + 1, c->arules);
 	c->rules[c->nrules++] = r;
 	return;

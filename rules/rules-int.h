@@ -8,6 +8,12 @@
 #include "common/buf.h"
 #include "rules/rules.h"
 
+/* A set of literal strings, lower case; see atoms.c. */
+struct atom_set {
+	char **atoms;
+	size_t n;
+};
+
 enum pat_kind { PAT_REGEX, PAT_LITERAL, PAT_LEMMA };
 
 /* pattern modifiers */
@@ -25,6 +31,7 @@ struct pattern {
 	char *source_line;
 	pcre2_code *code;
 	bool used;		/* named by the condition */
+	struct atom_set atoms;	/* literal atoms, lower case (atoms.c) */
 };
 
 enum cond_op {
@@ -114,6 +121,22 @@ enum rf_err rule_compile(struct rules_compiler *c, struct rule *r,
 void rule_free(struct rule *r);
 void cond_free(struct cond *n);
 void rule_source_release(struct rule_source *src);
+
+/*
+ * Fills out with lower-case strings such that every match of the regex
+ * re contains one of them. Returns false, out empty, when it cannot tell.
+ */
+bool atoms_extract(const char *re, size_t len, struct atom_set *out);
+void atom_set_release(struct atom_set *s);
+/* Characters in the shortest atom of s. */
+size_t atom_set_min_chars(const struct atom_set *s);
+/* The lower case of a code point, as atoms are folded. */
+uint32_t atom_fold(uint32_t cp);
+
+/* Lint checks of one compiled rule (lint.c). */
+void rule_lint(struct rules_compiler *c, const struct rule *r);
+/* Whether r's condition can hold with no pattern matched. */
+bool rule_always_runs(const struct rule *r);
 
 /* What a condition is evaluated against (match.c). */
 struct cond_ctx;

@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "rules/rules.h"
+#include "rules/rules-int.h"
 
 struct diags {
 	struct buf text;
@@ -415,10 +416,90 @@ test_lint(void **state)
 		&ds);
 
 	assert_non_null(rs);
-	assert_int_equal(ds.warnings, 3);	/* empty, unused, no examples */
+	/* empty, no atom (y*), unused, no examples; x is too short too */
+	assert_int_equal(ds.warnings, 5);
 	assert_non_null(strstr(ds.text.data, "[W203]"));
 	assert_non_null(strstr(ds.text.data, "[W202]"));
 	assert_non_null(strstr(ds.text.data, "[W201]"));
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+/* regex, then its atoms sorted and joined by '|', "" for none */
+static const struct {
+	const char *re;
+	const char *atoms;
+} atom_cases[] = {
+	{ "виза", "виза" },
+	{ "ВИЗА", "виза" },
+	{ "Dubai|Дубай", "dubai|дубай" },
+	{ "за\\s+сч[её]т", "счет|счёт" },
+	{ "(билет|перел[её]т)\\w*\\s+за", "билет|перелет|перелёт" },
+	{ "\\w+", "" },
+	{ "a.b", "a" },
+	{ "abc?", "ab" },
+	{ "(?:hostess|dancer)s?", "dancer|hostess" },
+	{ "x*", "" },
+	{ "(?<![\\p{L}\\p{N}_])(?:виз)(?![\\p{L}\\p{N}_])", "виз" },
+	{ "(abc)+d", "abc" },
+	{ "(abc|\\d+)", "" },
+	{ "[a-z]+visa", "visa" },
+	{ "\\bwhats\\s?app", "whats" },
+	{ "(?i)test", "test" },
+	{ "a\\.b\\$", "a.b$" },
+	{ "[^abc]def", "def" },
+	{ "\\x{41}BC", "abc" },
+	{ "(a|b)(c|d)(e|f)", "ace|acf|ade|adf|bce|bcf|bde|bdf" },
+	{ "(?x) a b c", "" },
+	{ "unbalanced(", "" },
+};
+
+static int
+cmp_atom(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+test_atoms(void **state)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(atom_cases) / sizeof(atom_cases[0]); i++) {
+		struct atom_set set;
+		struct buf got;
+
+		buf_init(&got, 0);
+		atoms_extract(atom_cases[i].re, strlen(atom_cases[i].re), &set);
+		if (set.n)
+			qsort(set.atoms, set.n, sizeof(*set.atoms), cmp_atom);
+		for (j = 0; j < set.n; j++)
+			buf_addf(&got, "%s%s", j ? "|" : "", set.atoms[j]);
+		if (strcmp(got.data, atom_cases[i].atoms) != 0)
+			print_error("atoms of /%s/: got '%s', want '%s'\n",
+				    atom_cases[i].re, got.data,
+				    atom_cases[i].atoms);
+		assert_string_equal(got.data, atom_cases[i].atoms);
+		atom_set_release(&set);
+		buf_release(&got);
+	}
+}
+
+static void
+test_lint_more(void **state)
+{
+	struct diags ds;
+	struct ruleset *rs = compile(
+		RULE("r1", "J01", "weak", "  $a = /(\\w+\\s?)+$/\n", "$a")
+		RULE("r2", "J01", "weak", "  $a = \"pаbota\"\n", "$a")
+		RULE("r3", "J01", "weak", "  $a = \"visa\"\n", "not $a"),
+		&ds);
+
+	assert_non_null(rs);
+	assert_non_null(strstr(ds.text.data, "repeats a repetition"));
+	assert_non_null(strstr(ds.text.data, "no literal of 3 or more"));
+	assert_non_null(strstr(ds.text.data, "mixes Latin and Cyrillic"));
+	assert_non_null(strstr(ds.text.data, "[W207]"));
 	ruleset_free(rs);
 	buf_release(&ds.text);
 }
@@ -437,6 +518,8 @@ main(void)
 		cmocka_unit_test(test_runaway_bounded),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_lint),
+		cmocka_unit_test(test_atoms),
+		cmocka_unit_test(test_lint_more),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,662 @@
+/*
+ * atoms.c: a conservative extractor of literal atoms from a regex: a set
+ * of lower-case strings such that every match contains at least one of
+ * them. The literal prefilter looks for atoms first and runs PCRE2 only
+ * for rules whose atoms occur; the linter warns about patterns without
+ * useful atoms, which would run on every document.
+ *
+ * It understands concatenation, alternation, groups, small character
+ * classes and quantifiers, and gives up (no atoms) on anything else;
+ * giving up is always safe, inventing an atom never is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/utf8.h"
+#include "common/xmalloc.h"
+#include "rules/rules-int.h"
+#include "common/banned.h"
+
+#define SET_MAX 64	/* strings in one set before we stop expanding */
+#define ATOM_MAX 48	/* bytes in one atom */
+
+/* What is known about the strings a regex node matches. */
+struct info {
+	bool exact_ok;		/* exact holds every string it matches */
+	struct atom_set exact;
+	bool req_ok;		/* every match contains one of req */
+	struct atom_set req;
+};
+
+struct rx {
+	const char *p, *end;
+	bool fail;		/* syntax we do not follow: no atoms at all */
+};
+
+static void
+set_add(struct atom_set *s, const char *str, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->atoms[i]) == len &&
+		    memcmp(s->atoms[i], str, len) == 0)
+			return;
+	s->atoms = xreallocarray(s->atoms, s->n + 1, sizeof(*s->atoms));
+	s->atoms[s->n++] = xmemdupz(str, len);
+}
+
+void
+atom_set_release(struct atom_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->atoms[i]);
+	free(s->atoms);
+	s->atoms = NULL;
+	s->n = 0;
+}
+
+static void
+set_copy(struct atom_set *dst, const struct atom_set *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		set_add(dst, src->atoms[i], strlen(src->atoms[i]));
+}
+
+static size_t
+set_min_len(const struct atom_set *s)
+{
+	size_t i, min = (size_t)-1;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->atoms[i]) < min)
+			min = strlen(s->atoms[i]);
+	return s->n ? min : 0;
+}
+
+/* Characters in a set's shortest atom: what makes an atom selective. */
+static size_t
+set_min_chars(const struct atom_set *s)
+{
+	size_t i, min = (size_t)-1;
+
+	for (i = 0; i < s->n; i++) {
+		size_t c = 0;
+		const char *q;
+
+		for (q = s->atoms[i]; *q; q++)
+			c += ((unsigned char)*q & 0xC0) != 0x80;
+		if (c < min)
+			min = c;
+	}
+	return s->n ? min : 0;
+}
+
+static void
+info_init(struct info *in)
+{
+	memset(in, 0, sizeof(*in));
+}
+
+static void
+info_release(struct info *in)
+{
+	atom_set_release(&in->exact);
+	atom_set_release(&in->req);
+	in->exact_ok = in->req_ok = false;
+}
+
+/* The node matches only the empty string (anchors, lookarounds). */
+static void
+info_empty(struct info *in)
+{
+	info_init(in);
+	in->exact_ok = true;
+	set_add(&in->exact, "", 0);
+}
+
+/* The node matches something we cannot describe. */
+static void
+info_unknown(struct info *in)
+{
+	info_init(in);
+}
+
+/* The lower case of a code point, for the scripts of the region. */
+uint32_t
+atom_fold(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+	    (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+	    (c >= 0x410 && c <= 0x42F))
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 80;
+	if ((c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 &&
+	     !(c >= 0x138 && c <= 0x148) && c != 0x178 &&
+	     !(c >= 0x179 && c <= 0x17E)) ||
+	    (c >= 0x460 && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x4FF))
+		return c | 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E) ||
+	    (c >= 0x4C1 && c <= 0x4CE))
+		return (c & 1) ? c + 1 : c;
+	if (c == 0x130)
+		return 'i';
+	return c;
+}
+
+static void
+add_cp(struct atom_set *s, uint32_t cp)
+{
+	char u[4];
+	size_t n = utf8_encode(atom_fold(cp), u);
+
+	set_add(s, u, n);
+}
+
+static void info_alt(struct rx *x, struct info *out);
+
+/* Reads one code point at x->p (valid UTF-8 assumed). */
+static uint32_t
+next_cp(struct rx *x)
+{
+	uint32_t cp;
+	size_t n = utf8_decode(x->p, (size_t)(x->end - x->p), &cp);
+
+	x->p += n ? n : 1;
+	return cp;
+}
+
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/*
+ * An escape after '\'. Sets *cp and returns 1 for a literal character,
+ * 0 for an empty-width assertion, -1 for anything else.
+ */
+static int
+escape(struct rx *x, uint32_t *cp)
+{
+	char c;
+
+	if (x->p >= x->end) {
+		x->fail = true;
+		return -1;
+	}
+	c = *x->p;
+	if (strchr("bBAzZG", c)) {
+		x->p++;
+		return 0;
+	}
+	if (c == 'n' || c == 't' || c == 'r' || c == 'f' || c == 'e') {
+		x->p++;
+		*cp = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r'
+		      : c == 'f' ? '\f' : 0x1B;
+		return 1;
+	}
+	if (c == 'x') {
+		uint32_t v = 0;
+
+		x->p++;
+		if (x->p < x->end && *x->p == '{') {
+			x->p++;
+			while (x->p < x->end && is_hex(*x->p))
+				v = v * 16 + (uint32_t)(*x->p <= '9'
+					? *x->p - '0' : (*x->p | 32) - 'a' + 10),
+				x->p++;
+			if (x->p >= x->end || *x->p != '}') {
+				x->fail = true;
+				return -1;
+			}
+			x->p++;
+		} else {
+			int i;
+
+			for (i = 0; i < 2 && x->p < x->end && is_hex(*x->p);
+			     i++, x->p++)
+				v = v * 16 + (uint32_t)(*x->p <= '9'
+					? *x->p - '0' : (*x->p | 32) - 'a' + 10);
+		}
+		*cp = v;
+		return 1;
+	}
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9')) {
+		/* classes (\w \d \p{..}), back references, \Q: not literal */
+		x->p++;
+		if ((c == 'p' || c == 'P') && x->p < x->end && *x->p == '{') {
+			while (x->p < x->end && *x->p != '}')
+				x->p++;
+			if (x->p < x->end)
+				x->p++;
+		} else if (c == 'k' || c == 'g' || c == 'Q' || c == 'E') {
+			x->fail = true;	/* named references, quoting */
+		}
+		return -1;
+	}
+	*cp = next_cp(x);	/* an escaped punctuation character */
+	return 1;
+}
+
+/* [...] : a small class of plain characters is an exact set. */
+static void
+info_class(struct rx *x, struct info *out)
+{
+	bool negate = false, plain = true, first = true;
+	uint32_t prev = 0, cp;
+	int r;
+
+	info_init(out);
+	x->p++;	/* '[' */
+	if (x->p < x->end && *x->p == '^') {
+		negate = true;
+		x->p++;
+	}
+	while (x->p < x->end && (*x->p != ']' || first)) {
+		first = false;
+		if (*x->p == '[' && x->p + 1 < x->end && x->p[1] == ':') {
+			/* [:alpha:] */
+			const char *close = strstr(x->p, ":]");
+
+			if (!close || close >= x->end) {
+				x->fail = true;
+				return;
+			}
+			x->p = close + 2;
+			plain = false;
+			continue;
+		}
+		if (*x->p == '\\') {
+			x->p++;
+			r = escape(x, &cp);
+			if (r != 1) {
+				plain = false;
+				continue;
+			}
+		} else if (*x->p == '-' && prev && x->p + 1 < x->end &&
+			   x->p[1] != ']') {
+			uint32_t hi;
+
+			x->p++;
+			if (*x->p == '\\') {
+				x->p++;
+				if (escape(x, &hi) != 1) {
+					plain = false;
+					continue;
+				}
+			} else {
+				hi = next_cp(x);
+			}
+			if (hi < prev || hi - prev > 8) {
+				plain = false;
+				continue;
+			}
+			for (cp = prev + 1; cp <= hi; cp++)
+				add_cp(&out->exact, cp);
+			prev = 0;
+			continue;
+		} else {
+			cp = next_cp(x);
+		}
+		add_cp(&out->exact, cp);
+		prev = cp;
+	}
+	if (x->p >= x->end) {
+		x->fail = true;
+		return;
+	}
+	x->p++;	/* ']' */
+	if (negate || !plain || out->exact.n > 8 || out->exact.n == 0) {
+		info_release(out);
+		info_unknown(out);
+		return;
+	}
+	out->exact_ok = true;
+}
+
+/* '(' ... ')' */
+static void
+info_group(struct rx *x, struct info *out)
+{
+	x->p++;	/* '(' */
+	if (x->p < x->end && *x->p == '?') {
+		const char *q = x->p + 1;
+
+		if (q < x->end && (*q == '=' || *q == '!' ||
+				   (*q == '<' && q + 1 < x->end &&
+				    (q[1] == '=' || q[1] == '!')))) {
+			/* a lookaround: zero width; skip it whole */
+			struct info skip;
+			x->p = q + (*q == '<' ? 2 : 1);
+			info_alt(x, &skip);
+			info_release(&skip);
+			info_empty(out);
+			goto close;
+		}
+		if (q < x->end && *q == ':') {
+			x->p = q + 1;
+		} else if (q < x->end && (*q == '<' || *q == 'P' ||
+					  *q == '\'')) {
+			/* a named group: skip the name */
+			while (x->p < x->end && *x->p != '>' && *x->p != '\'')
+				x->p++;
+			x->p++;
+		} else {
+			/* inline options such as (?i) or (?x: ...) */
+			while (q < x->end && *q != ')' && *q != ':') {
+				if (*q == 'x')
+					x->fail = true;
+				q++;
+			}
+			if (q < x->end && *q == ')') {
+				x->p = q + 1;
+				info_empty(out);
+				return;
+			}
+			x->p = q + 1;
+		}
+	}
+	info_alt(x, out);
+close:
+	if (x->p >= x->end || *x->p != ')') {
+		x->fail = true;
+		return;
+	}
+	x->p++;
+}
+
+/* The best requirement a node gives: its exact set if it has no empty
+ * string, else its requirement set. Returns NULL when none. */
+static const struct atom_set *
+info_best(const struct info *in)
+{
+	if (in->exact_ok && set_min_len(&in->exact) > 0)
+		return &in->exact;
+	if (in->req_ok && set_min_len(&in->req) > 0)
+		return &in->req;
+	return NULL;
+}
+
+/* Whether candidate a is a better requirement than b. */
+static bool
+better(const struct atom_set *a, const struct atom_set *b)
+{
+	size_t la, lb;
+
+	if (!b)
+		return true;
+	la = set_min_chars(a);
+	lb = set_min_chars(b);
+	if (la != lb)
+		return la > lb;
+	return a->n < b->n;
+}
+
+/* Applies a quantifier at x->p, if any, to in. */
+static void
+quantify(struct rx *x, struct info *in)
+{
+	long lo = -1;
+	const char *save;
+
+	if (x->p >= x->end)
+		return;
+	switch (*x->p) {
+	case '*':
+	case '?':
+		lo = 0;
+		x->p++;
+		break;
+	case '+':
+		lo = 1;
+		x->p++;
+		break;
+	case '{':
+		save = x->p;
+		x->p++;
+		lo = 0;
+		if (x->p >= x->end || *x->p < '0' || *x->p > '9') {
+			/* a literal '{' */
+			x->p = save;
+			return;
+		}
+		while (x->p < x->end && *x->p >= '0' && *x->p <= '9')
+			lo = lo * 10 + (*x->p++ - '0');
+		while (x->p < x->end && *x->p != '}')
+			x->p++;
+		if (x->p >= x->end) {
+			x->fail = true;
+			return;
+		}
+		x->p++;
+		break;
+	default:
+		return;
+	}
+	if (x->p < x->end && (*x->p == '?' || *x->p == '+'))
+		x->p++;	/* lazy or possessive */
+	if (lo == 0) {
+		/* may match nothing: no longer a requirement */
+		info_release(in);
+		info_unknown(in);
+		return;
+	}
+	/* one or more: still required, no longer exact */
+	if (in->exact_ok && !in->req_ok && set_min_len(&in->exact) > 0) {
+		set_copy(&in->req, &in->exact);
+		in->req_ok = true;
+	}
+	atom_set_release(&in->exact);
+	in->exact_ok = false;
+}
+
+/* One item of a concatenation, with its quantifier. */
+static void
+info_item(struct rx *x, struct info *out)
+{
+	uint32_t cp;
+	int r;
+
+	switch (*x->p) {
+	case '(':
+		info_group(x, out);
+		break;
+	case '[':
+		info_class(x, out);
+		break;
+	case '.':
+		x->p++;
+		info_unknown(out);
+		break;
+	case '^':
+	case '$':
+		x->p++;
+		info_empty(out);
+		return;
+	case '\\':
+		x->p++;
+		r = escape(x, &cp);
+		if (r == 1) {
+			info_init(out);
+			out->exact_ok = true;
+			add_cp(&out->exact, cp);
+		} else if (r == 0) {
+			info_empty(out);
+		} else {
+			info_unknown(out);
+		}
+		break;
+	default:
+		cp = next_cp(x);
+		info_init(out);
+		out->exact_ok = true;
+		add_cp(&out->exact, cp);
+	}
+	quantify(x, out);
+}
+
+/* Cross product of run and item into run, if it stays small. */
+static bool
+cross(struct atom_set *run, const struct atom_set *item)
+{
+	struct atom_set next = { 0 };
+	struct buf b;
+	size_t i, j;
+
+	if (run->n * item->n > SET_MAX)
+		return false;
+	buf_init(&b, ATOM_MAX);
+	for (i = 0; i < run->n; i++) {
+		for (j = 0; j < item->n; j++) {
+			buf_reset(&b);
+			buf_addstr(&b, run->atoms[i]);
+			buf_addstr(&b, item->atoms[j]);
+			if (buf_failed(&b)) {
+				buf_release(&b);
+				atom_set_release(&next);
+				return false;
+			}
+			set_add(&next, b.data, b.len);
+		}
+	}
+	buf_release(&b);
+	atom_set_release(run);
+	*run = next;
+	return true;
+}
+
+static void
+keep_best(struct atom_set *best, bool *have, const struct atom_set *cand)
+{
+	if (!cand || set_min_len(cand) == 0)
+		return;
+	if (*have && !better(cand, best))
+		return;
+	atom_set_release(best);
+	set_copy(best, cand);
+	*have = true;
+}
+
+static void
+info_concat(struct rx *x, struct info *out)
+{
+	struct atom_set run = { 0 }, best = { 0 };
+	bool have_best = false, all_exact = true;
+
+	set_add(&run, "", 0);
+	info_init(out);
+	while (x->p < x->end && *x->p != '|' && *x->p != ')' && !x->fail) {
+		struct info item;
+
+		info_item(x, &item);
+		if (item.exact_ok && cross(&run, &item.exact)) {
+			info_release(&item);
+			continue;
+		}
+		/* the run of exact strings ends here: it is a candidate */
+		keep_best(&best, &have_best, &run);
+		if (!item.exact_ok)
+			all_exact = false;
+		keep_best(&best, &have_best, info_best(&item));
+		atom_set_release(&run);
+		if (item.exact_ok) {
+			/* too many strings to cross: restart from this item */
+			set_copy(&run, &item.exact);
+		} else {
+			set_add(&run, "", 0);
+		}
+		info_release(&item);
+	}
+	if (all_exact) {
+		out->exact_ok = true;
+		set_copy(&out->exact, &run);
+	}
+	keep_best(&best, &have_best, &run);
+	if (have_best) {
+		out->req_ok = true;
+		out->req = best;
+	}
+	atom_set_release(&run);
+}
+
+static void
+info_alt(struct rx *x, struct info *out)
+{
+	bool first = true;
+
+	info_init(out);
+	for (;;) {
+		struct info br;
+		const struct atom_set *b;
+
+		info_concat(x, &br);
+		if (first) {
+			*out = br;
+			first = false;
+		} else {
+			/* exact: union; requirement: union of each best */
+			if (out->exact_ok && br.exact_ok &&
+			    out->exact.n + br.exact.n <= SET_MAX)
+				set_copy(&out->exact, &br.exact);
+			else {
+				atom_set_release(&out->exact);
+				out->exact_ok = false;
+			}
+			b = info_best(&br);
+			if (out->req_ok && b) {
+				set_copy(&out->req, b);
+			} else {
+				atom_set_release(&out->req);
+				out->req_ok = false;
+			}
+			info_release(&br);
+		}
+		if (x->p < x->end && *x->p == '|') {
+			x->p++;
+			continue;
+		}
+		break;
+	}
+	/* a lone branch's exact set is its requirement too */
+	if (!out->req_ok && out->exact_ok && set_min_len(&out->exact) > 0) {
+		set_copy(&out->req, &out->exact);
+		out->req_ok = true;
+	}
+}
+
+bool
+atoms_extract(const char *re, size_t len, struct atom_set *out)
+{
+	struct rx x = { re, re + len, false };
+	struct info in;
+	const struct atom_set *best;
+
+	memset(out, 0, sizeof(*out));
+	info_alt(&x, &in);
+	if (x.fail || x.p != x.end) {
+		info_release(&in);
+		return false;
+	}
+	best = info_best(&in);
+	if (best)
+		set_copy(out, best);
+	info_release(&in);
+	return out->n > 0;
+}
+
+size_t
+atom_set_min_chars(const struct atom_set *s)
+{
+	return set_min_chars(s);
+}
