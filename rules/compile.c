@@ -523,6 +523,7 @@ rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
 			rs->max_patterns = rs->rules[i]->npats;
 	c->rules = NULL;
 	c->nrules = c->arules = 0;
+	rs->pf = prefilter_build(rs);
 	*out = rs;
 	return RF_OK;
 }
@@ -537,6 +538,7 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->n; i++)
 		rule_free(rs->rules[i]);
 	free(rs->rules);
+	prefilter_free(rs->pf);
 	free(rs);
 }
 
@@ -604,6 +606,20 @@ int
 rule_line(const struct rule *r)
 {
 	return r->line;
+}
+
+bool
+ruleset_rule_unfiltered(const struct ruleset *rs, size_t i)
+{
+	const struct rule *r = rs->rules[i];
+	size_t j;
+
+	if (rule_always_runs(r))
+		return true;
+	for (j = 0; j < r->npats; j++)
+		if (r->pats[j].atoms.n == 0)
+			return true;
+	return false;
 }
 
 size_t

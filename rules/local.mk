@@ -6,6 +6,7 @@ librules_a_SOURCES = \
 	rules/lint.c \
 	rules/match.c \
 	rules/parse.c \
+	rules/prefilter.c \
 	rules/rules-int.h \
 	rules/rules.h \
 	rules/score.c

@@ -31,13 +31,16 @@ struct matcher {
 	size_t *words[FIELD_MAX];
 	size_t nwords[FIELD_MAX], awords[FIELD_MAX];
 	bool words_ready[FIELD_MAX];
-	bool explain, profile;
-	uint64_t *prof;		/* runs, fired, ns per rule */
+	bool explain, profile, no_prefilter;
+	uint64_t *prof;		/* runs, fired, ns, skipped per rule */
+	unsigned char *seen;	/* per pattern: an atom occurs */
 };
 
 struct cond_ctx {
 	struct matcher *m;
 };
+
+#define PROF_N 4	/* counters per rule in matcher.prof */
 
 struct matcher *
 matcher_new(const struct ruleset *rs)
@@ -58,6 +61,7 @@ matcher_new(const struct ruleset *rs)
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
 	m->matched = xcalloc(rs->max_patterns + 1, sizeof(*m->matched));
 	m->first = xcalloc(rs->max_patterns + 1, sizeof(*m->first));
+	m->seen = xcalloc(rs->npatterns + 1, 1);
 	m->count = xcalloc(rs->max_patterns + 1, sizeof(*m->count));
 	return m;
 }
@@ -73,19 +77,25 @@ matcher_set_profile(struct matcher *m, bool on)
 {
 	m->profile = on;
 	if (on && !m->prof)
-		m->prof = xcalloc(m->rs->n * 3 + 1, sizeof(*m->prof));
+		m->prof = xcalloc(m->rs->n * PROF_N + 1, sizeof(*m->prof));
 }
 
 void
-matcher_profile(const struct matcher *m, size_t i, uint64_t *runs,
-		uint64_t *fired, uint64_t *ns)
+matcher_set_prefilter(struct matcher *m, bool on)
 {
-	*runs = *fired = *ns = 0;
+	m->no_prefilter = !on;
+}
+
+void
+matcher_profile(const struct matcher *m, size_t i, struct rule_profile *p)
+{
+	memset(p, 0, sizeof(*p));
 	if (!m->prof || i >= m->rs->n)
 		return;
-	*runs = m->prof[i * 3];
-	*fired = m->prof[i * 3 + 1];
-	*ns = m->prof[i * 3 + 2];
+	p->candidates = m->prof[i * PROF_N];
+	p->fired = m->prof[i * PROF_N + 1];
+	p->ns = m->prof[i * PROF_N + 2];
+	p->skipped = m->prof[i * PROF_N + 3];
 }
 
 void
@@ -101,6 +111,7 @@ matcher_free(struct matcher *m)
 	free(m->count);
 	free(m->spans);
 	free(m->prof);
+	free(m->seen);
 	for (int f = 0; f < FIELD_MAX; f++)
 		free(m->words[f]);
 	free(m);
@@ -399,6 +410,21 @@ match_rule(struct matcher *m, const struct rule *r,
 	return fired;
 }
 
+/* Marks the patterns whose atoms occur in any field of in. */
+static void
+prefilter_document(struct matcher *m, const struct scan_input *in)
+{
+	int f;
+
+	if (m->no_prefilter)
+		return;
+	memset(m->seen, 0, m->rs->npatterns + 1);
+	for (f = 0; f < FIELD_MAX; f++)
+		if (in->text[f])
+			prefilter_scan(m->rs->pf, in->text[f], in->len[f],
+				       m->seen);
+}
+
 enum rf_err
 matcher_scan(struct matcher *m, const struct scan_input *in,
 	     struct scan_result *res)
@@ -407,20 +433,29 @@ matcher_scan(struct matcher *m, const struct scan_input *in,
 
 	scan_result_reset(res);
 	matcher_set_input(m, in);
+	prefilter_document(m, in);
 	for (i = 0; i < m->rs->n; i++) {
+		const struct rule *r = m->rs->rules[i];
 		struct timespec t0, t1;
 		bool fired;
 
+		/* explain wants close calls too: it runs every rule */
+		if (!m->no_prefilter && !m->explain &&
+		    !prefilter_candidate(r, m->seen)) {
+			if (m->profile)
+				m->prof[i * PROF_N + 3]++;
+			continue;
+		}
 		if (!m->profile) {
-			match_rule(m, m->rs->rules[i], in, res);
+			match_rule(m, r, in, res);
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		fired = match_rule(m, m->rs->rules[i], in, res);
+		fired = match_rule(m, r, in, res);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		m->prof[i * 3]++;
-		m->prof[i * 3 + 1] += fired;
-		m->prof[i * 3 + 2] +=
+		m->prof[i * PROF_N]++;
+		m->prof[i * PROF_N + 1] += fired;
+		m->prof[i * PROF_N + 2] +=
 			(uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
 				   (t1.tv_nsec - t0.tv_nsec));
 	}
@@ -467,7 +502,10 @@ ruleset_test(const struct ruleset *rs, example_fail_fn fail, void *arg,
 			scan_result_reset(&res);
 			example_input(r, r->ex[j].text, &in);
 			matcher_set_input(m, &in);
-			fired = match_rule(m, r, &in, &res);
+			/* through the prefilter, as a scan would */
+			prefilter_document(m, &in);
+			fired = prefilter_candidate(r, m->seen) &&
+				match_rule(m, r, &in, &res);
 			if (fired == r->ex[j].match) {
 				(*passed)++;
 				continue;

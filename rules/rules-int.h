@@ -32,6 +32,7 @@ struct pattern {
 	pcre2_code *code;
 	bool used;		/* named by the condition */
 	struct atom_set atoms;	/* literal atoms, lower case (atoms.c) */
+	size_t gidx;		/* index among all patterns of the ruleset */
 };
 
 enum cond_op {
@@ -83,7 +84,20 @@ struct ruleset {
 	struct rule **rules;
 	size_t n;
 	size_t max_patterns;
+	size_t npatterns;	/* in all rules */
+	struct prefilter *pf;
 };
+
+/* The literal prefilter (prefilter.c). */
+struct prefilter;
+/* Builds the automaton of every pattern's atoms; numbers the patterns. */
+struct prefilter *prefilter_build(struct ruleset *rs);
+void prefilter_free(struct prefilter *pf);
+/* Sets seen[gidx] for each pattern an atom of which occurs in text. */
+void prefilter_scan(const struct prefilter *pf, const char *text,
+		    size_t len, unsigned char *seen);
+/* Whether r can fire given seen (patterns without atoms may match). */
+bool prefilter_candidate(const struct rule *r, const unsigned char *seen);
 
 /* Parser's hand-off to the compiler: one file's text. */
 struct rule_source {

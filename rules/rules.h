@@ -173,9 +173,22 @@ void matcher_free(struct matcher *m);
 void matcher_set_explain(struct matcher *m, bool on);
 /* Whether matcher_scan times each rule (off by default). */
 void matcher_set_profile(struct matcher *m, bool on);
-/* Profile of rule i of the ruleset: evaluations, fired, nanoseconds. */
-void matcher_profile(const struct matcher *m, size_t i, uint64_t *runs,
-		     uint64_t *fired, uint64_t *ns);
+/* Whether the literal prefilter skips rules that cannot fire (on by
+ * default; off gives the naive loop, for tests and benchmarks). */
+void matcher_set_prefilter(struct matcher *m, bool on);
+
+struct rule_profile {
+	uint64_t candidates;	/* documents the prefilter let through */
+	uint64_t skipped;	/* documents the prefilter skipped */
+	uint64_t fired;
+	uint64_t ns;		/* time verifying the candidates */
+};
+/* Profile of rule i of the ruleset (zeros unless profiling). */
+void matcher_profile(const struct matcher *m, size_t i,
+		     struct rule_profile *p);
+/* Whether rule i has a pattern without literal atoms, so the prefilter
+ * lets every document through for it. */
+bool ruleset_rule_unfiltered(const struct ruleset *rs, size_t i);
 
 /*
  * Scans in and fills res (reset first). Text must be valid UTF-8 (the

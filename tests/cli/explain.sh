@@ -38,7 +38,7 @@ assert [i["indicator"] for i in e["indicators"]] == d["indicators"]
 PY
 
 run scan --profile "$P"
-expect_err "^rule  *docs  *fired" "profile header"
-expect_err "^ru.job.hostess_abroad  *3 " "profile row"
+expect_err "^rule  *skipped  *verified  *fired" "profile header"
+expect_err "^ru.job.hostess_abroad  *1  *2  *2 " "profile row: skipped, verified, fired"
 
 done_ok

@@ -504,6 +504,104 @@ test_lint_more(void **state)
 	buf_release(&ds.text);
 }
 
+/* Fired rules of text with the prefilter on and off, as a string. */
+static void
+fired_both(struct ruleset *rs, const char *text, struct buf *on,
+	   struct buf *off)
+{
+	struct matcher *m = matcher_new(rs);
+	struct scan_input in = { 0 };
+	struct scan_result res;
+	size_t i;
+
+	in.text[FIELD_BODY] = text;
+	in.len[FIELD_BODY] = strlen(text);
+	in.text[FIELD_TITLE] = text;
+	in.len[FIELD_TITLE] = strlen(text);
+	scan_result_init(&res);
+	matcher_scan(m, &in, &res);
+	for (i = 0; i < res.nfired; i++)
+		buf_addf(on, "%s ", rule_id(res.fired[i]));
+	matcher_set_prefilter(m, false);
+	matcher_scan(m, &in, &res);
+	for (i = 0; i < res.nfired; i++)
+		buf_addf(off, "%s ", rule_id(res.fired[i]));
+	scan_result_release(&res);
+	matcher_free(m);
+}
+
+/* The prefilter never changes a verdict: every example of the shipped
+ * packs, scanned as a document against all rules, fires the same rules
+ * with and without it. */
+static void
+test_prefilter_sound(void **state)
+{
+	struct diags ds = { 0 };
+	struct rules_options opts = { .diag = collect, .diag_arg = &ds };
+	struct rules_compiler *c = rules_compiler_new(&opts);
+	struct ruleset *rs = NULL;
+	size_t i, j, docs = 0;
+
+	buf_init(&ds.text, 0);
+	assert_int_equal(rules_compiler_add_path(c, RF_SRCDIR "/rules/packs"),
+			 RF_OK);
+	assert_int_equal(rules_compiler_finish(c, &rs), RF_OK);
+	rules_compiler_free(c);
+	for (i = 0; i < rs->n; i++) {
+		for (j = 0; j < rs->rules[i]->nex; j++) {
+			struct buf on, off;
+
+			buf_init(&on, 0);
+			buf_init(&off, 0);
+			fired_both(rs, rs->rules[i]->ex[j].text, &on, &off);
+			if (strcmp(on.data, off.data) != 0)
+				print_error("'%s': with prefilter '%s', "
+					    "without '%s'\n",
+					    rs->rules[i]->ex[j].text, on.data,
+					    off.data);
+			assert_string_equal(on.data, off.data);
+			buf_release(&on);
+			buf_release(&off);
+			docs++;
+		}
+	}
+	assert_true(docs > 0);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+/* Hand-made cases for the prefilter's logic: not, case, Cyrillic. */
+static void
+test_prefilter_logic(void **state)
+{
+	struct diags ds;
+	struct ruleset *rs = compile(
+		RULE("notb", "J01", "weak", "  $a = \"alpha\"\n  $b = \"beta\"\n",
+		     "$a and not $b")
+		RULE("any", "J02", "weak", "  $a = /\\d+/\n  $b = \"визa\"\n",
+		     "$a and $b")
+		RULE("case", "J03", "weak", "  $a = \"ДУБАЙ\"\n", "$a"), &ds);
+	const char *texts[] = {
+		"alpha", "alpha beta", "ALPHA", "виза 3", "ВИЗА 3", "визa 3",
+		"дубай", "ДуБаЙ", "Dubai", "",
+	};
+	size_t i;
+
+	assert_non_null(rs);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct buf on, off;
+
+		buf_init(&on, 0);
+		buf_init(&off, 0);
+		fired_both(rs, texts[i], &on, &off);
+		assert_string_equal(on.data, off.data);
+		buf_release(&on);
+		buf_release(&off);
+	}
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
 int
 main(void)
 {
@@ -520,6 +618,8 @@ main(void)
 		cmocka_unit_test(test_lint),
 		cmocka_unit_test(test_atoms),
 		cmocka_unit_test(test_lint_more),
+		cmocka_unit_test(test_prefilter_sound),
+		cmocka_unit_test(test_prefilter_logic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
