@@ -15,6 +15,11 @@
 /* Directory recursion depth for scan and extract. */
 #define RF_DIR_MAX_DEPTH		64
 
+/* Inputs in flight between the directory walk and the output. */
+#define RF_SCAN_WINDOW			64
+/* Threads of scan -j. */
+#define RF_SCAN_MAX_JOBS		64
+
 /* Extracted text per field; longer text marks the document truncated. */
 #define RF_FIELD_MAX_BYTES		((size_t)8 << 20)	/* 8 MiB */
 /* Elements visited in one HTML tree; more marks the document truncated. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/banned.h"
 
@@ -36,7 +37,8 @@ log_set_timestamps(bool on)
 }
 
 static void
-log_vmsg(enum log_level level, const char *fmt, va_list ap)
+log_vformat(struct buf *out, enum log_level level, const char *fmt,
+	    va_list ap)
 {
 	static const char *const tags[] = {
 		[LOG_ERROR] = "error: ",
@@ -45,8 +47,6 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		[LOG_DEBUG] = "debug: ",
 	};
 
-	if (level > log_level_max)
-		return;
 	if (log_timestamps) {
 		char stamp[32];
 		time_t now = time(NULL);
@@ -54,11 +54,36 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 
 		if (gmtime_r(&now, &tm) &&
 		    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm))
-			fprintf(stderr, "%s ", stamp);
+			buf_addf(out, "%s ", stamp);
 	}
-	fprintf(stderr, "%s: %s", log_prefix, tags[level]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	buf_addf(out, "%s: %s", log_prefix, tags[level]);
+	buf_vaddf(out, fmt, ap);
+	buf_addch(out, '\n');
+}
+
+static void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	struct buf line;
+
+	if (level > log_level_max)
+		return;
+	buf_init(&line, 65536);
+	log_vformat(&line, level, fmt, ap);
+	fwrite(line.data, 1, line.len, stderr);
+	buf_release(&line);
+}
+
+void
+log_to_buf(struct buf *out, enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > log_level_max)
+		return;
+	va_start(ap, fmt);
+	log_vformat(out, level, fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -31,6 +31,13 @@ void log_msg(enum log_level level, const char *fmt, ...) RF_PRINTF(2, 3);
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
+struct buf;
+/* Appends the message as log_msg would print it (with its newline) to
+ * out, or nothing when level is filtered out: for threads that must keep
+ * their messages in the order of their results. */
+void log_to_buf(struct buf *out, enum log_level level, const char *fmt, ...)
+	RF_PRINTF(3, 4);
+
 /* Prints like log_error and exits with status code. */
 void die(int code, const char *fmt, ...) RF_PRINTF(2, 3) RF_NORETURN;
 

@@ -1,29 +1,66 @@
 /* cmd-scan.c: redflag scan: score inputs and print one result each. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "scanner/output.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
-struct scan_state {
+/* What every worker shares; read-only once the workers run. */
+struct scan_opts {
 	const struct output_format *fmt;
+	const struct ruleset *rs;
+	enum risk_level alert;
+	unsigned flags;
+	bool profile;
+};
+
+/* One input on its way from the walk to standard output. */
+struct job {
+	char *path;
+	char *walk_error;	/* the directory walk failed here */
+	struct buf out, err;	/* results and diagnostics, in order */
+	bool done, failed, alerted;
+};
+
+/* A worker: a thread with its own matcher (STYLE: per-thread scanner). */
+struct worker {
+	struct pool *pool;
+	pthread_t thread;
 	struct matcher *m;
 	struct scan_result res;
-	enum risk_level alert;
+	struct buf data;
+};
+
+/*
+ * A window of jobs: the main thread walks the inputs and fills slots at
+ * tail; workers claim slots at claim; the main thread writes finished
+ * slots from head, in input order, so the output does not depend on the
+ * number of workers.
+ */
+struct pool {
+	const struct scan_opts *opts;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct job slots[RF_SCAN_WINDOW];
+	size_t head, claim, tail;
+	bool finished;
+	struct worker *workers;
+	size_t nworkers;
+	size_t failed;
 	bool alerted;
-	unsigned flags;
-	size_t rule_errors;
-	struct buf out;
 };
 
 static void
@@ -32,7 +69,8 @@ scan_usage(FILE *out)
 	fprintf(out,
 		"usage: redflag scan [-r RULES]... [-f jsonl|csv|table] "
 		"[--alert-level LEVEL]\n"
-		"                   [--explain] [--profile] [-q] PATH...|-\n\n"
+		"                   [-j N] [--explain] [--profile] [-q] "
+		"PATH...|-\n\n"
 		"Scores each input for trafficking-recruitment indicators.\n"
 		"Inputs are files (HTML or text, recognised by content), "
 		"directories\n(walked recursively) or - for standard input.\n\n"
@@ -43,6 +81,10 @@ scan_usage(FILE *out)
 		"      --alert-level LEVEL exit 1 when a document reaches "
 		"LEVEL:\n"
 		"                          low, medium (default) or high\n"
+		"  -j, --jobs N            scan with N threads (default: one per "
+		"CPU);\n"
+		"                          the output order stays the input "
+		"order\n"
 		"      --explain           add the trace behind each score\n"
 		"      --profile           time per rule on stderr at the end\n"
 		"  -q, --quiet             no warnings on stderr\n"
@@ -68,7 +110,7 @@ cmp_prof(const void *a, const void *b)
 
 /* Time per rule on stderr, slowest first, with the prefilter's work. */
 static void
-print_profile(const struct matcher *m, const struct ruleset *rs)
+print_profile(const struct worker *w, size_t nw, const struct ruleset *rs)
 {
 	size_t i, n = ruleset_count(rs), unfiltered = 0;
 	struct prof_row *rows = xcalloc(n + 1, sizeof(*rows));
@@ -77,7 +119,15 @@ print_profile(const struct matcher *m, const struct ruleset *rs)
 	for (i = 0; i < n; i++) {
 		rows[i].rule = ruleset_rule(rs, i);
 		rows[i].index = i;
-		matcher_profile(m, i, &rows[i].p);
+		for (size_t k = 0; k < nw; k++) {
+			struct rule_profile p;
+
+			matcher_profile(w[k].m, i, &p);
+			rows[i].p.candidates += p.candidates;
+			rows[i].p.skipped += p.skipped;
+			rows[i].p.fired += p.fired;
+			rows[i].p.ns += p.ns;
+		}
 		total += rows[i].p.ns;
 	}
 	qsort(rows, n, sizeof(*rows), cmp_prof);
@@ -101,39 +151,196 @@ print_profile(const struct matcher *m, const struct ruleset *rs)
 	free(rows);
 }
 
+/* Scans one input into its job's buffers. */
 static void
-scan_one(struct document *d, void *arg)
+scan_job(struct worker *w, struct job *job)
 {
-	struct scan_state *st = arg;
+	const struct scan_opts *o = w->pool->opts;
+	struct document d;
 	struct scan_input in;
-	bool scored = d->status == DOC_OK || d->status == DOC_TRUNCATED;
+	bool scored;
 
-	if (d->status == DOC_ERROR)
-		log_error("'%s': %s", d->source, d->error);
-	else if (d->status == DOC_EMPTY)
-		log_warn("'%s': no text to scan", d->source);
-	else if (d->status == DOC_TRUNCATED)
-		log_warn("'%s': truncated: %s", d->source, d->note);
-	document_scan_input(d, &in);
-	if (scored) {
-		matcher_scan(st->m, &in, &st->res);
-		if (st->res.rule_errors) {
-			st->rule_errors++;
-			log_warn("'%s': rule '%s' hit its match limit (%zu "
-				 "pattern runs stopped)", d->source,
-				 rule_id(st->res.error_rule),
-				 st->res.rule_errors);
-		}
-		if (st->res.level >= st->alert && st->res.level > LEVEL_NONE)
-			st->alerted = true;
+	if (job->walk_error) {
+		document_init(&d, job->path);
+		document_fail(&d, RF_EIO, "%s", job->walk_error);
 	} else {
-		scan_result_release(&st->res);
-		scan_result_init(&st->res);
+		input_read(job->path, &w->data, &d);
 	}
-	buf_reset(&st->out);
-	st->fmt->document(&st->out, d, scored ? &st->res : NULL, &in,
-			  st->flags);
-	fwrite(st->out.data, 1, st->out.len, stdout);
+	scored = d.status == DOC_OK || d.status == DOC_TRUNCATED;
+	if (d.status == DOC_ERROR) {
+		job->failed = true;
+		log_to_buf(&job->err, LOG_ERROR, "'%s': %s", d.source, d.error);
+	} else if (d.status == DOC_EMPTY) {
+		log_to_buf(&job->err, LOG_WARN, "'%s': no text to scan",
+			   d.source);
+	} else if (d.status == DOC_TRUNCATED) {
+		log_to_buf(&job->err, LOG_WARN, "'%s': truncated: %s",
+			   d.source, d.note);
+	}
+	document_scan_input(&d, &in);
+	if (scored) {
+		matcher_scan(w->m, &in, &w->res);
+		if (w->res.rule_errors)
+			log_to_buf(&job->err, LOG_WARN, "'%s': rule '%s' hit "
+				   "its match limit (%zu pattern runs stopped)",
+				   d.source, rule_id(w->res.error_rule),
+				   w->res.rule_errors);
+		if (w->res.level >= o->alert && w->res.level > LEVEL_NONE)
+			job->alerted = true;
+	}
+	o->fmt->document(&job->out, &d, scored ? &w->res : NULL, &in,
+			 o->flags);
+	document_release(&d);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+	struct job *job;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->claim == p->tail && !p->finished)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->claim == p->tail)
+			break;
+		job = &p->slots[p->claim++ % RF_SCAN_WINDOW];
+		pthread_mutex_unlock(&p->mu);
+		scan_job(w, job);
+		pthread_mutex_lock(&p->mu);
+		job->done = true;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/*
+ * Writes finished jobs from head, in order, until at most keep jobs are
+ * pending, waiting for workers as needed; then goes on writing any that
+ * are already done. Called with the lock held; releases it while writing.
+ */
+static void
+pool_flush(struct pool *p, size_t keep)
+{
+	for (;;) {
+		struct job *job;
+
+		if (p->head == p->tail)
+			return;
+		job = &p->slots[p->head % RF_SCAN_WINDOW];
+		if (!job->done) {
+			if (p->tail - p->head <= keep)
+				return;
+			pthread_cond_wait(&p->done, &p->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&p->mu);
+		fwrite(job->err.data, 1, job->err.len, stderr);
+		fwrite(job->out.data, 1, job->out.len, stdout);
+		p->failed += job->failed;
+		p->alerted |= job->alerted;
+		free(job->path);
+		free(job->walk_error);
+		buf_release(&job->out);
+		buf_release(&job->err);
+		pthread_mutex_lock(&p->mu);
+		p->head++;
+	}
+}
+
+/* inputs_enumerate callback: queue one input. */
+static void
+pool_add(const char *path, const char *error, void *arg)
+{
+	struct pool *p = arg;
+	struct job *job;
+
+	pthread_mutex_lock(&p->mu);
+	pool_flush(p, RF_SCAN_WINDOW - 1);	/* room for one more */
+	job = &p->slots[p->tail % RF_SCAN_WINDOW];
+	memset(job, 0, sizeof(*job));
+	job->path = xstrdup(path);
+	job->walk_error = error ? xstrdup(error) : NULL;
+	buf_init(&job->out, 0);
+	buf_init(&job->err, 0);
+	if (!p->nworkers) {
+		/* one job at a time in this thread */
+		p->tail++;
+		p->claim++;
+		pthread_mutex_unlock(&p->mu);
+		scan_job(&p->workers[0], job);
+		pthread_mutex_lock(&p->mu);
+		job->done = true;
+	} else {
+		p->tail++;
+		pthread_cond_signal(&p->work);
+	}
+	pool_flush(p, RF_SCAN_WINDOW);	/* whatever is done already */
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+worker_init(struct worker *w, struct pool *p)
+{
+	w->pool = p;
+	w->m = matcher_new(p->opts->rs);
+	matcher_set_explain(w->m, p->opts->flags & OUT_EXPLAIN);
+	matcher_set_profile(w->m, p->opts->profile);
+	scan_result_init(&w->res);
+	buf_init(&w->data, RF_INPUT_MAX_BYTES + 1);
+}
+
+static void
+worker_release(struct worker *w)
+{
+	matcher_free(w->m);
+	scan_result_release(&w->res);
+	buf_release(&w->data);
+}
+
+/* Scans every input with jobs threads (1: in this thread). */
+static void
+scan_all(const struct scan_opts *o, char **paths, size_t npaths, long jobs,
+	 size_t *failed, bool *alerted)
+{
+	struct pool p;
+	size_t i, nw = jobs > 1 ? (size_t)jobs : 1;
+
+	memset(&p, 0, sizeof(p));
+	p.opts = o;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	p.workers = xcalloc(nw, sizeof(*p.workers));
+	for (i = 0; i < nw; i++)
+		worker_init(&p.workers[i], &p);
+	for (i = 0; jobs > 1 && i < nw; i++) {
+		if (pthread_create(&p.workers[i].thread, NULL, worker_main,
+				   &p.workers[i]) != 0)
+			break;
+		p.nworkers++;
+	}
+	inputs_enumerate(paths, npaths, pool_add, &p);
+	pthread_mutex_lock(&p.mu);
+	p.finished = true;
+	pthread_cond_broadcast(&p.work);
+	pool_flush(&p, 0);
+	pthread_mutex_unlock(&p.mu);
+	for (i = 0; i < p.nworkers; i++)
+		pthread_join(p.workers[i].thread, NULL);
+	if (o->profile)
+		print_profile(p.workers, nw, o->rs);
+	for (i = 0; i < nw; i++)
+		worker_release(&p.workers[i]);
+	free(p.workers);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.done);
+	*failed = p.failed;
+	*alerted = p.alerted;
 }
 
 int
@@ -143,24 +350,28 @@ cmd_scan(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "alert-level", required_argument, NULL, 'A' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "explain", no_argument, NULL, 'E' },
 		{ "profile", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct scan_state st;
+	struct scan_opts o;
 	char **rules = NULL;
 	size_t nrules = 0, failed;
 	struct ruleset *rs = NULL;
 	int c, code = EXIT_CLEAN;
-	bool profile = false;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	long long v;
+	bool alerted;
 
-	memset(&st, 0, sizeof(st));
-	st.fmt = output_format_find("jsonl");
-	st.alert = LEVEL_MEDIUM;
+	memset(&o, 0, sizeof(o));
+	o.fmt = output_format_find("jsonl");
+	o.alert = LEVEL_MEDIUM;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:f:j:qh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'r':
 			rules = xreallocarray(rules, nrules + 1,
@@ -168,7 +379,7 @@ cmd_scan(int argc, char **argv)
 			rules[nrules++] = optarg;
 			break;
 		case 'f':
-			if (!(st.fmt = output_format_find(optarg))) {
+			if (!(o.fmt = output_format_find(optarg))) {
 				free(rules);
 				return usage_error("scan", "unknown format "
 						   "'%s' (jsonl, csv, table)",
@@ -176,22 +387,33 @@ cmd_scan(int argc, char **argv)
 			}
 			break;
 		case 'A':
-			if (risk_level_parse(optarg, &st.alert) != RF_OK ||
-			    st.alert == LEVEL_NONE) {
+			if (risk_level_parse(optarg, &o.alert) != RF_OK ||
+			    o.alert == LEVEL_NONE) {
 				free(rules);
 				return usage_error("scan", "alert level must be "
 						   "low, medium or high, not "
 						   "'%s'", optarg);
 			}
 			break;
+		case 'j':
+			if (parse_int(optarg, 1, RF_SCAN_MAX_JOBS, &v) !=
+			    RF_OK) {
+				free(rules);
+				return usage_error("scan", "jobs must be a "
+						   "number from 1 to %d, not "
+						   "'%s'", RF_SCAN_MAX_JOBS,
+						   optarg);
+			}
+			jobs = (long)v;
+			break;
 		case 'q':
 			log_set_level(LOG_ERROR);
 			break;
 		case 'E':
-			st.flags |= OUT_EXPLAIN;
+			o.flags |= OUT_EXPLAIN;
 			break;
 		case 'P':
-			profile = true;
+			o.profile = true;
 			break;
 		case 'h':
 			scan_usage(stdout);
@@ -207,28 +429,27 @@ cmd_scan(int argc, char **argv)
 		return usage_error("scan", "nothing to scan: give files, "
 				   "directories or - for standard input");
 	}
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > RF_SCAN_MAX_JOBS)
+		jobs = RF_SCAN_MAX_JOBS;
 	rs = rules_load(rules, nrules, false, &code);
 	free(rules);
 	if (!rs)
 		return code;
-	st.m = matcher_new(rs);
-	matcher_set_explain(st.m, st.flags & OUT_EXPLAIN);
-	matcher_set_profile(st.m, profile);
-	scan_result_init(&st.res);
-	buf_init(&st.out, 0);
-	if (st.fmt->begin) {
-		st.fmt->begin(&st.out);
-		fwrite(st.out.data, 1, st.out.len, stdout);
+	o.rs = rs;
+	if (o.fmt->begin) {
+		struct buf head;
+
+		buf_init(&head, 0);
+		o.fmt->begin(&head);
+		fwrite(head.data, 1, head.len, stdout);
+		buf_release(&head);
 	}
-	failed = inputs_walk(argv + optind, (size_t)(argc - optind), scan_one,
-			     &st);
-	buf_release(&st.out);
-	scan_result_release(&st.res);
-	if (profile)
-		print_profile(st.m, rs);
-	matcher_free(st.m);
+	scan_all(&o, argv + optind, (size_t)(argc - optind), jobs, &failed,
+		 &alerted);
 	ruleset_free(rs);
 	if (failed)
 		return EXIT_RUNTIME;
-	return st.alerted ? EXIT_ALERT : EXIT_CLEAN;
+	return alerted ? EXIT_ALERT : EXIT_CLEAN;
 }

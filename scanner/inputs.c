@@ -6,60 +6,30 @@
 #include <sys/stat.h>
 
 #include "common/limits.h"
-#include "common/log.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
-struct walker {
-	document_fn fn;
-	void *arg;
-	size_t failed;
-	struct buf data;
-};
-
-static void
-emit_failure(struct walker *w, const char *path, enum rf_err err,
-	     const char *msg)
+void
+input_read(const char *path, struct buf *data, struct document *d)
 {
-	struct document d;
-
-	document_init(&d, path);
-	document_fail(&d, err, "%s", msg);
-	w->failed++;
-	w->fn(&d, w->arg);
-	document_release(&d);
-}
-
-static void
-read_one(struct walker *w, const char *path)
-{
-	struct document d;
 	enum rf_err err;
 
-	buf_reset(&w->data);
-	err = file_read(path, RF_INPUT_MAX_BYTES, &w->data);
-	if (err != RF_OK) {
-		struct buf msg;
-
-		buf_init(&msg, 1024);
-		if (err == RF_ETOOBIG)
-			buf_addf(&msg, "larger than %zu bytes",
-				 (size_t)RF_INPUT_MAX_BYTES);
-		else
-			buf_addstr(&msg, err == RF_EIO ? strerror(errno)
-						       : rf_strerror(err));
-		emit_failure(w, path, err, msg.data);
-		buf_release(&msg);
+	document_init(d, path);
+	buf_reset(data);
+	err = file_read(path, RF_INPUT_MAX_BYTES, data);
+	if (err == RF_ETOOBIG) {
+		document_fail(d, err, "larger than %zu bytes",
+			      (size_t)RF_INPUT_MAX_BYTES);
 		return;
 	}
-	document_init(&d, path);
-	extract_document(&d, w->data.data, w->data.len);
-	if (d.status == DOC_ERROR)
-		w->failed++;
-	w->fn(&d, w->arg);
-	document_release(&d);
+	if (err != RF_OK) {
+		document_fail(d, err, "%s", err == RF_EIO ? strerror(errno)
+							  : rf_strerror(err));
+		return;
+	}
+	extract_document(d, data->data, data->len);
 }
 
 static int
@@ -68,8 +38,10 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Calls fn for path, or for every file below it; returns failures of the
+ * walk itself (unreadable directories) after reporting them to fn. */
 static void
-walk(struct walker *w, const char *path, int depth)
+walk(const char *path, int depth, input_fn fn, void *arg)
 {
 	struct stat st;
 	DIR *dir;
@@ -78,25 +50,18 @@ walk(struct walker *w, const char *path, int depth)
 	size_t n = 0, alloc = 0, i;
 	struct buf child;
 
-	if (strcmp(path, "-") == 0) {
-		read_one(w, path);
-		return;
-	}
-	if (stat(path, &st) != 0) {
-		emit_failure(w, path, errno == ENOENT ? RF_ENOENT : RF_EIO,
-			     strerror(errno));
-		return;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		read_one(w, path);
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		/* files, stdin, and paths that fail when read */
+		fn(path, NULL, arg);
 		return;
 	}
 	if (depth >= RF_DIR_MAX_DEPTH) {
-		emit_failure(w, path, RF_ETOOBIG, "directories nested too deep");
+		fn(path, "directories nested too deep", arg);
 		return;
 	}
 	if (!(dir = opendir(path))) {
-		emit_failure(w, path, RF_EIO, strerror(errno));
+		fn(path, strerror(errno), arg);
 		return;
 	}
 	while ((de = readdir(dir))) {
@@ -116,30 +81,59 @@ walk(struct walker *w, const char *path, int depth)
 		buf_addf(&child, "%s%s%s", path,
 			 str_has_suffix(path, "/") ? "" : "/", names[i]);
 		/* symbolic links to directories are not followed: no loops */
-		if (lstat(child.data, &cst) == 0 && S_ISLNK(cst.st_mode) &&
-		    stat(child.data, &cst) == 0 && S_ISDIR(cst.st_mode)) {
-			free(names[i]);
-			continue;
-		}
-		walk(w, child.data, depth + 1);
+		if (!(lstat(child.data, &cst) == 0 && S_ISLNK(cst.st_mode) &&
+		      stat(child.data, &cst) == 0 && S_ISDIR(cst.st_mode)))
+			walk(child.data, depth + 1, fn, arg);
 		free(names[i]);
 	}
 	free(names);
 	buf_release(&child);
 }
 
+void
+inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		walk(paths[i], 0, fn, arg);
+}
+
+struct walker {
+	document_fn fn;
+	void *arg;
+	size_t failed;
+	struct buf data;
+};
+
+static void
+walk_one(const char *path, const char *error, void *arg)
+{
+	struct walker *w = arg;
+	struct document d;
+
+	if (error) {
+		document_init(&d, path);
+		document_fail(&d, RF_EIO, "%s", error);
+	} else {
+		input_read(path, &w->data, &d);
+	}
+	if (d.status == DOC_ERROR)
+		w->failed++;
+	w->fn(&d, w->arg);
+	document_release(&d);
+}
+
 size_t
 inputs_walk(char **paths, size_t n, document_fn fn, void *arg)
 {
 	struct walker w;
-	size_t i;
 
 	w.fn = fn;
 	w.arg = arg;
 	w.failed = 0;
 	buf_init(&w.data, RF_INPUT_MAX_BYTES + 1);
-	for (i = 0; i < n; i++)
-		walk(&w, paths[i], 0);
+	inputs_enumerate(paths, n, walk_one, &w);
 	buf_release(&w.data);
 	return w.failed;
 }

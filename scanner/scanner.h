@@ -49,6 +49,17 @@ const char *rules_default_path(void);
 typedef void (*document_fn)(struct document *d, void *arg);
 size_t inputs_walk(char **paths, size_t n, document_fn fn, void *arg);
 
+/*
+ * Calls fn with the path of every input in order (directories walked as
+ * above), without reading them. error is NULL, or why a directory could
+ * not be walked.
+ */
+typedef void (*input_fn)(const char *path, const char *error, void *arg);
+void inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg);
+/* Reads and extracts one input into d (initialised here), using data as
+ * scratch; failures are recorded in d. */
+void input_read(const char *path, struct buf *data, struct document *d);
+
 /* Prints a usage error and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) RF_PRINTF(2, 3);
 

@@ -10,7 +10,7 @@ mkdir "$T/dir"
 
 run scan "$T/missing.html" "$P/accountant.html"
 expect_status 4 "missing file"
-expect_err "'$T/missing.html': No such file or directory" "missing file named"
+expect_err "'$T/missing.html': no such file or directory" "missing file named"
 expect_out '"source":"'"$P"'/accountant.html"' "the other input is scanned"
 expect_out '"status":"error"' "missing file as an error record"
 

@@ -72,4 +72,19 @@ run scan -r "$T/one.rules" "$P/dubai-waitress.html"
 expect_out '"score":4' "only the -r rules are used"
 expect_status 0 "a single indicator stays low"
 
+# threads: the same output, in the same order, whatever -j (the demo
+# site has more files than the window of inputs in flight)
+D="$top_srcdir/examples/demo-site"
+for j in 1 2 3; do
+	"$REDFLAG" scan -j $j "$D" >"$T/j$j.out" 2>"$T/j$j.err"
+	echo $? >"$T/j$j.rc"
+done
+cmp -s "$T/j1.out" "$T/j2.out" || fail "-j2 output differs from -j1"
+cmp -s "$T/j1.out" "$T/j3.out" || fail "-j3 output differs from -j1"
+cmp -s "$T/j1.err" "$T/j2.err" || fail "-j2 diagnostics differ from -j1"
+cmp -s "$T/j1.rc" "$T/j2.rc" || fail "-j2 exit status differs"
+[ "$(wc -l <"$T/j1.out")" -gt 64 ] || fail "the demo site should exceed the window"
+run scan -j 0 "$P"
+expect_status 2 "-j 0 is a usage error"
+
 done_ok
