@@ -44,6 +44,23 @@
 /* Contacts and other entities kept per document. */
 #define RF_ENTITIES_MAX			256
 
+/* WARC files (crawler/warc.h). */
+/* One WARC record header, version line to blank line; longer is malformed. */
+#define RF_WARC_HEADER_MAX		((size_t)64 << 10)	/* 64 KiB */
+/* Named fields in one WARC record header. */
+#define RF_WARC_FIELDS_MAX		256
+/* Block bytes a WARC reader keeps in memory when its caller names no cap;
+ * longer blocks are skipped (still digested) and reported. */
+#define RF_WARC_BLOCK_MAX_DEFAULT	RF_INPUT_MAX_BYTES
+/* The prefix of WARC file names, from a job config. */
+#define RF_WARC_PREFIX_MAX		64
+/* The head (start line and header fields) of a recorded HTTP message. */
+#define RF_HTTP_HEAD_MAX		((size_t)256 << 10)	/* 256 KiB */
+/* Header fields parsed from one recorded HTTP head. */
+#define RF_HTTP_FIELDS_MAX		512
+/* One chunk-size or trailer line of a chunked HTTP body. */
+#define RF_HTTP_CHUNK_LINE_MAX		((size_t)4096)
+
 /* JSON writer nesting. */
 #define RF_JSON_MAX_DEPTH		32
 

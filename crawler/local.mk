@@ -1,18 +1,36 @@
-# crawler/: see README.md for what belongs here.
+# crawler/: URLs, robots.txt, SSRF address classes, WARC files.
 noinst_LIBRARIES += libcrawler.a
 libcrawler_a_SOURCES = \
 	crawler/addr.c crawler/addr.h \
 	crawler/robots.c crawler/robots.h \
-	crawler/url.c crawler/url.h
-libcrawler_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PSL_CFLAGS)
+	crawler/url.c crawler/url.h \
+	crawler/warc.c crawler/warc.h crawler/warc-int.h \
+	crawler/warc-read.c \
+	crawler/warc-write.c
+libcrawler_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PSL_CFLAGS) $(ZLIB_CFLAGS)
+
+CRAWLER_LIBS = libcrawler.a libcommon.a $(CURL_LIBS) $(PSL_LIBS) $(ZLIB_LIBS)
 
 check_PROGRAMS += tests/unit/test-robots tests/unit/test-url
 TESTS += tests/unit/test-robots tests/unit/test-url
 tests_unit_test_robots_SOURCES = tests/unit/test-robots.c
 tests_unit_test_robots_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_robots_LDADD = libcrawler.a libcommon.a $(CURL_LIBS) \
-	$(PSL_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_robots_LDADD = $(CRAWLER_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_url_SOURCES = tests/unit/test-url.c
 tests_unit_test_url_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_url_LDADD = libcrawler.a libcommon.a $(CURL_LIBS) \
-	$(PSL_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_url_LDADD = $(CRAWLER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test-warc
+TESTS += tests/unit/test-warc
+tests_unit_test_warc_SOURCES = tests/unit/test-warc.c
+tests_unit_test_warc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_test_warc_LDADD = $(CRAWLER_LIBS) $(CMOCKA_LIBS)
+
+# A sample WARC for other tools to read, and warcio.js reading it (skipped
+# without node and warcio; see the script for where it looks).
+check_PROGRAMS += tests/unit/warc-sample
+tests_unit_warc_sample_SOURCES = tests/unit/warc-sample.c
+tests_unit_warc_sample_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_warc_sample_LDADD = $(CRAWLER_LIBS)
+TESTS += tests/cli/warcio.sh
+EXTRA_DIST += tests/cli/warcio.sh tests/cli/warcio-check.cjs
