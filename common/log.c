@@ -36,7 +36,7 @@ log_set_timestamps(bool on)
 	log_timestamps = on;
 }
 
-static void
+static void RF_PRINTF(3, 0)
 log_vformat(struct buf *out, enum log_level level, const char *fmt,
 	    va_list ap)
 {
@@ -61,7 +61,7 @@ log_vformat(struct buf *out, enum log_level level, const char *fmt,
 	buf_addch(out, '\n');
 }
 
-static void
+static void RF_PRINTF(2, 0)
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	struct buf line;
