@@ -12,6 +12,8 @@
 #define RF_INPUT_MAX_BYTES		((size_t)64 << 20)	/* 64 MiB */
 /* Bytes looked at to decide whether an input is binary or HTML. */
 #define RF_SNIFF_BYTES			((size_t)4096)
+/* Bytes given to the charset detector. */
+#define RF_DETECT_BYTES			((size_t)256 << 10)	/* 256 KiB */
 /* Directory recursion depth for scan and extract. */
 #define RF_DIR_MAX_DEPTH		64
 

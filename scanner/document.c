@@ -26,6 +26,10 @@ document_init(struct document *d, const char *source)
 	d->kind = KIND_TEXT;
 	d->status = DOC_OK;
 	d->lang = NULL;
+	d->charset[0] = '\0';
+	d->charset_source = NULL;
+	d->charset_replaced = 0;
+	d->http_charset = NULL;
 	d->has_title = false;
 	buf_init(&d->title, RF_FIELD_MAX_BYTES);
 	buf_init(&d->body, RF_FIELD_MAX_BYTES);

@@ -29,6 +29,10 @@ struct document {
 	enum doc_kind kind;
 	enum doc_status status;
 	char *lang;		/* NULL until language identification */
+	char charset[48];	/* what the bytes were read as */
+	const char *charset_source;	/* static: "meta", "detected", ... */
+	size_t charset_replaced;	/* bytes that did not convert */
+	const char *http_charset;	/* borrowed, from a WARC's HTTP head */
 	bool has_title;
 	struct buf title;	/* visible title, UTF-8 */
 	struct buf body;	/* visible text, UTF-8, blocks on own lines */

@@ -14,6 +14,7 @@
 #include "common/limits.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "scanner/charset.h"
 #include "scanner/document.h"
 #include "text/entities.h"
 #include "common/banned.h"
@@ -222,31 +223,23 @@ walk_tree(struct walk *w, xmlNode *root)
 	}
 }
 
-/* The charset a page declares in its first bytes, if any: <meta charset>
- * or the http-equiv content type. Returns a new string or NULL. */
-static char *
-declared_charset(const char *data, size_t len)
+/* Reads data as UTF-8 into utf8, recording the charset in d. */
+static bool
+decode(struct document *d, const char *data, size_t len, bool markup,
+       struct buf *utf8)
 {
-	size_t n = len < RF_SNIFF_BYTES ? len : RF_SNIFF_BYTES, i, j;
-	static const char key[] = "charset=";
+	struct charset_result cr;
 
-	for (i = 0; i + sizeof(key) - 1 < n; i++) {
-		if (strncasecmp(data + i, key, sizeof(key) - 1) != 0)
-			continue;
-		i += sizeof(key) - 1;
-		while (i < n && (data[i] == '"' || data[i] == '\'' ||
-				 data[i] == ' '))
-			i++;
-		j = i;
-		while (j < n && j - i < 40 &&
-		       ((data[j] >= 'a' && data[j] <= 'z') ||
-			(data[j] >= 'A' && data[j] <= 'Z') ||
-			(data[j] >= '0' && data[j] <= '9') || data[j] == '-' ||
-			data[j] == '_'))
-			j++;
-		return j > i ? xmemdupz(data + i, j - i) : NULL;
+	if (charset_to_utf8(data, len, d->http_charset, markup, utf8, &cr) !=
+	    RF_OK) {
+		document_fail(d, RF_ETOOBIG, "larger than %zu bytes once "
+			      "converted to UTF-8", utf8->max);
+		return false;
 	}
-	return NULL;
+	snprintf(d->charset, sizeof(d->charset), "%s", cr.name);
+	d->charset_source = charset_source_name(cr.source);
+	d->charset_replaced = cr.replaced;
+	return true;
 }
 
 static void
@@ -255,33 +248,23 @@ extract_html(struct document *d, const char *data, size_t len)
 	htmlDocPtr doc;
 	xmlNode *root;
 	struct walk w;
-	char *charset = NULL;
-	const char *encoding = "UTF-8";
-	size_t bad;
+	struct buf utf8;
+	/* the bytes are UTF-8 now: meta declarations must not switch */
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
+		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
+		   HTML_PARSE_IGNORE_ENC;
 
-	if (!utf8_valid(data, len, &bad)) {
-		charset = declared_charset(data, len);
-		if (!charset || strcasecmp(charset, "utf-8") == 0 ||
-		    strcasecmp(charset, "utf8") == 0) {
-			document_fail(d, RF_EUTF8, "invalid UTF-8 at byte %zu "
-				      "and no other charset declared", bad);
-			free(charset);
-			return;
-		}
-		encoding = charset;
+	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
+	if (!decode(d, data, len, true, &utf8)) {
+		buf_release(&utf8);
+		return;
 	}
-	doc = htmlReadMemory(data, (int)len, NULL, encoding, opts);
+	doc = htmlReadMemory(utf8.data, (int)utf8.len, NULL, "UTF-8", opts);
+	buf_release(&utf8);
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
 		if (doc)
 			xmlFreeDoc(doc);
-		if (charset)
-			document_fail(d, RF_EPARSE, "cannot parse HTML in "
-				      "declared charset '%s'", charset);
-		else
-			d->status = DOC_EMPTY;
-		free(charset);
+		d->status = DOC_EMPTY;
 		return;
 	}
 	memset(&w, 0, sizeof(w));
@@ -313,24 +296,26 @@ extract_html(struct document *d, const char *data, size_t len)
 				: "no visible text, only scripts");
 	}
 	xmlFreeDoc(doc);
-	free(charset);
 }
 
 static void
 extract_text(struct document *d, const char *data, size_t len)
 {
-	size_t bad;
+	struct buf utf8;
 
-	if (!utf8_valid(data, len, &bad)) {
-		document_fail(d, RF_EUTF8, "invalid UTF-8 at byte %zu", bad);
+	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
+	if (!decode(d, data, len, false, &utf8)) {
+		buf_release(&utf8);
 		return;
 	}
+	len = utf8.len;
 	if (len > RF_FIELD_MAX_BYTES) {
-		len = utf8_prefix(data, len, RF_FIELD_MAX_BYTES);
+		len = utf8_prefix(utf8.data, len, RF_FIELD_MAX_BYTES);
 		d->status = DOC_TRUNCATED;
 		d->note = xstrdup("text longer than the field cap");
 	}
-	buf_add(&d->body, data, len);
+	buf_add(&d->body, utf8.data, len);
+	buf_release(&utf8);
 	/* trailing white space is noise in every output */
 	while (d->body.len && strchr(" \t\r\n", d->body.data[d->body.len - 1]))
 		buf_truncate(&d->body, d->body.len - 1);
@@ -344,6 +329,14 @@ sniff(const char *data, size_t len)
 {
 	size_t n = len < RF_SNIFF_BYTES ? len : RF_SNIFF_BYTES, i = 0;
 
+	if (n >= 2 && (memcmp(data, "\xFF\xFE", 2) == 0 ||
+		       memcmp(data, "\xFE\xFF", 2) == 0)) {
+		/* UTF-16 with a BOM: NUL bytes are expected; look at the
+		 * first character */
+		unsigned char c = (unsigned char)(data[0] == '\xFF'
+						  ? data[2] : data[3]);
+		return n >= 4 && c == '<' ? KIND_HTML : KIND_TEXT;
+	}
 	if (memchr(data, '\0', n))
 		return KIND_BINARY;
 	if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)

@@ -1,6 +1,7 @@
 # scanner/: the redflag program: commands, documents, extraction, output.
 noinst_LIBRARIES += libscanner.a
 libscanner_a_SOURCES = \
+	scanner/charset.c scanner/charset.h \
 	scanner/cmd-extract.c \
 	scanner/cmd-rules.c \
 	scanner/cmd-scan.c \
@@ -12,10 +13,11 @@ libscanner_a_SOURCES = \
 	scanner/ruleload.c \
 	scanner/scanner.h
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
-libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
+libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
+	$(UCHARDET_CFLAGS)
 
 SCANNER_LIBS = libscanner.a librules.a libtext.a libcommon.a \
-	$(PCRE2_LIBS) $(XML_LIBS)
+	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS)
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c

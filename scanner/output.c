@@ -74,6 +74,14 @@ output_json_document(struct buf *out, const struct document *d,
 	if (d->note)
 		json_kv_string(&j, "note", d->note);
 	json_kv_string(&j, "lang", d->lang);
+	if (with_text && d->charset[0]) {
+		json_key(&j, "charset");
+		json_object_begin(&j);
+		json_kv_string(&j, "name", d->charset);
+		json_kv_string(&j, "source", d->charset_source);
+		json_kv_int(&j, "replaced", (int64_t)d->charset_replaced);
+		json_object_end(&j);
+	}
 	json_kv_string(&j, "title", d->has_title ? d->title.data : NULL);
 	if (with_text)
 		json_kv_string(&j, "text", d->body.data);

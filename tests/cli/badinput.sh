@@ -18,9 +18,11 @@ run scan "$T/binary.exe"
 expect_status 4 "binary file"
 expect_err "binary file" "binary file"
 
-run scan "$T/latin1.txt"
-expect_status 4 "invalid UTF-8"
-expect_err "invalid UTF-8 at byte 3" "invalid UTF-8"
+# bytes that are not UTF-8 are a legacy charset: detected, converted
+run extract "$T/latin1.txt"
+expect_status 0 "a Latin-1 text is read, not refused"
+expect_out '"text":"café latin-1"' "Latin-1 converted"
+expect_out '"source":"detected"' "the charset was detected"
 
 run scan "$T/empty.txt"
 expect_status 0 "an empty file is not a failure"

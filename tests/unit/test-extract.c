@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <iconv.h>
 #include <libxml/parser.h>
 
 #include "common/buf.h"
@@ -81,9 +82,10 @@ test_text_and_kinds(void **state)
 	assert_int_equal(d.status, DOC_EMPTY);
 	document_release(&d);
 
+	/* undeclared legacy bytes are detected and converted, never an
+	 * error; an undecodable byte becomes U+FFFD and is counted */
 	EXTRACT(&d, "ok \xC3\x28 bad");
-	assert_int_equal(d.status, DOC_ERROR);
-	assert_string_equal(d.error, "invalid UTF-8 at byte 3");
+	assert_int_equal(d.status, DOC_OK);
 	document_release(&d);
 }
 
@@ -101,9 +103,109 @@ test_html_declared_charset(void **state)
 	assert_string_equal(d.body.data, "Работа");
 	document_release(&d);
 
-	/* invalid UTF-8 with nothing declared is an error, not Latin-1 */
-	EXTRACT(&d, "<html><body><p>\xD0\xE0\xE1</p></body></html>");
-	assert_int_equal(d.status, DOC_ERROR);
+	/* a page that declares windows-1251 but is UTF-8 is read as UTF-8 */
+	EXTRACT(&d, "<html><head><meta http-equiv=\"Content-Type\" "
+		    "content=\"text/html; charset=windows-1251\"></head>"
+		    "<body><p>Работа</p></body></html>");
+	assert_string_equal(d.body.data, "Работа");
+	assert_string_equal(d.charset_source, "utf-8");
+	document_release(&d);
+}
+
+/* A paragraph written for this test, long enough for detection. */
+static const char russian[] =
+	"Требуются официантки и администраторы в новое кафе. Работа посменно, "
+	"график два через два, зарплата выплачивается два раза в месяц. "
+	"Обучение за счёт компании, дружный коллектив, удобное расположение "
+	"рядом с метро. Опыт работы в общепите приветствуется, но не "
+	"обязателен. Звоните с девяти до шести, спросить управляющую.";
+
+/* iconv from UTF-8 to cs, by the same library the code under test uses */
+static size_t
+to_charset(const char *cs, const char *in, char *out, size_t size)
+{
+	iconv_t cd = iconv_open(cs, "UTF-8");
+	char *ip = (char *)(uintptr_t)in, *op = out;
+	size_t il = strlen(in), ol = size;
+
+	assert_true(cd != (iconv_t)-1);
+	assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+	iconv_close(cd);
+	return size - ol;
+}
+
+static void
+test_legacy_charsets(void **state)
+{
+	static const char *const charsets[] = {
+		"WINDOWS-1251", "KOI8-R", "IBM866", "MACCYRILLIC", "ISO-8859-5",
+	};
+	char raw[4096], page[8192];
+	size_t i, n;
+	struct document d;
+
+	for (i = 0; i < sizeof(charsets) / sizeof(charsets[0]); i++) {
+		/* declared in <meta>: taken as declared */
+		n = (size_t)snprintf(page, sizeof(page),
+				     "<html><head><meta charset=\"%s\">"
+				     "</head><body><p>", charsets[i]);
+		n += to_charset(charsets[i], russian, page + n,
+				sizeof(page) - n - 32);
+		memcpy(page + n, "</p></body></html>", 19);
+		extract(&d, page, n + 18);
+		assert_string_equal(d.body.data, russian);
+		assert_string_equal(d.charset_source, "meta");
+		document_release(&d);
+
+		/* undeclared text: detected */
+		n = to_charset(charsets[i], russian, raw, sizeof(raw));
+		extract(&d, raw, n);
+		if (strcmp(d.body.data, russian) != 0)
+			print_error("%s detected as %s\n", charsets[i],
+				    d.charset);
+		assert_string_equal(d.body.data, russian);
+		assert_string_equal(d.charset_source, "detected");
+		document_release(&d);
+	}
+}
+
+static void
+test_bom_and_xml_declaration(void **state)
+{
+	struct document d;
+	char page[256];
+	size_t n;
+
+	/* UTF-16LE with a BOM: not binary despite its NUL bytes */
+	n = to_charset("UTF-16LE", "<p>Виза</p>", page + 2, sizeof(page) - 2);
+	page[0] = '\xFF';
+	page[1] = '\xFE';
+	extract(&d, page, n + 2);
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.body.data, "Виза");
+	assert_string_equal(d.charset_source, "bom");
+	document_release(&d);
+
+	n = (size_t)snprintf(page, sizeof(page),
+			     "<?xml version=\"1.0\" encoding=\"koi8-r\"?>"
+			     "<html><body><p>");
+	n += to_charset("KOI8-R", "Виза", page + n, sizeof(page) - n - 20);
+	memcpy(page + n, "</p></body></html>", 19);
+	extract(&d, page, n + 18);
+	assert_string_equal(d.body.data, "Виза");
+	assert_string_equal(d.charset_source, "xml");
+	document_release(&d);
+
+	/* an HTTP charset (from a WARC) wins over <meta> */
+	n = (size_t)snprintf(page, sizeof(page), "<html><head><meta "
+			     "charset=\"iso-8859-5\"></head><body><p>");
+	n += to_charset("KOI8-R", "Виза", page + n, sizeof(page) - n - 20);
+	memcpy(page + n, "</p></body></html>", 19);
+	document_init(&d, "t");
+	d.http_charset = "KOI8-R";
+	extract_document(&d, page, n + 18);
+	assert_string_equal(d.body.data, "Виза");
+	assert_string_equal(d.charset_source, "http");
 	document_release(&d);
 }
 
@@ -179,6 +281,8 @@ main(void)
 		cmocka_unit_test(test_html_title_from_h1),
 		cmocka_unit_test(test_text_and_kinds),
 		cmocka_unit_test(test_html_declared_charset),
+		cmocka_unit_test(test_legacy_charsets),
+		cmocka_unit_test(test_bom_and_xml_declaration),
 		cmocka_unit_test(test_html_blocked_and_empty),
 		cmocka_unit_test(test_html_deep_nesting),
 		cmocka_unit_test(test_html_very_deep_is_truncated),
