@@ -29,6 +29,9 @@
 /* Element nesting depth walked; deeper text marks the document truncated. */
 #define RF_HTML_MAX_DEPTH		4096
 
+/* Items read from one RSS or Atom feed. */
+#define RF_FEED_MAX_ITEMS		10000
+
 /* Rule files. */
 #define RF_RULEFILE_MAX_BYTES		((size_t)16 << 20)	/* 16 MiB */
 #define RF_RULE_MAX_PATTERNS		256

@@ -29,10 +29,10 @@ struct scan_opts {
 
 /* One input on its way from the walk to standard output. */
 struct job {
-	char *path;
-	char *walk_error;	/* the directory walk failed here */
+	struct input_item it;	/* its strings and data owned by the job */
 	struct buf out, err;	/* results and diagnostics, in order */
-	bool done, failed, alerted;
+	bool done, alerted;
+	size_t failed;
 };
 
 /* A worker: a thread with its own matcher (STYLE: per-thread scanner). */
@@ -151,46 +151,86 @@ print_profile(const struct worker *w, size_t nw, const struct ruleset *rs)
 	free(rows);
 }
 
-/* Scans one input into its job's buffers. */
-static void
-scan_job(struct worker *w, struct job *job)
-{
-	const struct scan_opts *o = w->pool->opts;
-	struct document d;
-	struct scan_input in;
-	bool scored;
+struct doc_ctx {
+	struct worker *w;
+	struct job *job;
+};
 
-	if (job->walk_error) {
-		document_init(&d, job->path);
-		document_fail(&d, RF_EIO, "%s", job->walk_error);
-	} else {
-		input_read(job->path, &w->data, &d);
-	}
-	scored = d.status == DOC_OK || d.status == DOC_TRUNCATED;
-	if (d.status == DOC_ERROR) {
-		job->failed = true;
-		log_to_buf(&job->err, LOG_ERROR, "'%s': %s", d.source, d.error);
-	} else if (d.status == DOC_EMPTY) {
+/* Scans one document into its job's buffers. */
+static void
+scan_doc(struct document *d, void *arg)
+{
+	struct doc_ctx *c = arg;
+	struct worker *w = c->w;
+	struct job *job = c->job;
+	const struct scan_opts *o = w->pool->opts;
+	struct scan_input in;
+	bool scored = d->status == DOC_OK || d->status == DOC_TRUNCATED;
+
+	if (d->status == DOC_ERROR) {
+		log_to_buf(&job->err, LOG_ERROR, "'%s': %s", d->source,
+			   d->error);
+	} else if (d->status == DOC_EMPTY) {
 		log_to_buf(&job->err, LOG_WARN, "'%s': no text to scan",
-			   d.source);
-	} else if (d.status == DOC_TRUNCATED) {
+			   d->source);
+	} else if (d->status == DOC_TRUNCATED) {
 		log_to_buf(&job->err, LOG_WARN, "'%s': truncated: %s",
-			   d.source, d.note);
+			   d->source, d->note);
 	}
-	document_scan_input(&d, &in);
+	document_scan_input(d, &in);
 	if (scored) {
 		matcher_scan(w->m, &in, &w->res);
 		if (w->res.rule_errors)
 			log_to_buf(&job->err, LOG_WARN, "'%s': rule '%s' hit "
 				   "its match limit (%zu pattern runs stopped)",
-				   d.source, rule_id(w->res.error_rule),
+				   d->source, rule_id(w->res.error_rule),
 				   w->res.rule_errors);
 		if (w->res.level >= o->alert && w->res.level > LEVEL_NONE)
 			job->alerted = true;
 	}
-	o->fmt->document(&job->out, &d, scored ? &w->res : NULL, &in,
+	o->fmt->document(&job->out, d, scored ? &w->res : NULL, &in,
 			 o->flags);
-	document_release(&d);
+}
+
+/* Scans one input (one or more documents) into its job's buffers. */
+static void
+scan_job(struct worker *w, struct job *job)
+{
+	struct doc_ctx c = { w, job };
+
+	job->failed = input_documents(&job->it, &w->data, scan_doc, &c);
+}
+
+/* Copies an input item into a job, which then owns the copies. */
+static void
+job_take(struct job *job, const struct input_item *it)
+{
+	memset(job, 0, sizeof(*job));
+	job->it.source = xstrdup(it->source);
+	job->it.path = it->path ? xstrdup(it->path) : NULL;
+	job->it.url = it->url ? xstrdup(it->url) : NULL;
+	job->it.http_charset = it->http_charset ? xstrdup(it->http_charset)
+						: NULL;
+	job->it.error = it->error ? xstrdup(it->error) : NULL;
+	if (it->data) {
+		job->it.data = xmemdupz(it->data, it->len);
+		job->it.len = it->len;
+	}
+	buf_init(&job->out, 0);
+	buf_init(&job->err, 0);
+}
+
+static void
+job_release(struct job *job)
+{
+	free((char *)(uintptr_t)job->it.source);
+	free((char *)(uintptr_t)job->it.path);
+	free((char *)(uintptr_t)job->it.url);
+	free((char *)(uintptr_t)job->it.http_charset);
+	free((char *)(uintptr_t)job->it.error);
+	free((char *)(uintptr_t)job->it.data);
+	buf_release(&job->out);
+	buf_release(&job->err);
 }
 
 static void *
@@ -242,10 +282,7 @@ pool_flush(struct pool *p, size_t keep)
 		fwrite(job->out.data, 1, job->out.len, stdout);
 		p->failed += job->failed;
 		p->alerted |= job->alerted;
-		free(job->path);
-		free(job->walk_error);
-		buf_release(&job->out);
-		buf_release(&job->err);
+		job_release(job);
 		pthread_mutex_lock(&p->mu);
 		p->head++;
 	}
@@ -253,7 +290,7 @@ pool_flush(struct pool *p, size_t keep)
 
 /* inputs_enumerate callback: queue one input. */
 static void
-pool_add(const char *path, const char *error, void *arg)
+pool_add(const struct input_item *it, void *arg)
 {
 	struct pool *p = arg;
 	struct job *job;
@@ -261,11 +298,7 @@ pool_add(const char *path, const char *error, void *arg)
 	pthread_mutex_lock(&p->mu);
 	pool_flush(p, RF_SCAN_WINDOW - 1);	/* room for one more */
 	job = &p->slots[p->tail % RF_SCAN_WINDOW];
-	memset(job, 0, sizeof(*job));
-	job->path = xstrdup(path);
-	job->walk_error = error ? xstrdup(error) : NULL;
-	buf_init(&job->out, 0);
-	buf_init(&job->err, 0);
+	job_take(job, it);
 	if (!p->nworkers) {
 		/* one job at a time in this thread */
 		p->tail++;

@@ -21,7 +21,7 @@ enum doc_status {
 /* "ok", "blocked", "empty", "truncated", "error" */
 const char *doc_status_name(enum doc_status s);
 
-enum doc_kind { KIND_HTML, KIND_TEXT, KIND_BINARY };
+enum doc_kind { KIND_HTML, KIND_TEXT, KIND_BINARY, KIND_FEED };
 
 struct document {
 	char *source;		/* file path, "-" for stdin */
@@ -52,6 +52,18 @@ void document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
 
 /* Points in's fields at d's title, body, url and contacts (borrowed). */
 void document_scan_input(const struct document *d, struct scan_input *in);
+
+typedef void (*document_fn)(struct document *d, void *arg);
+
+/*
+ * Extracts the documents in the bytes of one input and calls fn with each
+ * (fn borrows it): one for a page or a text, one per item of an RSS or
+ * Atom feed (its link is the document's url). url and http_charset (from
+ * a WARC record) may be NULL.
+ */
+void extract_documents(const char *source, const char *url,
+		       const char *http_charset, const char *data,
+		       size_t len, document_fn fn, void *arg);
 
 /*
  * Fills d from the raw bytes of one input: recognises HTML, plain text and

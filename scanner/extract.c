@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "common/limits.h"
@@ -343,16 +344,229 @@ sniff(const char *data, size_t len)
 		i = 3;
 	while (i < n && strchr(" \t\r\n\f", data[i]))
 		i++;
-	if (i < n && data[i] == '<')
+	if (i < n && data[i] == '<') {
+		/* a feed names its root early: <rss>, <feed>, <rdf:RDF> */
+		static const char *const roots[] = { "<rss", "<feed", "<rdf:RDF" };
+		size_t k;
+
+		for (k = 0; k < RF_ARRAY_SIZE(roots); k++) {
+			size_t m = strlen(roots[k]);
+			const char *p = data + i;
+
+			while (p + m < data + n) {
+				p = memchr(p, '<', (size_t)(data + n - p));
+				if (!p || p + m >= data + n)
+					break;
+				if (strncmp(p, roots[k], m) == 0 &&
+				    strchr(" \t\r\n>", p[m]))
+					return KIND_FEED;
+				/* only the prolog may come before the root */
+				if (p[1] != '?' && p[1] != '!')
+					break;
+				p++;
+			}
+		}
 		return KIND_HTML;
+	}
 	return KIND_TEXT;
+}
+
+static void
+find_contacts(struct document *d)
+{
+	size_t i;
+
+	entities_find(&d->contacts, d->body.data, d->body.len);
+	for (i = 0; i < d->contacts.n; i++) {
+		buf_addstr(&d->contacts_text, d->contacts.items[i].value);
+		buf_addch(&d->contacts_text, '\n');
+	}
+}
+
+/* ---- RSS and Atom feeds: one document per item ---- */
+
+static bool
+named(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *
+child_named(const xmlNode *n, const char *name)
+{
+	const xmlNode *c;
+
+	for (c = n->children; c; c = c->next)
+		if (named(c, name))
+			return c;
+	return NULL;
+}
+
+/* The text of an element (CDATA included); a new string or NULL. */
+static char *
+element_text(const xmlNode *n)
+{
+	xmlChar *t;
+	char *s;
+
+	if (!n)
+		return NULL;
+	t = xmlNodeGetContent(n);
+	if (!t)
+		return NULL;
+	s = xstrdup((const char *)t);
+	xmlFree(t);
+	return s;
+}
+
+/* Fills d from a feed item or entry; its description is HTML. */
+static void
+extract_item(struct document *d, const xmlNode *item)
+{
+	static const char *const bodies[] = {
+		"encoded", "description", "content", "summary",
+	};
+	const xmlNode *link = child_named(item, "link");
+	char *title = element_text(child_named(item, "title"));
+	char *body = NULL;
+	size_t k;
+
+	for (k = 0; k < RF_ARRAY_SIZE(bodies) && !body; k++)
+		body = element_text(child_named(item, bodies[k]));
+	if (link) {
+		xmlChar *href = xmlGetProp(link, (const xmlChar *)"href");
+
+		if (href) {
+			d->url = xstrdup((const char *)href);
+			xmlFree(href);
+		} else {
+			d->url = element_text(link);
+		}
+	}
+	if (body && *body) {
+		/* already UTF-8: the HTML of the description */
+		d->http_charset = "UTF-8";
+		extract_html(d, body, strlen(body));
+		d->http_charset = NULL;
+	} else {
+		d->status = DOC_EMPTY;
+	}
+	buf_reset(&d->title);
+	if (title)
+		buf_addstr(&d->title, title);
+	d->has_title = d->title.len > 0;
+	free(title);
+	free(body);
+}
+
+/* Calls fn with a document for every item or entry below root. */
+static size_t
+feed_items(const char *source, const xmlNode *root, document_fn fn,
+	   void *arg)
+{
+	const xmlNode *n = root;
+	size_t count = 0;
+	int depth = 0;
+
+	while (n && count < RF_FEED_MAX_ITEMS) {
+		bool down = false;
+
+		if (named(n, "item") || named(n, "entry")) {
+			struct document d;
+
+			document_init(&d, source);
+			d.kind = KIND_FEED;
+			extract_item(&d, n);
+			if (d.status != DOC_ERROR)
+				find_contacts(&d);
+			fn(&d, arg);
+			document_release(&d);
+			count++;
+		} else if (n->type == XML_ELEMENT_NODE && n->children &&
+			   depth < RF_HTML_MAX_DEPTH) {
+			down = true;
+		}
+		if (down) {
+			n = n->children;
+			depth++;
+			continue;
+		}
+		while (n && n != root && !n->next) {
+			n = n->parent;
+			depth--;
+		}
+		if (!n || n == root)
+			break;
+		n = n->next;
+	}
+	return count;
+}
+
+/* A feed: parsed as XML with no network and no entity substitution. */
+static void
+extract_feed(const char *source, const char *http_charset, const char *data,
+	     size_t len, document_fn fn, void *arg)
+{
+	struct document d;
+	struct buf utf8;
+	xmlDocPtr doc = NULL;
+	xmlNode *root;
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		   XML_PARSE_RECOVER | XML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
+
+	document_init(&d, source);
+	d.http_charset = http_charset;
+	d.kind = KIND_FEED;
+	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
+	if (!decode(&d, data, len, true, &utf8))
+		goto fail;
+	doc = xmlReadMemory(utf8.data, (int)utf8.len, NULL, "UTF-8", opts);
+	if (!doc || !(root = xmlDocGetRootElement(doc))) {
+		document_fail(&d, RF_EPARSE, "not a well-formed feed");
+		goto fail;
+	}
+	if (feed_items(source, root, fn, arg) == 0) {
+		d.status = DOC_EMPTY;
+		d.note = xstrdup("a feed without items");
+		goto fail;
+	}
+	xmlFreeDoc(doc);
+	buf_release(&utf8);
+	document_release(&d);
+	return;
+fail:
+	fn(&d, arg);
+	if (doc)
+		xmlFreeDoc(doc);
+	buf_release(&utf8);
+	document_release(&d);
+}
+
+void
+extract_documents(const char *source, const char *url,
+		  const char *http_charset, const char *data, size_t len,
+		  document_fn fn, void *arg)
+{
+	struct document d;
+
+	if (len && sniff(data, len) == KIND_FEED) {
+		extract_feed(source, http_charset, data, len, fn, arg);
+		return;
+	}
+	document_init(&d, source);
+	if (url)
+		d.url = xstrdup(url);
+	d.http_charset = http_charset;
+	extract_document(&d, data, len);
+	d.http_charset = NULL;
+	fn(&d, arg);
+	document_release(&d);
 }
 
 void
 extract_document(struct document *d, const char *data, size_t len)
 {
-	size_t i;
-
 	if (len == 0) {
 		d->status = DOC_EMPTY;
 		return;
@@ -365,15 +579,16 @@ extract_document(struct document *d, const char *data, size_t len)
 	case KIND_HTML:
 		extract_html(d, data, len);
 		break;
+	case KIND_FEED:
+		/* one document asked for: the feed's first item */
+		d->kind = KIND_HTML;
+		extract_html(d, data, len);
+		break;
 	case KIND_TEXT:
 		extract_text(d, data, len);
 		break;
 	}
 	if (d->status == DOC_ERROR)
 		return;
-	entities_find(&d->contacts, d->body.data, d->body.len);
-	for (i = 0; i < d->contacts.n; i++) {
-		buf_addstr(&d->contacts_text, d->contacts.items[i].value);
-		buf_addch(&d->contacts_text, '\n');
-	}
+	find_contacts(d);
 }

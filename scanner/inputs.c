@@ -1,35 +1,230 @@
-/* inputs.c: files, directories and stdin as a stream of documents. */
+/*
+ * inputs.c: files, directories, stdin and WARC files as a stream of input
+ * items, and the documents extracted from each.
+ */
+#include "config.h"
+
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+
+#include <zlib.h>
 
 #include "common/limits.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "crawler/warc.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
-void
-input_read(const char *path, struct buf *data, struct document *d)
+/* Whether the file at path is a WARC file (plain or gzip), by content. */
+static bool
+is_warc(const char *path)
 {
-	enum rf_err err;
+	gzFile gz = gzopen(path, "rb");
+	char head[5];
+	bool yes;
 
-	document_init(d, path);
-	buf_reset(data);
-	err = file_read(path, RF_INPUT_MAX_BYTES, data);
-	if (err == RF_ETOOBIG) {
-		document_fail(d, err, "larger than %zu bytes",
-			      (size_t)RF_INPUT_MAX_BYTES);
+	if (!gz)
+		return false;
+	yes = gzread(gz, head, sizeof(head)) == (int)sizeof(head) &&
+	      memcmp(head, "WARC/", 5) == 0;
+	gzclose(gz);
+	return yes;
+}
+
+/* Whether a payload of this Content-Type can hold a listing. */
+static bool
+scannable_type(const char *ct)
+{
+	static const char *const types[] = {
+		"text/html", "application/xhtml+xml", "text/plain",
+		"text/xml", "application/xml", "application/rss+xml",
+		"application/atom+xml",
+	};
+	size_t i;
+
+	if (!ct || !*ct)
+		return true;	/* sniffed by content */
+	for (i = 0; i < RF_ARRAY_SIZE(types); i++)
+		if (strncasecmp(ct, types[i], strlen(types[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The charset parameter of a Content-Type value, into out. */
+static void
+content_type_charset(const char *ct, char *out, size_t size)
+{
+	const char *p;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!ct || !(p = strcasestr(ct, "charset=")))
 		return;
+	p += 8;
+	while (*p == '"' || *p == '\'' || *p == ' ')
+		p++;
+	while (p[n] && n + 1 < size && !strchr("\"'; ", p[n]))
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/*
+ * Undoes a gzip or deflate Content-Encoding into out, which caps the size:
+ * a decompression bomb stops at the cap (RF_ETOOBIG).
+ */
+static enum rf_err
+inflate_payload(const void *data, size_t len, struct buf *out)
+{
+	z_stream z;
+	int rc;
+	enum rf_err err = RF_OK;
+
+	memset(&z, 0, sizeof(z));
+	/* 32 + 15: gzip or zlib header, detected */
+	if (inflateInit2(&z, 32 + 15) != Z_OK)
+		return RF_ENOMEM;
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	do {
+		if (buf_grow(out, 65536) != RF_OK) {
+			err = RF_ETOOBIG;
+			break;
+		}
+		z.next_out = (Bytef *)out->data + out->len;
+		z.avail_out = (uInt)(out->alloc - out->len - 1);
+		rc = inflate(&z, Z_NO_FLUSH);
+		out->len = (size_t)((char *)z.next_out - out->data);
+		out->data[out->len] = '\0';
+		if (rc == Z_DATA_ERROR && z.total_out == 0) {
+			/* raw deflate, as some servers send it */
+			inflateEnd(&z);
+			memset(&z, 0, sizeof(z));
+			if (inflateInit2(&z, -15) != Z_OK)
+				return RF_ENOMEM;
+			z.next_in = (Bytef *)(uintptr_t)data;
+			z.avail_in = (uInt)len;
+			rc = Z_OK;
+			continue;
+		}
+		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+			err = RF_EPARSE;
+			break;
+		}
+		if (rc == Z_BUF_ERROR && z.avail_in == 0)
+			break;	/* truncated body: keep what came */
+	} while (rc != Z_STREAM_END);
+	inflateEnd(&z);
+	return err;
+}
+
+/* Hands fn one input item per scannable response record of a WARC file. */
+static void
+walk_warc(const char *path, input_fn fn, void *arg)
+{
+	struct warc_reader *r;
+	const struct warc_record *rec;
+	struct input_item it;
+	struct buf source, body;
+	enum rf_err err;
+	char charset[64];
+
+	buf_init(&source, 0);
+	buf_init(&body, RF_INPUT_MAX_BYTES);
+	memset(&it, 0, sizeof(it));
+	if ((err = warc_reader_open(path, RF_INPUT_MAX_BYTES, &r)) != RF_OK) {
+		it.source = path;
+		it.error = rf_strerror(err);
+		fn(&it, arg);
+		goto out;
 	}
-	if (err != RF_OK) {
-		document_fail(d, err, "%s", err == RF_EIO ? strerror(errno)
-							  : rf_strerror(err));
-		return;
+	for (;;) {
+		const struct warc_http_msg *http;
+		const char *ce, *ct;
+		enum warc_type type;
+
+		memset(&it, 0, sizeof(it));
+		err = warc_reader_next(r, &rec);
+		buf_reset(&source);
+		if (err != RF_OK) {
+			buf_addf(&source, "%s#%llu", path, (unsigned long long)
+				 warc_reader_error_offset(r));
+			it.source = source.data;
+			it.error = warc_reader_error(r);
+			fn(&it, arg);
+			if (err == RF_EIO)
+				break;
+			continue;
+		}
+		if (!rec)
+			break;
+		type = warc_record_type(rec);
+		if (type != WARC_TYPE_RESPONSE && type != WARC_TYPE_RESOURCE)
+			continue;
+		buf_addf(&source, "%s#%llu", path,
+			 (unsigned long long)warc_record_offset(rec));
+		it.source = source.data;
+		it.url = warc_record_header(rec, "WARC-Target-URI");
+		if (warc_record_block_skipped(rec)) {
+			it.error = "record larger than the input cap";
+			fn(&it, arg);
+			continue;
+		}
+		if (type == WARC_TYPE_RESOURCE) {
+			ct = warc_record_header(rec, "Content-Type");
+			if (!scannable_type(ct))
+				continue;
+			it.data = warc_record_block(rec, &it.len);
+			content_type_charset(ct, charset, sizeof(charset));
+			it.http_charset = charset[0] ? charset : NULL;
+			fn(&it, arg);
+			continue;
+		}
+		http = warc_record_http(rec);
+		if (!http || http->status < 200 || http->status > 299)
+			continue;	/* redirects, errors: not listings */
+		ct = warc_http_header(http, "Content-Type");
+		if (!scannable_type(ct))
+			continue;
+		content_type_charset(ct, charset, sizeof(charset));
+		it.http_charset = charset[0] ? charset : NULL;
+		it.data = http->payload;
+		it.len = http->payload_len;
+		ce = warc_http_header(http, "Content-Encoding");
+		if (ce && (strcasecmp(ce, "gzip") == 0 ||
+			   strcasecmp(ce, "x-gzip") == 0 ||
+			   strcasecmp(ce, "deflate") == 0)) {
+			buf_reset(&body);
+			err = inflate_payload(http->payload, http->payload_len,
+					      &body);
+			if (err != RF_OK) {
+				it.data = NULL;
+				it.len = 0;
+				it.error = err == RF_ETOOBIG
+					? "compressed payload larger than the "
+					  "input cap once inflated"
+					: "compressed payload is corrupt";
+			} else {
+				it.data = body.data;
+				it.len = body.len;
+			}
+		} else if (ce && *ce && strcasecmp(ce, "identity") != 0) {
+			it.data = NULL;
+			it.len = 0;
+			it.error = "unsupported Content-Encoding";
+		}
+		fn(&it, arg);
 	}
-	extract_document(d, data->data, data->len);
+	warc_reader_free(r);
+out:
+	buf_release(&source);
+	buf_release(&body);
 }
 
 static int
@@ -38,8 +233,18 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Calls fn for path, or for every file below it; returns failures of the
- * walk itself (unreadable directories) after reporting them to fn. */
+static void
+walk_error(const char *path, const char *error, input_fn fn, void *arg)
+{
+	struct input_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.source = path;
+	it.error = error;
+	fn(&it, arg);
+}
+
+/* Calls fn for path, or for every file below it. */
 static void
 walk(const char *path, int depth, input_fn fn, void *arg)
 {
@@ -52,16 +257,25 @@ walk(const char *path, int depth, input_fn fn, void *arg)
 
 	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
 	    !S_ISDIR(st.st_mode)) {
+		struct input_item it;
+
 		/* files, stdin, and paths that fail when read */
-		fn(path, NULL, arg);
+		if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode) &&
+		    is_warc(path)) {
+			walk_warc(path, fn, arg);
+			return;
+		}
+		memset(&it, 0, sizeof(it));
+		it.source = it.path = path;
+		fn(&it, arg);
 		return;
 	}
 	if (depth >= RF_DIR_MAX_DEPTH) {
-		fn(path, "directories nested too deep", arg);
+		walk_error(path, "directories nested too deep", fn, arg);
 		return;
 	}
 	if (!(dir = opendir(path))) {
-		fn(path, strerror(errno), arg);
+		walk_error(path, strerror(errno), fn, arg);
 		return;
 	}
 	while ((de = readdir(dir))) {
@@ -99,6 +313,63 @@ inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg)
 		walk(paths[i], 0, fn, arg);
 }
 
+struct counting {
+	document_fn fn;
+	void *arg;
+	size_t failed;
+};
+
+static void
+count_failures(struct document *d, void *arg)
+{
+	struct counting *c = arg;
+
+	if (d->status == DOC_ERROR)
+		c->failed++;
+	c->fn(d, c->arg);
+}
+
+size_t
+input_documents(const struct input_item *it, struct buf *scratch,
+		document_fn fn, void *arg)
+{
+	struct counting c = { fn, arg, 0 };
+	struct document d;
+	enum rf_err err;
+
+	if (it->error) {
+		document_init(&d, it->source);
+		if (it->url)
+			d.url = xstrdup(it->url);
+		document_fail(&d, RF_EIO, "%s", it->error);
+		count_failures(&d, &c);
+		document_release(&d);
+		return c.failed;
+	}
+	if (!it->path) {
+		extract_documents(it->source, it->url, it->http_charset,
+				  it->data, it->len, count_failures, &c);
+		return c.failed;
+	}
+	buf_reset(scratch);
+	err = file_read(it->path, RF_INPUT_MAX_BYTES, scratch);
+	if (err != RF_OK) {
+		document_init(&d, it->source);
+		if (err == RF_ETOOBIG)
+			document_fail(&d, err, "larger than %zu bytes",
+				      (size_t)RF_INPUT_MAX_BYTES);
+		else
+			document_fail(&d, err, "%s", err == RF_EIO
+				      ? strerror(errno) : rf_strerror(err));
+		count_failures(&d, &c);
+		document_release(&d);
+		return c.failed;
+	}
+	extract_documents(it->source, NULL, NULL, scratch->data, scratch->len,
+			  count_failures, &c);
+	return c.failed;
+}
+
 struct walker {
 	document_fn fn;
 	void *arg;
@@ -107,21 +378,11 @@ struct walker {
 };
 
 static void
-walk_one(const char *path, const char *error, void *arg)
+walk_one(const struct input_item *it, void *arg)
 {
 	struct walker *w = arg;
-	struct document d;
 
-	if (error) {
-		document_init(&d, path);
-		document_fail(&d, RF_EIO, "%s", error);
-	} else {
-		input_read(path, &w->data, &d);
-	}
-	if (d.status == DOC_ERROR)
-		w->failed++;
-	w->fn(&d, w->arg);
-	document_release(&d);
+	w->failed += input_documents(it, &w->data, w->fn, w->arg);
 }
 
 size_t

@@ -14,10 +14,11 @@ libscanner_a_SOURCES = \
 	scanner/scanner.h
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
 libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
-	$(UCHARDET_CFLAGS)
+	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS)
 
-SCANNER_LIBS = libscanner.a librules.a libtext.a libcommon.a \
-	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS)
+SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
+	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) \
+	$(ZLIB_LIBS)
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c

@@ -46,19 +46,34 @@ const char *rules_default_path(void);
  * Documents that fail are passed to fn too, with status DOC_ERROR. Returns
  * the number of inputs that failed.
  */
-typedef void (*document_fn)(struct document *d, void *arg);
 size_t inputs_walk(char **paths, size_t n, document_fn fn, void *arg);
 
 /*
- * Calls fn with the path of every input in order (directories walked as
- * above), without reading them. error is NULL, or why a directory could
- * not be walked.
+ * One unit of input: a file to read, or bytes already read (the payload of
+ * a WARC response record, its Content-Encoding undone). Borrowed.
  */
-typedef void (*input_fn)(const char *path, const char *error, void *arg);
+struct input_item {
+	const char *source;	/* the path; "FILE#OFFSET" for a WARC record */
+	const char *path;	/* the file to read, or NULL when data is set */
+	const char *data;
+	size_t len;
+	const char *url;	/* a WARC record's target URI, else NULL */
+	const char *http_charset;	/* from the recorded Content-Type */
+	const char *error;	/* the walk or the WARC reader failed here */
+};
+typedef void (*input_fn)(const struct input_item *it, void *arg);
+/*
+ * Calls fn with every input item in order: directories walked as above,
+ * WARC files (recognised by content, gzip or not) one item per 2xx
+ * response or resource record with an HTML, XML or text payload.
+ */
 void inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg);
-/* Reads and extracts one input into d (initialised here), using data as
- * scratch; failures are recorded in d. */
-void input_read(const char *path, struct buf *data, struct document *d);
+/*
+ * Reads (if need be) and extracts the documents of one item, calling fn
+ * with each; scratch holds the file. Returns how many failed.
+ */
+size_t input_documents(const struct input_item *it, struct buf *scratch,
+		       document_fn fn, void *arg);
 
 /* Prints a usage error and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) RF_PRINTF(2, 3);

@@ -5,9 +5,13 @@ CLI_TESTS = \
 	tests/cli/scan.sh \
 	tests/cli/badinput.sh \
 	tests/cli/rules.sh \
-	tests/cli/explain.sh
+	tests/cli/explain.sh \
+	tests/cli/inputs.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \
 	tests/data/pages/dubai-waitress.html \
-	tests/data/pages/short.txt
+	tests/data/pages/short.txt \
+	tests/data/feeds/jobs-utf8.rss \
+	tests/data/feeds/jobs-cp1251.rss \
+	tests/data/feeds/jobs.atom
