@@ -3,6 +3,8 @@
  * through libxml2's HTML parser (no network, no entities loaded) and an
  * iterative walk of the tree, so hostile nesting cannot exhaust the stack.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,54 +108,84 @@ sink_text(struct textsink *s, const char *text, size_t len)
 	}
 }
 
-struct walk {
-	struct document *d;
-	struct textsink body, title;
-	size_t nodes;
-	bool deep;
-	bool saw_script, saw_refresh;
-	xmlNode *first_h1;
+/* Class, id and role tokens of page chrome: cookie banners, menus,
+ * breadcrumbs, blocks of related or recommended listings, sharing. */
+static const char *const chrome_tokens[] = {
+	"cookie", "cookies", "consent", "gdpr", "breadcrumb", "breadcrumbs",
+	"related", "recommend", "recommended", "recommendations", "similar",
+	"sidebar", "advert", "advertisement", "ads", "share", "social",
+	"subscribe", "popup", "modal", "navbar", "menu", "navigation",
+	"banner", "complementary", "contentinfo", "dialog", "footer",
 };
 
-static void
-walk_text(struct walk *w, const xmlNode *n, bool in_title)
-{
-	const char *t = (const char *)n->content;
+/* Elements that are page chrome by their tag; header and footer only
+ * outside the listing's own container. */
+static const char *const chrome_tags[] = { "nav", "aside", "form" };
 
-	if (!t)
-		return;
-	if (in_title)
-		sink_text(&w->title, t, strlen(t));
-	else
-		sink_text(&w->body, t, strlen(t));
+static bool
+token_in(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_SIZE(chrome_tokens); i++)
+		if (strlen(chrome_tokens[i]) == n &&
+		    strncasecmp(s, chrome_tokens[i], n) == 0)
+			return true;
+	return false;
 }
 
-/* Whether a <meta http-equiv=refresh> tells the browser to go elsewhere. */
+/* Whether an attribute value has a chrome token ("cookie-banner"). */
 static bool
-is_meta_refresh(const xmlNode *n)
+attr_has_chrome(const xmlNode *n, const char *attr)
 {
-	xmlChar *v;
-	bool yes;
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	const char *p, *q;
+	bool yes = false;
 
-	if (strcasecmp((const char *)n->name, "meta") != 0)
+	if (!v)
 		return false;
-	v = xmlGetProp(n, (const xmlChar *)"http-equiv");
-	yes = v && strcasecmp((const char *)v, "refresh") == 0;
+	for (p = (const char *)v; *p && !yes; p = q) {
+		while (*p && strchr(" \t\n-_", *p))
+			p++;
+		for (q = p; *q && !strchr(" \t\n-_", *q); q++)
+			;
+		if (q > p)
+			yes = token_in(p, (size_t)(q - p));
+	}
 	xmlFree(v);
 	return yes;
 }
 
+static bool
+is_chrome(const xmlNode *n, bool in_listing)
+{
+	if (tag_in(n, chrome_tags, RF_ARRAY_SIZE(chrome_tags)))
+		return true;
+	if (!in_listing && (strcasecmp((const char *)n->name, "header") == 0 ||
+			    strcasecmp((const char *)n->name, "footer") == 0))
+		return true;
+	return attr_has_chrome(n, "class") || attr_has_chrome(n, "id") ||
+	       attr_has_chrome(n, "role");
+}
+
+struct walk {
+	struct textsink *sink;
+	size_t nodes;
+	bool deep;
+	bool in_listing;	/* root is the listing's own container */
+	bool keep_chrome;	/* walking a title: everything counts */
+};
+
 /*
- * Walks the tree below root without recursion: down through children, on
- * through siblings, up through parents. Title text goes to w->title.
+ * Appends the visible text below root to w->sink without recursion: down
+ * through children, on through siblings, up through parents. Scripts,
+ * styles and page chrome are skipped.
  */
 static void
 walk_tree(struct walk *w, xmlNode *root)
 {
 	xmlNode *n = root;
 	int depth = 0;
-	bool title_mode = false;
-	const xmlNode *title_node = NULL;
 
 	while (n) {
 		bool descend = false;
@@ -163,32 +195,14 @@ walk_tree(struct walk *w, xmlNode *root)
 			return;
 		}
 		if (n->type == XML_ELEMENT_NODE) {
-			bool is_title = strcasecmp((const char *)n->name,
-						   "title") == 0;
-
-			if (is_title && !title_node && !w->d->has_title) {
-				title_node = n;
-				title_mode = descend = n->children != NULL;
-			} else if (tag_in(n, skip_tags,
-					  RF_ARRAY_SIZE(skip_tags))) {
-				if (strcasecmp((const char *)n->name,
-					       "script") == 0)
-					w->saw_script = true;
-				if (strcasecmp((const char *)n->name, "head") ==
-				    0) {
-					/* the title and meta live in head */
-					descend = n->children != NULL;
-				}
-			} else if (is_meta_refresh(n)) {
-				w->saw_refresh = true;
+			if (tag_in(n, skip_tags, RF_ARRAY_SIZE(skip_tags)) ||
+			    (!w->keep_chrome && n != root &&
+			     is_chrome(n, w->in_listing))) {
+				/* skipped whole */
 			} else {
-				if (!w->first_h1 &&
-				    strcasecmp((const char *)n->name, "h1") ==
-					    0)
-					w->first_h1 = n;
 				if (tag_in(n, block_tags,
 					   RF_ARRAY_SIZE(block_tags)))
-					sink_break(&w->body);
+					sink_break(w->sink);
 				descend = n->children != NULL;
 			}
 			if (descend && depth >= RF_HTML_MAX_DEPTH) {
@@ -196,11 +210,9 @@ walk_tree(struct walk *w, xmlNode *root)
 				descend = false;
 			}
 		} else if ((n->type == XML_TEXT_NODE ||
-			    n->type == XML_CDATA_SECTION_NODE) &&
-			   (title_mode || !n->parent ||
-			    strcasecmp((const char *)n->parent->name, "head") !=
-				    0)) {
-			walk_text(w, n, title_mode);
+			    n->type == XML_CDATA_SECTION_NODE) && n->content) {
+			sink_text(w->sink, (const char *)n->content,
+				  strlen((const char *)n->content));
 		}
 		if (descend) {
 			n = n->children;
@@ -211,17 +223,167 @@ walk_tree(struct walk *w, xmlNode *root)
 		while (n && n != root && !n->next) {
 			n = n->parent;
 			depth--;
-			if (n == title_node)
-				title_mode = false;
-			else if (n && n->type == XML_ELEMENT_NODE &&
-				 tag_in(n, block_tags,
-					RF_ARRAY_SIZE(block_tags)))
-				sink_break(&w->body);
+			if (n && n->type == XML_ELEMENT_NODE &&
+			    tag_in(n, block_tags, RF_ARRAY_SIZE(block_tags)))
+				sink_break(w->sink);
 		}
 		if (!n || n == root)
 			break;
 		n = n->next;
 	}
+}
+
+/* What a page holds besides its text: found in one pass over the tree. */
+struct landmarks {
+	xmlNode *title;		/* <title> */
+	xmlNode *body;
+	xmlNode *jobposting;	/* an element with itemtype ...JobPosting */
+	xmlNode *main;		/* <main> or role=main */
+	xmlNode *article;	/* the only <article>, if just one */
+	size_t articles;
+	bool script, refresh;
+	bool deep;
+};
+
+static bool
+attr_contains(const xmlNode *n, const char *attr, const char *needle)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	bool yes = v && strcasestr((const char *)v, needle) != NULL;
+
+	xmlFree(v);
+	return yes;
+}
+
+static void
+find_landmarks(xmlNode *root, struct landmarks *lm)
+{
+	xmlNode *n = root;
+	size_t nodes = 0;
+	int depth = 0;
+
+	memset(lm, 0, sizeof(*lm));
+	while (n) {
+		if (++nodes > RF_HTML_MAX_NODES) {
+			lm->deep = true;
+			return;
+		}
+		if (n->type == XML_ELEMENT_NODE) {
+			const char *name = (const char *)n->name;
+
+			if (!lm->title && strcasecmp(name, "title") == 0)
+				lm->title = n;
+			else if (!lm->body && strcasecmp(name, "body") == 0)
+				lm->body = n;
+			else if (strcasecmp(name, "script") == 0)
+				lm->script = true;
+			else if (strcasecmp(name, "meta") == 0 &&
+				 attr_contains(n, "http-equiv", "refresh"))
+				lm->refresh = true;
+			else if (!lm->main && (strcasecmp(name, "main") == 0 ||
+					       attr_contains(n, "role", "main")))
+				lm->main = n;
+			else if (strcasecmp(name, "article") == 0 &&
+				 lm->articles++ == 0)
+				lm->article = n;
+			if (!lm->jobposting &&
+			    attr_contains(n, "itemtype", "JobPosting"))
+				lm->jobposting = n;
+		}
+		if (n->type == XML_ELEMENT_NODE && n->children &&
+		    depth < RF_HTML_MAX_DEPTH) {
+			n = n->children;
+			depth++;
+			continue;
+		}
+		if (n->type == XML_ELEMENT_NODE && n->children)
+			lm->deep = true;
+		while (n && n != root && !n->next) {
+			n = n->parent;
+			depth--;
+		}
+		if (!n || n == root)
+			break;
+		n = n->next;
+	}
+	if (lm->articles != 1)
+		lm->article = NULL;
+}
+
+/* The first <h1> below root, or NULL. */
+static xmlNode *
+first_h1(xmlNode *root)
+{
+	xmlNode *n = root;
+	int depth = 0;
+
+	while (n) {
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcasecmp((const char *)n->name, "h1") == 0)
+			return n;
+		if (n->type == XML_ELEMENT_NODE && n->children &&
+		    depth < RF_HTML_MAX_DEPTH) {
+			n = n->children;
+			depth++;
+			continue;
+		}
+		while (n && n != root && !n->next) {
+			n = n->parent;
+			depth--;
+		}
+		if (!n || n == root)
+			break;
+		n = n->next;
+	}
+	return NULL;
+}
+
+/* Text of one element, all of it, into out. */
+static bool
+element_text_into(xmlNode *n, struct buf *out)
+{
+	struct textsink sink = { out, false, false, false };
+	struct walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.sink = &sink;
+	w.keep_chrome = true;
+	walk_tree(&w, n);
+	return !w.deep && !sink.truncated;
+}
+
+/*
+ * The body text of a page: the listing's own container when the page has
+ * one (schema.org JobPosting microdata, <main>, role=main, or its only
+ * <article>), without page chrome; otherwise all of <body> without chrome.
+ * Returns the container used, or NULL for the whole body.
+ */
+static xmlNode *
+page_text(struct document *d, xmlNode *root, const struct landmarks *lm,
+	  bool *partial)
+{
+	xmlNode *const cands[] = { lm->jobposting, lm->main, lm->article };
+	struct textsink sink = { &d->body, false, false, false };
+	struct walk w;
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_SIZE(cands); i++) {
+		if (!cands[i])
+			continue;
+		memset(&w, 0, sizeof(w));
+		w.sink = &sink;
+		w.in_listing = true;
+		walk_tree(&w, cands[i]);
+		if (d->body.len) {
+			*partial = w.deep || sink.truncated;
+			return cands[i];
+		}
+	}
+	memset(&w, 0, sizeof(w));
+	w.sink = &sink;
+	walk_tree(&w, lm->body ? lm->body : root);
+	*partial = w.deep || sink.truncated;
+	return NULL;
 }
 
 /* Reads data as UTF-8 into utf8, recording the charset in d. */
@@ -247,9 +409,10 @@ static void
 extract_html(struct document *d, const char *data, size_t len)
 {
 	htmlDocPtr doc;
-	xmlNode *root;
-	struct walk w;
+	xmlNode *root, *container, *h1;
+	struct landmarks lm;
 	struct buf utf8;
+	bool partial = false;
 	/* the bytes are UTF-8 now: meta declarations must not switch */
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
@@ -268,31 +431,25 @@ extract_html(struct document *d, const char *data, size_t len)
 		d->status = DOC_EMPTY;
 		return;
 	}
-	memset(&w, 0, sizeof(w));
-	w.d = d;
-	w.body.out = &d->body;
-	w.title.out = &d->title;
-	walk_tree(&w, root);
-	if (!d->title.len && w.first_h1) {
-		/* no <title>: the first heading names the listing */
-		struct walk hw;
-
-		memset(&hw, 0, sizeof(hw));
-		hw.d = d;
-		hw.title.out = &d->title;
-		hw.body.out = &d->title;
-		walk_tree(&hw, w.first_h1);
-	}
+	find_landmarks(root, &lm);
+	container = page_text(d, root, &lm, &partial);
+	/* the title: the listing's own heading, else <title>, else an h1 */
+	h1 = container ? first_h1(container) : NULL;
+	if (h1)
+		partial |= !element_text_into(h1, &d->title);
+	if (!d->title.len && lm.title)
+		partial |= !element_text_into(lm.title, &d->title);
+	if (!d->title.len && (h1 = first_h1(root)))
+		partial |= !element_text_into(h1, &d->title);
 	d->has_title = d->title.len > 0;
-	if (w.deep || w.body.truncated || w.title.truncated) {
+	if (partial || lm.deep) {
 		d->status = DOC_TRUNCATED;
-		d->note = xstrdup(w.deep ? "element tree too large or too deep"
+		d->note = xstrdup(lm.deep ? "element tree too large or too deep"
 				  : "text longer than the field cap");
 	} else if (!d->body.len) {
-		d->status = (w.saw_script || w.saw_refresh) ? DOC_BLOCKED
-							    : DOC_EMPTY;
+		d->status = (lm.script || lm.refresh) ? DOC_BLOCKED : DOC_EMPTY;
 		if (d->status == DOC_BLOCKED)
-			d->note = xstrdup(w.saw_refresh
+			d->note = xstrdup(lm.refresh
 				? "no visible text, only a meta refresh"
 				: "no visible text, only scripts");
 	}

@@ -36,9 +36,54 @@ test_html_visible_text(void **state)
 	assert_int_equal(d.status, DOC_OK);
 	assert_int_equal(d.kind, KIND_HTML);
 	assert_string_equal(d.title.data, "Работа в Дубае");
+	/* <nav> is page chrome: not the listing's text */
 	assert_string_equal(d.body.data,
-			    "Меню\nОфициантки\nЗарплата от 3000$, без опыта.\n"
+			    "Официантки\nЗарплата от 3000$, без опыта.\n"
 			    "виза\nбилеты\n& всё");
+	document_release(&d);
+}
+
+static void
+test_main_content(void **state)
+{
+	struct document d;
+
+	/* the listing's container wins; chrome and related blocks go */
+	EXTRACT(&d, "<html><head><title>Повар — Доска</title></head><body>"
+		    "<div class=\"cookie-banner\">Мы используем cookie</div>"
+		    "<header class=\"site-header\"><nav>Главная</nav></header>"
+		    "<main><article><header><h1>Повар</h1></header>"
+		    "<p>Кафе ищет повара.</p>"
+		    "<div class=\"similar-ads\">Работа в Дубае от 3000$</div>"
+		    "<footer>Опубликовано вчера</footer></article></main>"
+		    "<aside class=\"related\">Девушки 18-25 в ОАЭ</aside>"
+		    "<footer class=\"site-footer\">Не платите предоплату"
+		    "</footer></body></html>");
+	assert_string_equal(d.title.data, "Повар");
+	assert_string_equal(d.body.data,
+			    "Повар\nКафе ищет повара.\nОпубликовано вчера");
+	document_release(&d);
+
+	/* no container: the body without chrome */
+	EXTRACT(&d, "<html><body><div id=\"menu\">Вход</div>"
+		    "<div class=\"content\"><h2>Водитель</h2><p>Нужен водитель."
+		    "</p></div><div class=\"recommended-jobs\">Хостес в Турцию"
+		    "</div><footer>© Доска</footer></body></html>");
+	assert_string_equal(d.body.data, "Водитель\nНужен водитель.");
+	document_release(&d);
+
+	/* several articles (an index page): none is the listing */
+	EXTRACT(&d, "<html><body><article><p>Первое</p></article>"
+		    "<article><p>Второе</p></article></body></html>");
+	assert_string_equal(d.body.data, "Первое\nВторое");
+	document_release(&d);
+
+	/* schema.org microdata marks the listing */
+	EXTRACT(&d, "<html><body><div>Шапка сайта</div><div itemscope "
+		    "itemtype=\"https://schema.org/JobPosting\"><h1>Сварщик"
+		    "</h1><p>Вахта 15/15.</p></div></body></html>");
+	assert_string_equal(d.title.data, "Сварщик");
+	assert_string_equal(d.body.data, "Сварщик\nВахта 15/15.");
 	document_release(&d);
 }
 
@@ -279,6 +324,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_visible_text),
 		cmocka_unit_test(test_html_title_from_h1),
+		cmocka_unit_test(test_main_content),
 		cmocka_unit_test(test_text_and_kinds),
 		cmocka_unit_test(test_html_declared_charset),
 		cmocka_unit_test(test_legacy_charsets),
