@@ -29,6 +29,12 @@
 /* Element nesting depth walked; deeper text marks the document truncated. */
 #define RF_HTML_MAX_DEPTH		4096
 
+/* JSON-LD blocks: bytes, nesting, array items searched. */
+#define RF_JSONLD_MAX_BYTES		((size_t)2 << 20)	/* 2 MiB */
+#define RF_JSONLD_MAX_DEPTH		32
+#define RF_JSONLD_MAX_ITEMS		1000
+#define RF_JSONLD_MAX_BLOCKS		16
+
 /* Items read from one RSS or Atom feed. */
 #define RF_FEED_MAX_ITEMS		10000
 

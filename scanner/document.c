@@ -33,6 +33,8 @@ document_init(struct document *d, const char *source)
 	d->has_title = false;
 	buf_init(&d->title, RF_FIELD_MAX_BYTES);
 	buf_init(&d->body, RF_FIELD_MAX_BYTES);
+	d->salary = d->location = d->employer = d->posted = NULL;
+	d->structured = NULL;
 	entity_list_init(&d->contacts);
 	buf_init(&d->contacts_text, RF_FIELD_MAX_BYTES);
 	d->err = RF_OK;
@@ -48,6 +50,10 @@ document_release(struct document *d)
 	free(d->lang);
 	buf_release(&d->title);
 	buf_release(&d->body);
+	free(d->salary);
+	free(d->location);
+	free(d->employer);
+	free(d->posted);
 	entity_list_release(&d->contacts);
 	buf_release(&d->contacts_text);
 	free(d->error);

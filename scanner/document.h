@@ -36,6 +36,9 @@ struct document {
 	bool has_title;
 	struct buf title;	/* visible title, UTF-8 */
 	struct buf body;	/* visible text, UTF-8, blocks on own lines */
+	/* fields of the listing; NULL when the page does not say */
+	char *salary, *location, *employer, *posted;
+	const char *structured;	/* static: "json-ld" when it came from there */
 	struct entity_list contacts;	/* phones, handles, e-mails, links */
 	struct buf contacts_text;	/* the same, one per line, for rules */
 	enum rf_err err;	/* with DOC_ERROR */

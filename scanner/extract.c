@@ -19,6 +19,7 @@
 #include "common/xmalloc.h"
 #include "scanner/charset.h"
 #include "scanner/document.h"
+#include "scanner/jsonld.h"
 #include "text/entities.h"
 #include "common/banned.h"
 
@@ -241,6 +242,8 @@ struct landmarks {
 	xmlNode *main;		/* <main> or role=main */
 	xmlNode *article;	/* the only <article>, if just one */
 	size_t articles;
+	xmlNode *ldjson[RF_JSONLD_MAX_BLOCKS];	/* ld+json scripts */
+	size_t nldjson;
 	bool script, refresh;
 	bool deep;
 };
@@ -275,8 +278,14 @@ find_landmarks(xmlNode *root, struct landmarks *lm)
 				lm->title = n;
 			else if (!lm->body && strcasecmp(name, "body") == 0)
 				lm->body = n;
-			else if (strcasecmp(name, "script") == 0)
-				lm->script = true;
+			else if (strcasecmp(name, "script") == 0) {
+				if (attr_contains(n, "type", "ld+json")) {
+					if (lm->nldjson < RF_JSONLD_MAX_BLOCKS)
+						lm->ldjson[lm->nldjson++] = n;
+				} else {
+					lm->script = true;
+				}
+			}
 			else if (strcasecmp(name, "meta") == 0 &&
 				 attr_contains(n, "http-equiv", "refresh"))
 				lm->refresh = true;
@@ -405,6 +414,57 @@ decode(struct document *d, const char *data, size_t len, bool markup,
 	return true;
 }
 
+static void extract_html(struct document *d, const char *data, size_t len);
+
+/*
+ * A schema.org JobPosting in the page's JSON-LD is the listing as its
+ * site publishes it: its title and description are preferred to the
+ * visible text, and its fields fill the document's. The visible text's
+ * contacts are kept (a description often leaves them out).
+ */
+static void
+apply_jsonld(struct document *d, const struct landmarks *lm)
+{
+	struct jobposting jp;
+	struct document desc;
+	size_t i;
+	bool found = false;
+
+	for (i = 0; i < lm->nldjson && !found; i++) {
+		xmlChar *t = xmlNodeGetContent(lm->ldjson[i]);
+
+		if (t)
+			found = jsonld_jobposting((const char *)t,
+						  strlen((const char *)t), &jp);
+		xmlFree(t);
+	}
+	if (!found)
+		return;
+	d->structured = "json-ld";
+	d->employer = jp.employer;
+	d->salary = jp.salary;
+	d->location = jp.location;
+	d->posted = jp.posted;
+	jp.employer = jp.salary = jp.location = jp.posted = NULL;
+	if (jp.description) {
+		document_init(&desc, d->source);
+		desc.http_charset = "UTF-8";
+		extract_html(&desc, jp.description, strlen(jp.description));
+		if (desc.status == DOC_OK && desc.body.len) {
+			entities_find(&d->contacts, d->body.data, d->body.len);
+			buf_reset(&d->body);
+			buf_add(&d->body, desc.body.data, desc.body.len);
+		}
+		document_release(&desc);
+	}
+	if (jp.title) {
+		buf_reset(&d->title);
+		buf_addstr(&d->title, jp.title);
+		d->has_title = d->title.len > 0;
+	}
+	jobposting_release(&jp);
+}
+
 static void
 extract_html(struct document *d, const char *data, size_t len)
 {
@@ -442,6 +502,8 @@ extract_html(struct document *d, const char *data, size_t len)
 	if (!d->title.len && (h1 = first_h1(root)))
 		partial |= !element_text_into(h1, &d->title);
 	d->has_title = d->title.len > 0;
+	if (lm.nldjson && !partial && !lm.deep)
+		apply_jsonld(d, &lm);
 	if (partial || lm.deep) {
 		d->status = DOC_TRUNCATED;
 		d->note = xstrdup(lm.deep ? "element tree too large or too deep"

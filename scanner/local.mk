@@ -9,16 +9,17 @@ libscanner_a_SOURCES = \
 	scanner/explain.c scanner/explain.h \
 	scanner/extract.c \
 	scanner/inputs.c \
+	scanner/jsonld.c scanner/jsonld.h \
 	scanner/output.c scanner/output.h \
 	scanner/ruleload.c \
 	scanner/scanner.h
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
 libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
-	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS)
+	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS) $(JSONC_CFLAGS)
 
 SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
 	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) \
-	$(ZLIB_LIBS)
+	$(ZLIB_LIBS) $(JSONC_LIBS)
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c
@@ -28,5 +29,6 @@ redflag_LDADD = $(SCANNER_LIBS)
 check_PROGRAMS += tests/unit/test-extract
 TESTS += tests/unit/test-extract
 tests_unit_test_extract_SOURCES = tests/unit/test-extract.c
-tests_unit_test_extract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS)
+tests_unit_test_extract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS) \
+	$(PCRE2_CFLAGS)
 tests_unit_test_extract_LDADD = $(SCANNER_LIBS) $(CMOCKA_LIBS)

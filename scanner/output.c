@@ -83,8 +83,17 @@ output_json_document(struct buf *out, const struct document *d,
 		json_object_end(&j);
 	}
 	json_kv_string(&j, "title", d->has_title ? d->title.data : NULL);
-	if (with_text)
+	if (with_text) {
 		json_kv_string(&j, "text", d->body.data);
+		json_key(&j, "fields");
+		json_object_begin(&j);
+		json_kv_string(&j, "salary", d->salary);
+		json_kv_string(&j, "location", d->location);
+		json_kv_string(&j, "employer", d->employer);
+		json_kv_string(&j, "posted", d->posted);
+		json_kv_string(&j, "from", d->structured);
+		json_object_end(&j);
+	}
 	if (!with_text) {
 		json_kv_int(&j, "score", res ? res->score : 0);
 		json_kv_string(&j, "level",

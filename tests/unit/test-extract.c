@@ -88,6 +88,59 @@ test_main_content(void **state)
 }
 
 static void
+test_jsonld(void **state)
+{
+	struct document d;
+	struct buf page;
+	int i;
+
+	/* the JobPosting is preferred; related vacancies do not leak; the
+	 * visible page's phone is kept */
+	EXTRACT(&d, "<html><head><title>Сайт</title><script type=\"application"
+		    "/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":"
+		    "[{\"@type\":\"WebPage\"},{\"@type\":\"JobPosting\","
+		    "\"title\":\"Сварщик\",\"description\":\"<p>Вахта 15/15,"
+		    " <b>официально</b>.</p>\",\"datePosted\":\"2024-09-01\","
+		    "\"hiringOrganization\":{\"@type\":\"Organization\","
+		    "\"name\":\"ТОО Сварка\"},\"jobLocation\":{\"address\":"
+		    "{\"addressLocality\":\"Атырау\",\"addressCountry\":\"KZ\"}"
+		    "},\"baseSalary\":{\"currency\":\"KZT\",\"value\":{"
+		    "\"minValue\":400000,\"maxValue\":500000,\"unitText\":"
+		    "\"MONTH\"}}}]}</script></head><body><p>Сварщик, тел. "
+		    "+7 701 000 11 22</p><div class=\"related-vacancies\">"
+		    "Хостес в Дубай, билеты за счёт</div></body></html>");
+	assert_string_equal(d.title.data, "Сварщик");
+	assert_string_equal(d.body.data, "Вахта 15/15, официально.");
+	assert_string_equal(d.employer, "ТОО Сварка");
+	assert_string_equal(d.location, "Атырау, KZ");
+	assert_string_equal(d.salary, "400000-500000 KZT per MONTH");
+	assert_string_equal(d.posted, "2024-09-01");
+	assert_string_equal(d.structured, "json-ld");
+	assert_int_equal(d.contacts.n, 1);
+	assert_string_equal(d.contacts.items[0].value, "+77010001122");
+	document_release(&d);
+
+	/* malformed or other JSON-LD: the visible text stands */
+	EXTRACT(&d, "<html><body><script type=\"application/ld+json\">"
+		    "{\"@type\":\"JobPosting\",</script><p>Текст</p>"
+		    "</body></html>");
+	assert_string_equal(d.body.data, "Текст");
+	assert_null(d.structured);
+	document_release(&d);
+
+	/* nesting past the cap is not followed */
+	buf_init(&page, 0);
+	buf_addstr(&page, "<html><body><script type=\"application/ld+json\">");
+	for (i = 0; i < 5000; i++)
+		buf_addch(&page, '[');
+	buf_addstr(&page, "</script><p>Видимый текст</p></body></html>");
+	extract(&d, page.data, page.len);
+	assert_string_equal(d.body.data, "Видимый текст");
+	document_release(&d);
+	buf_release(&page);
+}
+
+static void
 test_html_title_from_h1(void **state)
 {
 	struct document d;
@@ -325,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_html_visible_text),
 		cmocka_unit_test(test_html_title_from_h1),
 		cmocka_unit_test(test_main_content),
+		cmocka_unit_test(test_jsonld),
 		cmocka_unit_test(test_text_and_kinds),
 		cmocka_unit_test(test_html_declared_charset),
 		cmocka_unit_test(test_legacy_charsets),
