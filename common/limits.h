@@ -104,4 +104,30 @@
 /* A path segment seen this many times makes a URL a crawler trap. */
 #define RF_URL_TRAP_REPEATS		3
 
+/*
+ * The store (store/store.h). Display text from pages is cut at a
+ * character boundary to these many bytes; identifiers longer than theirs
+ * are refused, since a cut identifier would merge distinct things.
+ */
+/* A listing's title. */
+#define RF_STORE_TITLE_MAX		((size_t)1024)
+/* Salary, location, employer, posted date; a run's stop reason; a page's
+ * content type. */
+#define RF_STORE_FIELD_MAX		((size_t)1024)
+/* A listing version's extracted body; findings' offsets still refer to
+ * the whole text. */
+#define RF_STORE_TEXT_MAX		((size_t)256 << 10)	/* 256 KiB */
+/* Findings kept per listing version and run; more are dropped (the score
+ * is kept as given). */
+#define RF_STORE_FINDINGS_MAX		1024
+/* Contacts linked per sighting of a listing; more are dropped. */
+#define RF_STORE_CONTACTS_MAX		RF_ENTITIES_MAX
+/* A contact's normalized value; longer ones are dropped. */
+#define RF_STORE_CONTACT_MAX		((size_t)512)
+/* Names: job, site, language, rule id and version, indicator, field,
+ * rule-pack version and hash, WARC-Record-ID. */
+#define RF_STORE_NAME_MAX		((size_t)256)
+/* A WARC file's path. */
+#define RF_STORE_PATH_MAX		((size_t)4096)
+
 #endif
