@@ -4,7 +4,8 @@ libtext_a_SOURCES = \
 	text/fold-tables.c \
 	text/normalize.c \
 	text/text-int.h \
-	text/text.h
+	text/text.h \
+	text/translit.c
 
 EXTRA_DIST += scripts/gen-fold-tables.py
 

@@ -104,14 +104,14 @@ struct fold_cell;
 
 /*
  * A folded view and its map, caller-owned: fold_init() once, then any
- * number of text_fold() calls, which reuse the storage, then
- * fold_release().
+ * number of text_fold() or text_translit() calls, which reuse the storage,
+ * then fold_release().
  */
 struct fold {
 	struct buf view;	/* the folded text, NUL-terminated */
 	size_t orig_len;	/* bytes of the text it was made from */
 
-	/* what the last text_fold() found */
+	/* what the last text_fold() found; text_translit() zeroes them */
 	size_t nmixed;		/* words mixing Latin, Cyrillic, Greek */
 	size_t nhomoglyph;	/* letters replaced by another script's */
 	size_t nleet;		/* digits and symbols replaced by letters */
@@ -150,5 +150,17 @@ enum rf_err text_fold(struct fold *out, const char *text, size_t len,
  */
 void fold_span(const struct fold *f, size_t fstart, size_t fend,
 	       size_t *ostart, size_t *oend);
+
+/*
+ * Transliterates the Latin letters of text (normally a folded view, so
+ * lower case) into Cyrillic as transliterated Russian is usually typed:
+ * "rabota v dubae" -> "работа в дубае". Everything else is copied. The map
+ * of out leads back into text: to reach the original of a folded view,
+ * map a span through out, then through the view's fold. The rules are the
+ * table in translit.c; English words come out as nonsense, so callers use
+ * this view only for rules that ask for it. Errors as for text_fold().
+ */
+enum rf_err text_translit(struct fold *out, const char *text, size_t len)
+	RF_WARN_UNUSED;
 
 #endif

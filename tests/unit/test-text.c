@@ -1,4 +1,4 @@
-/* test-text.c: unit tests of text/ (folded view, offset map). */
+/* test-text.c: unit tests of text/ (folded view, offset map, translit). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -641,6 +641,69 @@ test_uzbek_apostrophes(void **state)
 }
 
 static void
+test_translit(void **state)
+{
+	static const struct fold_case cases[] = {
+		{ "rabota v dubae", 0, "работа в дубае" },
+		{ "Rabota V Dubae", 0, "работа в дубае" },
+		{ "vizu oformim, zhile besplatno", 0,
+		  "визу оформим, жиле бесплатно" },
+		{ "novyy moy dubay", 0, "новый мой дубай" },
+		{ "shchedryy schet", 0, "щедрый щет" },
+		{ "yuliya yolka chasy", 0, "юлия елка часы" },
+		{ "kholodno, tsena, xorosho", 0, "холодно, цена, хорошо" },
+		{ "работа v дубае 123", 0, "работа в дубае 123" },
+		{ "a\xff" "b", 0, "а\xef\xbf\xbd" "б" },
+	};
+	struct fold f;
+	size_t i, os, oe;
+	const char *s = "zhile v dubae";
+
+	fold_init(&f);
+	for (i = 0; i < RF_ARRAY_SIZE(cases); i++) {
+		assert_int_equal(text_translit(&f, cases[i].in,
+					       strlen(cases[i].in)), RF_OK);
+		assert_string_equal(f.view.data, cases[i].out);
+		check_map(&f, cases[i].in, strlen(cases[i].in));
+	}
+	/* ж maps back to "zh", "дубае" to "dubae" */
+	assert_int_equal(text_translit(&f, s, strlen(s)), RF_OK);
+	fold_span(&f, 0, 2, &os, &oe);
+	assert_int_equal(os, 0);
+	assert_int_equal(oe, 2);
+	fold_span(&f, strlen("жиле в "), f.view.len, &os, &oe);
+	assert_int_equal(os, 8);
+	assert_int_equal(oe, strlen(s));
+	fold_release(&f);
+}
+
+static void
+test_translit_of_view(void **state)
+{
+	/* translit of a folded view maps back through both maps */
+	const char *s = "RABOTA v DUBAE\xe2\x80\x8b!";
+	struct fold f, t;
+	size_t fs, fe, os, oe, s0, e0;
+	const char *p;
+
+	fold_init(&f);
+	fold_init(&t);
+	assert_int_equal(text_fold(&f, s, strlen(s), D), RF_OK);
+	assert_int_equal(text_translit(&t, f.view.data, f.view.len), RF_OK);
+	assert_string_equal(t.view.data, "работа в дубае!");
+	p = strstr(t.view.data, "дубае");
+	assert_non_null(p);
+	fs = (size_t)(p - t.view.data);
+	fe = fs + strlen("дубае");
+	fold_span(&t, fs, fe, &s0, &e0);
+	fold_span(&f, s0, e0, &os, &oe);
+	assert_int_equal(oe - os, 5);
+	assert_memory_equal(s + os, "DUBAE", 5);
+	fold_release(&f);
+	fold_release(&t);
+}
+
+static void
 test_errors(void **state)
 {
 	struct fold f;
@@ -654,6 +717,9 @@ test_errors(void **state)
 	assert_int_equal(text_fold(&f, s, RF_FOLD_INPUT_MAX + 1, D),
 			 RF_ETOOBIG);
 	assert_int_equal(f.view.len, 0);
+	assert_int_equal(text_translit(&f, s, RF_FOLD_INPUT_MAX + 1),
+			 RF_ETOOBIG);
+	assert_int_equal(text_translit(&f, NULL, 1), RF_EINVAL);
 	fold_release(&f);
 	/* release twice is harmless */
 	fold_release(&f);
@@ -738,6 +804,8 @@ main(void)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_kazakh_folding),
 		cmocka_unit_test(test_uzbek_apostrophes),
+		cmocka_unit_test(test_translit),
+		cmocka_unit_test(test_translit_of_view),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_linear_time),
 	};
