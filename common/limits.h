@@ -38,6 +38,14 @@
 /* Items read from one RSS or Atom feed. */
 #define RF_FEED_MAX_ITEMS		10000
 
+/*
+ * text_fold() input; callers cap fields lower (RF_FIELD_MAX_BYTES). The
+ * offset map holds 32-bit offsets, and the folded view is at most
+ * RF_FOLD_EXPANSION times its input (an invalid byte becomes U+FFFD).
+ */
+#define RF_FOLD_INPUT_MAX		((size_t)256 << 20)	/* 256 MiB */
+#define RF_FOLD_EXPANSION		3
+
 /* Rule files. */
 #define RF_RULEFILE_MAX_BYTES		((size_t)16 << 20)	/* 16 MiB */
 #define RF_RULE_MAX_PATTERNS		256

@@ -1,0 +1,166 @@
+/*
+ * text.h: pure text in, facts out. The folded view that rules match
+ * against, with an offset map back to the text an analyst reads.
+ *
+ * text_fold() makes one pass over UTF-8 text (invalid bytes count as
+ * U+FFFD) and writes its *folded view*: lower case, compatibility forms
+ * folded, invisible characters dropped, look-alike letters of the wrong
+ * script replaced, digits used as letters replaced, spaced-out letters
+ * joined. Every byte of the view maps back to the character of the
+ * original that produced it, so a match [s,e) in the view is reported as
+ * the original [start,end) by fold_span().
+ *
+ * What each flag does (all are on in TEXT_FOLD_DEFAULT):
+ *
+ * TEXT_FOLD_CASE	simple case folding to lower case (Latin, Greek,
+ *			Cyrillic with the Central Asian letters); I, İ and
+ *			ı all fold to i, because upper-case text cannot tell
+ *			Turkish dotless ı from i.
+ * TEXT_FOLD_YO		ё and Ё fold to е.
+ * TEXT_FOLD_COMPAT	an NFKC-like subset: fullwidth ASCII, ligatures,
+ *			super- and subscript digits, mathematical, circled and
+ *			squared letters and digits to ASCII; Unicode spaces to
+ *			' ', line and paragraph separators to '\n'; dashes and
+ *			minus signs to '-'; curly and angle quotes to ' or ";
+ *			the Uzbek oʻ/gʻ apostrophes (ʻ ʼ ‘ ’ ` ´ ′) to '.
+ *			A base letter and a combining mark are composed when
+ *			the result is a letter of the region's alphabets
+ *			(й ё ў ӣ ӯ ä ç ğ ñ ň ö ş ü ý ž š č ū).
+ * TEXT_FOLD_INVISIBLE	zero-width characters, soft hyphens, bidi controls,
+ *			variation selectors, Hangul fillers and combining
+ *			marks (U+0301 over a Cyrillic vowel) are dropped; a
+ *			dropped mark becomes part of the preceding letter's
+ *			span in the map.
+ * TEXT_FOLD_ACCENTS	precomposed letters lose diacritics that are not
+ *			part of the region's alphabets (é -> e, ѐ -> е);
+ *			the letters listed under TEXT_FOLD_COMPAT stay.
+ * TEXT_FOLD_HOMOGLYPH	in a word that is mostly Cyrillic, Latin and Greek
+ *			look-alikes become Cyrillic (Haбиpaю -> набираю); in
+ *			a mostly Latin word Cyrillic and Greek look-alikes
+ *			become Latin. "Mostly" counts first the letters that
+ *			are not used as disguises (in lower case: Cyrillic а
+ *			с е о р х у і ... are, в м н т are not; Latin letters
+ *			with a Cyrillic look-alike are), then all letters,
+ *			then follows the previous word. A one-letter Latin
+ *			look-alike between Cyrillic words becomes Cyrillic
+ *			("работа c нами"; not "C/C++", not "язык C и Go").
+ * TEXT_FOLD_LEET	digits and @ $ used as letters inside a word become
+ *			letters of the word's script: Cyrillic 0 3 4 6 @ to
+ *			о з ч б а, Latin 0 1 3 4 @ $ to o i e a a s. Only in
+ *			words of at least four letters and more letters than
+ *			digits and symbols (so not in 3000, 5000р, ЭП3Д, mp3),
+ *			for runs of at most two with letters on both sides
+ *			(р@бота, g00gle) or, in Cyrillic words, one 0 or 3 at
+ *			either end (3аработок, нескольк0; not 6НДФЛ); never
+ *			for the @ of an e-mail address or a leading @handle.
+ * TEXT_FOLD_SPACED	runs of at least four one-letter words separated by
+ *			one and the same ' ', '.' or '-' are joined:
+ *			"р а б о т а", "р.а.б.о.т.а" -> "работа". A one-letter
+ *			word right after the run joins it ("р а б о т а в
+ *			Дубае" -> "работав дубае") unless it is a small
+ *			letter after capitals ("Р А Б О Т А в Дубае").
+ *
+ * Mixed-script words (Cyrillic, Latin and Greek letters in one word,
+ * counted before folding) are counted whatever the flags, with two
+ * allowances. In a Cyrillic word the Latin letters i, I, ı, h and ə, which
+ * Kazakh is often typed with for і, һ and ә, neither make the word mixed
+ * nor count as homoglyph substitutions (they are still folded). A compound
+ * of one Latin and one Cyrillic run (SMMщик, антиDDOS, Stack'ом, Kyrgyz
+ * Brexitтин) is neither mixed nor folded when each run has two letters or
+ * more and a letter that is not a disguise (the first run may instead have
+ * four letters or more); a disguise (Cpeдний, интepec, СберAPI) is both.
+ *
+ * Words are runs of letters, digits, @ and $, with apostrophes between
+ * them (oʻzbek, so'm); words end at everything else. Folding only ever
+ * turns word characters into word characters, so text_fold() of a folded
+ * view returns it unchanged.
+ *
+ * The folded view is at most RF_FOLD_EXPANSION times as long as the input
+ * (common/limits.h); the input may be at most RF_FOLD_INPUT_MAX bytes.
+ */
+#ifndef RF_TEXT_TEXT_H
+#define RF_TEXT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+
+#define TEXT_FOLD_CASE		(1u << 0)
+#define TEXT_FOLD_YO		(1u << 1)
+#define TEXT_FOLD_COMPAT	(1u << 2)
+#define TEXT_FOLD_INVISIBLE	(1u << 3)
+#define TEXT_FOLD_ACCENTS	(1u << 4)
+#define TEXT_FOLD_HOMOGLYPH	(1u << 5)
+#define TEXT_FOLD_LEET		(1u << 6)
+#define TEXT_FOLD_SPACED	(1u << 7)
+#define TEXT_FOLD_ALL		0xffu
+#define TEXT_FOLD_DEFAULT	TEXT_FOLD_ALL
+
+struct fold_atom;
+struct fold_cell;
+
+/*
+ * A folded view and its map, caller-owned: fold_init() once, then any
+ * number of text_fold() or text_translit() calls, which reuse the storage,
+ * then fold_release().
+ */
+struct fold {
+	struct buf view;	/* the folded text, NUL-terminated */
+	size_t orig_len;	/* bytes of the text it was made from */
+
+	/* what the last text_fold() found; text_translit() zeroes them */
+	size_t nmixed;		/* words mixing Latin, Cyrillic, Greek */
+	size_t nhomoglyph;	/* letters replaced by another script's */
+	size_t nleet;		/* digits and symbols replaced by letters */
+	size_t njoined;		/* spaced-out runs joined */
+	size_t ninvisible;	/* invisible characters and marks dropped */
+	size_t ninvalid;	/* invalid bytes read as U+FFFD */
+
+	/* private: the offset map and scratch space */
+	struct fold_atom *atoms;
+	size_t natoms, aatoms;
+	struct fold_cell *cells;
+	size_t ncells, acells;
+};
+
+/* Prepares f, caller-owned, empty. */
+void fold_init(struct fold *f);
+/* Frees f's storage; f may be initialised again or released again. */
+void fold_release(struct fold *f);
+
+/*
+ * Folds len bytes of text into out (initialised; its previous contents are
+ * replaced). Borrows text for the call only. flags is a set of
+ * TEXT_FOLD_* bits. Returns RF_ETOOBIG when len > RF_FOLD_INPUT_MAX and
+ * RF_EINVAL when text is NULL with len > 0; out is then empty.
+ */
+enum rf_err text_fold(struct fold *out, const char *text, size_t len,
+		      unsigned flags) RF_WARN_UNUSED;
+
+/*
+ * Maps the byte range [fstart,fend) of f's view to the range [*ostart,
+ * *oend) of the text it was made from: the start of the original
+ * character that produced the first folded character, and the end of the
+ * one that produced the last. Offsets inside a character are widened to
+ * the whole character; offsets past the end are clamped. An empty range
+ * maps to an empty range at the original position of fstart.
+ */
+void fold_span(const struct fold *f, size_t fstart, size_t fend,
+	       size_t *ostart, size_t *oend);
+
+/*
+ * Transliterates the Latin letters of text (normally a folded view, so
+ * lower case) into Cyrillic as transliterated Russian is usually typed:
+ * "rabota v dubae" -> "работа в дубае". Everything else is copied. The map
+ * of out leads back into text: to reach the original of a folded view,
+ * map a span through out, then through the view's fold. The rules are the
+ * table in translit.c; English words come out as nonsense, so callers use
+ * this view only for rules that ask for it. Errors as for text_fold().
+ */
+enum rf_err text_translit(struct fold *out, const char *text, size_t len)
+	RF_WARN_UNUSED;
+
+#endif
