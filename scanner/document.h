@@ -8,7 +8,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "rules/rules.h"
-#include "text/entities.h"
+#include "text/text.h"
 
 enum doc_status {
 	DOC_OK = 0,

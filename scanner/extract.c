@@ -20,7 +20,7 @@
 #include "scanner/charset.h"
 #include "scanner/document.h"
 #include "scanner/jsonld.h"
-#include "text/entities.h"
+#include "text/text.h"
 #include "common/banned.h"
 
 /* Elements whose content is never visible text. */

@@ -8,7 +8,7 @@
 #include "common/buf.h"
 #include "common/limits.h"
 #include "common/xmalloc.h"
-#include "text/entities.h"
+#include "text/text.h"
 #include "common/banned.h"
 
 const char *

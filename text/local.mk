@@ -2,7 +2,7 @@
 # needs common/ only.
 noinst_LIBRARIES += libtext.a
 libtext_a_SOURCES = \
-	text/entities.c text/entities.h \
+	text/entities.c \
 	text/fold-tables.c \
 	text/normalize.c \
 	text/text-int.h \

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "common/buf.h"
-#include "text/entities.h"
+#include "text/text.h"
 
 /* text, then the expected "kind:value" list joined by spaces */
 static const struct {
