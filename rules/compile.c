@@ -12,6 +12,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "rules/rules-int.h"
+#include "text/text.h"
 #include "common/banned.h"
 
 void
@@ -265,6 +266,38 @@ build_regex(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 	return !buf_failed(out);
 }
 
+/*
+ * Rules see the folded view (lower case, ё as е, compatibility forms and
+ * accents folded), so their literals are folded the same way; regexes
+ * only have ё replaced, since folding would change escapes such as \W.
+ */
+static bool
+fold_pattern_text(struct pattern *pat)
+{
+	char *p;
+
+	if (pat->kind == PAT_LITERAL) {
+		struct fold f;
+		bool ok;
+
+		fold_init(&f);
+		ok = text_fold(&f, pat->text, strlen(pat->text),
+			       TEXT_FOLD_CASE | TEXT_FOLD_YO | TEXT_FOLD_COMPAT |
+			       TEXT_FOLD_INVISIBLE | TEXT_FOLD_ACCENTS) == RF_OK;
+		if (ok) {
+			free(pat->text);
+			pat->text = xmemdupz(f.view.data, f.view.len);
+		}
+		fold_release(&f);
+		return ok;
+	}
+	for (p = pat->text; (p = strstr(p, "ё")); p += 2)
+		memcpy(p, "е", 2);
+	for (p = pat->text; (p = strstr(p, "Ё")); p += 2)
+		memcpy(p, "Е", 2);
+	return true;
+}
+
 static int
 text_col(const struct pattern *pat, size_t off)
 {
@@ -298,6 +331,12 @@ compile_pattern(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 		return false;
 	}
 	buf_init(&re, RF_RULEFILE_MAX_BYTES);
+	if (r->view != VIEW_RAW && !fold_pattern_text(pat)) {
+		rules_diag(c, DIAG_ERROR, r->file, pat->line, pat->col,
+			   pat->source_line, "E132", "in pattern '$%s': cannot "
+			   "fold the literal", pat->name);
+		goto out;
+	}
 	if (!build_regex(c, r, pat, src, &re, &map, &amap))
 		goto out;
 	if (pat->mods & PAT_DOTALL)

@@ -12,7 +12,7 @@ librules_a_SOURCES = \
 	rules/score.c
 librules_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
 
-RULES_LIBS = librules.a libcommon.a $(PCRE2_LIBS)
+RULES_LIBS = librules.a libtext.a libcommon.a $(PCRE2_LIBS) -lm
 
 check_PROGRAMS += tests/unit/test-rules
 TESTS += tests/unit/test-rules

@@ -7,12 +7,14 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "rules/rules-int.h"
+#include "text/text.h"
 #include "common/banned.h"
 
 struct span {
 	size_t pat;
 	enum rule_field field;
-	size_t start, end;
+	enum rule_view view;
+	size_t start, end;	/* in the view's text */
 };
 
 struct matcher {
@@ -25,12 +27,19 @@ struct matcher {
 	size_t *first, *count;
 	struct span *spans;
 	size_t nspans, aspans;
-	/* per field of the document at hand: byte offsets of word starts,
-	 * computed when a condition first needs word positions */
+	/* the document at hand: its views (the folded view and the
+	 * transliterated one are made for title and body when a rule first
+	 * needs them), and per view and field the byte offsets of word
+	 * starts, made when a condition first needs word positions */
 	const struct scan_input *in;
-	size_t *words[FIELD_MAX];
-	size_t nwords[FIELD_MAX], awords[FIELD_MAX];
-	bool words_ready[FIELD_MAX];
+	struct fold fold[FIELD_MAX], translit[FIELD_MAX];
+	const char *vtext[VIEW_MAX][FIELD_MAX];
+	size_t vlen[VIEW_MAX][FIELD_MAX];
+	bool view_ready[VIEW_MAX][FIELD_MAX];
+	bool folded[VIEW_MAX][FIELD_MAX];	/* the view differs from raw */
+	size_t *words[VIEW_MAX][FIELD_MAX];
+	size_t nwords[VIEW_MAX][FIELD_MAX], awords[VIEW_MAX][FIELD_MAX];
+	bool words_ready[VIEW_MAX][FIELD_MAX];
 	bool explain, profile, no_prefilter;
 	uint64_t *prof;		/* runs, fired, ns, skipped per rule */
 	unsigned char *seen;	/* per pattern: an atom occurs */
@@ -62,6 +71,10 @@ matcher_new(const struct ruleset *rs)
 	m->matched = xcalloc(rs->max_patterns + 1, sizeof(*m->matched));
 	m->first = xcalloc(rs->max_patterns + 1, sizeof(*m->first));
 	m->seen = xcalloc(rs->npatterns + 1, 1);
+	for (int f = 0; f < FIELD_MAX; f++) {
+		fold_init(&m->fold[f]);
+		fold_init(&m->translit[f]);
+	}
 	m->count = xcalloc(rs->max_patterns + 1, sizeof(*m->count));
 	return m;
 }
@@ -112,8 +125,12 @@ matcher_free(struct matcher *m)
 	free(m->spans);
 	free(m->prof);
 	free(m->seen);
-	for (int f = 0; f < FIELD_MAX; f++)
-		free(m->words[f]);
+	for (int f = 0; f < FIELD_MAX; f++) {
+		fold_release(&m->fold[f]);
+		fold_release(&m->translit[f]);
+		for (int v = 0; v < VIEW_MAX; v++)
+			free(m->words[v][f]);
+	}
 	free(m);
 }
 
@@ -147,12 +164,85 @@ scan_result_reset(struct scan_result *r)
 	r->dimensions = 0;
 }
 
-/* Sets the document whose words positions are asked for. */
+/* Sets the document at hand. */
 static void
 matcher_set_input(struct matcher *m, const struct scan_input *in)
 {
 	m->in = in;
+	memset(m->view_ready, 0, sizeof(m->view_ready));
 	memset(m->words_ready, 0, sizeof(m->words_ready));
+}
+
+/* Title and body are folded; a URL and the normalized contacts are not,
+ * since folding would garble them. */
+static bool
+field_folds(enum rule_field f)
+{
+	return f == FIELD_TITLE || f == FIELD_BODY;
+}
+
+/* The text of field f in view v, made on first use. NULL if the field
+ * is absent. A view that cannot be made (over the fold's input cap)
+ * falls back to the raw text. */
+static const char *
+view_text(struct matcher *m, enum rule_view v, enum rule_field f,
+	  size_t *len)
+{
+	const char *raw = m->in->text[f];
+
+	if (!raw)
+		return NULL;
+	if (!m->view_ready[v][f]) {
+		m->vtext[v][f] = raw;
+		m->vlen[v][f] = m->in->len[f];
+		m->folded[v][f] = false;
+		if (v != VIEW_RAW && field_folds(f)) {
+			const char *ft;
+			size_t fl;
+
+			ft = view_text(m, VIEW_RAW, f, &fl);
+			if (text_fold(&m->fold[f], ft, fl, TEXT_FOLD_DEFAULT) ==
+			    RF_OK) {
+				m->vtext[v][f] = m->fold[f].view.data;
+				m->vlen[v][f] = m->fold[f].view.len;
+				m->folded[v][f] = true;
+			}
+			if (v == VIEW_TRANSLIT && m->folded[v][f] &&
+			    text_translit(&m->translit[f], m->fold[f].view.data,
+					  m->fold[f].view.len) == RF_OK) {
+				m->vtext[v][f] = m->translit[f].view.data;
+				m->vlen[v][f] = m->translit[f].view.len;
+			}
+		}
+		m->view_ready[v][f] = true;
+		/* the folded view is also the first step of translit */
+		if (v == VIEW_TRANSLIT && !m->view_ready[VIEW_FOLDED][f]) {
+			m->vtext[VIEW_FOLDED][f] = m->folded[v][f]
+				? m->fold[f].view.data : raw;
+			m->vlen[VIEW_FOLDED][f] = m->folded[v][f]
+				? m->fold[f].view.len : m->in->len[f];
+			m->folded[VIEW_FOLDED][f] = m->folded[v][f];
+			m->view_ready[VIEW_FOLDED][f] = true;
+		}
+	}
+	*len = m->vlen[v][f];
+	return m->vtext[v][f];
+}
+
+/* Maps a span of a view back to offsets in the extracted text. */
+static void
+span_to_original(const struct matcher *m, const struct span *sp,
+		 size_t *start, size_t *end)
+{
+	size_t a = sp->start, b = sp->end;
+
+	if (sp->view != VIEW_RAW && m->folded[sp->view][sp->field]) {
+		if (sp->view == VIEW_TRANSLIT)
+			fold_span(&m->translit[sp->field], a, b, &a, &b);
+		fold_span(&m->fold[sp->field], a, b, &a, &b);
+	}
+	*start = a;
+	*end = b;
 }
 
 /* Whether the code point at s starts or continues a word: letters,
@@ -173,24 +263,24 @@ is_word_cp(uint32_t cp)
 }
 
 static void
-compute_words(struct matcher *m, enum rule_field f)
+compute_words(struct matcher *m, enum rule_view v, enum rule_field f)
 {
-	const char *t = m->in->text[f];
-	size_t len = m->in->len[f], i = 0, n;
+	size_t len = 0, i = 0, n;
+	const char *t = view_text(m, v, f, &len);
 	bool in_word = false;
 	uint32_t cp;
 
-	m->nwords[f] = 0;
-	m->words_ready[f] = true;
+	m->nwords[v][f] = 0;
+	m->words_ready[v][f] = true;
 	while (t && i < len) {
 		n = utf8_decode(t + i, len - i, &cp);
 		if (!n)
 			n = 1;
 		if (is_word_cp(cp)) {
 			if (!in_word) {
-				ALLOC_GROW(m->words[f], m->nwords[f] + 1,
-					   m->awords[f]);
-				m->words[f][m->nwords[f]++] = i;
+				ALLOC_GROW(m->words[v][f], m->nwords[v][f] + 1,
+					   m->awords[v][f]);
+				m->words[v][f][m->nwords[v][f]++] = i;
 			}
 			in_word = true;
 		} else {
@@ -200,20 +290,20 @@ compute_words(struct matcher *m, enum rule_field f)
 	}
 }
 
-/* The index of the word at or before byte off of field f. */
+/* The index of the word at or before byte off of field f in view v. */
 static size_t
-word_at(struct matcher *m, enum rule_field f, size_t off)
+word_at(struct matcher *m, enum rule_view v, enum rule_field f, size_t off)
 {
 	size_t lo = 0, hi;
 
-	if (!m->words_ready[f])
-		compute_words(m, f);
-	hi = m->nwords[f];
+	if (!m->words_ready[v][f])
+		compute_words(m, v, f);
+	hi = m->nwords[v][f];
 	/* the number of word starts <= off, minus one */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (m->words[f][mid] <= off)
+		if (m->words[v][f][mid] <= off)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -226,8 +316,8 @@ word_at(struct matcher *m, enum rule_field f, size_t off)
 static size_t
 word_gap(struct matcher *m, const struct span *x, const struct span *y)
 {
-	size_t last = word_at(m, x->field, x->end ? x->end - 1 : 0);
-	size_t first = word_at(m, y->field, y->start);
+	size_t last = word_at(m, x->view, x->field, x->end ? x->end - 1 : 0);
+	size_t first = word_at(m, y->view, y->field, y->start);
 
 	return first > last ? first - last : 0;
 }
@@ -315,7 +405,7 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
  */
 static bool
 match_field(struct matcher *m, const struct pattern *pat, size_t pi,
-	    enum rule_field f, const char *text, size_t len)
+	    enum rule_view v, enum rule_field f, const char *text, size_t len)
 {
 	PCRE2_SIZE off = 0, *ov;
 	size_t kept = 0;
@@ -336,6 +426,7 @@ match_field(struct matcher *m, const struct pattern *pat, size_t pi,
 			ALLOC_GROW(m->spans, m->nspans + 1, m->aspans);
 			m->spans[m->nspans].pat = pi;
 			m->spans[m->nspans].field = f;
+			m->spans[m->nspans].view = v;
 			m->spans[m->nspans].start = ov[0];
 			m->spans[m->nspans].end = ov[1];
 			m->nspans++;
@@ -366,8 +457,7 @@ add_hits(struct matcher *m, const struct rule *r, struct hit **hits,
 		h->rule = r;
 		h->pattern = r->pats[m->spans[i].pat].name;
 		h->field = m->spans[i].field;
-		h->start = m->spans[i].start;
-		h->end = m->spans[i].end;
+		span_to_original(m, &m->spans[i], &h->start, &h->end);
 	}
 }
 
@@ -386,10 +476,15 @@ match_rule(struct matcher *m, const struct rule *r,
 		m->matched[i] = false;
 		m->first[i] = m->nspans;
 		for (f = 0; f < FIELD_MAX; f++) {
-			if (!(r->scope & (1u << f)) || !in->text[f])
+			const char *t;
+			size_t len;
+
+			if (!(r->scope & (1u << f)) ||
+			    !(t = view_text(m, r->view, (enum rule_field)f,
+					    &len)))
 				continue;
-			if (!match_field(m, &r->pats[i], i, (enum rule_field)f,
-					 in->text[f], in->len[f])) {
+			if (!match_field(m, &r->pats[i], i, r->view,
+					 (enum rule_field)f, t, len)) {
 				if (!res->rule_errors++)
 					res->error_rule = r;
 			}
@@ -419,10 +514,14 @@ prefilter_document(struct matcher *m, const struct scan_input *in)
 	if (m->no_prefilter)
 		return;
 	memset(m->seen, 0, m->rs->npatterns + 1);
-	for (f = 0; f < FIELD_MAX; f++)
-		if (in->text[f])
-			prefilter_scan(m->rs->pf, in->text[f], in->len[f],
-				       m->seen);
+	for (f = 0; f < FIELD_MAX; f++) {
+		size_t len;
+		const char *t = view_text(m, VIEW_FOLDED, (enum rule_field)f,
+					  &len);
+
+		if (t)
+			prefilter_scan(m->rs->pf, t, len, m->seen);
+	}
 }
 
 enum rf_err

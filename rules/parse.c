@@ -430,6 +430,17 @@ parse_meta_entry(struct lexer *lx, struct rule *r)
 			return false;
 		}
 		r->weight = (int)w;
+	} else if (strcmp(key, "view") == 0) {
+		static const char *const views[] = {
+			"folded", "raw", "translit",
+		};
+
+		if (!set_enum(lx->val.data, views, 3, &v)) {
+			tok_error(lx, "E121", "view must be folded, raw or "
+				  "translit, not '%s'", lx->val.data);
+			return false;
+		}
+		r->view = (enum rule_view)v;
 	} else if (strcmp(key, "needs_review") == 0) {
 		if (!tok_is(lx, T_IDENT, "true") &&
 		    !tok_is(lx, T_IDENT, "false")) {

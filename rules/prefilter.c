@@ -397,5 +397,8 @@ cond_may(const struct cond *n, const struct rule *r, const unsigned char *seen)
 bool
 prefilter_candidate(const struct rule *r, const unsigned char *seen)
 {
+	/* the prefilter reads the folded view; other views always run */
+	if (r->view != VIEW_FOLDED)
+		return true;
 	return cond_may(r->cond, r, seen);
 }

@@ -64,8 +64,17 @@ struct rclass {
 	char *regex;
 };
 
+/* The text a rule's patterns see (meta view). */
+enum rule_view {
+	VIEW_FOLDED = 0,	/* text/text.h's folded view: the default */
+	VIEW_RAW,		/* the extracted text as it is */
+	VIEW_TRANSLIT,		/* the folded view, Latin transliterated */
+	VIEW_MAX
+};
+
 struct rule {
 	char *id, *title, *indicator, *lang, *references, *falsepositives;
+	enum rule_view view;
 	char *file;
 	int line;
 	enum rule_strength strength;

@@ -72,6 +72,14 @@ run scan -r "$T/one.rules" "$P/dubai-waitress.html"
 expect_out '"score":4' "only the -r rules are used"
 expect_status 0 "a single indicator stays low"
 
+# obfuscated text: Latin look-alikes, @ for а, spaced-out letters; hits
+# are reported as written
+printf 'Требуютcя oфициaнтки в Дyбaй!\nЗapплaтa oт 3000$, без oпытa.\nП и ш и т е  т о л ь к о  в  WhatsApp\n' >"$T/obf.txt"
+run scan "$T/obf.txt"
+expect_out '"level":"medium"' "obfuscated ad still scores"
+expect_out '"text":"oфициaнтк"' "hit text as written"
+expect_out '"text":"П и ш и т е  т о л ь к о  в  WhatsApp"' "spaced-out words found"
+
 # threads: the same output, in the same order, whatever -j (the demo
 # site has more files than the window of inputs in flight)
 D="$top_srcdir/examples/demo-site"

@@ -425,6 +425,55 @@ test_lint(void **state)
 	buf_release(&ds.text);
 }
 
+static void
+test_views(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	const char *text = "Зapплaтa oт 3000$, p@бoтa в Дyбae; rabota v dubae";
+	struct ruleset *rs = compile(
+		RULE("folded", "J01", "weak", "  $a = \"работа в дубае\"\n", "$a")
+		"rule raw {\n meta:\n  indicator = J02\n  view = raw\n"
+		" patterns:\n  $a = \"работа\"\n condition:\n  $a\n}\n"
+		"rule tl {\n meta:\n  indicator = J03\n  view = translit\n"
+		" patterns:\n  $a = \"работа в дубае\"\n condition:\n  $a\n}\n"
+		RULE("yo", "J04", "weak", "  $a = /зарплат\\w* от/\n  $b = \"ЁЛКА\"\n",
+		     "$a and not $b"), &ds);
+	size_t i;
+	bool saw_folded = false, saw_tl = false;
+
+	assert_non_null(rs);
+	scan_result_init(&res);
+	scan_body(rs, text, &res);
+	/* raw sees only the disguised spelling: no match */
+	for (i = 0; i < res.nfired; i++)
+		assert_string_not_equal(rule_id(res.fired[i]), "raw");
+	for (i = 0; i < res.nhits; i++) {
+		const struct hit *h = &res.hits[i];
+		size_t n = h->end - h->start;
+
+		if (strcmp(rule_id(h->rule), "folded") == 0) {
+			/* the hit is reported in the text as written */
+			assert_int_equal(n, strlen("p@бoтa в Дyбae"));
+			assert_memory_equal(text + h->start, "p@бoтa в Дyбae", n);
+			saw_folded = true;
+		}
+		if (strcmp(rule_id(h->rule), "tl") == 0 &&
+		    memcmp(text + h->start, "rabota", 6) == 0) {
+			assert_memory_equal(text + h->start, "rabota v dubae",
+					    n);
+			saw_tl = true;
+		}
+	}
+	assert_true(saw_folded);
+	assert_true(saw_tl);
+	scan_body(rs, "Зарплата от 3000$, ёлка", &res);
+	assert_int_equal(res.nfired, 0);	/* ЁЛКА folds to елка */
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
 /* regex, then its atoms sorted and joined by '|', "" for none */
 static const struct {
 	const char *re;
@@ -618,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_lint),
 		cmocka_unit_test(test_atoms),
 		cmocka_unit_test(test_lint_more),
+		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
 		cmocka_unit_test(test_prefilter_logic),
 	};
