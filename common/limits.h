@@ -60,6 +60,20 @@
 /* Bytes of matched text copied into a hit. */
 #define RF_HIT_TEXT_MAX			((size_t)512)
 
+/* Hunspell dictionaries read for ~lemma terms (rules/lemma.c). */
+#define RF_LEMMA_AFF_MAX_BYTES		((size_t)16 << 20)	/* 16 MiB */
+#define RF_LEMMA_DIC_MAX_BYTES		((size_t)64 << 20)	/* 64 MiB */
+/* Bytes in one line of a .aff or .dic file. */
+#define RF_LEMMA_LINE_MAX		8192
+/* Affix rules (PFX and SFX lines) and flag aliases (AF) in one .aff. */
+#define RF_LEMMA_AFFIXES_MAX		200000
+#define RF_LEMMA_ALIASES_MAX		65535
+/* Flags on one word or affix; bytes in a lemma or one of its forms. */
+#define RF_LEMMA_FLAGS_MAX		1024
+#define RF_LEMMA_WORD_MAX		256
+/* Candidate forms generated for one lemma before hunspell's check. */
+#define RF_LEMMA_FORMS_MAX		8192
+
 /* Contacts and other entities kept per document. */
 #define RF_ENTITIES_MAX			256
 

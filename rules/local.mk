@@ -27,3 +27,22 @@ RULE_PACKS = \
 	rules/packs/ru/recruitment.rules \
 	rules/packs/en/pack.rules \
 	rules/packs/en/recruitment.rules
+
+# lemma: ~lemma terms expanded into word forms with a hunspell dictionary.
+librules_a_SOURCES += rules/lemma.c rules/lemma.h
+librules_a_CFLAGS += $(HUNSPELL_CFLAGS)
+RULES_LIBS += $(HUNSPELL_LIBS)
+
+check_PROGRAMS += tests/unit/test-lemma
+TESTS += tests/unit/test-lemma
+tests_unit_test_lemma_SOURCES = tests/unit/test-lemma.c
+tests_unit_test_lemma_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(HUNSPELL_CFLAGS)
+tests_unit_test_lemma_LDADD = librules.a libcommon.a $(HUNSPELL_LIBS) \
+	$(CMOCKA_LIBS)
+EXTRA_DIST += $(LEMMA_TEST_FILES)
+LEMMA_TEST_FILES = \
+	tests/data/lemma/toy.aff tests/data/lemma/toy.dic \
+	tests/data/lemma/long.aff tests/data/lemma/long.dic \
+	tests/data/lemma/num.aff tests/data/lemma/num.dic \
+	tests/data/lemma/uflag.aff tests/data/lemma/uflag.dic
