@@ -65,6 +65,7 @@ rules_compiler_free(struct rules_compiler *c)
 	for (i = 0; i < c->nrules; i++)
 		rule_free(c->rules[i]);
 	free(c->rules);
+	lemma_cache_release(c);
 	free(c);
 }
 
@@ -298,6 +299,44 @@ fold_pattern_text(struct pattern *pat)
 	return true;
 }
 
+/* A lemma's forms as a whole-word alternation, folded like literals. */
+static bool
+lemma_regex(struct rules_compiler *c, struct rule *r, struct pattern *pat,
+	    struct buf *out, size_t **map, size_t *amap)
+{
+	static const char before[] = "(?<![\\p{L}\\p{N}_])(?:";
+	static const char after[] = ")(?![\\p{L}\\p{N}_])";
+	const struct lemma_entry *e = lemma_lookup(c, r, pat);
+	struct fold f;
+	size_t i;
+	const char *q;
+
+	if (!e)
+		return false;
+	fold_init(&f);
+	emit(out, map, amap, before, sizeof(before) - 1, 0);
+	for (i = 0; i < e->nforms; i++) {
+		const char *form = e->forms[i];
+
+		if (r->view != VIEW_RAW &&
+		    text_fold(&f, form, strlen(form), TEXT_FOLD_CASE |
+			      TEXT_FOLD_YO | TEXT_FOLD_COMPAT |
+			      TEXT_FOLD_INVISIBLE | TEXT_FOLD_ACCENTS) ==
+			    RF_OK)
+			form = f.view.data;
+		if (i)
+			emit(out, map, amap, "|", 1, 0);
+		for (q = form; *q; q++) {
+			if (strchr("\\^$.|?*+()[]{} ", *q))
+				emit(out, map, amap, "\\", 1, 0);
+			emit(out, map, amap, q, 1, 0);
+		}
+	}
+	emit(out, map, amap, after, sizeof(after) - 1, 0);
+	fold_release(&f);
+	return !buf_failed(out);
+}
+
 static int
 text_col(const struct pattern *pat, size_t off)
 {
@@ -322,15 +361,12 @@ compile_pattern(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 			PCRE2_NO_UTF_CHECK;
 	bool ok = false;
 
-	if (pat->kind == PAT_LEMMA) {
-		rules_diag(c, DIAG_ERROR, r->file, pat->line, pat->col,
-			   pat->source_line, "E135",
-			   "lemma terms (~%s) are not supported yet: write "
-			   "the word forms as a regex or a prefix literal",
-			   pat->text);
-		return false;
-	}
 	buf_init(&re, RF_RULEFILE_MAX_BYTES);
+	if (pat->kind == PAT_LEMMA) {
+		if (!lemma_regex(c, r, pat, &re, &map, &amap))
+			goto out;
+		goto compile;
+	}
 	if (r->view != VIEW_RAW && !fold_pattern_text(pat)) {
 		rules_diag(c, DIAG_ERROR, r->file, pat->line, pat->col,
 			   pat->source_line, "E132", "in pattern '$%s': cannot "
@@ -339,6 +375,7 @@ compile_pattern(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 	}
 	if (!build_regex(c, r, pat, src, &re, &map, &amap))
 		goto out;
+compile:
 	if (pat->mods & PAT_DOTALL)
 		opts |= PCRE2_DOTALL;
 	if (pat->mods & PAT_EXTENDED)
@@ -482,6 +519,7 @@ add_dir(struct rules_compiler *c, const char *path,
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
 	buf_init(&p, 0);
+	lemma_lock_read(c, path);
 	/* pack.rules first: its lang and classes hold for the folder */
 	rule_source_copy(&pack, parent);
 	buf_addf(&p, "%s/pack.rules", path);
@@ -519,8 +557,20 @@ add_path_in(struct rules_compiler *c, const char *path,
 {
 	struct stat st;
 
+	const char *slash;
+
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return add_dir(c, path, pack, depth);
+	if (depth == 0) {
+		/* a lone file: the lock beside it */
+		char *dir;
+
+		slash = strrchr(path, '/');
+		dir = slash ? xmemdupz(path, (size_t)(slash - path))
+			    : xstrdup(".");
+		lemma_lock_read(c, dir);
+		free(dir);
+	}
 	return add_file(c, path, pack, NULL);
 }
 

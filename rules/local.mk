@@ -3,6 +3,7 @@ noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
 	rules/atoms.c \
 	rules/compile.c \
+	rules/lemmas.c \
 	rules/lint.c \
 	rules/match.c \
 	rules/parse.c \

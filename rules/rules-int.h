@@ -119,12 +119,38 @@ struct rule_source {
 	size_t nclasses, aclasses;
 };
 
+/* The word forms of one ~lemma (lemmas.c). */
+struct lemma_entry {
+	char *lang, *lemma;
+	char **forms;
+	size_t nforms;
+	char *lock;		/* the lemmas.lock it belongs in */
+	bool used;		/* by a rule compiled this time */
+};
+
 struct rules_compiler {
 	struct rules_options opts;
 	struct rule **rules;
 	size_t nrules, arules;
 	size_t errors, warnings;
+	/* lemma forms from lemmas.lock files and dictionaries */
+	struct lemma_entry *lemmas;
+	size_t nlemmas, alemmas;
+	struct {
+		char *lang;
+		struct lemma_dict *dict;	/* NULL: could not open */
+	} *dicts;
+	size_t ndicts, adicts;
 };
+
+/* lemmas.c */
+void lemma_lock_read(struct rules_compiler *c, const char *dir);
+/* The forms of pat's lemma for r's language, from a lock or the
+ * dictionary; reports an error and returns NULL when there are none. */
+const struct lemma_entry *lemma_lookup(struct rules_compiler *c,
+				       const struct rule *r,
+				       const struct pattern *pat);
+void lemma_cache_release(struct rules_compiler *c);
 
 /* Reports a diagnostic through c's callback and counts it. */
 void rules_diag(struct rules_compiler *c, enum diag_severity sev,

@@ -61,6 +61,8 @@ struct rules_options {
 	void *diag_arg;
 	bool run_examples;	/* check inline examples while compiling */
 	bool lint;		/* emit lint warnings */
+	bool lock_lemmas;	/* expand every ~lemma from the dictionary,
+				 * for rules_compiler_write_locks() */
 };
 
 struct rules_compiler;
@@ -89,6 +91,14 @@ enum rf_err rules_compiler_add_string(struct rules_compiler *c,
  */
 enum rf_err rules_compiler_finish(struct rules_compiler *c,
 				  struct ruleset **out) RF_WARN_UNUSED;
+/*
+ * Writes the lemmas.lock of each pack whose rules use ~lemma terms (after
+ * a compile with opts.lock_lemmas), atomically; *written gets how many
+ * files. RF_EIO, reported through the callback, when one could not be
+ * written.
+ */
+enum rf_err rules_compiler_write_locks(struct rules_compiler *c,
+				       size_t *written) RF_WARN_UNUSED;
 /* Counts of diagnostics reported so far. */
 size_t rules_compiler_errors(const struct rules_compiler *c);
 size_t rules_compiler_warnings(const struct rules_compiler *c);

@@ -18,6 +18,7 @@ rules_usage(FILE *out)
 		"usage: redflag rules check [PATH...]\n"
 		"       redflag rules test [PATH...]\n"
 		"       redflag rules list [PATH...]\n"
+		"       redflag rules lock [PATH...]\n"
 		"       redflag rules explain [-r RULES]... (--text TEXT | "
 		"PATH...)\n\n"
 		"  check   compile and lint rule files; exit 0, or 3 on errors\n"
@@ -193,14 +194,20 @@ cmd_rules(int argc, char **argv)
 	int code;
 
 	if (argc < 2)
-		return usage_error("rules", "which action: check, test or "
-				   "list?");
+		return usage_error("rules", "which action: check, test, list, "
+				   "lock or explain?");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		rules_usage(stdout);
 		return EXIT_CLEAN;
 	}
 	if (strcmp(argv[1], "explain") == 0)
 		return rules_explain(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lock") == 0) {
+		if (argc > 2 && argv[2][0] == '-' && argv[2][1])
+			return usage_error("rules", "unknown option '%s'",
+					   argv[2]);
+		return rules_lock(argv + 2, (size_t)(argc - 2));
+	}
 	for (i = 0; i < RF_ARRAY_SIZE(actions); i++) {
 		if (strcmp(argv[1], actions[i].name) != 0)
 			continue;

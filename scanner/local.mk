@@ -19,7 +19,7 @@ libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
 
 SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
 	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) \
-	$(ZLIB_LIBS) $(JSONC_LIBS) -lm
+	$(ZLIB_LIBS) $(JSONC_LIBS) $(HUNSPELL_LIBS) -lm
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c

@@ -108,3 +108,36 @@ rules_load(char **paths, size_t n, bool lint, int *code)
 	rules_compiler_free(c);
 	return rs;
 }
+
+int
+rules_lock(char **paths, size_t n)
+{
+	struct rules_options opts = {
+		.diag = print_diag, .lock_lemmas = true,
+	};
+	struct rules_compiler *c = rules_compiler_new(&opts);
+	struct ruleset *rs = NULL;
+	enum rf_err err = RF_OK, e;
+	size_t i, written = 0;
+	int code = EXIT_CLEAN;
+
+	if (n == 0)
+		err = rules_compiler_add_path(c, rules_default_path());
+	for (i = 0; i < n; i++) {
+		e = rules_compiler_add_path(c, paths[i]);
+		if (e != RF_OK && err == RF_OK)
+			err = e;
+	}
+	if (rules_compiler_finish(c, &rs) != RF_OK) {
+		code = err == RF_ERULE || err == RF_OK ? EXIT_RULES
+						       : EXIT_RUNTIME;
+	} else if (rules_compiler_write_locks(c, &written) != RF_OK) {
+		code = EXIT_RUNTIME;
+	} else {
+		fprintf(stderr, "%zu lemmas.lock file%s written\n", written,
+			written == 1 ? "" : "s");
+	}
+	ruleset_free(rs);
+	rules_compiler_free(c);
+	return code;
+}

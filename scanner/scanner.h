@@ -37,6 +37,9 @@ extern const char redflag_version[];
  * NULL with *code set to EXIT_RULES (or EXIT_RUNTIME when unreadable).
  */
 struct ruleset *rules_load(char **paths, size_t n, bool lint, int *code);
+/* rules lock: writes the lemmas.lock files of the rules at paths (the
+ * default rules when n is 0); returns an exit code. */
+int rules_lock(char **paths, size_t n);
 /* Where rules come from without -r: see redflag(1), RULES. */
 const char *rules_default_path(void);
 

@@ -6,7 +6,8 @@ CLI_TESTS = \
 	tests/cli/badinput.sh \
 	tests/cli/rules.sh \
 	tests/cli/explain.sh \
-	tests/cli/inputs.sh
+	tests/cli/inputs.sh \
+	tests/cli/lemma.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \
@@ -14,4 +15,6 @@ EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/short.txt \
 	tests/data/feeds/jobs-utf8.rss \
 	tests/data/feeds/jobs-cp1251.rss \
-	tests/data/feeds/jobs.atom
+	tests/data/feeds/jobs.atom \
+	tests/data/rules/lemma/xx.rules \
+	tests/data/rules/lemma/lemmas.lock

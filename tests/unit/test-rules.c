@@ -156,8 +156,8 @@ static const struct {
 	  "t.rules:1:10: error: invalid UTF-8 in rule file [E100]" },
 	{ "rule r {\n patterns:\n  $a = ~виза\n meta:\n  indicator = J03\n"
 	  " condition:\n  $a\n}\n",
-	  "t.rules:3:9: error: lemma terms (~виза) are not supported yet: "
-	  "write the word forms as a regex or a prefix literal [E135]" },
+	  "t.rules:3:9: error: ~виза needs a language to choose a "
+	  "dictionary: set 'lang' in the pack or the rule's meta [E135]" },
 	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a")
 	  RULE("r", "J01", "weak", "  $a = /x/\n", "$a"),
 	  "t.rules:10:6: error: duplicate rule id 'r' (first defined at "
