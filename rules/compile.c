@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/encode.h"
 #include "common/limits.h"
+#include "common/sha256.h"
 #include "common/util.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
@@ -595,6 +597,51 @@ rules_compiler_add_string(struct rules_compiler *c, const char *name,
 	return err;
 }
 
+static int
+cmp_rule_id(const void *a, const void *b)
+{
+	const struct rule *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+/* The ruleset's hash: of its rules' ids and versions, in id order, so
+ * the order files are read in does not change it. */
+static void
+ruleset_set_hash(struct ruleset *rs)
+{
+	const struct rule **sorted = xcalloc(rs->n + 1, sizeof(*sorted));
+	struct sha256_ctx ctx;
+	unsigned char d[SHA256_DIGEST_LEN];
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		sorted[i] = rs->rules[i];
+	if (rs->n)
+		qsort(sorted, rs->n, sizeof(*sorted), cmp_rule_id);
+	sha256_init(&ctx);
+	for (i = 0; i < rs->n; i++) {
+		sha256_update(&ctx, sorted[i]->id, strlen(sorted[i]->id) + 1);
+		sha256_update(&ctx, sorted[i]->version,
+			      strlen(sorted[i]->version) + 1);
+	}
+	sha256_final(&ctx, d);
+	encode_hex(d, sizeof(d), rs->hash);
+	free(sorted);
+}
+
+const char *
+ruleset_hash(const struct ruleset *rs)
+{
+	return rs->hash;
+}
+
+const char *
+rule_version(const struct rule *r)
+{
+	return r->version;
+}
+
 enum rf_err
 rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
 {
@@ -613,6 +660,7 @@ rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
 	c->rules = NULL;
 	c->nrules = c->arules = 0;
 	rs->pf = prefilter_build(rs);
+	ruleset_set_hash(rs);
 	*out = rs;
 	return RF_OK;
 }

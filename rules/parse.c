@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/encode.h"
 #include "common/limits.h"
+#include "common/sha256.h"
 #include "common/util.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
@@ -957,10 +959,23 @@ check_rule(struct lexer *lx, struct rule *r, struct rules_compiler *c)
 }
 
 static void
+rule_set_version(struct rule *r, const char *text, size_t len)
+{
+	unsigned char d[SHA256_DIGEST_LEN];
+	char hex[2 * SHA256_DIGEST_LEN + 1];
+
+	sha256_digest(text, len, d);
+	encode_hex(d, sizeof(d), hex);
+	memcpy(r->version, hex, sizeof(r->version) - 1);
+	r->version[sizeof(r->version) - 1] = '\0';
+}
+
+static void
 parse_rule(struct lexer *lx)
 {
 	struct rules_compiler *c = lx->c;
 	struct rule *r = xcalloc(1, sizeof(*r));
+	const char *text_start = lx->start;
 	size_t i;
 
 	r->file = xstrdup(lx->src->name);
@@ -998,6 +1013,8 @@ parse_rule(struct lexer *lx)
 			 "'examples:' or '}'");
 		goto fail;
 	}
+	/* the rule's version: a hash of its text, '{' to '}' included */
+	rule_set_version(r, text_start, (size_t)(lx->p - text_start));
 	lex_next(lx);
 	if (!check_rule(lx, r, c))
 		goto fail;

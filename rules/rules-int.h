@@ -77,6 +77,7 @@ struct rule {
 	enum rule_view view;
 	char *file;
 	int line;
+	char version[17];	/* 16 hex digits of the SHA-256 of its text */
 	enum rule_strength strength;
 	int weight;
 	enum rule_status status;
@@ -92,6 +93,7 @@ struct rule {
 struct ruleset {
 	struct rule **rules;
 	size_t n;
+	char hash[65];		/* of every rule's id and version */
 	size_t max_patterns;
 	size_t npatterns;	/* in all rules */
 	struct prefilter *pf;

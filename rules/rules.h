@@ -105,6 +105,8 @@ size_t rules_compiler_warnings(const struct rules_compiler *c);
 
 void ruleset_free(struct ruleset *rs);
 size_t ruleset_count(const struct ruleset *rs);
+/* 64 hex digits identifying the rules' content (ids and texts). */
+const char *ruleset_hash(const struct ruleset *rs);
 /* Borrowed; valid while rs lives. */
 const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
 
@@ -116,6 +118,8 @@ int rule_weight(const struct rule *r);
 enum rule_strength rule_strength(const struct rule *r);
 enum rule_status rule_status(const struct rule *r);
 const char *rule_file(const struct rule *r);
+/* 16 hex digits that change whenever the rule's text does. */
+const char *rule_version(const struct rule *r);
 int rule_line(const struct rule *r);
 size_t rule_pattern_count(const struct rule *r);
 /* The name of pattern i, without '$'. */

@@ -264,3 +264,21 @@ charset_to_utf8(const char *data, size_t len, const char *http_charset,
 	}
 	return convert(name, data, len, out, &res->replaced);
 }
+
+void
+charset_of_content_type(const char *ct, char *out, size_t size)
+{
+	const char *p;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!ct || !(p = strcasestr(ct, "charset=")))
+		return;
+	p += 8;
+	while (*p == '"' || *p == '\'' || *p == ' ')
+		p++;
+	while (p[n] && n + 1 < size && !strchr("\"'; ", p[n]))
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}

@@ -45,4 +45,7 @@ enum rf_err charset_to_utf8(const char *data, size_t len,
 bool charset_declared_meta(const char *data, size_t len, char *name,
 			   size_t size);
 
+/* The charset parameter of a Content-Type value into out ("" if none). */
+void charset_of_content_type(const char *ct, char *out, size_t size);
+
 #endif

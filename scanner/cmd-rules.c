@@ -44,7 +44,8 @@ print_failure(const struct example_failure *f, void *arg)
 static int
 rules_check(struct ruleset *rs)
 {
-	fprintf(stderr, "%zu rules compiled\n", ruleset_count(rs));
+	fprintf(stderr, "%zu rules compiled (rules hash %.16s)\n",
+		ruleset_count(rs), ruleset_hash(rs));
 	return EXIT_CLEAN;
 }
 

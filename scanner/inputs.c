@@ -18,6 +18,7 @@
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "crawler/warc.h"
+#include "scanner/charset.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
@@ -54,25 +55,6 @@ scannable_type(const char *ct)
 		if (strncasecmp(ct, types[i], strlen(types[i])) == 0)
 			return true;
 	return false;
-}
-
-/* The charset parameter of a Content-Type value, into out. */
-static void
-content_type_charset(const char *ct, char *out, size_t size)
-{
-	const char *p;
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!ct || !(p = strcasestr(ct, "charset=")))
-		return;
-	p += 8;
-	while (*p == '"' || *p == '\'' || *p == ' ')
-		p++;
-	while (p[n] && n + 1 < size && !strchr("\"'; ", p[n]))
-		n++;
-	memcpy(out, p, n);
-	out[n] = '\0';
 }
 
 /*
@@ -181,7 +163,7 @@ walk_warc(const char *path, input_fn fn, void *arg)
 			if (!scannable_type(ct))
 				continue;
 			it.data = warc_record_block(rec, &it.len);
-			content_type_charset(ct, charset, sizeof(charset));
+			charset_of_content_type(ct, charset, sizeof(charset));
 			it.http_charset = charset[0] ? charset : NULL;
 			fn(&it, arg);
 			continue;
@@ -192,7 +174,7 @@ walk_warc(const char *path, input_fn fn, void *arg)
 		ct = warc_http_header(http, "Content-Type");
 		if (!scannable_type(ct))
 			continue;
-		content_type_charset(ct, charset, sizeof(charset));
+		charset_of_content_type(ct, charset, sizeof(charset));
 		it.http_charset = charset[0] ? charset : NULL;
 		it.data = http->payload;
 		it.len = http->payload_len;

@@ -11,15 +11,18 @@ libscanner_a_SOURCES = \
 	scanner/inputs.c \
 	scanner/jsonld.c scanner/jsonld.h \
 	scanner/output.c scanner/output.h \
+	scanner/pipeline.c scanner/pipeline.h \
 	scanner/ruleload.c \
 	scanner/scanner.h
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
 libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
-	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS) $(JSONC_CFLAGS)
+	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS) $(JSONC_CFLAGS) \
+	$(SQLITE_CFLAGS)
 
-SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
+SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libstore.a \
+	libcommon.a \
 	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) \
-	$(ZLIB_LIBS) $(JSONC_LIBS) $(HUNSPELL_LIBS) -lm
+	$(ZLIB_LIBS) $(JSONC_LIBS) $(HUNSPELL_LIBS) $(SQLITE_LIBS) -lm
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c
@@ -32,3 +35,10 @@ tests_unit_test_extract_SOURCES = tests/unit/test-extract.c
 tests_unit_test_extract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS) \
 	$(PCRE2_CFLAGS)
 tests_unit_test_extract_LDADD = $(SCANNER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test-pipeline
+TESTS += tests/unit/test-pipeline
+tests_unit_test_pipeline_SOURCES = tests/unit/test-pipeline.c
+tests_unit_test_pipeline_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS) \
+	$(PCRE2_CFLAGS)
+tests_unit_test_pipeline_LDADD = $(SCANNER_LIBS) $(CMOCKA_LIBS)
