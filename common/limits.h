@@ -46,6 +46,11 @@
 #define RF_FOLD_INPUT_MAX		((size_t)256 << 20)	/* 256 MiB */
 #define RF_FOLD_EXPANSION		3
 
+/* One field of a labelled CSV file (redflag eval). */
+#define RF_CSV_FIELD_MAX		((size_t)4 << 20)	/* 4 MiB */
+/* A labelled file for redflag eval. */
+#define RF_EVAL_FILE_MAX		((size_t)1 << 30)	/* 1 GiB */
+
 /* Rule files. */
 #define RF_RULEFILE_MAX_BYTES		((size_t)16 << 20)	/* 16 MiB */
 #define RF_RULE_MAX_PATTERNS		256

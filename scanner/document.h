@@ -53,6 +53,9 @@ void document_release(struct document *d);
 void document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
 	RF_PRINTF(3, 4);
 
+/* Fills d from text known to be plain text (not sniffed for markup). */
+void extract_plain(struct document *d, const char *text, size_t len);
+
 /* Points in's fields at d's title, body, url and contacts (borrowed). */
 void document_scan_input(const struct document *d, struct scan_input *in);
 

@@ -784,6 +784,19 @@ extract_documents(const char *source, const char *url,
 }
 
 void
+extract_plain(struct document *d, const char *text, size_t len)
+{
+	if (len == 0) {
+		d->status = DOC_EMPTY;
+		return;
+	}
+	d->kind = KIND_TEXT;
+	extract_text(d, text, len);
+	if (d->status != DOC_ERROR)
+		find_contacts(d);
+}
+
+void
 extract_document(struct document *d, const char *data, size_t len)
 {
 	if (len == 0) {

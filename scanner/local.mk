@@ -2,7 +2,9 @@
 noinst_LIBRARIES += libscanner.a
 libscanner_a_SOURCES = \
 	scanner/charset.c scanner/charset.h \
+	scanner/cmd-eval.c \
 	scanner/cmd-extract.c \
+	scanner/csv.c scanner/csv.h \
 	scanner/cmd-rules.c \
 	scanner/cmd-scan.c \
 	scanner/document.c scanner/document.h \

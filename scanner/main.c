@@ -28,8 +28,8 @@ static const struct cmd_entry commands[] = {
 	  cmd_not_built },
 	{ "report", "write the report of a run (not built yet)",
 	  cmd_not_built },
-	{ "eval", "precision and recall on labelled text (not built yet)",
-	  cmd_not_built },
+	{ "eval", "precision and recall of the rules on labelled text",
+	  cmd_eval },
 };
 
 static void
