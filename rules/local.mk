@@ -23,6 +23,16 @@ EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES)
 nobase_dist_pkgdata_DATA += $(RULE_PACKS)
 RULE_PACKS = \
 	rules/packs/ru/pack.rules \
-	rules/packs/ru/recruitment.rules \
+	rules/packs/ru/conditions.rules \
+	rules/packs/ru/contact.rules \
+	rules/packs/ru/documents.rules \
+	rules/packs/ru/fees.rules \
+	rules/packs/ru/jobs.rules \
+	rules/packs/ru/pay.rules \
+	rules/packs/ru/schemes.rules \
+	rules/packs/ru/sexads.rules \
+	rules/packs/ru/skills.rules \
+	rules/packs/ru/targeting.rules \
+	rules/packs/ru/travel.rules \
 	rules/packs/en/pack.rules \
 	rules/packs/en/recruitment.rules
