@@ -35,4 +35,7 @@ RULE_PACKS = \
 	rules/packs/ru/targeting.rules \
 	rules/packs/ru/travel.rules \
 	rules/packs/en/pack.rules \
-	rules/packs/en/recruitment.rules
+	rules/packs/en/core.rules \
+	rules/packs/en/schemes.rules \
+	rules/packs/en/sexads.rules \
+	rules/packs/en/targeting.rules
