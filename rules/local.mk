@@ -38,4 +38,6 @@ RULE_PACKS = \
 	rules/packs/en/core.rules \
 	rules/packs/en/schemes.rules \
 	rules/packs/en/sexads.rules \
-	rules/packs/en/targeting.rules
+	rules/packs/en/targeting.rules \
+	rules/packs/kk/pack.rules \
+	rules/packs/kk/recruitment.rules
