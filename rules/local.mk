@@ -40,4 +40,6 @@ RULE_PACKS = \
 	rules/packs/en/sexads.rules \
 	rules/packs/en/targeting.rules \
 	rules/packs/kk/pack.rules \
-	rules/packs/kk/recruitment.rules
+	rules/packs/kk/recruitment.rules \
+	rules/packs/ky/pack.rules \
+	rules/packs/ky/recruitment.rules
