@@ -42,4 +42,8 @@ RULE_PACKS = \
 	rules/packs/kk/pack.rules \
 	rules/packs/kk/recruitment.rules \
 	rules/packs/ky/pack.rules \
-	rules/packs/ky/recruitment.rules
+	rules/packs/ky/recruitment.rules \
+	rules/packs/uz-latn/pack.rules \
+	rules/packs/uz-latn/recruitment.rules \
+	rules/packs/uz-cyrl/pack.rules \
+	rules/packs/uz-cyrl/recruitment.rules
