@@ -46,4 +46,8 @@ RULE_PACKS = \
 	rules/packs/uz-latn/pack.rules \
 	rules/packs/uz-latn/recruitment.rules \
 	rules/packs/uz-cyrl/pack.rules \
-	rules/packs/uz-cyrl/recruitment.rules
+	rules/packs/uz-cyrl/recruitment.rules \
+	rules/packs/tg/pack.rules \
+	rules/packs/tg/recruitment.rules \
+	rules/packs/tk/pack.rules \
+	rules/packs/tk/recruitment.rules
