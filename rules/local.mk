@@ -19,7 +19,8 @@ tests_unit_test_rules_SOURCES = tests/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PCRE2_CFLAGS)
 tests_unit_test_rules_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
 
-EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES)
+EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES) \
+	$(RULE_PACK_DOCS) scripts/check-literals
 nobase_dist_pkgdata_DATA += $(RULE_PACKS)
 RULE_PACKS = \
 	rules/packs/ru/pack.rules \
@@ -51,3 +52,14 @@ RULE_PACKS = \
 	rules/packs/tg/recruitment.rules \
 	rules/packs/tk/pack.rules \
 	rules/packs/tk/recruitment.rules
+
+# One README per pack: coverage, gaps, sources, review status.
+RULE_PACK_DOCS = \
+	rules/packs/ru/README.md \
+	rules/packs/en/README.md \
+	rules/packs/kk/README.md \
+	rules/packs/ky/README.md \
+	rules/packs/uz-latn/README.md \
+	rules/packs/uz-cyrl/README.md \
+	rules/packs/tg/README.md \
+	rules/packs/tk/README.md
