@@ -21,13 +21,50 @@ tests_unit_test_rules_SOURCES = tests/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PCRE2_CFLAGS)
 tests_unit_test_rules_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
 
-EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES)
+EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES) \
+	$(RULE_PACK_DOCS) scripts/check-literals
 nobase_dist_pkgdata_DATA += $(RULE_PACKS)
 RULE_PACKS = \
 	rules/packs/ru/pack.rules \
-	rules/packs/ru/recruitment.rules \
+	rules/packs/ru/conditions.rules \
+	rules/packs/ru/contact.rules \
+	rules/packs/ru/documents.rules \
+	rules/packs/ru/fees.rules \
+	rules/packs/ru/jobs.rules \
+	rules/packs/ru/pay.rules \
+	rules/packs/ru/schemes.rules \
+	rules/packs/ru/sexads.rules \
+	rules/packs/ru/skills.rules \
+	rules/packs/ru/targeting.rules \
+	rules/packs/ru/travel.rules \
 	rules/packs/en/pack.rules \
-	rules/packs/en/recruitment.rules
+	rules/packs/en/core.rules \
+	rules/packs/en/schemes.rules \
+	rules/packs/en/sexads.rules \
+	rules/packs/en/targeting.rules \
+	rules/packs/kk/pack.rules \
+	rules/packs/kk/recruitment.rules \
+	rules/packs/ky/pack.rules \
+	rules/packs/ky/recruitment.rules \
+	rules/packs/uz-latn/pack.rules \
+	rules/packs/uz-latn/recruitment.rules \
+	rules/packs/uz-cyrl/pack.rules \
+	rules/packs/uz-cyrl/recruitment.rules \
+	rules/packs/tg/pack.rules \
+	rules/packs/tg/recruitment.rules \
+	rules/packs/tk/pack.rules \
+	rules/packs/tk/recruitment.rules
+
+# One README per pack: coverage, gaps, sources, review status.
+RULE_PACK_DOCS = \
+	rules/packs/ru/README.md \
+	rules/packs/en/README.md \
+	rules/packs/kk/README.md \
+	rules/packs/ky/README.md \
+	rules/packs/uz-latn/README.md \
+	rules/packs/uz-cyrl/README.md \
+	rules/packs/tg/README.md \
+	rules/packs/tk/README.md
 
 # lemma: ~lemma terms expanded into word forms with a hunspell dictionary.
 librules_a_SOURCES += rules/lemma.c rules/lemma.h

@@ -9,7 +9,7 @@ expect_out "ru.travel.paid_by_employer  J03 medium, 2 points" "fired rule with p
 expect_out "\[Билеты за счёт\] работодателя" "match shown in context"
 expect_out "J09 anonymous or messenger-only contact      A  1" "indicator line"
 expect_out "ILO dimensions present: 2; bonus +1" "bonus"
-expect_out "^Score 10: high" "score and level"
+expect_out "^Score 11: high" "score and level"
 
 run rules explain --text "Требуется официантка в кафе"
 expect_status 0 "explain below the alert level"
