@@ -681,9 +681,10 @@ extract_item(struct document *d, const xmlNode *item)
 
 /* Calls fn with a document for every item or entry below root. */
 static size_t
-feed_items(const char *source, const xmlNode *root, document_fn fn,
+feed_items(const struct document *feed, const xmlNode *root, document_fn fn,
 	   void *arg)
 {
+	const char *source = feed->source;
 	const xmlNode *n = root;
 	size_t count = 0;
 	int depth = 0;
@@ -697,6 +698,10 @@ feed_items(const char *source, const xmlNode *root, document_fn fn,
 			document_init(&d, source);
 			d.kind = KIND_FEED;
 			extract_item(&d, n);
+			/* the item was read in the feed's charset */
+			memcpy(d.charset, feed->charset, sizeof(d.charset));
+			d.charset_source = feed->charset_source;
+			d.charset_replaced = feed->charset_replaced;
 			if (d.status != DOC_ERROR)
 				find_contacts(&d);
 			fn(&d, arg);
@@ -745,7 +750,7 @@ extract_feed(const char *source, const char *http_charset, const char *data,
 		document_fail(&d, RF_EPARSE, "not a well-formed feed");
 		goto fail;
 	}
-	if (feed_items(source, root, fn, arg) == 0) {
+	if (feed_items(&d, root, fn, arg) == 0) {
 		d.status = DOC_EMPTY;
 		d.note = xstrdup("a feed without items");
 		goto fail;

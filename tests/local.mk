@@ -7,7 +7,8 @@ CLI_TESTS = \
 	tests/cli/rules.sh \
 	tests/cli/explain.sh \
 	tests/cli/inputs.sh \
-	tests/cli/lemma.sh
+	tests/cli/lemma.sh \
+	tests/cli/eval.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \
@@ -17,4 +18,5 @@ EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/feeds/jobs-cp1251.rss \
 	tests/data/feeds/jobs.atom \
 	tests/data/rules/lemma/xx.rules \
-	tests/data/rules/lemma/lemmas.lock
+	tests/data/rules/lemma/lemmas.lock \
+	tests/data/eval/labels.csv

@@ -24,7 +24,7 @@ run frobnicate
 expect_status 2 "unknown command"
 expect_err "'frobnicate' is not a command" "unknown command"
 
-for cmd in scan extract rules; do
+for cmd in scan extract rules eval; do
 	run "$cmd" --help
 	expect_status 0 "$cmd --help"
 	expect_out "usage: redflag $cmd" "$cmd --help"
@@ -45,7 +45,7 @@ run scan --alert-level extreme "$DATA/pages/short.txt"
 expect_status 2 "scan with a bad alert level"
 
 # commands that are not built yet say so and exit 4
-for cmd in crawl run rescore report eval; do
+for cmd in crawl run rescore report; do
 	run "$cmd"
 	expect_status 4 "$cmd (not built)"
 	expect_err "not built yet" "$cmd (not built)"
