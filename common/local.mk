@@ -8,6 +8,7 @@ libcommon_a_SOURCES = \
 	common/err.c common/err.h \
 	common/json.c common/json.h \
 	common/limits.h \
+	common/lockfile.c common/lockfile.h \
 	common/log.c common/log.h \
 	common/sha1.c common/sha1.h \
 	common/sha256.c common/sha256.h \

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "common/lockfile.h"
 #include "common/utf8.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
@@ -257,6 +259,40 @@ test_strings(void **state)
 	free(s);
 }
 
+static void
+test_lockfile(void **state)
+{
+	char dir[] = "/tmp/rf-lock-XXXXXX";
+	struct lockfile a = { -1, NULL }, b = { -1, NULL };
+	struct buf holder, path;
+	pid_t pid;
+	int status;
+
+	assert_non_null(mkdtemp(dir));
+	buf_init(&path, 0);
+	buf_init(&holder, 0);
+	buf_addf(&path, "%s/run.lock", dir);
+	assert_int_equal(lockfile_acquire(&a, path.data, NULL), RF_OK);
+	/* flock is per open file: another process is refused at once */
+	pid = fork();
+	if (pid == 0) {
+		enum rf_err e = lockfile_acquire(&b, path.data, &holder);
+
+		_exit(e == RF_ELOCKED && strstr(holder.data, "pid ") ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	lockfile_release(&a);
+	/* released: free again */
+	assert_int_equal(lockfile_acquire(&b, path.data, NULL), RF_OK);
+	lockfile_release(&b);
+	lockfile_release(&b);	/* twice is harmless */
+	buf_release(&holder);
+	buf_release(&path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -273,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_parse_double),
 		cmocka_unit_test(test_file_read),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_lockfile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
