@@ -1,15 +1,22 @@
-# crawler/: URLs, robots.txt, SSRF address classes, WARC files.
+# crawler/: the fetch loop and its frontier, job files, links, URLs,
+# robots.txt, SSRF address classes, WARC files.
 noinst_LIBRARIES += libcrawler.a
 libcrawler_a_SOURCES = \
 	crawler/addr.c crawler/addr.h \
+	crawler/crawl.c crawler/crawl.h crawler/crawl-int.h \
+	crawler/frontier.c crawler/frontier.h \
+	crawler/job.c \
+	crawler/links.c \
 	crawler/robots.c crawler/robots.h \
 	crawler/url.c crawler/url.h \
 	crawler/warc.c crawler/warc.h crawler/warc-int.h \
 	crawler/warc-read.c \
 	crawler/warc-write.c
-libcrawler_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PSL_CFLAGS) $(ZLIB_CFLAGS)
+libcrawler_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PSL_CFLAGS) \
+	$(ZLIB_CFLAGS) $(SQLITE_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
 
-CRAWLER_LIBS = libcrawler.a libcommon.a $(CURL_LIBS) $(PSL_LIBS) $(ZLIB_LIBS)
+CRAWLER_LIBS = libcrawler.a libcommon.a $(CURL_LIBS) $(PSL_LIBS) \
+	$(ZLIB_LIBS) $(SQLITE_LIBS) $(PCRE2_LIBS) $(XML_LIBS) -lm
 
 check_PROGRAMS += tests/unit/test-robots tests/unit/test-url
 TESTS += tests/unit/test-robots tests/unit/test-url

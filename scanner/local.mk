@@ -1,6 +1,7 @@
 # scanner/: the redflag program: commands, documents, extraction, output.
 noinst_LIBRARIES += libscanner.a
 libscanner_a_SOURCES = \
+	scanner/cmd-crawl.c \
 	scanner/cmd-extract.c \
 	scanner/cmd-rules.c \
 	scanner/cmd-scan.c \
@@ -14,8 +15,9 @@ libscanner_a_SOURCES = \
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
 libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
 
-SCANNER_LIBS = libscanner.a librules.a libtext.a libcommon.a \
-	$(PCRE2_LIBS) $(XML_LIBS)
+SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
+	$(PCRE2_LIBS) $(XML_LIBS) $(CURL_LIBS) $(PSL_LIBS) $(ZLIB_LIBS) \
+	$(SQLITE_LIBS) -lm
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c
