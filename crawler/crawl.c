@@ -985,6 +985,18 @@ page_fetched(struct crawl *c, struct host *h, struct frontier_url *u,
 		error = "unsupported Content-Encoding";
 		r->body = NULL;
 		r->body_len = 0;
+	} else if (u->kind == CRAWL_SITEMAP && r->body_len >= 2 &&
+		   (unsigned char)r->body[0] == 0x1f &&
+		   (unsigned char)r->body[1] == 0x8b) {
+		/* a sitemap.xml.gz file, compressed as a file */
+		buf_init(&r->decoded, RF_CRAWL_SITEMAP_MAX + 1);
+		e = crawl_inflate(r->body, r->body_len, RF_CRAWL_SITEMAP_MAX,
+				  &r->decoded);
+		if (e != RF_OK)
+			error = e == RF_ETOOBIG ? "sitemap over the cap" :
+						  "corrupt gzip sitemap";
+		r->body = r->decoded.data;
+		r->body_len = r->decoded.len;
 	}
 	if (r->status >= 200 && r->status < 300 && r->body_len &&
 	    !(r->truncated && error))

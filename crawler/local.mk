@@ -41,3 +41,9 @@ tests_unit_warc_sample_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 tests_unit_warc_sample_LDADD = $(CRAWLER_LIBS)
 TESTS += tests/cli/warcio.sh
 EXTRA_DIST += tests/cli/warcio.sh tests/cli/warcio-check.cjs
+
+check_PROGRAMS += tests/unit/test-crawl
+TESTS += tests/unit/test-crawl
+tests_unit_test_crawl_SOURCES = tests/unit/test-crawl.c
+tests_unit_test_crawl_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_test_crawl_LDADD = $(CRAWLER_LIBS) $(CMOCKA_LIBS)

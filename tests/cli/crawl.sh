@@ -9,7 +9,7 @@
 
 start_server site
 
-job() {	# job FILE RECRAWL
+job() {	# job FILE RECRAWL SITEMAPS
 	cat >"$1" <<EOF2
 # the test site, crawled fast: the server's Crawl-delay (0.1 s) must
 # still win over our delay
@@ -29,9 +29,10 @@ low_speed_time = 1
 max_body = 1M
 retry_base = 0.1
 recrawl = $2
+sitemaps = $3
 EOF2
 }
-job "$T/job.conf" 0
+job "$T/job.conf" 0 no
 
 # ---- the first crawl
 run crawl -c "$T/job.conf" --stats "$T/stats.json"
@@ -50,6 +51,9 @@ expect_requests /private/open.html 1 "robots Allow"
 # out-of-scope host is never even resolved: nothing but 127.0.0.1 is
 # contacted, which the test server's log cannot show but the summary does)
 expect_requests /a/b/a/b/a/b/ 0 "trap filter"
+# sitemaps only when asked for
+expect_requests /sitemap.xml 0 "sitemaps off"
+expect_requests /listing/31 0 "sitemaps off"
 # every listing exactly once, every pagination page once
 i=1
 while [ $i -le 30 ]; do
@@ -153,13 +157,18 @@ grep -q ' /listing/' "$T/run2.log" && fail "a listing fetched again without recr
 ntests=$((ntests + 1))
 
 # ---- recrawl: conditional GET, 304 recorded as revisits
-job "$T/job2.conf" 1s
+job "$T/job2.conf" 1s yes
 sleep 1
 run crawl -c "$T/job2.conf" --stats "$T/stats3.json"
 expect_status 0 "recrawl"
 n=$(json_get "$T/stats3.json" 'd["hosts"][0]["not_modified"]')
 [ "$n" -eq 30 ] || fail "$n listings 304 on recrawl, expected 30"
 ntests=$((ntests + 1))
+# sitemaps on: the index, the gzip sitemap, and the listing only it names
+expect_requests /sitemap.xml 1 "sitemap index"
+expect_requests /sitemap-ads.xml.gz 1 "gzip sitemap"
+expect_requests /listing/31 1 "listing from the sitemap"
+expect_requests /listing/1 2 "listing 1: fetched, then 304"
 if warc_check "$T/warc"; then
 	n=$(grep -c "^revisit $BASE/listing/[0-9]* - server-not-modified" \
 		"$T/records")
@@ -175,6 +184,24 @@ expect_status 0 "crawl of a private address"
 [ "$(json_get "$T/ssrf.json" 'd["hosts"][0]["private_refused"]')" -ge 1 ] ||
 	fail "refusal not counted: $(cat "$T/ssrf.json")"
 ntests=$((ntests + 2))
+
+# ---- the page budget and the depth
+: >"$SERVER_LOG"
+run crawl --allow-private --db "$T/budget.db" --warc-dir "$T/budget-warc" \
+	--delay 0 --max-pages 5 --stats "$T/budget.json" "$BASE/"
+expect_status 0 "crawl with a page budget"
+[ "$(json_get "$T/budget.json" 'd["stop"]')" = "budget reached" ] ||
+	fail "stop with --max-pages: $(cat "$T/budget.json")"
+n=$(grep -vc ' /robots.txt$' "$SERVER_LOG")
+[ "$n" -eq 5 ] || fail "$n pages fetched with --max-pages 5"
+ntests=$((ntests + 2))
+: >"$SERVER_LOG"
+run crawl --allow-private --db "$T/depth.db" --warc-dir "$T/depth-warc" \
+	--delay 0 --depth 0 "$BASE/"
+expect_status 0 "crawl with depth 0"
+n=$(grep -vc ' /robots.txt$' "$SERVER_LOG")
+[ "$n" -eq 1 ] || fail "$n pages fetched with --depth 0"
+ntests=$((ntests + 1))
 
 # ---- usage
 run crawl

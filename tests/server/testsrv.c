@@ -12,7 +12,10 @@
  *
  * The site:
  *   /robots.txt         Disallow /private/ and /search, Allow
- *                       /private/open.html, Crawl-delay 0.1
+ *                       /private/open.html, Crawl-delay 0.1, Sitemap
+ *   /sitemap.xml        a sitemap index naming /sitemap-ads.xml.gz, a
+ *                       gzip file listing /listing/31 (linked from
+ *                       nowhere else) and /listing/1
  *   /                   links to everything below, and out of scope
  *   /jobs?page=N        N = 1..5, 6 listings each, rel=next/prev
  *   /listing/ID         ID = 1..30; ETag and Last-Modified, 304 on a
@@ -60,6 +63,8 @@ static unsigned char *gz_page;
 static size_t gz_len;
 static char *huge;
 static size_t huge_len;
+static unsigned char *sitemap_gz;
+static size_t sitemap_gz_len;
 
 static void
 on_signal(int sig)
@@ -228,7 +233,8 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		"Disallow: /private/\n"
 		"Allow: /private/open.html\n"
 		"Disallow: /search\n"
-		"Crawl-delay: 0.1\n";
+		"Crawl-delay: 0.1\n"
+		"Sitemap: /sitemap.xml\n";
 	static const char dup[] =
 		"<!DOCTYPE html><html><head><title>Same</title></head>"
 		"<body><p>The same page under two URLs.</p></body></html>";
@@ -238,6 +244,11 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		"\xd0\xe0\xe1\xee\xf2\xe0 \xe2 \xc0\xeb\xec\xe0\xf2\xfb</p>"
 		"<a href=\"/listing/29\">\xe4\xe0\xeb\xe5\xe5</a>"
 		"</body></html>";
+	static const char sitemap_index[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/"
+		"sitemap/0.9\"><sitemap><loc>/sitemap-ads.xml.gz</loc>"
+		"</sitemap></sitemapindex>\n";
 	const char *page;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -290,10 +301,20 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (strncmp(url, "/listing/", 9) == 0) {
 		n = (int)strtol(url + 9, NULL, 10);
-		if (n < 1 || n > LISTINGS)
+		/* 31 is only in the sitemap */
+		if (n < 1 || n > LISTINGS + 1)
 			return send_html(conn, 404, "<p>no such listing</p>");
 		return listing(conn, n);
 	}
+	if (strcmp(url, "/sitemap.xml") == 0)
+		return send_buf(conn, 200, "application/xml", sitemap_index,
+				sizeof(sitemap_index) - 1,
+				MHD_RESPMEM_PERSISTENT, NULL, NULL, NULL,
+				NULL);
+	if (strcmp(url, "/sitemap-ads.xml.gz") == 0)
+		return send_buf(conn, 200, "application/gzip", sitemap_gz,
+				sitemap_gz_len, MHD_RESPMEM_PERSISTENT, NULL,
+				NULL, NULL, NULL);
 	if (strcmp(url, "/old-listing") == 0)
 		return send_redirect(conn, 301, "/listing/5");
 	if (strcmp(url, "/loop-a") == 0)
@@ -378,6 +399,11 @@ make_bodies(void)
 	static const char gz_html[] =
 		"<!DOCTYPE html><html><head><title>Compressed</title></head>"
 		"<body><a href=\"/listing/30\">thirty</a></body></html>";
+	static const char sitemap[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/"
+		"0.9\"><url><loc>/listing/31</loc></url>"
+		"<url><loc>/listing/1</loc></url></urlset>\n";
 	size_t zeros = (size_t)64 << 20, i, n;
 	unsigned char *z = calloc(1, zeros);
 
@@ -386,6 +412,7 @@ make_bodies(void)
 	bomb = gzip(z, zeros, &bomb_len);
 	free(z);
 	gz_page = gzip(gz_html, sizeof(gz_html) - 1, &gz_len);
+	sitemap_gz = gzip(sitemap, sizeof(sitemap) - 1, &sitemap_gz_len);
 	huge_len = (size_t)2 << 20;
 	huge = malloc(huge_len);
 	if (!huge)
@@ -449,5 +476,6 @@ main(int argc, char **argv)
 	free(bomb);
 	free(gz_page);
 	free(huge);
+	free(sitemap_gz);
 	return 0;
 }
