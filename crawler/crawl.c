@@ -62,17 +62,27 @@ struct site_rt {
 	const char *user_agent;
 };
 
+/*
+ * Politeness is per host name: the origins of one host (http and https,
+ * other ports) share a slot, so they too get one request at a time.
+ */
+struct slot {
+	char *name;
+	struct slot *next;
+	bool busy;		/* a request in flight */
+	double ready_at;	/* monotonic: next request not before */
+};
+
 struct host {
 	char *name;		/* origin: "https://host:port", or
 				 * "file:///root/" */
 	struct site_rt *site;
 	struct host *hash_next;
+	struct slot *slot;
 	bool is_file;
-	bool busy;
 	bool has_work;
 	bool parked;
 	bool done_for_run;	/* robots unreachable, long Retry-After */
-	double ready_at;	/* monotonic: next request not before */
 	double due;		/* wall: its earliest queued URL */
 	enum robots_state robots_state;
 	struct robots *robots;
@@ -119,6 +129,7 @@ struct crawl {
 	size_t nhosts, hosts_alloc;
 	struct host **hash;
 	size_t hash_size;
+	struct slot *slots;
 	long active;
 	struct xfer *xfers;
 	double mono_start;
@@ -408,6 +419,35 @@ site_by_name(struct crawl *c, const char *name)
 	return NULL;
 }
 
+/* The slot of an origin's host name, made when new. */
+static struct slot *
+slot_get(struct crawl *c, const char *origin)
+{
+	const char *p = strstr(origin, "://");
+	size_t n;
+	char *name;
+	struct slot *s;
+
+	if (p && !str_has_prefix(origin, "file://")) {
+		p += 3;
+		n = p[0] == '[' ? strcspn(p, "]") + 1 : strcspn(p, ":/");
+		name = xstrndup(p, n);
+	} else {
+		name = xstrdup(origin);
+	}
+	for (s = c->slots; s; s = s->next) {
+		if (strcmp(s->name, name) == 0) {
+			free(name);
+			return s;
+		}
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->name = name;
+	s->next = c->slots;
+	c->slots = s;
+	return s;
+}
+
 static struct host *
 host_get(struct crawl *c, const char *name, struct site_rt *site)
 {
@@ -418,6 +458,7 @@ host_get(struct crawl *c, const char *name, struct site_rt *site)
 		return h;
 	h = xcalloc(1, sizeof(*h));
 	h->name = xstrdup(name);
+	h->slot = slot_get(c, name);
 	h->site = site;
 	h->is_file = str_has_prefix(name, "file://");
 	h->delay = h->is_file ? 0 : site->cfg->delay;
@@ -1316,7 +1357,7 @@ xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 	if (c->xfers)
 		c->xfers->prev = x;
 	c->xfers = x;
-	h->busy = true;
+	h->slot->busy = true;
 	c->active++;
 	if (!x->is_robots)
 		h->site->in_flight++;
@@ -1603,7 +1644,7 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 			    "(%s); its URLs wait for the next run", h->name,
 			    status ? "5xx" : curl_easy_strerror(rc));
 		} else {
-			h->ready_at = now_mono() +
+			h->slot->ready_at = now_mono() +
 				      backoff_wait(c, h->site->cfg->retry_base,
 						   h->robots_tries);
 		}
@@ -1703,8 +1744,8 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 			msg(c, CRAWL_MSG_WARN, "'%s': asked to come back in "
 			    "%.0f s; left for a later run", h->name, wait);
 		}
-		if (h->ready_at < now_mono() + wait)
-			h->ready_at = now_mono() + wait;
+		if (h->slot->ready_at < now_mono() + wait)
+			h->slot->ready_at = now_mono() + wait;
 		msg(c, CRAWL_MSG_INFO, "'%s': %ld, waiting %.2f s%s", x->u.url,
 		    status, wait, retry_after ? " (Retry-After)" : "");
 		if (x->u.attempts + 1 >= RF_CRAWL_ATTEMPTS_MAX) {
@@ -1799,13 +1840,13 @@ xfer_done(struct crawl *c, struct xfer *x, CURLcode rc)
 	xfer_unlink(c, x);
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	c->active--;
-	h->busy = false;
+	h->slot->busy = false;
 	if (!x->is_robots)
 		h->site->in_flight--;
 	/* the delay counts from the end of this request */
 	ready = now_mono() + h->delay;
-	if (h->ready_at < ready)
-		h->ready_at = ready;
+	if (h->slot->ready_at < ready)
+		h->slot->ready_at = ready;
 	if (x->is_robots)
 		robots_finished(c, x, rc, status);
 	else
@@ -1936,7 +1977,8 @@ schedule(struct crawl *c, long *wait_ms)
 
 	for (i = 0; i < c->nhosts && !c->failed; i++) {
 		h = c->hosts[i];
-		if (h->busy || h->parked || h->done_for_run || !h->has_work)
+		if (h->slot->busy || h->parked || h->done_for_run ||
+		    !h->has_work)
 			continue;
 		if (!site_budget_left(c, h->site)) {
 			if (!h->site->budget_hit)
@@ -1945,7 +1987,7 @@ schedule(struct crawl *c, long *wait_ms)
 		}
 		if (h->due > wall + RF_CRAWL_RETRY_AFTER_MAX)
 			continue;
-		t = h->ready_at - mono;
+		t = h->slot->ready_at - mono;
 		if (h->due > wall && h->due - wall > t)
 			t = h->due - wall;
 		if (t > 0 || c->active >= RF_CRAWL_ACTIVE_MAX) {
@@ -1982,7 +2024,7 @@ abort_transfers(struct crawl *c)
 	while ((x = c->xfers)) {
 		curl_multi_remove_handle(c->multi, x->easy);
 		xfer_unlink(c, x);
-		x->host->busy = false;
+		x->host->slot->busy = false;
 		xfer_free(x);
 	}
 	c->active = 0;
@@ -2000,8 +2042,10 @@ summary_fill(struct crawl *c, bool hosts)
 
 	s->elapsed = c->elapsed_before + (now_mono() - c->mono_start);
 	for (i = 0; i < c->nhosts; i++)
-		if (c->hosts[i]->busy)
+		if (c->hosts[i]->slot->busy)
 			active++;
+	if (active > c->active)
+		active = c->active;
 	s->active_hosts = active;
 	if (c->fr && frontier_queued(c->fr, &n) == RF_OK)
 		s->queued = n;
@@ -2411,6 +2455,13 @@ out:
 	for (i = 0; i < c.nhosts; i++)
 		host_free(c.hosts[i]);
 	free(c.hosts);
+	while (c.slots) {
+		struct slot *next = c.slots->next;
+
+		free(c.slots->name);
+		free(c.slots);
+		c.slots = next;
+	}
 	free(c.hash);
 	if (c.sites)
 		sites_free(&c);

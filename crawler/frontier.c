@@ -100,7 +100,8 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_PAYLOAD_FIND] = "SELECT warc_id, uri, date FROM payloads"
 			    " WHERE sha1 = ?1",
 	[ST_PAYLOAD_ADD] = "INSERT OR IGNORE INTO payloads"
-			   " (sha1, warc_id, uri, date) VALUES (?1, ?2, ?3, ?4)",
+			   " (sha1, warc_id, uri, date)"
+			   " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOOKUP] = "SELECT " URL_COLUMNS " FROM urls WHERE url = ?1",
 };
 

@@ -33,7 +33,8 @@ static void
 crawl_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: redflag crawl [-c JOB.conf] [--db FILE] [--warc-dir DIR]\n"
+		"usage: redflag crawl [-c JOB.conf] [--db FILE] "
+		"[--warc-dir DIR]\n"
 		"                     [--delay SECONDS] [--max-pages N] "
 		"[--depth N]\n"
 		"                     [--allow-private] [--stats FILE] [-v] "

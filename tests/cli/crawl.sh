@@ -192,15 +192,35 @@ run crawl --allow-private --db "$T/budget.db" --warc-dir "$T/budget-warc" \
 expect_status 0 "crawl with a page budget"
 [ "$(json_get "$T/budget.json" 'd["stop"]')" = "budget reached" ] ||
 	fail "stop with --max-pages: $(cat "$T/budget.json")"
-n=$(grep -vc ' /robots.txt$' "$SERVER_LOG")
+n=$(grep -vc ' /robots.txt ' "$SERVER_LOG")
 [ "$n" -eq 5 ] || fail "$n pages fetched with --max-pages 5"
 ntests=$((ntests + 2))
 : >"$SERVER_LOG"
 run crawl --allow-private --db "$T/depth.db" --warc-dir "$T/depth-warc" \
 	--delay 0 --depth 0 "$BASE/"
 expect_status 0 "crawl with depth 0"
-n=$(grep -vc ' /robots.txt$' "$SERVER_LOG")
+n=$(grep -vc ' /robots.txt ' "$SERVER_LOG")
 [ "$n" -eq 1 ] || fail "$n pages fetched with --depth 0"
+ntests=$((ntests + 1))
+
+# ---- a cookie file is sent; the User-Agent names redflag
+printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n' >"$T/cookies.txt"
+cat >"$T/cookie.conf" <<EOF2
+[job]
+db = cookie.db
+warc_dir = cookie-warc
+allow_private = yes
+[site c]
+seed = $BASE/listing/3
+depth = 0
+delay = 0
+cookie_file = cookies.txt
+EOF2
+: >"$SERVER_LOG"
+run crawl -c "$T/cookie.conf"
+expect_status 0 "crawl with a cookie file"
+grep -q ' /listing/3 ua=redflag/[0-9.]* cookie=session=abc123$' "$SERVER_LOG" ||
+	fail "cookie or User-Agent not sent: $(cat "$SERVER_LOG")"
 ntests=$((ntests + 1))
 
 # ---- usage

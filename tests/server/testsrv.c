@@ -6,8 +6,9 @@
  *
  * Usage: testsrv PORTFILE LOGFILE [SECONDS]
  * Binds 127.0.0.1 on a free port, writes the port to PORTFILE, appends
- * "TIME METHOD PATH[?QUERY]" lines to LOGFILE (TIME in seconds, wall
- * clock, microseconds), and exits on SIGTERM or SIGINT or after SECONDS
+ * "TIME METHOD PATH[?QUERY] ua=PRODUCT [cookie=COOKIE]" lines to LOGFILE
+ * (TIME in seconds, wall clock, microseconds; PRODUCT the User-Agent's
+ * first word), and exits on SIGTERM or SIGINT or after SECONDS
  * (default 300) so that a broken test never leaves it running.
  *
  * The site:
@@ -92,11 +93,18 @@ log_request(struct MHD_Connection *conn, const char *method, const char *url)
 	struct timespec ts;
 	char query[512] = "";
 
+	const char *cookie, *ua;
+
 	clock_gettime(CLOCK_REALTIME, &ts);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, query);
+	cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+	ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
 	pthread_mutex_lock(&log_lock);
-	fprintf(reqlog, "%lld.%06ld %s %s%s%s\n", (long long)ts.tv_sec,
-		ts.tv_nsec / 1000, method, url, query[0] ? "?" : "", query);
+	fprintf(reqlog, "%lld.%06ld %s %s%s%s ua=%.*s%s%s\n",
+		(long long)ts.tv_sec, ts.tv_nsec / 1000, method, url,
+		query[0] ? "?" : "", query,
+		ua ? (int)strcspn(ua, " \t") : 1, ua ? ua : "-",
+		cookie ? " cookie=" : "", cookie ? cookie : "");
 	fflush(reqlog);
 	pthread_mutex_unlock(&log_lock);
 }

@@ -174,13 +174,15 @@ test_job_errors(void **state)
 		  "job.conf:3: bad delay" },
 		{ "[site a]\nseed = http://a.example/\nproxy = ftp://p\n",
 		  "job.conf:3: bad proxy" },
-		{ "[site a]\n[site a]\n", "job.conf:2: site 'a' declared twice" },
+		{ "[site a]\n[site a]\n",
+		  "job.conf:2: site 'a' declared twice" },
 		{ "[site a b]\n", "job.conf:1: bad site name" },
 		{ "[sites]\n", "job.conf:1: unknown section" },
 		{ "seed = http://a.example/\n",
 		  "job.conf:1: seeds belong in a [site NAME] section" },
 		{ "[job]\ndb = x.db\n", "no [site NAME] section" },
-		{ "[site a]\njust words\n", "job.conf:2: expected 'key = value'" },
+		{ "[site a]\njust words\n",
+		  "job.conf:2: expected 'key = value'" },
 		{ "[site a]\nmax_body = 1G\n", "job.conf:2: bad max_body" },
 	};
 	struct crawl_job *job;
