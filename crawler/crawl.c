@@ -131,6 +131,7 @@ struct crawl {
 	size_t hash_size;
 	struct slot *slots;
 	long active;
+	long queued;		/* URLs queued, kept as they come and go */
 	struct xfer *xfers;
 	double mono_start;
 	double elapsed_before;
@@ -519,6 +520,14 @@ backoff_wait(struct crawl *c, double base, int n)
 	return w / 2 + rand_unit(c) * w / 2;
 }
 
+/* Records the end of a URL's fetches in this run; keeps the queue count. */
+static enum rf_err
+url_done(struct crawl *c, int64_t id, const struct frontier_result *r)
+{
+	c->queued--;
+	return frontier_done(c->fr, id, r);
+}
+
 /* ---- enqueueing ---- */
 
 static enum crawl_kind
@@ -574,6 +583,7 @@ enqueue(struct crawl *c, struct site_rt *s, const char *url, int depth,
 	if (frontier_add(c->fr, &n, &added) != RF_OK) {
 		db_failed(c, "cannot add a URL");
 	} else if (added) {
+		c->queued++;
 		h = host_get(c, origin, s);
 		h->has_work = true;
 		h->due = 0;
@@ -1064,7 +1074,7 @@ page_fetched(struct crawl *c, struct host *h, struct frontier_url *u,
 		fr.warc_id = r->loc.id;
 	}
 	fr.redirect = r->redirect;
-	if (frontier_done(c->fr, u->id, &fr) != RF_OK)
+	if (url_done(c, u->id, &fr) != RF_OK)
 		db_failed(c, "cannot record a page");
 	free(ce);
 }
@@ -1189,7 +1199,7 @@ file_page(struct crawl *c, struct host *h, struct frontier_url *u)
 					     "no such file";
 		h->st.errors++;
 		c->sum->errors++;
-		if (frontier_done(c->fr, u->id, &fr) != RF_OK)
+		if (url_done(c, u->id, &fr) != RF_OK)
 			db_failed(c, "cannot record a page");
 	}
 	buf_release(&data);
@@ -1554,7 +1564,7 @@ fetch_failed(struct crawl *c, struct host *h, struct xfer *x,
 		fr.state = FRONTIER_FAILED;
 		fr.status = status;
 		fr.error = error;
-		if (frontier_done(c->fr, x->u.id, &fr) != RF_OK)
+		if (url_done(c, x->u.id, &fr) != RF_OK)
 			db_failed(c, "cannot record a failure");
 		msg(c, CRAWL_MSG_INFO, "'%s': %s; given up", x->u.url, error);
 		return;
@@ -1755,7 +1765,7 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 			fr.state = FRONTIER_FAILED;
 			fr.status = status;
 			fr.error = "still refused after retries";
-			if (frontier_done(c->fr, x->u.id, &fr) != RF_OK)
+			if (url_done(c, x->u.id, &fr) != RF_OK)
 				db_failed(c, "cannot record a page");
 		} else if (frontier_retry(c->fr, x->u.id, wall + wait, status,
 					  "asked to slow down") != RF_OK) {
@@ -1938,7 +1948,7 @@ host_step(struct crawl *c, struct host *h, double wall)
 			h->st.robots_blocked++;
 			msg(c, CRAWL_MSG_DEBUG, "'%s': disallowed by "
 			    "robots.txt", u.url);
-			if (frontier_done(c->fr, u.id, &fr) != RF_OK)
+			if (url_done(c, u.id, &fr) != RF_OK)
 				db_failed(c, "cannot record a page");
 			frontier_url_release(&u);
 			if (c->failed || ++skipped >= BLOCKED_PER_STEP)
@@ -2038,7 +2048,7 @@ summary_fill(struct crawl *c, bool hosts)
 	struct crawl_summary *s = c->sum;
 	struct crawl_host_stats *d;
 	size_t i;
-	long n, active = 0;
+	long active = 0;
 
 	s->elapsed = c->elapsed_before + (now_mono() - c->mono_start);
 	for (i = 0; i < c->nhosts; i++)
@@ -2047,8 +2057,7 @@ summary_fill(struct crawl *c, bool hosts)
 	if (active > c->active)
 		active = c->active;
 	s->active_hosts = active;
-	if (c->fr && frontier_queued(c->fr, &n) == RF_OK)
-		s->queued = n;
+	s->queued = c->queued;
 	if (!hosts)
 		return;
 	for (i = 0; i < s->nhosts; i++) {
@@ -2296,7 +2305,8 @@ crawl_open(struct crawl *c, struct buf *err)
 		buf_addf(err, "database: %s", frontier_error(c->fr));
 		return RF_EDB;
 	}
-	if (frontier_hosts(c->fr, host_loaded, c) != RF_OK) {
+	if (frontier_queued(c->fr, &c->queued) != RF_OK ||
+	    frontier_hosts(c->fr, host_loaded, c) != RF_OK) {
 		buf_addf(err, "database: %s", frontier_error(c->fr));
 		return RF_EDB;
 	}

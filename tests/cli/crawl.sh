@@ -81,6 +81,12 @@ expect_requests /cp1251 1 "windows-1251 page"
 expect_requests /gz 1 "gzip page"
 expect_requests /dup-a 1 "duplicate a"
 expect_requests /dup-b 1 "duplicate b"
+# connections reused: far fewer than the requests (a 429, a timeout or
+# a cut body may close one)
+conns=$(awk '{ print $4 }' "$SERVER_LOG" | sort -u | wc -l)
+reqs=$(wc -l <"$SERVER_LOG")
+[ $((conns * 4)) -lt "$reqs" ] || fail "$conns connections for $reqs requests"
+ntests=$((ntests + 1))
 # politeness: robots.txt obeys our delay (0.05 s); after it, never two
 # requests closer than its Crawl-delay (0.1 s); Retry-After: 1 kept
 gap=$(gap_after /robots.txt)
@@ -219,7 +225,7 @@ EOF2
 : >"$SERVER_LOG"
 run crawl -c "$T/cookie.conf"
 expect_status 0 "crawl with a cookie file"
-grep -q ' /listing/3 ua=redflag/[0-9.]* cookie=session=abc123$' "$SERVER_LOG" ||
+grep -q ' /listing/3 port=[0-9]* ua=redflag/[0-9.]* cookie=session=abc123$' "$SERVER_LOG" ||
 	fail "cookie or User-Agent not sent: $(cat "$SERVER_LOG")"
 ntests=$((ntests + 1))
 

@@ -6,9 +6,10 @@
  *
  * Usage: testsrv PORTFILE LOGFILE [SECONDS]
  * Binds 127.0.0.1 on a free port, writes the port to PORTFILE, appends
- * "TIME METHOD PATH[?QUERY] ua=PRODUCT [cookie=COOKIE]" lines to LOGFILE
- * (TIME in seconds, wall clock, microseconds; PRODUCT the User-Agent's
- * first word), and exits on SIGTERM or SIGINT or after SECONDS
+ * "TIME METHOD PATH[?QUERY] port=PORT ua=PRODUCT [cookie=COOKIE]" lines
+ * to LOGFILE (TIME in seconds, wall clock, microseconds; PORT the
+ * client's, which tells connections apart; PRODUCT the User-Agent's first
+ * word), and exits on SIGTERM or SIGINT or after SECONDS
  * (default 300) so that a broken test never leaves it running.
  *
  * The site:
@@ -32,6 +33,7 @@
  *   /cp1251             a windows-1251 page (not UTF-8), links inside
  *   /dup-a, /dup-b      the same bytes under two URLs
  *   /private/...        must never be requested (robots.txt)
+ *   /bench/N            for bench/bench-crawl: 2 KB pages, 8 links each
  */
 #include "config.h"
 
@@ -94,15 +96,23 @@ log_request(struct MHD_Connection *conn, const char *method, const char *url)
 	char query[512] = "";
 
 	const char *cookie, *ua;
+	const union MHD_ConnectionInfo *info;
+	unsigned port = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, query);
 	cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
 	ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
 	pthread_mutex_lock(&log_lock);
-	fprintf(reqlog, "%lld.%06ld %s %s%s%s ua=%.*s%s%s\n",
+	info = MHD_get_connection_info(conn,
+				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (info && info->client_addr &&
+	    info->client_addr->sa_family == AF_INET)
+		port = ntohs(((const struct sockaddr_in *)(const void *)
+				      info->client_addr)->sin_port);
+	fprintf(reqlog, "%lld.%06ld %s %s%s%s port=%u ua=%.*s%s%s\n",
 		(long long)ts.tv_sec, ts.tv_nsec / 1000, method, url,
-		query[0] ? "?" : "", query,
+		query[0] ? "?" : "", query, port,
 		ua ? (int)strcspn(ua, " \t") : 1, ua ? ua : "-",
 		cookie ? " cookie=" : "", cookie ? cookie : "");
 	fflush(reqlog);
@@ -230,6 +240,25 @@ listing(struct MHD_Connection *conn, int id)
 			"Last-Modified", "Mon, 02 Sep 2024 10:00:00 GMT");
 }
 
+/* /bench/N: a page of about 2 KB linking to /bench/8N+1 .. 8N+8. */
+static enum MHD_Result
+bench_page(struct MHD_Connection *conn, long n)
+{
+	char links[1024] = "", pad[1200];
+	size_t len = 0;
+	long i;
+
+	for (i = 1; i <= 8; i++)
+		len += (size_t)snprintf(links + len, sizeof(links) - len,
+					"<a href=\"/bench/%ld\">ad %ld</a>\n",
+					n * 8 + i, n * 8 + i);
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	return send_html(conn, 200, "<!DOCTYPE html><html><head><title>Ad "
+			 "%ld</title></head><body><p>%s</p>%s</body></html>",
+			 n, pad, links);
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *method, const char *version, const char *upload_data,
@@ -267,8 +296,11 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)upload_data;
 	(void)upload_data_size;
 	if (!*con_cls) {
+		/* the first call only sees the head: answering now would
+		 * make libmicrohttpd close the connection after it */
 		*con_cls = (void *)1;
 		log_request(conn, method, url);
+		return MHD_YES;
 	}
 	if (strcmp(url, "/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", robots,
@@ -314,6 +346,8 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			return send_html(conn, 404, "<p>no such listing</p>");
 		return listing(conn, n);
 	}
+	if (strncmp(url, "/bench/", 7) == 0)
+		return bench_page(conn, strtol(url + 7, NULL, 10));
 	if (strcmp(url, "/sitemap.xml") == 0)
 		return send_buf(conn, 200, "application/xml", sitemap_index,
 				sizeof(sitemap_index) - 1,
