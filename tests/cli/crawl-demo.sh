@@ -37,4 +37,20 @@ for f in "$T"/warc/*.warc.gz; do
 	fi
 done
 ntests=$((ntests + 1))
+# on a terminal: the progress line and the summary, without -v
+if command -v script >/dev/null 2>&1; then
+	rm -rf "$T/demo-crawl.db"* "$T/warc"
+	script -qec "'$REDFLAG' crawl -c '$T/demo.conf'" /dev/null \
+		>"$T/tty.out" 2>&1 </dev/null || fail "crawl on a terminal failed"
+	grep -q 'pages/s, [0-9]* queued, [0-9]* active hosts' "$T/tty.out" ||
+		fail "no progress line on a terminal: $(head -c 400 "$T/tty.out")"
+	grep -q 'frontier exhausted' "$T/tty.out" ||
+		fail "no summary on a terminal"
+	ntests=$((ntests + 1))
+fi
+# under cron (no terminal, no -v): silent
+rm -rf "$T/demo-crawl.db"* "$T/warc"
+run crawl -c "$T/demo.conf"
+expect_status 0 "demo crawl without a terminal"
+[ ! -s "$T/err" ] || fail "crawl not silent without a terminal: $(head -c 300 "$T/err")"
 done_ok

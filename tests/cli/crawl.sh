@@ -229,6 +229,28 @@ grep -q ' /listing/3 port=[0-9]* ua=redflag/[0-9.]* cookie=session=abc123$' "$SE
 	fail "cookie or User-Agent not sent: $(cat "$SERVER_LOG")"
 ntests=$((ntests + 1))
 
+# ---- through a proxy: the SSRF guard does not apply to the proxy's
+# address (no --allow-private), and the site's name is resolved by the
+# proxy, never by us (board.example does not exist)
+cat >"$T/proxy.conf" <<EOF2
+[job]
+db = proxy.db
+warc_dir = proxy-warc
+[site board]
+seed = http://board.example/listing/3
+depth = 0
+delay = 0
+proxy = http://127.0.0.1:$PORT
+EOF2
+: >"$SERVER_LOG"
+run crawl -c "$T/proxy.conf" --stats "$T/proxy.json"
+expect_status 0 "crawl through a proxy"
+expect_requests http://board.example/robots.txt 1 "robots.txt through the proxy"
+expect_requests http://board.example/listing/3 1 "page through the proxy"
+[ "$(json_get "$T/proxy.json" 'd["hosts"][0]["fetched"]')" -eq 1 ] ||
+	fail "proxy crawl: $(cat "$T/proxy.json")"
+ntests=$((ntests + 1))
+
 # ---- usage
 run crawl
 expect_status 2 "no URL"

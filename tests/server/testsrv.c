@@ -34,6 +34,8 @@
  *   /dup-a, /dup-b      the same bytes under two URLs
  *   /private/...        must never be requested (robots.txt)
  *   /bench/N            for bench/bench-crawl: 2 KB pages, 8 links each
+ * Asked as a forward proxy for http://board.example/..., it serves the
+ * same site (and logs the absolute URL).
  */
 #include "config.h"
 
@@ -302,6 +304,9 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		log_request(conn, method, url);
 		return MHD_YES;
 	}
+	/* as a forward proxy for http://board.example/: the same site */
+	if (strncmp(url, "http://board.example/", 21) == 0)
+		url += 20;
 	if (strcmp(url, "/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", robots,
 				sizeof(robots) - 1, MHD_RESPMEM_PERSISTENT,
