@@ -157,4 +157,57 @@
 /* A WARC file's path. */
 #define RF_STORE_PATH_MAX		((size_t)4096)
 
+/*
+ * The crawler (crawler/crawl.h). Caps enforced while a response streams in;
+ * the time limits are defaults a job file may lower or raise within the
+ * _MAX values.
+ */
+/* Response body bytes kept per fetch; the transfer is cut off beyond. */
+#define RF_CRAWL_BODY_MAX		((size_t)8 << 20)	/* 8 MiB */
+/* Bytes a gzip or deflate body may inflate to (gzip bombs stop here). */
+#define RF_CRAWL_INFLATE_MAX		((size_t)32 << 20)	/* 32 MiB */
+/* Response head bytes (status line and fields) per fetch. */
+#define RF_CRAWL_HEAD_MAX		((size_t)64 << 10)	/* 64 KiB */
+/* Links taken from one page; the rest are counted and dropped. */
+#define RF_CRAWL_OUTLINKS_MAX		5000
+/* Redirects followed from the first URL before a target is dropped. */
+#define RF_CRAWL_REDIRECTS_MAX		5
+/* Seconds to connect, for a whole transfer, and the low-speed abort:
+ * fewer than LOW_SPEED bytes/s for LOW_SPEED_TIME seconds. */
+#define RF_CRAWL_CONNECT_TIMEOUT	15.0
+#define RF_CRAWL_TIMEOUT		60.0
+#define RF_CRAWL_LOW_SPEED		512L
+#define RF_CRAWL_LOW_SPEED_TIME		20L
+#define RF_CRAWL_TIMEOUT_MAX		3600.0
+/* Default and largest per-host delay between requests, in seconds. */
+#define RF_CRAWL_DELAY_DEFAULT		1.0
+/* A Crawl-delay above this is not obeyed as such: the host is reported
+ * and crawled at this delay (RF_ROBOTS_CRAWL_DELAY_MAX bounds parsing). */
+#define RF_CRAWL_DELAY_MAX		60.0
+/* Back-off after 429/503 or a failure: base * 2^n with jitter, capped. */
+#define RF_CRAWL_BACKOFF_BASE		2.0
+#define RF_CRAWL_BACKOFF_MAX		900.0
+/* A Retry-After longer than this puts the URL off to a later run. */
+#define RF_CRAWL_RETRY_AFTER_MAX	3600.0
+/* Fetches of one URL per run before it is given up until the next run. */
+#define RF_CRAWL_ATTEMPTS_MAX		3
+/* Consecutive connection failures or timeouts that park a host. */
+#define RF_CRAWL_PARK_FAILURES		5
+/* Transfers in flight at once, all hosts together. */
+#define RF_CRAWL_ACTIVE_MAX		64
+/* Defaults of a crawl without a job file: enough for a site of a few
+ * hundred listings behind pagination (pagination does not use depth). */
+#define RF_CRAWL_DEPTH_DEFAULT		5
+#define RF_CRAWL_PAGES_DEFAULT		10000
+/* Job files (crawler/job.h). */
+#define RF_JOB_MAX_BYTES		((size_t)1 << 20)	/* 1 MiB */
+#define RF_JOB_MAX_SITES		256
+/* Seeds and URL patterns of one site. */
+#define RF_JOB_MAX_LIST			1024
+/* Sites whose robots.txt is read: Sitemap URLs followed per host. */
+#define RF_CRAWL_SITEMAPS_MAX		16
+/* Bytes of a sitemap read (the sitemaps protocol caps a file at 50 MiB;
+ * we keep less and count the rest as truncated). */
+#define RF_CRAWL_SITEMAP_MAX		((size_t)8 << 20)	/* 8 MiB */
+
 #endif

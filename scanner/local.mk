@@ -3,6 +3,7 @@ noinst_LIBRARIES += libscanner.a
 libscanner_a_SOURCES = \
 	scanner/charset.c scanner/charset.h \
 	scanner/cmd-eval.c \
+	scanner/cmd-crawl.c \
 	scanner/cmd-extract.c \
 	scanner/csv.c scanner/csv.h \
 	scanner/cmd-rules.c \

@@ -20,8 +20,7 @@ static const struct cmd_entry commands[] = {
 	{ "extract", "show what the scanner sees: fields, text, contacts",
 	  cmd_extract },
 	{ "rules", "check, test or list rule files", cmd_rules },
-	{ "crawl", "fetch sites politely into WARC files (not built yet)",
-	  cmd_not_built },
+	{ "crawl", "fetch sites politely into WARC files", cmd_crawl },
 	{ "run", "crawl, scan, store and report: the nightly job (not built "
 		 "yet)", cmd_not_built },
 	{ "rescore", "apply today's rules to stored pages (not built yet)",

@@ -20,3 +20,17 @@ EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/rules/lemma/xx.rules \
 	tests/data/rules/lemma/lemmas.lock \
 	tests/data/eval/labels.csv
+
+# The crawler's integration tests: a classifieds site on 127.0.0.1
+# (tests/server/testsrv.c) crawled by the real binary.
+check_PROGRAMS += tests/server/testsrv
+tests_server_testsrv_SOURCES = tests/server/testsrv.c
+tests_server_testsrv_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS)
+tests_server_testsrv_LDADD = $(MHD_LIBS) $(ZLIB_LIBS) -lpthread
+CRAWL_TESTS = \
+	tests/cli/crawl.sh \
+	tests/cli/crawl-resume.sh \
+	tests/cli/crawl-demo.sh
+TESTS += $(CRAWL_TESTS)
+EXTRA_DIST += $(CRAWL_TESTS) tests/cli/crawl-lib.sh \
+	tests/cli/crawl-warc-check.cjs

@@ -44,8 +44,15 @@ expect_err "unknown format 'xml'" "scan with an unknown format"
 run scan --alert-level extreme "$DATA/pages/short.txt"
 expect_status 2 "scan with a bad alert level"
 
+# crawl: --help to stdout, exit 0; nothing to crawl is a usage error
+run crawl --help
+expect_status 0 "crawl --help"
+expect_out "usage: redflag crawl" "crawl --help"
+run crawl
+expect_status 2 "crawl without URLs"
+
 # commands that are not built yet say so and exit 4
-for cmd in crawl run rescore report; do
+for cmd in run rescore report; do
 	run "$cmd"
 	expect_status 4 "$cmd (not built)"
 	expect_err "not built yet" "$cmd (not built)"

@@ -1,0 +1,56 @@
+#!/bin/sh
+# crawl-demo.sh: the demo site crawled from the file system with a job file
+# (file:// seeds), its robots.txt applied as if the site folder were the
+# root: the 84 pages its README promises, the 3 disallowed ones never read.
+. "$top_srcdir/tests/cli/lib.sh"
+
+cp "$top_srcdir/examples/demo-crawl.conf" "$T/demo.conf"
+sed -i "s|^seed = .*|seed = $top_srcdir/examples/demo-site/index.html|" \
+	"$T/demo.conf"
+run crawl -v -c "$T/demo.conf" --stats "$T/stats.json"
+expect_status 0 "demo crawl"
+expect_err "frontier exhausted" "summary with -v"
+
+python3 - "$T/stats.json" <<'PY' || fail "demo crawl stats: $(cat "$T/stats.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = d["hosts"][0]
+assert d["pages"] == 84, d["pages"]
+assert h["robots_blocked"] >= 2, h
+assert d["errors"] == 0, d
+PY
+ntests=$((ntests + 1))
+if command -v sqlite3 >/dev/null 2>&1; then
+	n=$(sqlite3 "$T/demo-crawl.db" "SELECT COUNT(*) FROM urls WHERE kind = 1
+		AND status = 200")
+	[ "$n" -eq 60 ] || fail "$n listings fetched, expected 60"
+	n=$(sqlite3 "$T/demo-crawl.db" "SELECT COUNT(*) FROM urls WHERE
+		(url LIKE '%/admin/%' OR url LIKE '%/search.html')
+		AND status != 0")
+	[ "$n" -eq 0 ] || fail "a page robots.txt disallows was read"
+	ntests=$((ntests + 2))
+fi
+# the canaries of the disallowed pages are nowhere in the evidence
+for f in "$T"/warc/*.warc.gz; do
+	if gzip -dc "$f" | grep -q 'redflag-demo-canary'; then
+		fail "a disallowed page is in $f"
+	fi
+done
+ntests=$((ntests + 1))
+# on a terminal: the progress line and the summary, without -v
+if command -v script >/dev/null 2>&1; then
+	rm -rf "$T/demo-crawl.db"* "$T/warc"
+	script -qec "'$REDFLAG' crawl -c '$T/demo.conf'" /dev/null \
+		>"$T/tty.out" 2>&1 </dev/null || fail "crawl on a terminal failed"
+	grep -q 'pages/s, [0-9]* queued, [0-9]* active hosts' "$T/tty.out" ||
+		fail "no progress line on a terminal: $(head -c 400 "$T/tty.out")"
+	grep -q 'frontier exhausted' "$T/tty.out" ||
+		fail "no summary on a terminal"
+	ntests=$((ntests + 1))
+fi
+# under cron (no terminal, no -v): silent
+rm -rf "$T/demo-crawl.db"* "$T/warc"
+run crawl -c "$T/demo.conf"
+expect_status 0 "demo crawl without a terminal"
+[ ! -s "$T/err" ] || fail "crawl not silent without a terminal: $(head -c 300 "$T/err")"
+done_ok
