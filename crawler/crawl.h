@@ -92,6 +92,15 @@ struct crawl_job {
 	uint64_t warc_max_bytes;/* rotate at this size; 0: never */
 	bool warc_nosync;	/* leave syncing to the kernel (tests) */
 	bool allow_private;	/* connect to private and loopback addresses */
+	/* For `redflag run`, which reads them; the crawler does not. */
+	char *name;		/* the job's name: file name without .conf */
+	char *store_path;	/* listings and scores (SQLite) */
+	char *report_dir;	/* where run writes its reports */
+	char *notify;		/* command run with the report's path, or NULL */
+	char *rules_path;	/* rule file or pack folder, or NULL: defaults */
+	char *alert_level;	/* low, medium or high, or NULL: medium */
+	long retention_days;	/* purge listings unseen this long; 0: keep */
+	bool refuse_root;	/* run refuses to run as root */
 };
 
 /* Defaults of a job and a new site (see redflag-job(5)). */
@@ -99,6 +108,8 @@ struct crawl_job {
 #define CRAWL_WARC_DIR_DEFAULT	"warc"
 #define CRAWL_WARC_PREFIX	"redflag"
 #define CRAWL_WARC_MAX_BYTES	((uint64_t)1 << 30)
+#define CRAWL_STORE_DEFAULT	"redflag.db"
+#define CRAWL_REPORT_DIR_DEFAULT "reports"
 /* The robots.txt product token, whatever User-Agent a site sets. */
 #define CRAWL_ROBOTS_AGENT	"redflag"
 

@@ -122,6 +122,9 @@ crawl_job_new(void)
 	job->warc_dir = xstrdup(CRAWL_WARC_DIR_DEFAULT);
 	job->warc_prefix = xstrdup(CRAWL_WARC_PREFIX);
 	job->warc_max_bytes = CRAWL_WARC_MAX_BYTES;
+	job->name = xstrdup("redflag");
+	job->store_path = xstrdup(CRAWL_STORE_DEFAULT);
+	job->report_dir = xstrdup(CRAWL_REPORT_DIR_DEFAULT);
 	return job;
 }
 
@@ -139,6 +142,12 @@ crawl_job_free(struct crawl_job *job)
 	free(job->db_path);
 	free(job->warc_dir);
 	free(job->warc_prefix);
+	free(job->name);
+	free(job->store_path);
+	free(job->report_dir);
+	free(job->notify);
+	free(job->rules_path);
+	free(job->alert_level);
 	free(job);
 }
 
@@ -486,6 +495,40 @@ job_key(struct job_parser *p, const char *key, const char *v)
 	} else if (!strcmp(key, "allow_private")) {
 		if (!parse_bool(v, &job->allow_private))
 			job_error(p, "bad allow_private '%s': yes or no", v);
+	} else if (!strcmp(key, "name")) {
+		if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "0123456789._-") != strlen(v))
+			job_error(p, "bad name '%s': letters, digits, '.', '_' "
+				  "and '-'", v);
+		else
+			set_str(&job->name, v);
+	} else if (!strcmp(key, "store")) {
+		free(job->store_path);
+		job->store_path = job_path(p, v);
+	} else if (!strcmp(key, "reports")) {
+		free(job->report_dir);
+		job->report_dir = job_path(p, v);
+	} else if (!strcmp(key, "rules")) {
+		free(job->rules_path);
+		job->rules_path = job_path(p, v);
+	} else if (!strcmp(key, "notify")) {
+		set_str(&job->notify, v);
+	} else if (!strcmp(key, "alert_level")) {
+		if (strcmp(v, "low") && strcmp(v, "medium") && strcmp(v, "high"))
+			job_error(p, "bad alert_level '%s': low, medium or "
+				  "high", v);
+		else
+			set_str(&job->alert_level, v);
+	} else if (!strcmp(key, "retention_days")) {
+		long long d;
+
+		if (parse_int(v, 0, 36500, &d) != RF_OK)
+			job_error(p, "bad retention_days '%s': 0 to 36500", v);
+		else
+			job->retention_days = (long)d;
+	} else if (!strcmp(key, "refuse_root")) {
+		if (!parse_bool(v, &job->refuse_root))
+			job_error(p, "bad refuse_root '%s': yes or no", v);
 	} else {
 		return false;
 	}
@@ -619,14 +662,37 @@ crawl_job_load(const char *path, struct crawl_job **out, struct buf *err)
 	p.err = err;
 	p.job = crawl_job_new();
 	p.job->path = xstrdup(path);
+	/* relative paths in the file are the file's folder's, made absolute
+	 * (a file:// seed must be absolute, whatever the working folder) */
+	{
+		char *abs = realpath(path, NULL);
+		const char *base = abs ? abs : path;
+		const char *sl = strrchr(base, '/');
+
+		p.dir = sl ? xstrndup(base, (size_t)(sl - base + 1)) : NULL;
+		free(abs);
+	}
 	slash = strrchr(path, '/');
-	p.dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : NULL;
 	site_defaults(&p.defaults);
 	/* the state and the WARC files sit next to the job by default */
 	free(p.job->db_path);
 	p.job->db_path = job_path(&p, CRAWL_DB_DEFAULT);
 	free(p.job->warc_dir);
 	p.job->warc_dir = job_path(&p, CRAWL_WARC_DIR_DEFAULT);
+	free(p.job->store_path);
+	p.job->store_path = job_path(&p, CRAWL_STORE_DEFAULT);
+	free(p.job->report_dir);
+	p.job->report_dir = job_path(&p, CRAWL_REPORT_DIR_DEFAULT);
+	/* the job's name: its file's, without the folder and .conf */
+	{
+		const char *base = slash ? slash + 1 : path;
+		size_t n = strlen(base);
+
+		if (n > 5 && !strcmp(base + n - 5, ".conf"))
+			n -= 5;
+		free(p.job->name);
+		p.job->name = xstrndup(base, n);
+	}
 	line = data.data;
 	while (line && *line) {
 		p.line++;

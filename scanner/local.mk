@@ -7,6 +7,7 @@ libscanner_a_SOURCES = \
 	scanner/cmd-extract.c \
 	scanner/csv.c scanner/csv.h \
 	scanner/cmd-rules.c \
+	scanner/cmd-run.c \
 	scanner/cmd-scan.c \
 	scanner/document.c scanner/document.h \
 	scanner/explain.c scanner/explain.h \

@@ -21,8 +21,7 @@ static const struct cmd_entry commands[] = {
 	  cmd_extract },
 	{ "rules", "check, test or list rule files", cmd_rules },
 	{ "crawl", "fetch sites politely into WARC files", cmd_crawl },
-	{ "run", "crawl, scan, store and report: the nightly job (not built "
-		 "yet)", cmd_not_built },
+	{ "run", "crawl, scan, store and report: the nightly job", cmd_run },
 	{ "rescore", "apply today's rules to stored pages (not built yet)",
 	  cmd_not_built },
 	{ "report", "write the report of a run (not built yet)",

@@ -8,7 +8,8 @@ CLI_TESTS = \
 	tests/cli/explain.sh \
 	tests/cli/inputs.sh \
 	tests/cli/lemma.sh \
-	tests/cli/eval.sh
+	tests/cli/eval.sh \
+	tests/cli/run.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \

@@ -1,0 +1,540 @@
+/*
+ * cmd-run.c: redflag run -c JOB.conf, the nightly job: crawl (resuming an
+ * unfinished crawl), extract, scan and store every page as it arrives,
+ * append a WARC metadata record with each listing's result, mark what
+ * disappeared, write the run's report and print its path.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/limits.h"
+#include "common/lockfile.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "common/xmalloc.h"
+#include "crawler/crawl.h"
+#include "crawler/warc.h"
+#include "scanner/pipeline.h"
+#include "scanner/scanner.h"
+#include "common/banned.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t run_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	run_stop = 1;
+}
+
+/* What one run gathers as pages come in. */
+struct run_state {
+	const struct crawl_job *job;
+	struct store *store;
+	struct pipeline *pipe;
+	struct warc_writer *results;	/* metadata records */
+	struct page_out out;
+	struct buf report;		/* JSON Lines of the run's listings */
+	int64_t run_id;
+	enum risk_level alert;
+	long pages, listings, alerts_new, high_new, not_modified;
+	/* sites that answered 304 somewhere: their unseen listings are
+	 * not marked removed (a 304 gives no text to store) */
+	char **sites_304;
+	size_t nsites_304, asites_304;
+	enum rf_err err;		/* the first store or WARC failure */
+};
+
+static bool
+site_is_listed(char **list, size_t n, const char *site)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], site))
+			return true;
+	return false;
+}
+
+/* The result of a listing as a WARC metadata record that refers to the
+ * response it was read from. */
+static enum rf_err
+write_result(struct run_state *st, const struct crawl_page *p)
+{
+	struct warc_capture cap;
+	struct warc_loc loc;
+
+	if (!st->results || !st->out.result.len)
+		return RF_OK;
+	memset(&cap, 0, sizeof(cap));
+	cap.target_uri = p->url;
+	return warc_write_metadata(st->results, &cap, p->warc_id,
+				   "application/json", st->out.result.data,
+				   st->out.result.len, &loc);
+}
+
+static int
+on_page(const struct crawl_page *p, void *arg)
+{
+	struct run_state *st = arg;
+	const struct crawl_site *site = NULL;
+	struct page_in pg;
+	size_t i;
+	enum rf_err err;
+
+	for (i = 0; i < st->job->nsites; i++)
+		if (!strcmp(st->job->sites[i].name, p->site))
+			site = &st->job->sites[i];
+	st->pages++;
+	if (p->status == 304 && !p->body) {
+		st->not_modified++;
+		if (!site_is_listed(st->sites_304, st->nsites_304, p->site)) {
+			ALLOC_GROW(st->sites_304, st->nsites_304 + 1,
+				   st->asites_304);
+			st->sites_304[st->nsites_304++] = xstrdup(p->site);
+		}
+	}
+	memset(&pg, 0, sizeof(pg));
+	pg.url = p->url;
+	pg.site = p->site;
+	pg.fetched_at = (int64_t)time(NULL);
+	pg.http_status = (int)p->status;
+	pg.content_type = p->content_type;
+	pg.body = p->body;
+	pg.len = p->body_len;
+	pg.warc_file = p->warc_file;
+	pg.warc_offset = (int64_t)p->warc_offset;
+	pg.warc_record_id = p->warc_id;
+	/* a site without listing patterns: every page may be a listing */
+	pg.is_listing = p->kind == CRAWL_LISTING ||
+			(p->kind == CRAWL_PAGE && site && site->nlisting == 0);
+	err = pipeline_page(st->pipe, &pg, &st->out);
+	if (err == RF_OK && st->out.listing) {
+		st->listings++;
+		buf_add(&st->report, st->out.result.data, st->out.result.len);
+		if (st->out.change != STORE_UNCHANGED &&
+		    st->out.level >= st->alert)
+			st->alerts_new++;
+		if (st->out.change != STORE_UNCHANGED &&
+		    st->out.level == LEVEL_HIGH)
+			st->high_new++;
+		err = write_result(st, p);
+	}
+	if (err != RF_OK) {
+		st->err = err;
+		log_error("'%s': cannot store the result: %s", p->url,
+			  st->store ? store_errmsg(st->store) : rf_strerror(err));
+		return 1;	/* stop: state would go missing */
+	}
+	return 0;
+}
+
+static void
+on_message(enum crawl_msg_level level, const char *msg, void *arg)
+{
+	static const enum log_level map[] = {
+		LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG,
+	};
+
+	(void)arg;
+	log_msg(map[level], "%s", msg);
+}
+
+/* Writes the run's report atomically (temp file + rename), mode 0640,
+ * and sets *path to it (a new string). */
+static enum rf_err
+write_report(const struct crawl_job *job, int64_t run_id,
+	     const struct buf *report, char **path)
+{
+	struct buf p, tmp;
+	char date[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd;
+	enum rf_err err = RF_OK;
+
+	if (mkdir(job->report_dir, 0750) != 0 && errno != EEXIST)
+		return RF_EIO;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	buf_init(&p, 0);
+	buf_init(&tmp, 0);
+	buf_addf(&p, "%s/%s-%s-run%lld.jsonl", job->report_dir, job->name,
+		 date, (long long)run_id);
+	buf_addf(&tmp, "%s.tmp.%ld", p.data, (long)getpid());
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		err = RF_EIO;
+		goto out;
+	}
+	if (fchmod(fd, 0640) != 0 ||
+	    write(fd, report->data, report->len) != (ssize_t)report->len ||
+	    fsync(fd) != 0)
+		err = RF_EIO;
+	if (close(fd) != 0)
+		err = RF_EIO;
+	if (err == RF_OK && rename(tmp.data, p.data) != 0)
+		err = RF_EIO;
+	if (err != RF_OK)
+		unlink(tmp.data);
+	else
+		*path = buf_detach(&p, NULL);
+out:
+	buf_release(&p);
+	buf_release(&tmp);
+	return err;
+}
+
+/* Runs the job's notify command with the report's path as its argument
+ * (and in REDFLAG_REPORT), through /bin/sh, and waits for it. */
+static void
+notify(const char *command, const char *report, long high)
+{
+	char count[32], sh[] = "sh", dash_c[] = "-c",
+		name[] = "redflag-notify";
+	char *argv[6];
+	pid_t pid;
+	int status;
+
+	argv[0] = sh;
+	argv[1] = dash_c;
+	argv[2] = (char *)(uintptr_t)command;
+	argv[3] = name;
+	argv[4] = (char *)(uintptr_t)report;
+	argv[5] = NULL;
+	snprintf(count, sizeof(count), "%ld", high);
+	setenv("REDFLAG_REPORT", report, 1);
+	setenv("REDFLAG_NEW_HIGH", count, 1);
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
+		log_error("cannot run the notify command: %s",
+			  strerror(errno));
+		return;
+	}
+	if (waitpid(pid, &status, 0) == pid &&
+	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		log_error("the notify command failed (status %d)",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* Makes the folders above path (like mkdir -p of its dirname), 0750. */
+static enum rf_err
+make_parent(const char *path)
+{
+	char *dir = xstrdup(path), *p;
+	enum rf_err err = RF_OK;
+
+	p = strrchr(dir, '/');
+	if (!p || p == dir) {
+		free(dir);
+		return RF_OK;
+	}
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+				err = RF_EIO;
+				break;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	free(dir);
+	return err;
+}
+
+static void
+run_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: redflag run -c JOB.conf [--alert-exit] [-v]\n\n"
+		"The nightly job: crawls the job's sites (resuming an "
+		"unfinished crawl),\nscans and stores every listing, marks "
+		"what disappeared, writes the run's\nreport and prints its "
+		"path. Silent otherwise, unless -v.\n\n"
+		"  -c, --config FILE   the job file (redflag-job(5))\n"
+		"      --alert-exit    exit 1 when new or changed listings "
+		"reached the\n"
+		"                      job's alert level (default medium)\n"
+		"  -v, --verbose       progress and a summary on stderr\n\n"
+		"Exit: 0 ran to its stop condition, 1 with --alert-exit and "
+		"alerts,\n2 usage, 3 rule errors, 4 runtime error (another "
+		"run holds the lock,\nthe store or the disk failed).\n");
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "alert-exit", no_argument, NULL, 'A' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_state st;
+	struct crawl_job *job = NULL;
+	struct crawl_callbacks cb;
+	struct crawl_summary sum;
+	struct ruleset *rs = NULL;
+	struct lockfile lock = { -1, NULL };
+	struct pipeline_opts po;
+	struct store_run_start start;
+	struct store_run_end end;
+	struct sigaction sa;
+	struct buf err, lockpath, holder;
+	const char *config = NULL;
+	char *report = NULL, *rules[1];
+	bool alert_exit = false, verbose = false, crawled = false;
+	int c, code = EXIT_CLEAN;
+	size_t i, removed = 0;
+	enum rf_err e;
+
+	memset(&st, 0, sizeof(st));
+	memset(&sum, 0, sizeof(sum));
+	buf_init(&err, 0);
+	buf_init(&lockpath, 0);
+	buf_init(&holder, 0);
+	buf_init(&st.report, 0);
+	page_out_init(&st.out);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'A': alert_exit = true; break;
+		case 'v': verbose = true; break;
+		case 'h':
+			run_usage(stdout);
+			code = EXIT_CLEAN;
+			goto out;
+		default:
+			code = usage_error("run", "bad option");
+			goto out;
+		}
+	}
+	if (!config || optind < argc) {
+		code = usage_error("run", config ? "unexpected argument '%s'"
+				   : "a job file is required: -c JOB.conf%s",
+				   config ? argv[optind] : "");
+		goto out;
+	}
+	log_set_timestamps(true);
+	if (verbose)
+		log_set_level(LOG_INFO);
+	if (crawl_job_load(config, &job, &err) != RF_OK ||
+	    crawl_job_check(job, &err) != RF_OK) {
+		fputs(err.data, stderr);
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if (geteuid() == 0) {
+		if (job->refuse_root) {
+			log_error("'%s' sets refuse_root: not running as root",
+				  config);
+			code = EXIT_RUNTIME;
+			goto out;
+		}
+		log_info("running as root: redflag needs no privileges");
+	}
+	st.job = job;
+	st.alert = LEVEL_MEDIUM;
+	if (job->alert_level &&
+	    risk_level_parse(job->alert_level, &st.alert) != RF_OK)
+		st.alert = LEVEL_MEDIUM;
+	/* one run at a time: the lock sits beside the store */
+	buf_addf(&lockpath, "%s.lock", job->store_path);
+	if (make_parent(job->store_path) != RF_OK ||
+	    make_parent(job->db_path) != RF_OK ||
+	    make_parent(job->warc_dir) != RF_OK ||
+	    make_parent(job->report_dir) != RF_OK) {
+		log_error("cannot make the job's folders: %s", strerror(errno));
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	e = lockfile_acquire(&lock, lockpath.data, &holder);
+	if (e == RF_ELOCKED) {
+		log_error("another run holds the lock '%s'%s%s%s", lockpath.data,
+			  holder.len ? " (" : "", holder.data,
+			  holder.len ? ")" : "");
+		code = EXIT_RUNTIME;
+		goto out;
+	} else if (e != RF_OK) {
+		log_error("cannot open the lock '%s': %s", lockpath.data,
+			  strerror(errno));
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	rules[0] = job->rules_path;
+	rs = rules_load(rules, job->rules_path ? 1 : 0, false, &code);
+	if (!rs)
+		goto out;
+	if (store_open(job->store_path, STORE_CREATE, &st.store) != RF_OK) {
+		log_error("cannot open the store '%s': %s", job->store_path,
+			  st.store ? store_errmsg(st.store) : "");
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	if (store_runs_interrupt(st.store, job->name, NULL) != RF_OK)
+		log_warn("cannot close earlier unfinished runs: %s",
+			 store_errmsg(st.store));
+	memset(&start, 0, sizeof(start));
+	start.job = job->name;
+	start.rules_version = redflag_version;
+	start.rules_hash = ruleset_hash(rs);
+	if (store_run_begin(st.store, &start, &st.run_id) != RF_OK) {
+		log_error("cannot record the run: %s", store_errmsg(st.store));
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	memset(&po, 0, sizeof(po));
+	po.rs = rs;
+	po.store = st.store;
+	po.run_id = st.run_id;
+	st.pipe = pipeline_new(&po);
+	if (mkdir(job->warc_dir, 0750) != 0 && errno != EEXIST)
+		log_warn("cannot make '%s': %s", job->warc_dir,
+			 strerror(errno));
+	if (warc_writer_open(job->warc_dir, "results", job->warc_max_bytes,
+			     NULL, &st.results) != RF_OK) {
+		log_error("cannot write WARC metadata records in '%s'",
+			  job->warc_dir);
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	memset(&cb, 0, sizeof(cb));
+	cb.page = on_page;
+	cb.message = on_message;
+	cb.arg = &st;
+	cb.stop = &run_stop;
+	e = crawl_run(job, &cb, &sum);
+	crawled = e == RF_OK && !st.err;
+	if (e == RF_ELOCKED)
+		log_error("another crawl holds the state database '%s'",
+			  job->db_path);
+	else if (e != RF_OK && !st.err)
+		log_error("the crawl failed: %s", rf_strerror(e));
+	/*
+	 * Listings gone from sites crawled to completion: a site whose
+	 * pages are all due again each run (recrawl set), fetched in this
+	 * run, crawled until nothing was left, and with no 304 among them
+	 * (a 304 leaves nothing to store, so its listing would look gone).
+	 */
+	if (crawled && sum.stop == CRAWL_STOP_EXHAUSTED) {
+		const char **sites = xcalloc(job->nsites + 1, sizeof(*sites));
+		size_t n = 0, h;
+
+		for (i = 0; i < job->nsites; i++) {
+			const char *name = job->sites[i].name;
+			bool fetched = false;
+
+			for (h = 0; h < sum.nhosts; h++)
+				if (sum.hosts[h].site &&
+				    !strcmp(sum.hosts[h].site, name) &&
+				    sum.hosts[h].fetched > 0)
+					fetched = true;
+			if (job->sites[i].recrawl > 0 && fetched &&
+			    !site_is_listed(st.sites_304, st.nsites_304, name))
+				sites[n++] = name;
+		}
+		if (n && store_mark_removed(st.store, st.run_id, sites, n,
+					    &removed) != RF_OK)
+			log_error("cannot mark removed listings: %s",
+				  store_errmsg(st.store));
+		free(sites);
+	}
+	for (i = 0; i < sum.nhosts; i++) {
+		struct store_site_counts sc;
+
+		memset(&sc, 0, sizeof(sc));
+		sc.pages_fetched = sum.hosts[i].fetched;
+		sc.errors = sum.hosts[i].errors;
+		if (store_site_stats_add(st.store, st.run_id,
+					 sum.hosts[i].site ? sum.hosts[i].site
+							   : sum.hosts[i].host,
+					 &sc) != RF_OK)
+			log_warn("cannot record site figures: %s",
+				 store_errmsg(st.store));
+	}
+	memset(&end, 0, sizeof(end));
+	end.status = crawled ? (sum.stop == CRAWL_STOP_INTERRUPTED
+				? STORE_RUN_INTERRUPTED : STORE_RUN_FINISHED)
+			     : STORE_RUN_FAILED;
+	end.stop_reason = crawled ? crawl_stop_name(sum.stop) : "failed";
+	end.alert_level = (enum store_level)st.alert;
+	if (store_run_finish(st.store, st.run_id, &end) != RF_OK)
+		log_error("cannot finish the run: %s", store_errmsg(st.store));
+	if (job->retention_days > 0) {
+		size_t purged = 0;
+
+		if (store_purge(st.store, (int)job->retention_days, &purged) !=
+		    RF_OK)
+			log_error("cannot purge old listings: %s",
+				  store_errmsg(st.store));
+		else if (purged)
+			log_info("purged %zu listings unseen for %ld days",
+				 purged, job->retention_days);
+	}
+	if (write_report(job, st.run_id, &st.report, &report) != RF_OK) {
+		log_error("cannot write the report in '%s': %s",
+			  job->report_dir, strerror(errno));
+		code = EXIT_RUNTIME;
+	} else {
+		printf("%s\n", report);
+		if (job->notify && st.high_new > 0)
+			notify(job->notify, report, st.high_new);
+	}
+	log_info("run %lld: %s; %ld pages, %ld listings (%ld new or changed "
+		 "at %s or above), %zu removed", (long long)st.run_id,
+		 crawled ? crawl_stop_name(sum.stop) : "failed", st.pages,
+		 st.listings, st.alerts_new, risk_level_name(st.alert),
+		 removed);
+	if (!crawled)
+		code = EXIT_RUNTIME;
+	else if (alert_exit && st.alerts_new > 0 && code == EXIT_CLEAN)
+		code = EXIT_ALERT;
+out:
+	if (st.results && warc_writer_close(st.results) != RF_OK) {
+		log_error("cannot close the WARC metadata file");
+		code = EXIT_RUNTIME;
+	}
+	pipeline_free(st.pipe);
+	if (st.store)
+		store_close(st.store);
+	lockfile_release(&lock);
+	crawl_summary_release(&sum);
+	crawl_job_free(job);
+	ruleset_free(rs);
+	page_out_release(&st.out);
+	for (i = 0; i < st.nsites_304; i++)
+		free(st.sites_304[i]);
+	free(st.sites_304);
+	free(report);
+	buf_release(&st.report);
+	buf_release(&err);
+	buf_release(&lockpath);
+	buf_release(&holder);
+	return code;
+}

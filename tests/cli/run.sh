@@ -1,0 +1,110 @@
+# run.sh: redflag run, the nightly job, on a copy of the demo site: two
+# runs with new, changed and removed listings between them, the lock, the
+# report, the notify command, --alert-exit.
+. "$top_srcdir/tests/cli/lib.sh"
+
+command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
+cp -r "$top_srcdir/examples/demo-site" "$T/site"
+cat >"$T/job.conf" <<'C'
+[job]
+name = t
+store = state/redflag.db
+db = state/crawl.db
+warc_dir = state/warc
+reports = state/reports
+
+[site demo]
+seed = site/index.html
+listing = /listings/[0-9]+\.html$
+index = /jobs/([a-z-]+/)?page-[0-9]+\.html$
+delay = 0
+recrawl = 1s
+C
+# the notify command gets the report's path and the count of new highs
+printf '[job]\nnotify = echo "$REDFLAG_NEW_HIGH $1" >> %s/notified.txt\n' "$T" |
+	cat - "$T/job.conf" | awk '!/^\[job\]$/ || !seen++' >"$T/job.tmp"
+mv "$T/job.tmp" "$T/job.conf"
+q() {	# q SQL: one query on the run's store
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]): print("|".join(str(x) for x in row))' \
+		"$T/state/redflag.db" "$1"
+}
+
+run run -c "$T/job.conf"
+expect_status 0 "first run"
+expect_lines 1 "one report path on stdout, nothing else"
+report=$(cat "$T/out")
+[ -f "$report" ] || fail "the report '$report' exists"
+[ ! -s "$T/err" ] || fail "silent under cron: $(cat "$T/err")"
+[ "$(wc -l <"$report")" -eq 60 ] || fail "60 listings in the report"
+[ "$(stat -c %a "$report")" = 640 ] || fail "report mode 0640"
+[ "$(q 'select listings_new, alerts from runs where id = 1')" = "60|15" ] ||
+	fail "run 1: 60 new listings, 15 alerts: $(q 'select * from runs')"
+grep -q "^[1-9][0-9]* $report$" "$T/notified.txt" ||
+	fail "notify ran with the report path and the count of new highs"
+ls "$T"/state/warc/results-*.warc.gz >/dev/null ||
+	fail "a WARC file of metadata records"
+
+# between the runs: one listing changes, one disappears, one is new
+sleep 1
+sed -i 's/<\/h1>/ (обновлено)<\/h1>/' "$T/site/listings/40412.html"
+rm "$T/site/listings/40416.html"
+sed -i 's/40416\.html/40999.html/' "$T"/site/jobs/*.html "$T"/site/jobs/*/*.html
+cp "$T/site/listings/40418.html" "$T/site/listings/40999.html"
+run run --alert-exit -c "$T/job.conf"
+expect_status 0 "second run: nothing new at medium"
+got=$(q 'select listings_new, listings_changed, listings_unchanged, listings_removed from runs where id = 2')
+[ "$got" = "1|1|58|1" ] || fail "run 2: 1 new, 1 changed, 58 unchanged, 1 removed; got $got"
+[ "$(q "select removed_run from listings where url like '%40416.html'")" = 2 ] ||
+	fail "the vanished listing is marked removed, not deleted"
+[ "$(q "select count(*) from listing_versions v join listings l on l.id = v.listing_id where l.url like '%40412.html'")" = 2 ] ||
+	fail "the changed listing keeps its history"
+
+# a third run with no change finds nothing new
+sleep 1
+run run -c "$T/job.conf"
+[ "$(q 'select listings_new + listings_changed from runs where id = 3')" = 0 ] ||
+	fail "run 3: nothing new"
+
+# an overlapping run refuses at once, naming the lock
+python3 - "$T/state/redflag.db.lock" "$REDFLAG" "$T/job.conf" <<'PY' >"$T/lockout" 2>&1 || fail "the lock: $(cat "$T/lockout")"
+import fcntl, subprocess, sys
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+p = subprocess.run([sys.argv[2], "run", "-c", sys.argv[3]], capture_output=True, text=True, timeout=30)
+assert p.returncode == 4, p.returncode
+assert "another run holds the lock" in p.stderr and sys.argv[1] in p.stderr, p.stderr
+PY
+
+# --alert-exit: a new suspicious listing makes the run exit 1
+sleep 1
+cp "$T/site/listings/40581.html" "$T/site/listings/41000.html"
+sed -i 's/40581\.html/41000.html/' "$T/site/jobs/page-1.html"
+run run --alert-exit -c "$T/job.conf"
+expect_status 1 "--alert-exit with a new alert"
+
+# killed mid-run (SIGKILL), then run again: the store stays consistent,
+# the killed run is recorded as interrupted, the new one finishes
+sleep 1
+"$REDFLAG" run -c "$T/job.conf" >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+run run -c "$T/job.conf"
+expect_status 0 "the run after a kill"
+[ "$(q 'pragma integrity_check')" = ok ] || fail "integrity after a kill"
+[ "$(q "select status from runs order by id desc limit 1")" = finished ] ||
+	fail "the run after the kill finished"
+n=$(q "select count(*) from runs where status = 'running'")
+[ "$n" = 0 ] || fail "no run is left 'running' ($n)"
+
+run run
+expect_status 2 "run without a job file"
+printf '[job]\nbogus = 1\n' >"$T/bad.conf"
+run run -c "$T/bad.conf"
+expect_status 2 "a bad job file"
+expect_err "bad.conf:2" "the bad line is named"
+
+done_ok
