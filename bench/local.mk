@@ -12,7 +12,7 @@ bench_bench_scan_LDADD = $(SCANNER_LIBS) $(HS_LIBS) -lm
 
 TESTS += bench/smoke.sh
 EXTRA_DIST += bench/smoke.sh bench/run-bench bench/gen-corpus \
-	bench/gen-rules
+	bench/gen-rules docs/performance.md
 
 # Where the generated corpus and rules are kept between runs.
 BENCH_STORE = $(abs_top_builddir)/bench/data
