@@ -1,4 +1,32 @@
-# bench/: see README.md for what belongs here.
+# bench/: the benchmark program, its corpus and rule generators, and the
+# `make bench` target (docs/performance.md). Not part of `make check`,
+# except a smoke test of bench-scan --quick on built-in documents.
+
+# check_PROGRAMS so that plain `make` does not build it; `make bench`
+# asks for it by name.
+check_PROGRAMS += bench/bench-scan
+bench_bench_scan_SOURCES = bench/bench-scan.c
+bench_bench_scan_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
+	$(HS_CFLAGS)
+bench_bench_scan_LDADD = $(SCANNER_LIBS) $(HS_LIBS) -lm
+
+TESTS += bench/smoke.sh
+EXTRA_DIST += bench/smoke.sh bench/run-bench bench/gen-corpus \
+	bench/gen-rules docs/performance.md
+
+# Where the generated corpus and rules are kept between runs.
+BENCH_STORE = $(abs_top_builddir)/bench/data
+
+bench: redflag$(EXEEXT) bench/bench-scan$(EXEEXT)
+	@srcdir='$(abs_top_srcdir)' builddir='$(abs_top_builddir)' \
+	BENCH_DATA='$(BENCH_STORE)' CFLAGS='$(CFLAGS) $(RF_CFLAGS)' \
+	$(SHELL) '$(abs_top_srcdir)/bench/run-bench'
+.PHONY: bench
+
+clean-local: clean-bench-data
+clean-bench-data:
+	-rm -rf '$(BENCH_STORE)' bench/results.json
+.PHONY: clean-bench-data
 
 # bench-crawl: the crawler with politeness off against the loopback test
 # server, and a 1,000,000-URL frontier (see the file). Run it with
