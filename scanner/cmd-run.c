@@ -538,3 +538,272 @@ out:
 	buf_release(&holder);
 	return code;
 }
+
+/* ---- rescore ---- */
+
+struct rescore_state {
+	const struct crawl_job *job;
+	struct store *store;
+	struct pipeline *pipe;
+	struct page_out out;
+	struct buf report, body;
+	char **listings;		/* URLs of the listings to rescore */
+	size_t nlistings;
+	long pages, rescored, missing, changed_level;
+	enum rf_err err;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads one stored page back from its WARC record and runs it through
+ * the pipeline of the new run. */
+static enum rf_err
+rescore_page(void *arg, const struct store_page *sp)
+{
+	struct rescore_state *st = arg;
+	struct warc_record *rec = NULL;
+	const struct warc_http_msg *http;
+	struct page_in pg;
+	struct buf path;
+	const char *ce, *key = sp->url;
+	enum rf_err err;
+
+	st->pages++;
+	if (!sp->warc_file || !bsearch(&key, st->listings, st->nlistings,
+				       sizeof(*st->listings), cmp_str))
+		return RF_OK;
+	buf_init(&path, 0);
+	if (sp->warc_file[0] == '/')
+		buf_addstr(&path, sp->warc_file);
+	else
+		buf_addf(&path, "%s/%s", st->job->warc_dir, sp->warc_file);
+	err = warc_read_at(path.data, (uint64_t)sp->warc_offset,
+			   RF_INPUT_MAX_BYTES, &rec);
+	buf_release(&path);
+	http = err == RF_OK ? warc_record_http(rec) : NULL;
+	if (err != RF_OK || (!http && warc_record_type(rec) !=
+			     WARC_TYPE_RESOURCE)) {
+		log_warn("'%s': its WARC record (%s at %lld) cannot be read",
+			 sp->url, sp->warc_file, (long long)sp->warc_offset);
+		st->missing++;
+		warc_record_free(rec);
+		return RF_OK;
+	}
+	memset(&pg, 0, sizeof(pg));
+	pg.url = sp->url;
+	pg.site = sp->site;
+	pg.fetched_at = sp->fetched_at;
+	pg.http_status = sp->http_status ? sp->http_status : 200;
+	pg.content_type = sp->content_type;
+	if (http) {
+		pg.body = http->payload;
+		pg.len = http->payload_len;
+	} else {
+		/* a resource record (a file:// page): the block itself */
+		pg.body = warc_record_block(rec, &pg.len);
+	}
+	pg.warc_file = sp->warc_file;
+	pg.warc_offset = sp->warc_offset;
+	pg.warc_record_id = sp->warc_record_id;
+	pg.is_listing = true;
+	ce = http ? warc_http_header(http, "Content-Encoding") : NULL;
+	if (ce && *ce && strcmp(ce, "identity") != 0) {
+		buf_reset(&st->body);
+		if (crawl_inflate(http->payload, http->payload_len,
+				  RF_INPUT_MAX_BYTES, &st->body) != RF_OK) {
+			log_warn("'%s': its payload cannot be inflated",
+				 sp->url);
+			st->missing++;
+			warc_record_free(rec);
+			return RF_OK;
+		}
+		pg.body = st->body.data;
+		pg.len = st->body.len;
+	}
+	err = pipeline_page(st->pipe, &pg, &st->out);
+	warc_record_free(rec);
+	if (err != RF_OK) {
+		st->err = err;
+		return err;
+	}
+	if (st->out.listing) {
+		st->rescored++;
+		buf_add(&st->report, st->out.result.data, st->out.result.len);
+	}
+	return RF_OK;
+}
+
+static void
+rescore_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: redflag rescore -c JOB.conf [-v]\n\n"
+		"Applies today's rules to the listings of the job's last "
+		"finished run,\nread back from its WARC files, without "
+		"crawling, and records the new\nscores as a run of their "
+		"own; writes its report and prints its path.\n");
+}
+
+int
+cmd_rescore(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rescore_state st;
+	struct crawl_job *job = NULL;
+	struct ruleset *rs = NULL;
+	struct lockfile lock = { -1, NULL };
+	struct pipeline_opts po;
+	struct store_run prev;
+	struct store_listing_list ll;
+	struct store_run_start start;
+	struct store_run_end end;
+	struct buf err, lockpath, holder;
+	const char *config = NULL;
+	char *report = NULL, *rules[1];
+	int c, code = EXIT_CLEAN;
+	int64_t run_id = 0;
+	size_t i;
+	enum rf_err e;
+
+	memset(&st, 0, sizeof(st));
+	buf_init(&err, 0);
+	buf_init(&lockpath, 0);
+	buf_init(&holder, 0);
+	buf_init(&st.report, 0);
+	buf_init(&st.body, RF_INPUT_MAX_BYTES);
+	page_out_init(&st.out);
+	store_run_init(&prev);
+	store_listing_list_init(&ll);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		if (c == 'c') {
+			config = optarg;
+		} else if (c == 'v') {
+			log_set_level(LOG_INFO);
+		} else if (c == 'h') {
+			rescore_usage(stdout);
+			goto out;
+		} else {
+			code = usage_error("rescore", "bad option");
+			goto out;
+		}
+	}
+	if (!config || optind < argc) {
+		code = usage_error("rescore", "a job file is required: -c "
+				   "JOB.conf");
+		goto out;
+	}
+	log_set_timestamps(true);
+	if (crawl_job_load(config, &job, &err) != RF_OK) {
+		fputs(err.data, stderr);
+		code = EXIT_USAGE;
+		goto out;
+	}
+	st.job = job;
+	buf_addf(&lockpath, "%s.lock", job->store_path);
+	if (make_parent(job->store_path) != RF_OK ||
+	    (e = lockfile_acquire(&lock, lockpath.data, &holder)) != RF_OK) {
+		log_error("another run holds the lock '%s'%s%s%s", lockpath.data,
+			  holder.len ? " (" : "", holder.data,
+			  holder.len ? ")" : "");
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	rules[0] = job->rules_path;
+	rs = rules_load(rules, job->rules_path ? 1 : 0, false, &code);
+	if (!rs)
+		goto out;
+	if (store_open(job->store_path, 0, &st.store) != RF_OK) {
+		log_error("cannot open the store '%s': %s", job->store_path,
+			  st.store ? store_errmsg(st.store) : "");
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	if (store_run_previous(st.store, job->name, 0, &prev) != RF_OK) {
+		log_error("the store '%s' has no finished run of job '%s' to "
+			  "rescore", job->store_path, job->name);
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	if (store_listings(st.store, prev.id, STORE_SEL_SEEN, STORE_LEVEL_NONE,
+			   &ll) != RF_OK) {
+		log_error("cannot read the listings: %s",
+			  store_errmsg(st.store));
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	st.listings = xcalloc(ll.n + 1, sizeof(*st.listings));
+	for (i = 0; i < ll.n; i++)
+		st.listings[i] = (char *)(uintptr_t)ll.items[i].url;
+	st.nlistings = ll.n;
+	if (ll.n)
+		qsort(st.listings, ll.n, sizeof(*st.listings), cmp_str);
+	memset(&start, 0, sizeof(start));
+	start.job = job->name;
+	start.rules_version = redflag_version;
+	start.rules_hash = ruleset_hash(rs);
+	if (store_run_begin(st.store, &start, &run_id) != RF_OK) {
+		log_error("cannot record the run: %s", store_errmsg(st.store));
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	memset(&po, 0, sizeof(po));
+	po.rs = rs;
+	po.store = st.store;
+	po.run_id = run_id;
+	st.pipe = pipeline_new(&po);
+	e = store_pages_foreach(st.store, prev.id, rescore_page, &st);
+	memset(&end, 0, sizeof(end));
+	end.status = e == RF_OK ? STORE_RUN_FINISHED : STORE_RUN_FAILED;
+	end.stop_reason = e == RF_OK ? "rescored" : "failed";
+	end.alert_level = STORE_LEVEL_MEDIUM;
+	if (job->alert_level) {
+		enum risk_level l;
+
+		if (risk_level_parse(job->alert_level, &l) == RF_OK)
+			end.alert_level = (enum store_level)l;
+	}
+	if (e != RF_OK)
+		log_error("the rescore failed: %s", store_errmsg(st.store));
+	if (store_run_finish(st.store, run_id, &end) != RF_OK)
+		log_error("cannot finish the run: %s", store_errmsg(st.store));
+	if (make_parent(job->report_dir) != RF_OK ||
+	    write_report(job, run_id, &st.report, &report) != RF_OK) {
+		log_error("cannot write the report in '%s'", job->report_dir);
+		code = EXIT_RUNTIME;
+	} else {
+		printf("%s\n", report);
+	}
+	log_info("run %lld rescored run %lld: %ld listings, %ld unreadable",
+		 (long long)run_id, (long long)prev.id, st.rescored,
+		 st.missing);
+	if (e != RF_OK || st.missing)
+		code = EXIT_RUNTIME;
+out:
+	pipeline_free(st.pipe);
+	if (st.store)
+		store_close(st.store);
+	lockfile_release(&lock);
+	crawl_job_free(job);
+	ruleset_free(rs);
+	free(st.listings);
+	store_listing_list_release(&ll);
+	store_run_release(&prev);
+	page_out_release(&st.out);
+	free(report);
+	buf_release(&st.report);
+	buf_release(&st.body);
+	buf_release(&err);
+	buf_release(&lockpath);
+	buf_release(&holder);
+	return code;
+}

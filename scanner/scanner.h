@@ -28,6 +28,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_rescore(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
 int cmd_not_built(int argc, char **argv);
 

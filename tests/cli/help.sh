@@ -52,7 +52,7 @@ run crawl
 expect_status 2 "crawl without URLs"
 
 # commands that are not built yet say so and exit 4
-for cmd in rescore report; do
+for cmd in report; do
 	run "$cmd"
 	expect_status 4 "$cmd (not built)"
 	expect_err "not built yet" "$cmd (not built)"

@@ -100,6 +100,33 @@ expect_status 0 "the run after a kill"
 n=$(q "select count(*) from runs where status = 'running'")
 [ "$n" = 0 ] || fail "no run is left 'running' ($n)"
 
+# rescore after a rule change changes exactly the affected scores
+cp -r "$top_srcdir/rules/packs" "$T/rules"
+sed "s|^\[job\]$|[job]\nrules = $T/rules|" "$T/job.conf" >"$T/job2.conf"
+sleep 1
+run run -c "$T/job2.conf"
+expect_status 0 "a run with the copied packs"
+cat >"$T/rules/ru/zz-test.rules" <<'R'
+rule test.apples {
+	meta:
+		indicator = J12
+		strength = strong
+	patterns:
+		$a = "сбор яблок"
+	condition:
+		$a
+}
+R
+run rescore -c "$T/job2.conf"
+expect_status 0 "rescore"
+expect_lines 1 "rescore prints its report"
+last=$(q "select max(id) from runs")
+n=$(q "select count(*) from scores a join scores b on a.listing_id = b.listing_id
+	where a.run_id = $last - 1 and b.run_id = $last and a.score <> b.score")
+[ "$n" = 1 ] || fail "rescore changed $n scores, expected exactly 1"
+[ "$(q "select stop_reason from runs where id = $last")" = rescored ] ||
+	fail "the rescore is a run of its own"
+
 run run
 expect_status 2 "run without a job file"
 printf '[job]\nbogus = 1\n' >"$T/bad.conf"
