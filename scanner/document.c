@@ -30,6 +30,7 @@ document_init(struct document *d, const char *source)
 	d->charset_source = NULL;
 	d->charset_replaced = 0;
 	d->http_charset = NULL;
+	d->sha256[0] = '\0';
 	d->has_title = false;
 	buf_init(&d->title, RF_FIELD_MAX_BYTES);
 	buf_init(&d->body, RF_FIELD_MAX_BYTES);

@@ -33,6 +33,7 @@ struct document {
 	const char *charset_source;	/* static: "meta", "detected", ... */
 	size_t charset_replaced;	/* bytes that did not convert */
 	const char *http_charset;	/* borrowed, from a WARC's HTTP head */
+	char sha256[65];	/* of the payload as read, hex; "" if unknown */
 	bool has_title;
 	struct buf title;	/* visible title, UTF-8 */
 	struct buf body;	/* visible text, UTF-8, blocks on own lines */

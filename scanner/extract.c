@@ -14,7 +14,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "common/encode.h"
 #include "common/limits.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "scanner/charset.h"
@@ -602,6 +604,15 @@ find_contacts(struct document *d)
 	}
 }
 
+static void
+payload_sha256(const char *data, size_t len, char out[65])
+{
+	unsigned char d[SHA256_DIGEST_LEN];
+
+	sha256_digest(data, len, d);
+	encode_hex(d, sizeof(d), out);
+}
+
 /* ---- RSS and Atom feeds: one document per item ---- */
 
 static bool
@@ -697,6 +708,7 @@ feed_items(const struct document *feed, const xmlNode *root, document_fn fn,
 
 			document_init(&d, source);
 			d.kind = KIND_FEED;
+			memcpy(d.sha256, feed->sha256, sizeof(d.sha256));
 			extract_item(&d, n);
 			/* the item was read in the feed's charset */
 			memcpy(d.charset, feed->charset, sizeof(d.charset));
@@ -742,6 +754,7 @@ extract_feed(const char *source, const char *http_charset, const char *data,
 	document_init(&d, source);
 	d.http_charset = http_charset;
 	d.kind = KIND_FEED;
+	payload_sha256(data, len, d.sha256);
 	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
 	if (!decode(&d, data, len, true, &utf8))
 		goto fail;
@@ -782,10 +795,40 @@ extract_documents(const char *source, const char *url,
 	if (url)
 		d.url = xstrdup(url);
 	d.http_charset = http_charset;
+	payload_sha256(data, len, d.sha256);
 	extract_document(&d, data, len);
 	d.http_charset = NULL;
 	fn(&d, arg);
 	document_release(&d);
+}
+
+/*
+ * A page saved from a browser's view-source tab holds the real page as
+ * escaped text: its visible text is markup. Read that markup as the page
+ * (once: a view-source of a view-source stays as it is).
+ */
+static void
+unwrap_view_source(struct document *d)
+{
+	struct buf inner;
+	const char *t = d->body.data;
+
+	if (d->status != DOC_OK ||
+	    (strncasecmp(t, "<!doctype html", 14) != 0 &&
+	     strncasecmp(t, "<html", 5) != 0))
+		return;
+	buf_init(&inner, 0);
+	buf_add(&inner, d->body.data, d->body.len);
+	buf_reset(&d->body);
+	buf_reset(&d->title);
+	d->has_title = false;
+	d->http_charset = "UTF-8";
+	extract_html(d, inner.data, inner.len);
+	d->http_charset = NULL;
+	if (!d->note)
+		d->note = xstrdup("a view-source page: its markup was read as "
+				  "the page");
+	buf_release(&inner);
 }
 
 void
@@ -815,6 +858,7 @@ extract_document(struct document *d, const char *data, size_t len)
 		return;
 	case KIND_HTML:
 		extract_html(d, data, len);
+		unwrap_view_source(d);
 		break;
 	case KIND_FEED:
 		/* one document asked for: the feed's first item */

@@ -74,6 +74,8 @@ output_json_document(struct buf *out, const struct document *d,
 	if (d->note)
 		json_kv_string(&j, "note", d->note);
 	json_kv_string(&j, "lang", d->lang);
+	if (d->sha256[0])
+		json_kv_string(&j, "sha256", d->sha256);
 	if (with_text && d->charset[0]) {
 		json_key(&j, "charset");
 		json_object_begin(&j);

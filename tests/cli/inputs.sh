@@ -14,8 +14,8 @@ expect_out '"title":"Официантки в Дубай","score":10,"level":"hig
 expect_out '"title":"Бухгалтер","score":0,"level":"none"' "second item scored"
 
 # the same feed in windows-1251, declared in the XML declaration
-"$REDFLAG" scan "$F/jobs-utf8.rss" | sed 's/"source":"[^"]*"//' >"$T/a"
-"$REDFLAG" scan "$F/jobs-cp1251.rss" | sed 's/"source":"[^"]*"//' >"$T/b"
+"$REDFLAG" scan "$F/jobs-utf8.rss" | sed 's/"source":"[^"]*"//; s/"sha256":"[^"]*"//' >"$T/a"
+"$REDFLAG" scan "$F/jobs-cp1251.rss" | sed 's/"source":"[^"]*"//; s/"sha256":"[^"]*"//' >"$T/b"
 cmp -s "$T/a" "$T/b" || fail "a windows-1251 feed reads like its UTF-8 twin"
 
 run scan "$F/jobs.atom"

@@ -88,6 +88,22 @@ test_main_content(void **state)
 }
 
 static void
+test_view_source(void **state)
+{
+	struct document d;
+
+	/* a view-source tab saved as a page: the escaped markup is read */
+	EXTRACT(&d, "<html><body><pre>&lt;!DOCTYPE html&gt;&lt;html&gt;"
+		    "&lt;head&gt;&lt;title&gt;Вакансия&lt;/title&gt;&lt;/head&gt;"
+		    "&lt;body&gt;&lt;p&gt;Работа&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;"
+		    "</pre></body></html>");
+	assert_string_equal(d.title.data, "Вакансия");
+	assert_string_equal(d.body.data, "Работа");
+	assert_non_null(d.note);
+	document_release(&d);
+}
+
+static void
 test_jsonld(void **state)
 {
 	struct document d;
@@ -379,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_html_title_from_h1),
 		cmocka_unit_test(test_main_content),
 		cmocka_unit_test(test_jsonld),
+		cmocka_unit_test(test_view_source),
 		cmocka_unit_test(test_text_and_kinds),
 		cmocka_unit_test(test_html_declared_charset),
 		cmocka_unit_test(test_legacy_charsets),
