@@ -28,9 +28,11 @@ RULE_PACKS = \
 	rules/packs/ru/pack.rules \
 	rules/packs/ru/conditions.rules \
 	rules/packs/ru/contact.rules \
+	rules/packs/ru/crimework.rules \
 	rules/packs/ru/documents.rules \
 	rules/packs/ru/fees.rules \
 	rules/packs/ru/jobs.rules \
+	rules/packs/ru/lures.rules \
 	rules/packs/ru/pay.rules \
 	rules/packs/ru/schemes.rules \
 	rules/packs/ru/sexads.rules \
@@ -39,6 +41,7 @@ RULE_PACKS = \
 	rules/packs/ru/travel.rules \
 	rules/packs/en/pack.rules \
 	rules/packs/en/core.rules \
+	rules/packs/en/lures.rules \
 	rules/packs/en/schemes.rules \
 	rules/packs/en/sexads.rules \
 	rules/packs/en/targeting.rules \
