@@ -3,6 +3,7 @@ noinst_LIBRARIES += libscanner.a
 libscanner_a_SOURCES = \
 	scanner/charset.c scanner/charset.h \
 	scanner/cmd-extract.c \
+	scanner/cmd-report.c \
 	scanner/cmd-rules.c \
 	scanner/cmd-scan.c \
 	scanner/document.c scanner/document.h \
@@ -17,9 +18,9 @@ libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
 libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
 	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS) $(JSONC_CFLAGS)
 
-SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
-	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) \
-	$(ZLIB_LIBS) $(JSONC_LIBS) -lm
+SCANNER_LIBS = libscanner.a libreports.a libstore.a librules.a libtext.a \
+	libcrawler.a libcommon.a $(SQLITE_LIBS) $(PCRE2_LIBS) $(XML_LIBS) \
+	$(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) $(ZLIB_LIBS) $(JSONC_LIBS) -lm
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c

@@ -26,8 +26,8 @@ static const struct cmd_entry commands[] = {
 		 "yet)", cmd_not_built },
 	{ "rescore", "apply today's rules to stored pages (not built yet)",
 	  cmd_not_built },
-	{ "report", "write the report of a run (not built yet)",
-	  cmd_not_built },
+	{ "report", "write the report of a run: HTML, CSV, JSON Lines, "
+		    "Markdown", cmd_report },
 	{ "eval", "precision and recall on labelled text (not built yet)",
 	  cmd_not_built },
 };

@@ -26,6 +26,7 @@ struct cmd_entry {
 int cmd_scan(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_not_built(int argc, char **argv);
 
 /* The program's version string. */

@@ -6,7 +6,9 @@ CLI_TESTS = \
 	tests/cli/badinput.sh \
 	tests/cli/rules.sh \
 	tests/cli/explain.sh \
-	tests/cli/inputs.sh
+	tests/cli/inputs.sh \
+	tests/cli/report.sh \
+	tests/cli/report-chromium.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \

@@ -45,7 +45,7 @@ run scan --alert-level extreme "$DATA/pages/short.txt"
 expect_status 2 "scan with a bad alert level"
 
 # commands that are not built yet say so and exit 4
-for cmd in crawl run rescore report eval; do
+for cmd in crawl run rescore eval; do
 	run "$cmd"
 	expect_status 4 "$cmd (not built)"
 	expect_err "not built yet" "$cmd (not built)"
