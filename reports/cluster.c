@@ -71,8 +71,8 @@ word_cp(uint32_t c)
 	if (c < 0xC0 || c == 0xD7 || c == 0xF7)
 		return false;
 	if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-	    (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == UTF8_REPLACEMENT ||
-	    c >= 0x1F000)
+	    (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF ||
+	    c == UTF8_REPLACEMENT || c >= 0x1F000)
 		return false;
 	return true;
 }

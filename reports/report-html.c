@@ -141,7 +141,8 @@ static const char style[] =
 	".pseudo{background:#eef4ff;border:1px solid #9bb7e6;border-radius:6px;"
 	"padding:6px 12px}"
 	".cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}"
-	".card{background:#fff;border-radius:6px;padding:8px 14px;min-width:104px;"
+	".card{background:#fff;border-radius:6px;padding:8px 14px;"
+	"min-width:104px;"
 	"border-top:4px solid #9aa1ab;box-shadow:0 1px 2px rgba(0,0,0,.08)}"
 	".card b{display:block;font-size:26px;line-height:1.1}"
 	".card span{color:#555;font-size:13px}"
@@ -175,7 +176,8 @@ static const char style[] =
 	"text-transform:uppercase;letter-spacing:.03em}"
 	".chg.new{border-color:#1f6feb;color:#1f6feb}"
 	".facts{color:#444;margin:4px 0}"
-	".chip{display:inline-block;background:#f1f2f4;border:1px solid #d0d4da;"
+	".chip{display:inline-block;background:#f1f2f4;"
+	"border:1px solid #d0d4da;"
 	"border-radius:10px;padding:0 8px;margin:2px 4px 2px 0;font-size:13px}"
 	".chip b{margin-right:4px}"
 	".clus{margin:4px 0;color:#6a1b9a}"
@@ -193,7 +195,8 @@ static const char style[] =
 	"background:#fff;border:1px solid #d9a3ad;border-radius:3px;"
 	"padding:0 2px;margin:0 2px;white-space:nowrap}"
 	".hits table{width:100%;table-layout:fixed}.hits td{font-size:12.5px}"
-	".hits col.c1{width:26px}.hits col.c2{width:48%}.hits col.c3{width:30px}"
+	".hits col.c1{width:26px}.hits col.c2{width:48%}"
+	".hits col.c3{width:30px}"
 	".hits code{font-size:12px;overflow-wrap:anywhere}"
 	".ev{display:grid;grid-template-columns:max-content 1fr;gap:1px 12px;"
 	"margin:10px 0 0;font-size:13px;color:#333}"
@@ -681,7 +684,8 @@ highlighted(struct buf *out, const struct rep_listing *l, const char *field,
 			esc_n(out, text + a, b - a, false);
 			continue;
 		}
-		buf_addf(out, "<mark class=\"w%d\" title=\"", weight_class(wmax));
+		buf_addf(out, "<mark class=\"w%d\" title=\"",
+			 weight_class(wmax));
 		for (k = 0, any = false; k < l->nhits; k++) {
 			const struct rep_hit *h = &l->hits[k];
 

@@ -148,7 +148,8 @@ header(const struct report *r, struct buf *out)
 			if (s->nearlier)
 				buf_addf(out, " (%s %lld)",
 					 rep_label(L_USUAL, lg),
-					 (long long)s->usual.listings_extracted);
+					 (long long)
+						 s->usual.listings_extracted);
 			buf_addf(out, "; %s %lld, %s %lld\n",
 				 rep_label(L_N_PAGES, lg),
 				 (long long)s->now.pages_fetched,
@@ -160,9 +161,10 @@ header(const struct report *r, struct buf *out)
 	if (r->pseudonymized)
 		buf_addf(out, "_%s_\n\n", rep_label(L_PSEUDONYMIZED, lg));
 
-	buf_addf(out, "## %s\n\n| %s | %s | %s | %s |", rep_label(L_SUMMARY, lg),
-		 rep_label(L_NEW, lg), rep_label(L_CHANGED, lg),
-		 rep_label(L_REMOVED, lg), rep_label(L_UNCHANGED, lg));
+	buf_addf(out, "## %s\n\n| %s | %s | %s | %s |",
+		 rep_label(L_SUMMARY, lg), rep_label(L_NEW, lg),
+		 rep_label(L_CHANGED, lg), rep_label(L_REMOVED, lg),
+		 rep_label(L_UNCHANGED, lg));
 	for (lv = 3; lv >= 1; lv--)
 		buf_addf(out, " %s |",
 			 rep_level_name((enum store_level)lv, lg));
@@ -178,7 +180,8 @@ header(const struct report *r, struct buf *out)
 		for (i = 0; i < r->by_indicator.n; i++) {
 			buf_addstr(out, i ? ", " : " ");
 			md(out, r->by_indicator.items[i].name);
-			buf_addf(out, " %lld", (long long)r->by_indicator.items[i].n);
+			buf_addf(out, " %lld",
+				 (long long)r->by_indicator.items[i].n);
 		}
 		buf_addstr(out, "\n\n");
 	}

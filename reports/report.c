@@ -572,7 +572,8 @@ read_chart(struct report *r, struct store *s, struct buf *msg)
 		c->run_id = ids[i];
 		c->started_at = starts[i];
 		store_listing_list_init(&ll);
-		err = store_listings(s, ids[i], STORE_SEL_NEW | STORE_SEL_CHANGED,
+		err = store_listings(s, ids[i],
+				     STORE_SEL_NEW | STORE_SEL_CHANGED,
 				     STORE_LEVEL_LOW, &ll);
 		for (k = 0; k < ll.n; k++)
 			if ((unsigned)ll.items[k].level < 4)

@@ -53,8 +53,9 @@ report_usage(FILE *out)
 		"by keyed\n"
 		"                          pseudonyms (HMAC-SHA256)\n"
 		"      --key-file FILE     the key (default: the database's "
-		"path + '%s',\n"
-		"                          made once with mode 0600)\n"
+		"path and\n"
+		"                          '%s', made once with mode "
+		"0600)\n"
 		"      --lang LANG         labels in en (default) or ru\n"
 		"  -h, --help              this help\n\n"
 		"Exit: 0 written, 2 usage, 4 the store or the output failed.\n",
@@ -250,7 +251,8 @@ cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if ((err = report_new(s, &o, &r, &msg))) {
-		log_error("'%s': %s", db, msg.len ? msg.data : rf_strerror(err));
+		log_error("'%s': %s", db,
+			  msg.len ? msg.data : rf_strerror(err));
 		goto out;
 	}
 	if (output) {

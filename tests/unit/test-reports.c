@@ -698,8 +698,10 @@ test_csv_injection(void **state)
 	for (i = 0; i < c.nrows; i++)
 		assert_int_equal(c.ncells[i], c.ncells[0]);
 
-	row = csv_row_of(&c, "https://jobs.example.kz/vacancy/107?q=\"><script>");
-	assert_string_equal(csv_get(&c, row, "employer"), "'=cmd|' /C calc'!A0");
+	row = csv_row_of(&c,
+			 "https://jobs.example.kz/vacancy/107?q=\"><script>");
+	assert_string_equal(csv_get(&c, row, "employer"),
+			    "'=cmd|' /C calc'!A0");
 	assert_string_equal(csv_get(&c, row, "salary"), "'+1000$");
 	assert_string_equal(csv_get(&c, row, "location"), "'-Dubai");
 	assert_string_equal(csv_get(&c, row, "posted"), "'@SUM(1+1)");
@@ -747,7 +749,8 @@ test_jsonl_and_md(void **state)
 	assert_true(strncmp(jsonl, "{\"schema\":1,\"type\":\"report\","
 				   "\"job\":\"kz-jobs\",\"run\":9,",
 			    45) == 0);
-	assert_non_null(strstr(jsonl, "\"collapsed_sites\":[\"board.example.kg\""));
+	assert_non_null(strstr(jsonl, "\"collapsed_sites\":"
+				      "[\"board.example.kg\""));
 	assert_non_null(strstr(jsonl, "\"type\":\"cluster\",\"kind\":\"phone\","
 				      "\"key\":\"+77011234567\",\"size\":2"));
 	assert_non_null(strstr(jsonl, "\"reason\":\"no-listings\""));
