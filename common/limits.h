@@ -158,6 +158,7 @@
 #define RF_STORE_PATH_MAX		((size_t)4096)
 
 /*
+<<<<<<< HEAD
  * The crawler (crawler/crawl.h). Caps enforced while a response streams in;
  * the time limits are defaults a job file may lower or raise within the
  * _MAX values.
@@ -209,5 +210,23 @@
 /* Bytes of a sitemap read (the sitemaps protocol caps a file at 50 MiB;
  * we keep less and count the rest as truncated). */
 #define RF_CRAWL_SITEMAP_MAX		((size_t)8 << 20)	/* 8 MiB */
+=======
+ * Reports (reports/reports.h).
+ */
+/* A rendered report; a report that would pass it fails with RF_ETOOBIG. */
+#define RF_REPORT_MAX_BYTES		((size_t)512 << 20)	/* 512 MiB */
+/* Listings shown in detail in one HTML report; the rest are counted (CSV
+ * and JSON Lines keep them all). */
+#define RF_REPORT_HTML_LISTINGS_MAX	2000
+/* Listings whose text is compared for near-duplicates in one run; beyond
+ * it the highest-scored are kept and the clusters say so. */
+#define RF_REPORT_SIMHASH_LISTINGS_MAX	100000
+/* Bytes of a listing's title and text that go into its simhash. */
+#define RF_REPORT_SIMHASH_BYTES		((size_t)64 << 10)	/* 64 KiB */
+/* A pseudonymization key file: its bytes, trailing white space removed,
+ * are the HMAC key. */
+#define RF_REPORT_KEY_MIN_BYTES		((size_t)16)
+#define RF_REPORT_KEY_MAX_BYTES		((size_t)1024)
+>>>>>>> reports
 
 #endif

@@ -6,6 +6,7 @@ libscanner_a_SOURCES = \
 	scanner/cmd-crawl.c \
 	scanner/cmd-extract.c \
 	scanner/csv.c scanner/csv.h \
+	scanner/cmd-report.c \
 	scanner/cmd-rules.c \
 	scanner/cmd-run.c \
 	scanner/cmd-scan.c \
@@ -23,10 +24,10 @@ libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
 	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS) $(JSONC_CFLAGS) \
 	$(SQLITE_CFLAGS)
 
-SCANNER_LIBS = libscanner.a librules.a libtext.a libcrawler.a libstore.a \
-	libcommon.a \
-	$(PCRE2_LIBS) $(XML_LIBS) $(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) \
-	$(ZLIB_LIBS) $(JSONC_LIBS) $(HUNSPELL_LIBS) $(SQLITE_LIBS) -lm
+SCANNER_LIBS = libscanner.a libreports.a libstore.a librules.a libtext.a \
+	libcrawler.a libcommon.a $(SQLITE_LIBS) $(PCRE2_LIBS) $(XML_LIBS) \
+	$(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) $(ZLIB_LIBS) $(JSONC_LIBS) \
+	$(HUNSPELL_LIBS) -lm
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c

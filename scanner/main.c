@@ -23,8 +23,8 @@ static const struct cmd_entry commands[] = {
 	{ "crawl", "fetch sites politely into WARC files", cmd_crawl },
 	{ "run", "crawl, scan, store and report: the nightly job", cmd_run },
 	{ "rescore", "apply today's rules to stored pages", cmd_rescore },
-	{ "report", "write the report of a run (not built yet)",
-	  cmd_not_built },
+	{ "report", "write the report of a run: HTML, CSV, JSON Lines, "
+		    "Markdown", cmd_report },
 	{ "eval", "precision and recall of the rules on labelled text",
 	  cmd_eval },
 };

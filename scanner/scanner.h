@@ -30,6 +30,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_rescore(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_not_built(int argc, char **argv);
 
 /* The program's version string. */

@@ -9,7 +9,9 @@ CLI_TESTS = \
 	tests/cli/inputs.sh \
 	tests/cli/lemma.sh \
 	tests/cli/eval.sh \
-	tests/cli/run.sh
+	tests/cli/run.sh \
+	tests/cli/report.sh \
+	tests/cli/report-chromium.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \

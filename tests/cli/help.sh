@@ -51,11 +51,5 @@ expect_out "usage: redflag crawl" "crawl --help"
 run crawl
 expect_status 2 "crawl without URLs"
 
-# commands that are not built yet say so and exit 4
-for cmd in report; do
-	run "$cmd"
-	expect_status 4 "$cmd (not built)"
-	expect_err "not built yet" "$cmd (not built)"
-done
 
 done_ok
