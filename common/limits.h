@@ -158,7 +158,6 @@
 #define RF_STORE_PATH_MAX		((size_t)4096)
 
 /*
-<<<<<<< HEAD
  * The crawler (crawler/crawl.h). Caps enforced while a response streams in;
  * the time limits are defaults a job file may lower or raise within the
  * _MAX values.
@@ -210,7 +209,8 @@
 /* Bytes of a sitemap read (the sitemaps protocol caps a file at 50 MiB;
  * we keep less and count the rest as truncated). */
 #define RF_CRAWL_SITEMAP_MAX		((size_t)8 << 20)	/* 8 MiB */
-=======
+
+/*
  * Reports (reports/reports.h).
  */
 /* A rendered report; a report that would pass it fails with RF_ETOOBIG. */
@@ -227,6 +227,5 @@
  * are the HMAC key. */
 #define RF_REPORT_KEY_MIN_BYTES		((size_t)16)
 #define RF_REPORT_KEY_MAX_BYTES		((size_t)1024)
->>>>>>> reports
 
 #endif

@@ -22,10 +22,10 @@ expect_status 2 "--run and --since together"
 run report --db "$T/state.db" --lang de
 expect_status 2 "unknown language"
 
-# job files come with the crawler's job.h; until then -c says so
-run report -c "$T/job.conf"
-expect_status 4 "-c is not built yet"
-expect_err "not built yet" "-c says so"
+# -c reads the job's store from its job file
+run report -c "$T/nojob.conf"
+expect_status 2 "-c with a missing job file"
+expect_err "nojob.conf" "the job file is named"
 
 run report --db "$T/missing.db"
 expect_status 4 "a missing database"
