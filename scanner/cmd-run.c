@@ -27,6 +27,7 @@
 #include "common/xmalloc.h"
 #include "crawler/crawl.h"
 #include "crawler/warc.h"
+#include "reports/reports.h"
 #include "scanner/pipeline.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
@@ -49,7 +50,6 @@ struct run_state {
 	struct pipeline *pipe;
 	struct warc_writer *results;	/* metadata records */
 	struct page_out out;
-	struct buf report;		/* JSON Lines of the run's listings */
 	int64_t run_id;
 	enum risk_level alert;
 	long pages, listings, alerts_new, high_new, not_modified;
@@ -126,7 +126,6 @@ on_page(const struct crawl_page *p, void *arg)
 	err = pipeline_page(st->pipe, &pg, &st->out);
 	if (err == RF_OK && st->out.listing) {
 		st->listings++;
-		buf_add(&st->report, st->out.result.data, st->out.result.len);
 		if (st->out.change != STORE_UNCHANGED &&
 		    st->out.level >= st->alert)
 			st->alerts_new++;
@@ -155,48 +154,55 @@ on_message(enum crawl_msg_level level, const char *msg, void *arg)
 	log_msg(map[level], "%s", msg);
 }
 
-/* Writes the run's report atomically (temp file + rename), mode 0640,
- * and sets *path to it (a new string). */
+/*
+ * Writes the run's report in all four formats (reports/) into the job's
+ * report folder, each atomically with mode 0640, and prints each path on
+ * standard output. *collapsed gets the number of sites whose yield
+ * collapsed; *first (a new string) the HTML report's path.
+ */
 static enum rf_err
-write_report(const struct crawl_job *job, int64_t run_id,
-	     const struct buf *report, char **path)
+write_reports(struct store *store, const struct crawl_job *job,
+	      int64_t run_id, size_t *collapsed, char **first)
 {
-	struct buf p, tmp;
+	static const char *const exts[] = { "html", "csv", "jsonl", "md" };
+	struct report_opts o;
+	struct report *r = NULL;
+	struct buf stem, msg;
 	char date[16];
 	time_t now = time(NULL);
 	struct tm tm;
-	int fd;
-	enum rf_err err = RF_OK;
+	enum rf_err err;
+	size_t i;
 
+	*collapsed = 0;
+	*first = NULL;
 	if (mkdir(job->report_dir, 0750) != 0 && errno != EEXIST)
 		return RF_EIO;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	buf_init(&p, 0);
-	buf_init(&tmp, 0);
-	buf_addf(&p, "%s/%s-%s-run%lld.jsonl", job->report_dir, job->name,
-		 date, (long long)run_id);
-	buf_addf(&tmp, "%s.tmp.%ld", p.data, (long)getpid());
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		err = RF_EIO;
+	buf_init(&stem, 0);
+	buf_init(&msg, 0);
+	buf_addf(&stem, "%s-%s-run%lld", job->name, date, (long long)run_id);
+	report_opts_init(&o);
+	o.run_id = run_id;
+	err = report_new(store, &o, &r, &msg);
+	if (err == RF_OK)
+		err = report_write_all(r, job->report_dir, stem.data, &msg);
+	if (err != RF_OK) {
+		log_error("cannot write the reports in '%s': %s",
+			  job->report_dir, msg.data);
 		goto out;
 	}
-	if (fchmod(fd, 0640) != 0 ||
-	    write(fd, report->data, report->len) != (ssize_t)report->len ||
-	    fsync(fd) != 0)
-		err = RF_EIO;
-	if (close(fd) != 0)
-		err = RF_EIO;
-	if (err == RF_OK && rename(tmp.data, p.data) != 0)
-		err = RF_EIO;
-	if (err != RF_OK)
-		unlink(tmp.data);
-	else
-		*path = buf_detach(&p, NULL);
+	*collapsed = report_get_sites(r)->ncollapsed;
+	for (i = 0; i < RF_ARRAY_SIZE(exts); i++)
+		printf("%s/%s.%s\n", job->report_dir, stem.data, exts[i]);
+	buf_reset(&msg);
+	buf_addf(&msg, "%s/%s.html", job->report_dir, stem.data);
+	*first = buf_detach(&msg, NULL);
 out:
-	buf_release(&p);
-	buf_release(&tmp);
+	report_free(r);
+	buf_release(&stem);
+	buf_release(&msg);
 	return err;
 }
 
@@ -306,7 +312,7 @@ cmd_run(int argc, char **argv)
 	char *report = NULL, *rules[1];
 	bool alert_exit = false, verbose = false, crawled = false;
 	int c, code = EXIT_CLEAN;
-	size_t i, removed = 0;
+	size_t i, removed = 0, collapsed = 0;
 	enum rf_err e;
 
 	memset(&st, 0, sizeof(st));
@@ -314,7 +320,6 @@ cmd_run(int argc, char **argv)
 	buf_init(&err, 0);
 	buf_init(&lockpath, 0);
 	buf_init(&holder, 0);
-	buf_init(&st.report, 0);
 	page_out_init(&st.out);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
@@ -497,14 +502,13 @@ cmd_run(int argc, char **argv)
 			log_info("purged %zu listings unseen for %ld days",
 				 purged, job->retention_days);
 	}
-	if (write_report(job, st.run_id, &st.report, &report) != RF_OK) {
-		log_error("cannot write the report in '%s': %s",
-			  job->report_dir, strerror(errno));
+	if (write_reports(st.store, job, st.run_id, &collapsed, &report) !=
+	    RF_OK) {
 		code = EXIT_RUNTIME;
-	} else {
-		printf("%s\n", report);
-		if (job->notify && st.high_new > 0)
-			notify(job->notify, report, st.high_new);
+	} else if (job->notify && (st.high_new > 0 || collapsed > 0)) {
+		/* new dangerous listings, or a site gone silent, which
+		 * otherwise looks exactly like a safe one */
+		notify(job->notify, report, st.high_new);
 	}
 	log_info("run %lld: %s; %ld pages, %ld listings (%ld new or changed "
 		 "at %s or above), %zu removed", (long long)st.run_id,
@@ -532,7 +536,6 @@ out:
 		free(st.sites_304[i]);
 	free(st.sites_304);
 	free(report);
-	buf_release(&st.report);
 	buf_release(&err);
 	buf_release(&lockpath);
 	buf_release(&holder);
@@ -546,7 +549,7 @@ struct rescore_state {
 	struct store *store;
 	struct pipeline *pipe;
 	struct page_out out;
-	struct buf report, body;
+	struct buf body;
 	char **listings;		/* URLs of the listings to rescore */
 	size_t nlistings;
 	long pages, rescored, missing, changed_level;
@@ -632,7 +635,6 @@ rescore_page(void *arg, const struct store_page *sp)
 	}
 	if (st->out.listing) {
 		st->rescored++;
-		buf_add(&st->report, st->out.result.data, st->out.result.len);
 	}
 	return RF_OK;
 }
@@ -671,14 +673,13 @@ cmd_rescore(int argc, char **argv)
 	char *report = NULL, *rules[1];
 	int c, code = EXIT_CLEAN;
 	int64_t run_id = 0;
-	size_t i;
+	size_t i, collapsed = 0;
 	enum rf_err e;
 
 	memset(&st, 0, sizeof(st));
 	buf_init(&err, 0);
 	buf_init(&lockpath, 0);
 	buf_init(&holder, 0);
-	buf_init(&st.report, 0);
 	buf_init(&st.body, RF_INPUT_MAX_BYTES);
 	page_out_init(&st.out);
 	store_run_init(&prev);
@@ -777,12 +778,9 @@ cmd_rescore(int argc, char **argv)
 	if (store_run_finish(st.store, run_id, &end) != RF_OK)
 		log_error("cannot finish the run: %s", store_errmsg(st.store));
 	if (make_parent(job->report_dir) != RF_OK ||
-	    write_report(job, run_id, &st.report, &report) != RF_OK) {
-		log_error("cannot write the report in '%s'", job->report_dir);
+	    write_reports(st.store, job, run_id, &collapsed, &report) !=
+		    RF_OK)
 		code = EXIT_RUNTIME;
-	} else {
-		printf("%s\n", report);
-	}
 	log_info("run %lld rescored run %lld: %ld listings, %ld unreadable",
 		 (long long)run_id, (long long)prev.id, st.rescored,
 		 st.missing);
@@ -800,7 +798,6 @@ out:
 	store_run_release(&prev);
 	page_out_release(&st.out);
 	free(report);
-	buf_release(&st.report);
 	buf_release(&st.body);
 	buf_release(&err);
 	buf_release(&lockpath);

@@ -33,12 +33,17 @@ for row in c.execute(sys.argv[2]): print("|".join(str(x) for x in row))' \
 
 run run -c "$T/job.conf"
 expect_status 0 "first run"
-expect_lines 1 "one report path on stdout, nothing else"
-report=$(cat "$T/out")
-[ -f "$report" ] || fail "the report '$report' exists"
+expect_lines 4 "the four reports' paths on stdout, nothing else"
+for ext in html csv jsonl md; do
+	f=$(grep "\.$ext$" "$T/out")
+	[ -f "$f" ] || fail "the $ext report '$f' exists"
+	[ "$(stat -c %a "$f")" = 640 ] || fail "report mode 0640"
+done
+report=$(grep '\.html$' "$T/out")
+! grep -qi '<script' "$report" || fail "no script in the HTML report"
+grep -q '"new","high"' "$(grep '\.csv$' "$T/out")" ||
+	fail "the CSV lists the new high-level listings"
 [ ! -s "$T/err" ] || fail "silent under cron: $(cat "$T/err")"
-[ "$(wc -l <"$report")" -eq 60 ] || fail "60 listings in the report"
-[ "$(stat -c %a "$report")" = 640 ] || fail "report mode 0640"
 [ "$(q 'select listings_new, alerts from runs where id = 1')" = "60|15" ] ||
 	fail "run 1: 60 new listings, 15 alerts: $(q 'select * from runs')"
 grep -q "^[1-9][0-9]* $report$" "$T/notified.txt" ||
@@ -119,7 +124,7 @@ rule test.apples {
 R
 run rescore -c "$T/job2.conf"
 expect_status 0 "rescore"
-expect_lines 1 "rescore prints its report"
+expect_lines 4 "rescore prints its reports"
 last=$(q "select max(id) from runs")
 n=$(q "select count(*) from scores a join scores b on a.listing_id = b.listing_id
 	where a.run_id = $last - 1 and b.run_id = $last and a.score <> b.score")
