@@ -46,6 +46,9 @@
 #define RF_FOLD_INPUT_MAX		((size_t)256 << 20)	/* 256 MiB */
 #define RF_FOLD_EXPANSION		3
 
+/* Bytes of a text that language identification looks at (text.h). */
+#define RF_LANGID_MAX_BYTES		((size_t)64 << 10)	/* 64 KiB */
+
 /* Rule files. */
 #define RF_RULEFILE_MAX_BYTES		((size_t)16 << 20)	/* 16 MiB */
 #define RF_RULE_MAX_PATTERNS		256

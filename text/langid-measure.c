@@ -1,0 +1,227 @@
+/* langid-measure.c: accuracy and speed of lang_detect() on labelled lines. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/utf8.h"
+#include "common/xmalloc.h"
+#include "text/text.h"
+#include "common/banned.h"
+
+/*
+ * Usage: langid-measure [-w WORDS] [-s] [-f] [-v] < LINES
+ * Each line is "LANG<TAB>TEXT", LANG a name of lang_name(). Prints a
+ * confusion matrix (rows: true language, columns: found) and the accuracy
+ * per language. -w: only the first WORDS words of each text (words are
+ * separated by blanks). -f: give lang_detect() the folded view. -s: speed:
+ * per language, a text of 2 KiB made of consecutive lines, and the CPU
+ * time of one lang_detect() on it (the fastest of SPEED_BATCHES batches).
+ * -v: also a line per text (found language, confidence, shares, text).
+ */
+
+#define SPEED_BYTES 2048
+#define SPEED_ROUNDS 100
+#define SPEED_BATCHES 20
+
+struct item {
+	enum lang_id lang;
+	char *text;
+	size_t len;
+};
+
+static void
+usage(void)
+{
+	fputs("usage: langid-measure [-w WORDS] [-s] [-f] [-v] < LINES\n",
+	      stderr);
+	exit(2);
+}
+
+/* The first n blank-separated words of s, in place; returns the length. */
+static size_t
+first_words(char *s, size_t len, long n)
+{
+	size_t i = 0;
+	long w = 0;
+
+	while (i < len && s[i] == ' ')
+		i++;
+	while (i < len) {
+		while (i < len && s[i] != ' ')
+			i++;
+		if (++w == n)
+			break;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	s[i] = '\0';
+	return i;
+}
+
+/* One line per text: true and found language, confidence, shares, text. */
+static void
+show(const struct item *it, const struct lang_result *r)
+{
+	size_t i;
+
+	printf("%s%s\t%s%s\t%.2f\t", it->lang == r->lang ? "" : "!",
+	       lang_name(it->lang), lang_name(r->lang),
+	       r->latin_ru ? "(latin)" : "", r->confidence);
+	for (i = 0; i < r->npresent; i++)
+		printf("%s%s:%.2f", i ? "," : "", lang_name(r->present[i].lang),
+		       r->present[i].share);
+	printf("\t%s\n", it->text);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+speed(const struct item *items, size_t n)
+{
+	struct buf b;
+	struct lang_result r;
+	double t0, t, best;
+	size_t l, i, k, len, batch;
+
+	buf_init(&b, 0);
+	printf("%-8s %8s %10s\n", "lang", "bytes", "us/call");
+	for (l = 1; l < LANG_COUNT; l++) {
+		buf_reset(&b);
+		for (i = 0; i < n; i++) {
+			if (items[i].lang != (enum lang_id)l)
+				continue;
+			for (k = i; k < n && b.len < SPEED_BYTES; k++) {
+				if (items[k].lang != (enum lang_id)l)
+					continue;
+				if (buf_add(&b, items[k].text, items[k].len) ||
+				    buf_addch(&b, '\n'))
+					break;
+			}
+			break;
+		}
+		if (b.len == 0)
+			continue;
+		len = utf8_prefix(b.data, b.len, SPEED_BYTES);
+		/* the fastest of several batches: the machine may be busy */
+		best = -1;
+		for (batch = 0; batch < SPEED_BATCHES; batch++) {
+			t0 = now();
+			for (k = 0; k < SPEED_ROUNDS; k++)
+				lang_detect(b.data, len, &r);
+			t = now() - t0;
+			if (best < 0 || t < best)
+				best = t;
+		}
+		printf("%-8s %8zu %10.1f\n", lang_name((enum lang_id)l), len,
+		       best / SPEED_ROUNDS * 1e6);
+	}
+	buf_release(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct item *items = NULL;
+	size_t nitems = 0, aitems = 0;
+	size_t conf[LANG_COUNT][LANG_COUNT] = { { 0 } };
+	struct lang_result r;
+	struct fold f;
+	char *line = NULL, *tab;
+	size_t cap = 0, i, j, total;
+	ssize_t got;
+	long words = 0;
+	int c, do_speed = 0, do_fold = 0, verbose = 0;
+	enum lang_id lang;
+
+	while ((c = getopt(argc, argv, "w:sfv")) != -1) {
+		switch (c) {
+		case 'v':
+			verbose = 1;
+			break;
+		case 'w':
+			words = strtol(optarg, NULL, 10);
+			if (words <= 0)
+				usage();
+			break;
+		case 's':
+			do_speed = 1;
+			break;
+		case 'f':
+			do_fold = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	while ((got = getline(&line, &cap, stdin)) > 0) {
+		if (line[got - 1] == '\n')
+			line[--got] = '\0';
+		tab = strchr(line, '\t');
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		if (lang_parse(line, &lang) != RF_OK) {
+			fprintf(stderr, "langid-measure: unknown language '%s'\n",
+				line);
+			return 2;
+		}
+		ALLOC_GROW(items, nitems + 1, aitems);
+		items[nitems].lang = lang;
+		items[nitems].text = xstrdup(tab + 1);
+		items[nitems].len = strlen(tab + 1);
+		if (words > 0)
+			items[nitems].len = first_words(items[nitems].text,
+							items[nitems].len,
+							words);
+		nitems++;
+	}
+	free(line);
+
+	if (do_speed) {
+		speed(items, nitems);
+		goto out;
+	}
+	fold_init(&f);
+	for (i = 0; i < nitems; i++) {
+		if (do_fold && text_fold(&f, items[i].text, items[i].len,
+					 TEXT_FOLD_DEFAULT) == RF_OK)
+			lang_detect(f.view.data, f.view.len, &r);
+		else
+			lang_detect(items[i].text, items[i].len, &r);
+		conf[items[i].lang][r.lang]++;
+		if (verbose)
+			show(&items[i], &r);
+	}
+	fold_release(&f);
+
+	printf("%-8s", "true");
+	for (j = 0; j < LANG_COUNT; j++)
+		printf(" %7s", lang_name((enum lang_id)j));
+	printf(" %8s\n", "accuracy");
+	for (i = 0; i < LANG_COUNT; i++) {
+		total = 0;
+		for (j = 0; j < LANG_COUNT; j++)
+			total += conf[i][j];
+		if (total == 0)
+			continue;
+		printf("%-8s", lang_name((enum lang_id)i));
+		for (j = 0; j < LANG_COUNT; j++)
+			printf(" %7zu", conf[i][j]);
+		printf(" %8.3f\n", (double)conf[i][i] / (double)total);
+	}
+out:
+	for (i = 0; i < nitems; i++)
+		free(items[i].text);
+	free(items);
+	return 0;
+}
