@@ -189,10 +189,15 @@ def main():
                    set(ALPHABETS["ru-Latn"])))
     for name in OTHERS:
         grams = read_lm(name)
+        # the letters of the model's own script (some lists carry a few
+        # Latin n-grams of a Cyrillic text)
         letters = set(c for g in grams for c in g if c.isalpha())
         letters.discard(UZ_APOSTROPHE)
-        if any("a" <= c <= "z" for c in letters):
-            letters |= set(LATIN)
+        cyrillic = sum(1 for c in letters if "\u0400" <= c < "\u0530")
+        if cyrillic * 2 > len(letters):
+            letters = set(c for c in letters if "\u0400" <= c < "\u0530")
+        else:
+            letters = set(c for c in letters if c < "\u0400") | set(LATIN)
         models.append((name, "LANG_OTHER", grams, letters))
     assert len(models) <= MAX_MODELS
     index = {m[0]: i for i, m in enumerate(models)}

@@ -7695,32 +7695,32 @@ const uint16_t langid_slots[] = {
 
 /* the models whose alphabet has each letter */
 const uint32_t langid_alpha[FOLD_DIRECT_END] = {
-	[0x0061] = 0x0fff2de0,	/* a */
-	[0x0062] = 0x0fff2de0,	/* b */
-	[0x0063] = 0x0fff2da0,	/* c */
-	[0x0064] = 0x0fff2de0,	/* d */
-	[0x0065] = 0x0fff2de0,	/* e */
-	[0x0066] = 0x0fff2de0,	/* f */
-	[0x0067] = 0x0fff2de0,	/* g */
-	[0x0068] = 0x0fff2de0,	/* h */
-	[0x0069] = 0x0fff2de0,	/* i */
-	[0x006a] = 0x0fff2de0,	/* j */
-	[0x006b] = 0x0fff2de0,	/* k */
-	[0x006c] = 0x0fff2de0,	/* l */
-	[0x006d] = 0x0fff2de0,	/* m */
-	[0x006e] = 0x0fff2de0,	/* n */
-	[0x006f] = 0x0fff2de0,	/* o */
-	[0x0070] = 0x0fff2de0,	/* p */
-	[0x0071] = 0x0fff2da0,	/* q */
-	[0x0072] = 0x0fff2de0,	/* r */
-	[0x0073] = 0x0fff2de0,	/* s */
-	[0x0074] = 0x0fff2de0,	/* t */
-	[0x0075] = 0x0fff2de0,	/* u */
-	[0x0076] = 0x0fff2da0,	/* v */
-	[0x0077] = 0x0fff2dc0,	/* w */
-	[0x0078] = 0x0fff2da0,	/* x */
-	[0x0079] = 0x0fff2de0,	/* y */
-	[0x007a] = 0x0fff2de0,	/* z */
+	[0x0061] = 0x0fff01e0,	/* a */
+	[0x0062] = 0x0fff01e0,	/* b */
+	[0x0063] = 0x0fff01a0,	/* c */
+	[0x0064] = 0x0fff01e0,	/* d */
+	[0x0065] = 0x0fff01e0,	/* e */
+	[0x0066] = 0x0fff01e0,	/* f */
+	[0x0067] = 0x0fff01e0,	/* g */
+	[0x0068] = 0x0fff01e0,	/* h */
+	[0x0069] = 0x0fff01e0,	/* i */
+	[0x006a] = 0x0fff01e0,	/* j */
+	[0x006b] = 0x0fff01e0,	/* k */
+	[0x006c] = 0x0fff01e0,	/* l */
+	[0x006d] = 0x0fff01e0,	/* m */
+	[0x006e] = 0x0fff01e0,	/* n */
+	[0x006f] = 0x0fff01e0,	/* o */
+	[0x0070] = 0x0fff01e0,	/* p */
+	[0x0071] = 0x0fff01a0,	/* q */
+	[0x0072] = 0x0fff01e0,	/* r */
+	[0x0073] = 0x0fff01e0,	/* s */
+	[0x0074] = 0x0fff01e0,	/* t */
+	[0x0075] = 0x0fff01e0,	/* u */
+	[0x0076] = 0x0fff01a0,	/* v */
+	[0x0077] = 0x0fff01c0,	/* w */
+	[0x0078] = 0x0fff01a0,	/* x */
+	[0x0079] = 0x0fff01e0,	/* y */
+	[0x007a] = 0x0fff01e0,	/* z */
 	[0x00df] = 0x00040000,	/* ß */
 	[0x00e0] = 0x00080000,	/* à */
 	[0x00e1] = 0x09500000,	/* á */
@@ -7884,12 +7884,14 @@ const struct langid_word langid_words[] = {
 	{ 0x29ad0d48fd2ac7f1u, 0x00000001 },
 	{ 0x2a927cc39c2dd20fu, 0x00000020 },
 	{ 0x2aa05cc39c39d90bu, 0x00000040 },
+	{ 0x2ad485f326196dbdu, 0x00000002 },
 	{ 0x2b1f5362ee0a8f9cu, 0x00000010 },
 	{ 0x2b9900192bceab43u, 0x00000100 },
 	{ 0x2bcc09192bfa1427u, 0x00000020 },
 	{ 0x2d93714b0ce25e3eu, 0x00000100 },
 	{ 0x2da196192d897ea4u, 0x00000040 },
 	{ 0x2e47c5cc74230edbu, 0x00000080 },
+	{ 0x2e7099085f58a449u, 0x00000008 },
 	{ 0x304fa3ab38804feeu, 0x00000002 },
 	{ 0x30ed085fcc280d73u, 0x00000001 },
 	{ 0x30ed0e5fcc2817a5u, 0x00000001 },
@@ -7912,6 +7914,7 @@ const struct langid_word langid_words[] = {
 	{ 0x3e65564909dcc850u, 0x00000008 },
 	{ 0x3e65624909dcdcb4u, 0x00000006 },
 	{ 0x3fdad6a070432de4u, 0x00000001 },
+	{ 0x40aab0295f41af24u, 0x00000001 },
 	{ 0x4118b7fe5a9e4d18u, 0x00000010 },
 	{ 0x43702df77a29fcbau, 0x00000010 },
 	{ 0x439bcfded2450f0au, 0x00000004 },
@@ -7930,6 +7933,7 @@ const struct langid_word langid_words[] = {
 	{ 0x5464c16b9175a5e1u, 0x00000004 },
 	{ 0x54c0c1ffc0f5a56bu, 0x00000002 },
 	{ 0x553b99ad506d7658u, 0x00000002 },
+	{ 0x5552c42aaa0598d0u, 0x00000010 },
 	{ 0x5697d3daacd9cfb0u, 0x00000008 },
 	{ 0x56e588f728355035u, 0x00000001 },
 	{ 0x56f5c9194461d57cu, 0x00000080 },
@@ -7938,6 +7942,7 @@ const struct langid_word langid_words[] = {
 	{ 0x5a3cc50cdec53a76u, 0x00000001 },
 	{ 0x5a3efc0cdec61ac2u, 0x00000001 },
 	{ 0x5a3f040cdec6285au, 0x00000001 },
+	{ 0x5acd56548fcd5b7eu, 0x00000020 },
 	{ 0x5b01115423023579u, 0x00000001 },
 	{ 0x5b95ce91452140b2u, 0x00000040 },
 	{ 0x5cc045d6cf2416f4u, 0x00000002 },
@@ -7945,10 +7950,14 @@ const struct langid_word langid_words[] = {
 	{ 0x5dd2023ae5107f11u, 0x00000001 },
 	{ 0x5dfa1718eed557fau, 0x00000040 },
 	{ 0x5eade819487cb532u, 0x00000080 },
+	{ 0x5f1a6f0a82f7c9ddu, 0x00000040 },
 	{ 0x5f40116decb91001u, 0x00000100 },
 	{ 0x5fc132b2a108314bu, 0x00000040 },
 	{ 0x5fc2ba1c1dd8f734u, 0x00000040 },
 	{ 0x60052cb2a141f3e5u, 0x00000040 },
+	{ 0x6242570dfa4b3560u, 0x00000004 },
+	{ 0x6365fa34babf17f0u, 0x00000002 },
+	{ 0x63c58f8c935e7465u, 0x00000018 },
 	{ 0x64dbe7ad58cc74b6u, 0x00000004 },
 	{ 0x6501d9be4f8e1fceu, 0x00000002 },
 	{ 0x6668e69f9dd618f3u, 0x00000010 },
@@ -7969,6 +7978,7 @@ const struct langid_word langid_words[] = {
 	{ 0x743b578703ad34a0u, 0x00000010 },
 	{ 0x757d8f596a861717u, 0x00000002 },
 	{ 0x7e71a1bcf9f31065u, 0x00000001 },
+	{ 0x7f625478d788e11bu, 0x00000080 },
 	{ 0x7f81fab56812731eu, 0x00000100 },
 	{ 0x7f845078d7a5c0b5u, 0x00000080 },
 	{ 0x8064679fac8c7d24u, 0x00000006 },
@@ -7983,6 +7993,8 @@ const struct langid_word langid_words[] = {
 	{ 0x87d68bc8b1cc76dbu, 0x00000014 },
 	{ 0x88d39d26ba78f9c8u, 0x00000008 },
 	{ 0x892a50b857d41c4au, 0x00000010 },
+	{ 0x8a174ba3b0f2f899u, 0x00000001 },
+	{ 0x8a3e455658d86cd1u, 0x00000008 },
 	{ 0x8c5abae116a60d15u, 0x00000008 },
 	{ 0x8eaabcf41cacfd74u, 0x00000020 },
 	{ 0x929b1ba4e697eb49u, 0x00000002 },
@@ -7990,6 +8002,7 @@ const struct langid_word langid_words[] = {
 	{ 0x95654225dc2595afu, 0x00000002 },
 	{ 0x97305f72e58615fbu, 0x00000001 },
 	{ 0x982cc0548429d9d6u, 0x00000002 },
+	{ 0x9a47e96313332a2bu, 0x00000001 },
 	{ 0x9a94985893135877u, 0x00000010 },
 	{ 0x9abee7f5cf977078u, 0x00000020 },
 	{ 0x9bb107693f07298eu, 0x00000020 },
@@ -8002,6 +8015,7 @@ const struct langid_word langid_words[] = {
 	{ 0xa66b06f655a0c2e9u, 0x00000080 },
 	{ 0xab0229bf8252466cu, 0x00000004 },
 	{ 0xab8b6d521f80b969u, 0x00000080 },
+	{ 0xaed5dd16341f2efau, 0x00000004 },
 	{ 0xaf63e44c8601fa24u, 0x00000100 },
 	{ 0xaf63e64c8601fd8au, 0x00000100 },
 	{ 0xaf63eb4c86020609u, 0x00000100 },
@@ -8013,6 +8027,7 @@ const struct langid_word langid_words[] = {
 	{ 0xb3ac4941bc5cd6eeu, 0x00000004 },
 	{ 0xb4fc528154e8240cu, 0x00000002 },
 	{ 0xb5617c19799ea15cu, 0x00000080 },
+	{ 0xb6955ca29305d18cu, 0x00000040 },
 	{ 0xb73b8c274843df1du, 0x00000001 },
 	{ 0xb892b85ee8111391u, 0x00000001 },
 	{ 0xb8a57648bd0724dau, 0x00000001 },
@@ -8047,9 +8062,11 @@ const struct langid_word langid_words[] = {
 	{ 0xd7ce69a8c3769425u, 0x00000002 },
 	{ 0xd7df97412ee04424u, 0x00000001 },
 	{ 0xd7fc747d3eb3a5cdu, 0x00000004 },
+	{ 0xd8bb71b518052020u, 0x00000040 },
 	{ 0xdaec64d4a8a921ebu, 0x00000002 },
 	{ 0xdc26227b9ac47ddcu, 0x00000001 },
 	{ 0xdcb27818fed9da90u, 0x00000080 },
+	{ 0xdd8160eb5dad6378u, 0x00000010 },
 	{ 0xdf7981447e9e3965u, 0x00000020 },
 	{ 0xe00331b460a034c8u, 0x00000010 },
 	{ 0xe0349eb1e4dbc03cu, 0x00000001 },
@@ -8065,6 +8082,8 @@ const struct langid_word langid_words[] = {
 	{ 0xe7c74548d8ce16c9u, 0x00000001 },
 	{ 0xe7c74748d8ce1a2fu, 0x00000008 },
 	{ 0xe9774ad36a52bbe4u, 0x00000002 },
+	{ 0xe9f0225e93d8fe69u, 0x00000020 },
+	{ 0xeaaf3e5b559ed348u, 0x00000008 },
 	{ 0xeb037975cfb21851u, 0x00000001 },
 	{ 0xebb801cd10c7f988u, 0x00000001 },
 	{ 0xed3b21b2aa14048du, 0x00000020 },
@@ -8086,4 +8105,4 @@ const struct langid_word langid_words[] = {
 	{ 0xfe45720a18673780u, 0x00000020 },
 	{ 0xffa493d72aeceb73u, 0x00000001 },
 };
-const size_t langid_nwords = 267;
+const size_t langid_nwords = 286;

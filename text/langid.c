@@ -24,6 +24,8 @@
 #define SC_LISTED	300
 /* per word, for models of other languages: the region's languages first */
 #define SC_OTHER	400
+/* once per text, for models of other languages */
+#define SC_OTHER_TEXT	1000
 /* per word, for Russian typed in Latin: Uzbek and Turkmen first */
 #define SC_LATIN_RU	300
 /* changing language between two words, when splitting a mixed text */
@@ -547,6 +549,10 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
+	for (m = langid_first_other; m < d.nmodels; m++) {
+		d.total[m] = -SC_OTHER_TEXT;
+		d.vit[m] = -SC_OTHER_TEXT;
+	}
 	if (text == NULL)
 		len = 0;
 	len = utf8_prefix(text, len, RF_LANGID_MAX_BYTES);
