@@ -10,8 +10,9 @@
 # package libexttextcat-data; BSD licence, Copyright (c) 2003 WiseGuys
 # Internet B.V., see its copyright file): for each language, the 400 most
 # frequent n-grams of 1 to 5 characters ('_' marks a word boundary), ranked.
-# Nothing of their code is used; only the ranked lists are read. The output
-# is committed; rerun this script only to change the model, and commit both.
+# Nothing of their code is used; only the ranked lists are read, with a few
+# letters added by hand (SUPPLEMENT). The output is committed; rerun this
+# script only to change the model, and commit both.
 #
 # What the output holds:
 # - the models: the languages of redflag, the Russian model transliterated
@@ -80,6 +81,15 @@ ALPHABETS = {
     "tk": "abdefghijklmnoprstuwyzäçňöşüýž",
     "en": LATIN,
     "ru-Latn": LATIN,
+}
+
+# Letters of the alphabet that a model's list lacks although the language
+# writes them often (its training text must have spelt them otherwise):
+# added as unigrams at about the rank of letters as frequent.
+SUPPLEMENT = {
+    "ky": [("ң", 40)],		# as frequent as Kazakh ң (rank 47 in kk)
+    "tg": [("ғ", 60)],		# rarer than қ (19) and ӣ (55)
+    "uz-Cyrl": [("ғ", 45)],	# about as frequent as ў (39)
 }
 
 # Russian letters as typed in Latin (after ё -> е); every spelling of an
@@ -184,6 +194,9 @@ def main():
     lm = {}
     for name, fname, enum in TARGETS:
         lm[name] = read_lm(fname)
+        for g, r in SUPPLEMENT.get(name, []):
+            assert g not in lm[name]
+            lm[name][g] = r
         models.append((name, enum, lm[name], set(ALPHABETS[name])))
     models.append(("ru-Latn", "LANG_RU", translit(lm["ru"]),
                    set(ALPHABETS["ru-Latn"])))

@@ -14,12 +14,16 @@
 /*
  * Usage: langid-measure [-w WORDS] [-s] [-f] [-v] < LINES
  * Each line is "LANG<TAB>TEXT", LANG a name of lang_name(). Prints a
- * confusion matrix (rows: true language, columns: found) and the accuracy
- * per language. -w: only the first WORDS words of each text (words are
+ * confusion matrix (rows: true language, columns: found), the accuracy per
+ * language and how often another language was found present with a share
+ * of at least MIX_SHARE ("mixed"). -w: only the first WORDS words of each text (words are
  * separated by blanks). -f: give lang_detect() the folded view. -s: speed:
  * per language, a text of 2 KiB made of consecutive lines, and the CPU
  * time of one lang_detect() on it (the fastest of SPEED_BATCHES batches).
  * -v: also a line per text (found language, confidence, shares, text).
+ * A label "A+B" marks a text mostly in A with some B: the matrix counts it
+ * under A, and a second table says how often A won and B was found
+ * present with a share of at least MIX_SHARE.
  */
 
 #define SPEED_BYTES 2048
@@ -28,9 +32,13 @@
 
 struct item {
 	enum lang_id lang;
+	enum lang_id second;	/* LANG_UND unless the label is "A+B" */
 	char *text;
 	size_t len;
 };
+
+/* Mixed texts: how often the first language wins and the second shows. */
+#define MIX_SHARE 0.1
 
 static void
 usage(void)
@@ -136,12 +144,15 @@ main(int argc, char **argv)
 	size_t conf[LANG_COUNT][LANG_COUNT] = { { 0 } };
 	struct lang_result r;
 	struct fold f;
-	char *line = NULL, *tab;
-	size_t cap = 0, i, j, total;
+	size_t mixed[LANG_COUNT][LANG_COUNT][3] = { { { 0 } } };
+	size_t others[LANG_COUNT] = { 0 };
+	int header = 0;
+	char *line = NULL, *tab, *plus;
+	size_t cap = 0, i, j, total, *mix;
 	ssize_t got;
 	long words = 0;
 	int c, do_speed = 0, do_fold = 0, verbose = 0;
-	enum lang_id lang;
+	enum lang_id lang, second;
 
 	while ((c = getopt(argc, argv, "w:sfv")) != -1) {
 		switch (c) {
@@ -170,13 +181,21 @@ main(int argc, char **argv)
 		if (tab == NULL)
 			continue;
 		*tab = '\0';
-		if (lang_parse(line, &lang) != RF_OK) {
-			fprintf(stderr, "langid-measure: unknown language '%s'\n",
-				line);
+		second = LANG_UND;
+		plus = strchr(line, '+');
+		if (plus != NULL) {
+			*plus = '\0';
+			if (lang_parse(plus + 1, &second) != RF_OK)
+				second = LANG_COUNT;
+		}
+		if (lang_parse(line, &lang) != RF_OK || second == LANG_COUNT) {
+			fprintf(stderr, "langid-measure: unknown language in "
+				"'%s'\n", line);
 			return 2;
 		}
 		ALLOC_GROW(items, nitems + 1, aitems);
 		items[nitems].lang = lang;
+		items[nitems].second = second;
 		items[nitems].text = xstrdup(tab + 1);
 		items[nitems].len = strlen(tab + 1);
 		if (words > 0)
@@ -199,6 +218,20 @@ main(int argc, char **argv)
 		else
 			lang_detect(items[i].text, items[i].len, &r);
 		conf[items[i].lang][r.lang]++;
+		for (j = 0; j < r.npresent; j++)
+			if (r.present[j].lang != items[i].lang &&
+			    r.present[j].share >= MIX_SHARE) {
+				others[items[i].lang]++;
+				break;
+			}
+		if (items[i].second != LANG_UND) {
+			mix = mixed[items[i].lang][items[i].second];
+			mix[0]++;
+			if (r.lang == items[i].lang)
+				mix[1]++;
+			if (lang_share(&r, items[i].second) >= MIX_SHARE)
+				mix[2]++;
+		}
 		if (verbose)
 			show(&items[i], &r);
 	}
@@ -207,7 +240,7 @@ main(int argc, char **argv)
 	printf("%-8s", "true");
 	for (j = 0; j < LANG_COUNT; j++)
 		printf(" %7s", lang_name((enum lang_id)j));
-	printf(" %8s\n", "accuracy");
+	printf(" %8s %8s\n", "accuracy", "mixed");
 	for (i = 0; i < LANG_COUNT; i++) {
 		total = 0;
 		for (j = 0; j < LANG_COUNT; j++)
@@ -217,7 +250,23 @@ main(int argc, char **argv)
 		printf("%-8s", lang_name((enum lang_id)i));
 		for (j = 0; j < LANG_COUNT; j++)
 			printf(" %7zu", conf[i][j]);
-		printf(" %8.3f\n", (double)conf[i][i] / (double)total);
+		printf(" %8.3f %8.3f\n", (double)conf[i][i] / (double)total,
+		       (double)others[i] / (double)total);
+	}
+	for (i = 0; i < LANG_COUNT; i++) {
+		for (j = 0; j < LANG_COUNT; j++) {
+			mix = mixed[i][j];
+			if (mix[0] == 0)
+				continue;
+			if (!header++)
+				printf("\n%-16s %6s %10s %14s\n", "mixed", "texts",
+				       "first won", "second >= 0.1");
+			printf("%7s+%-8s %6zu %10.3f %14.3f\n",
+			       lang_name((enum lang_id)i),
+			       lang_name((enum lang_id)j), mix[0],
+			       (double)mix[1] / (double)mix[0],
+			       (double)mix[2] / (double)mix[0]);
+		}
 	}
 out:
 	for (i = 0; i < nitems; i++)

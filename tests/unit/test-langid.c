@@ -85,6 +85,15 @@ static const struct sample ads[] = {
 		   "month, contact us on WhatsApp." },
 };
 
+/* More Uzbek Cyrillic: NTREX, the measurement set, has none. */
+static const char *const uz_cyrl[] = {
+	"Тажрибасиз қизлар учун чет элда яхши иш",
+	"Биз билан боғланинг, телефон рақамимиз пастда",
+	"Ҳар куни нақд пул тўланади",
+	"Ёш аёллар учун Дубайда ресторанда иш бор",
+	"Ҳужжатларни биз ўзимиз расмийлаштирамиз",
+};
+
 /* Russian as typed in Latin letters in ads and chats. */
 static const char *const latin_russian[] = {
 	"rabota v Dubae, zarplata ot 3000$ bez opyta",
@@ -205,6 +214,16 @@ test_ads(void **state)
 		assert_true(lang_share(&r, ads[i].lang) > 0.7);
 		assert_false(r.latin_ru);
 	}
+}
+
+static void
+test_uz_cyrl(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(uz_cyrl); i++)
+		check_str(LANG_UZ_CYRL, uz_cyrl[i]);
 }
 
 /* The distinctive letters alone decide between close languages. */
@@ -478,6 +497,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_ads),
+		cmocka_unit_test(test_uz_cyrl),
 		cmocka_unit_test(test_letters),
 		cmocka_unit_test(test_undetermined),
 		cmocka_unit_test(test_invalid_utf8),
