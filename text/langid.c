@@ -1,9 +1,9 @@
 /* langid.c: which language a text is in, per text and per stretch (text.h). */
 #include <math.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,11 +14,13 @@
 #include "common/banned.h"
 
 /*
- * Scores are in 1/100 nat, like the model's. The constants were chosen on
- * half of the NTREX sentences (docs/langid.md) and checked on the other.
+ * Scores are in 1/100 nat, the unit of langid_unseen. The constants were
+ * chosen on half of the NTREX sentences (docs/langid.md) and checked on
+ * the other half.
+ *
+ * A word with a letter outside a model's alphabet scores in that model as
+ * if none of its n-grams were listed, and SC_FOREIGN less.
  */
-/* a word with a letter outside a model's alphabet: the word as if none of
- * its n-grams were listed, and this more */
 #define SC_FOREIGN	500
 /* a word of langid-words.txt, for each model that lists it */
 #define SC_LISTED	300

@@ -250,10 +250,12 @@ enum rf_err lang_parse(const char *name, enum lang_id *out) RF_WARN_UNUSED;
 /*
  * Identifies the language of len bytes of UTF-8 text (invalid bytes are
  * separators; only the first RF_LANGID_MAX_BYTES are looked at) into *out.
- * Borrows text for the call. Thread-safe: the model is constant data and
- * every call has its own state. Works on the text as extracted or on its
- * folded view (text_fold()); the folded view is better for disguised
- * words ("Tpeбуютcя", "бiлiм" typed with a Latin i).
+ * Borrows text for the call. Thread-safe: the model is constant data (a
+ * dense copy of it is made once, under pthread_once) and every call has
+ * its own state. Works on the text as extracted or on its folded view
+ * (text_fold()); the folded view is better for disguised words
+ * ("Tpeбуютcя", "бiлiм" typed with a Latin i), the extracted text for
+ * Turkish (the view folds ı to i).
  *
  * How: words are runs of Latin or Cyrillic letters, with apostrophes
  * inside (oʻzbek). Each word is scored in each language model as the sum
