@@ -23,7 +23,7 @@
  */
 #define SC_FOREIGN	500
 /* a word of langid-words.txt, for each model that lists it */
-#define SC_LISTED	300
+#define SC_LISTED	600
 /* per word, for models of other languages: the region's languages first */
 #define SC_OTHER	400
 /* once per text, for models of other languages */
