@@ -12,7 +12,7 @@
 #include "common/banned.h"
 
 /*
- * Usage: langid-measure [-w WORDS] [-s] [-f] [-v] < LINES
+ * Usage: langid-measure [-w WORDS] [-s] [-f] [-v] [-c] < LINES
  * Each line is "LANG<TAB>TEXT", LANG a name of lang_name(). Prints a
  * confusion matrix (rows: true language, columns: found), the accuracy per
  * language and how often another language was found present with a share
@@ -21,6 +21,7 @@
  * per language, a text of 2 KiB made of consecutive lines, and the CPU
  * time of one lang_detect() on it (the fastest of SPEED_BATCHES batches).
  * -v: also a line per text (found language, confidence, shares, text).
+ * -c: also how often the answer is right by its confidence.
  * A label "A+B" marks a text mostly in A with some B: the matrix counts it
  * under A, and a second table says how often A won and B was found
  * present with a share of at least MIX_SHARE.
@@ -43,7 +44,7 @@ struct item {
 static void
 usage(void)
 {
-	fputs("usage: langid-measure [-w WORDS] [-s] [-f] [-v] < LINES\n",
+	fputs("usage: langid-measure [-w WORDS] [-s] [-f] [-v] [-c] < LINES\n",
 	      stderr);
 	exit(2);
 }
@@ -151,11 +152,16 @@ main(int argc, char **argv)
 	size_t cap = 0, i, j, total, *mix;
 	ssize_t got;
 	long words = 0;
-	int c, do_speed = 0, do_fold = 0, verbose = 0;
+	static const double bins[] = { 0.5, 0.7, 0.9, 0.99, 1.01 };
+	size_t calib[RF_ARRAY_SIZE(bins)][2] = { { 0 } };
+	int c, do_speed = 0, do_fold = 0, verbose = 0, do_calib = 0;
 	enum lang_id lang, second;
 
-	while ((c = getopt(argc, argv, "w:sfv")) != -1) {
+	while ((c = getopt(argc, argv, "w:sfvc")) != -1) {
 		switch (c) {
+		case 'c':
+			do_calib = 1;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -218,6 +224,12 @@ main(int argc, char **argv)
 		else
 			lang_detect(items[i].text, items[i].len, &r);
 		conf[items[i].lang][r.lang]++;
+		for (j = 0; j + 1 < RF_ARRAY_SIZE(bins) &&
+		     r.confidence >= bins[j]; j++)
+			;
+		calib[j][0]++;
+		if (r.lang == items[i].lang)
+			calib[j][1]++;
 		for (j = 0; j < r.npresent; j++)
 			if (r.present[j].lang != items[i].lang &&
 			    r.present[j].share >= MIX_SHARE) {
@@ -252,6 +264,17 @@ main(int argc, char **argv)
 			printf(" %7zu", conf[i][j]);
 		printf(" %8.3f %8.3f\n", (double)conf[i][i] / (double)total,
 		       (double)others[i] / (double)total);
+	}
+	if (do_calib) {
+		printf("\n%-16s %6s %8s\n", "confidence", "texts", "right");
+		for (i = 0; i < RF_ARRAY_SIZE(bins); i++) {
+			if (calib[i][0] == 0)
+				continue;
+			printf("%4.2f to %-7.2f %6zu %8.3f\n",
+			       i ? bins[i - 1] : 0.0, bins[i] > 1 ? 1.0 : bins[i],
+			       calib[i][0],
+			       (double)calib[i][1] / (double)calib[i][0]);
+		}
 	}
 	for (i = 0; i < LANG_COUNT; i++) {
 		for (j = 0; j < LANG_COUNT; j++) {
