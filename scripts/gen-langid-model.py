@@ -283,6 +283,7 @@ def main():
         w('\t{ 0x%014x, %d, %d },\t/* %s */\n' % (key(g), len(plist), len(p),
                                                   g))
         plist.extend(p)
+    assert len(plist) < 1 << 16	# struct langid_gram's first
     w("};\nconst size_t langid_ngrams = %d;\n\n" % len(grams))
     w("/* { model, score } */\nconst struct langid_post langid_posts[] = {\n")
     for i in range(0, len(plist), 6):
