@@ -50,6 +50,8 @@
 #define RF_CSV_FIELD_MAX		((size_t)4 << 20)	/* 4 MiB */
 /* A labelled file for redflag eval. */
 #define RF_EVAL_FILE_MAX		((size_t)1 << 30)	/* 1 GiB */
+/* Bytes of a text that language identification looks at (text.h). */
+#define RF_LANGID_MAX_BYTES		((size_t)64 << 10)	/* 64 KiB */
 
 /* Rule files. */
 #define RF_RULEFILE_MAX_BYTES		((size_t)16 << 20)	/* 16 MiB */

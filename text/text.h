@@ -196,4 +196,91 @@ void entity_list_release(struct entity_list *l);
  */
 void entities_find(struct entity_list *l, const char *text, size_t len);
 
+/* ---- langid: which language a text is in (langid.c) ---- */
+
+/*
+ * The languages redflag tells apart. LANG_UND is zero, so a zeroed
+ * struct lang_result says "undetermined".
+ */
+enum lang_id {
+	LANG_UND = 0,	/* "und": fewer than LANG_MIN_LETTERS letters */
+	LANG_RU,	/* "ru" Russian, also typed in Latin (latin_ru) */
+	LANG_KK,	/* "kk" Kazakh, Cyrillic */
+	LANG_KY,	/* "ky" Kyrgyz */
+	LANG_UZ_LATN,	/* "uz-Latn" Uzbek, Latin */
+	LANG_UZ_CYRL,	/* "uz-Cyrl" Uzbek, Cyrillic */
+	LANG_TG,	/* "tg" Tajik */
+	LANG_TK,	/* "tk" Turkmen, Latin */
+	LANG_EN,	/* "en" English */
+	LANG_OTHER,	/* "other": another language or script */
+	LANG_COUNT
+};
+
+/* Texts with fewer letters than this are LANG_UND. */
+#define LANG_MIN_LETTERS 3
+
+struct lang_share {
+	enum lang_id lang;
+	double share;	/* of the letters looked at, 0 to 1 */
+};
+
+/*
+ * What lang_detect() found. present[] lists every language some stretch
+ * of the text is in, largest share first; the shares add up to 1 (none
+ * when lang is LANG_UND).
+ */
+struct lang_result {
+	enum lang_id lang;	/* the language of most of the text */
+	double confidence;	/* 0 to 1; below 0.5 is a guess */
+	bool latin_ru;		/* lang is Russian typed in Latin letters */
+	size_t nletters;	/* letters looked at */
+	struct lang_share present[LANG_COUNT];
+	size_t npresent;
+};
+
+/* "ru", "kk", "ky", "uz-Latn", "uz-Cyrl", "tg", "tk", "en", "other", "und". */
+const char *lang_name(enum lang_id lang);
+
+/*
+ * The language called name (as lang_name() writes it, any case) in *out.
+ * Returns RF_EINVAL, *out untouched, for an unknown name.
+ */
+enum rf_err lang_parse(const char *name, enum lang_id *out) RF_WARN_UNUSED;
+
+/*
+ * Identifies the language of len bytes of UTF-8 text (invalid bytes are
+ * separators; only the first RF_LANGID_MAX_BYTES are looked at) into *out.
+ * Borrows text for the call. Thread-safe: the model is constant data (a
+ * dense copy of it is made once, under pthread_once) and every call has
+ * its own state. Works on the text as extracted or on its folded view
+ * (text_fold()); the folded view is better for disguised words
+ * ("Tpeбуютcя", "бiлiм" typed with a Latin i), the extracted text for
+ * Turkish (the view folds ı to i).
+ *
+ * How: words are runs of Latin or Cyrillic letters, with apostrophes
+ * inside (oʻzbek). Each word is scored in each language model as the sum
+ * of the scores of its character n-grams of one to five letters (word
+ * boundaries included), a naive Bayes model built from libexttextcat's
+ * ranked n-gram lists. A word with a letter that a language's alphabet
+ * lacks (қ for Russian, ä for Uzbek) costs that language a fixed penalty;
+ * frequent words listed in langid-words.txt add a bonus. The language of
+ * the best sum over all words is the answer, unless the text is mixed:
+ * a pass over the words (Viterbi, with a penalty for switching language)
+ * splits it into stretches of one language each, which give the shares
+ * of present[], and when the best sum's language holds under half of the
+ * letters and another holds more, that one is the answer. Letters of
+ * other scripts (Arabic, Chinese, Greek...) count as LANG_OTHER; when
+ * they are the majority the text is LANG_OTHER.
+ */
+void lang_detect(const char *text, size_t len, struct lang_result *out);
+
+/*
+ * The language of text, as lang_detect() finds it; *confidence (if not
+ * NULL) gets its confidence. Thread-safe.
+ */
+enum lang_id lang_identify(const char *text, size_t len, double *confidence);
+
+/* The share of the text r found in lang, 0 when none. */
+double lang_share(const struct lang_result *r, enum lang_id lang);
+
 #endif

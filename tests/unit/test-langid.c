@@ -1,0 +1,514 @@
+/* test-langid.c: language identification (text/langid.c). */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/limits.h"
+#include "text/text.h"
+#include "common/banned.h"
+
+/*
+ * Every text here was written for these tests by redflag's developers:
+ * job-ad titles and one-sentence ads in each language. The Uzbek Cyrillic
+ * ones were checked word by word against /usr/share/hunspell/uz_UZ.dic
+ * (inflected forms whose stem it lists count as found).
+ */
+struct sample {
+	enum lang_id lang;
+	const char *text;
+};
+
+static const struct sample titles[] = {
+	{ LANG_RU, "Требуются официанты" },
+	{ LANG_RU, "Официант" },
+	{ LANG_RU, "Водитель на вахту" },
+	{ LANG_RU, "Работа в Дубае" },
+	{ LANG_KK, "Жұмыс бар" },
+	{ LANG_KK, "Даяшы қажет" },
+	{ LANG_KK, "Аспаз қажет, жалақы жоғары" },
+	{ LANG_KY, "Бишкекке официант керек" },
+	{ LANG_KY, "Түркияга жумушка кыздар керек" },
+	{ LANG_UZ_LATN, "Ish bor, maosh yaxshi" },
+	{ LANG_UZ_LATN, "Dubayga ofitsiant kerak" },
+	{ LANG_UZ_LATN, "Oshpaz kerak" },
+	{ LANG_UZ_CYRL, "Ишга таклиф қиламиз" },
+	{ LANG_UZ_CYRL, "Тошкентда ошпаз керак, маош яхши" },
+	{ LANG_TG, "Кор ҳаст" },
+	{ LANG_TG, "Ба Маскав коргарон лозиманд" },
+	{ LANG_TK, "Iş bar" },
+	{ LANG_TK, "Aşpez gerek, aýlyk gowy" },
+	{ LANG_EN, "Job offer" },
+	{ LANG_EN, "Waitresses needed in Dubai" },
+};
+
+static const struct sample ads[] = {
+	{ LANG_RU, "Работа в Дубае для девушек 18-25 лет, билеты и виза за "
+		   "счёт работодателя, жильё бесплатно." },
+	{ LANG_RU, "Срочно требуются разнорабочие на стройку в Москве, "
+		   "оплата каждую неделю, проживание предоставляем." },
+	{ LANG_KK, "Алматы қаласына аспаз қажет. Тәжірибесі бар адамдар "
+		   "хабарласыңыз." },
+	{ LANG_KK, "Түркияға жұмысқа қыздар керек, билет пен виза тегін, "
+		   "жалақы жоғары." },
+	{ LANG_KY, "Түркияга жумушка кыздар керек, билет бекер, айлык "
+		   "жакшы, тажрыйба талап кылынбайт." },
+	{ LANG_KY, "Кыргызстанда иш жок, Россияга барабыз деген "
+		   "жарандарга жардам беребиз." },
+	{ LANG_UZ_LATN, "Koreyaga ishga taklif qilamiz, viza va "
+			"chipta bepul, oylik maosh yuqori." },
+	{ LANG_UZ_LATN, "Tajribasiz qizlar uchun chet elda yaxshi ish, "
+			"biz bilan bogʻlaning." },
+	{ LANG_UZ_CYRL, "Кореяга ишга кетиш учун ҳужжатлар тайёрлаймиз." },
+	{ LANG_UZ_CYRL, "Россияга қурилишга ишчилар керак, йўл кира "
+			"бепул." },
+	{ LANG_UZ_CYRL, "Ўзбекистон фуқаролари учун виза масаласини ҳал "
+			"қиламиз." },
+	{ LANG_UZ_CYRL, "Бу иш ҳақида батафсил маълумот олиш учун "
+			"қўнғироқ қилинг." },
+	{ LANG_TG, "Барои кор дар Туркия духтарон даъват карда "
+		   "мешаванд, чипта ройгон аст." },
+	{ LANG_TG, "Ба корхонаи мо дар Маскав коргарон лозиманд, маош "
+		   "ҳар ҳафта дода мешавад." },
+	{ LANG_TK, "Türkiýede işe aýal gyzlar gerek, wiza we bilet mugt." },
+	{ LANG_TK, "Moskwada gurluşykda işlemek üçin işçiler gerek, "
+		   "aýlyk her hepde tölenýär." },
+	{ LANG_EN, "Waitresses needed in Dubai, tickets and visa paid, no "
+		   "experience required." },
+	{ LANG_EN, "We are hiring drivers for Moscow, salary 2000$ per "
+		   "month, contact us on WhatsApp." },
+};
+
+/* More Uzbek Cyrillic: NTREX, the measurement set, has none. */
+static const char *const uz_cyrl[] = {
+	"Тажрибасиз қизлар учун чет элда яхши иш",
+	"Биз билан боғланинг, телефон рақамимиз пастда",
+	"Ҳар куни нақд пул тўланади",
+	"Ёш аёллар учун Дубайда ресторанда иш бор",
+	"Ҳужжатларни биз ўзимиз расмийлаштирамиз",
+	"Ишчи кучи керак, ётоқхона ва овқат бепул",
+};
+
+/* Russian as typed in Latin letters in ads and chats. */
+static const char *const latin_russian[] = {
+	"rabota v Dubae, zarplata ot 3000$ bez opyta",
+	"Trebuyutsya devushki dlya raboty v Turcii",
+	"Priglashaem na rabotu v Koreyu, vizu oformim",
+	"Vstretim v aeroportu, pomozhem s dokumentami",
+	"Bez znaniya yazyka, obuchenie na meste",
+};
+
+static void
+check(enum lang_id want, const char *text, size_t len)
+{
+	struct lang_result r;
+
+	lang_detect(text, len, &r);
+	if (r.lang != want) {
+		print_error("want %s, got %s (%.2f) for \"%.*s\"\n",
+			    lang_name(want), lang_name(r.lang), r.confidence,
+			    (int)(len > 200 ? 200 : len), text);
+		fail();
+	}
+}
+
+static void
+check_str(enum lang_id want, const char *text)
+{
+	check(want, text, strlen(text));
+}
+
+/* What every result must satisfy, whatever the text. */
+static void
+check_sane(const struct lang_result *r)
+{
+	double sum = 0;
+	size_t i;
+
+	assert_true((unsigned)r->lang < LANG_COUNT);
+	assert_true(r->confidence >= 0 && r->confidence <= 1);
+	assert_true(r->npresent <= LANG_COUNT);
+	for (i = 0; i < r->npresent; i++) {
+		assert_true(r->present[i].share > 0);
+		if (i > 0)
+			assert_true(r->present[i].share <=
+				    r->present[i - 1].share);
+		sum += r->present[i].share;
+	}
+	if (r->lang == LANG_UND) {
+		assert_int_equal(r->npresent, 0);
+		assert_true(r->confidence == 0);
+	} else {
+		assert_true(sum > 0.999 && sum < 1.001);
+		assert_true(lang_share(r, r->lang) > 0);
+	}
+}
+
+static void
+test_names(void **state)
+{
+	enum lang_id l, got;
+	char upper[16];
+	size_t i;
+
+	(void)state;
+	assert_string_equal(lang_name(LANG_UND), "und");
+	assert_string_equal(lang_name(LANG_RU), "ru");
+	assert_string_equal(lang_name(LANG_KK), "kk");
+	assert_string_equal(lang_name(LANG_KY), "ky");
+	assert_string_equal(lang_name(LANG_UZ_LATN), "uz-Latn");
+	assert_string_equal(lang_name(LANG_UZ_CYRL), "uz-Cyrl");
+	assert_string_equal(lang_name(LANG_TG), "tg");
+	assert_string_equal(lang_name(LANG_TK), "tk");
+	assert_string_equal(lang_name(LANG_EN), "en");
+	assert_string_equal(lang_name(LANG_OTHER), "other");
+	assert_string_equal(lang_name(LANG_COUNT), "und");
+	for (l = LANG_UND; l < LANG_COUNT; l++) {
+		assert_int_equal(lang_parse(lang_name(l), &got), RF_OK);
+		assert_int_equal(got, l);
+		for (i = 0; lang_name(l)[i] != '\0' && i + 1 < sizeof(upper);
+		     i++) {
+			upper[i] = lang_name(l)[i];
+			if (upper[i] >= 'a' && upper[i] <= 'z')
+				upper[i] = (char)(upper[i] - 'a' + 'A');
+		}
+		upper[i] = '\0';
+		assert_int_equal(lang_parse(upper, &got), RF_OK);
+		assert_int_equal(got, l);
+	}
+	got = LANG_TK;
+	assert_int_equal(lang_parse("uz", &got), RF_EINVAL);
+	assert_int_equal(lang_parse("", &got), RF_EINVAL);
+	assert_int_equal(lang_parse(NULL, &got), RF_EINVAL);
+	assert_int_equal(got, LANG_TK);
+}
+
+static void
+test_titles(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(titles); i++)
+		check_str(titles[i].lang, titles[i].text);
+}
+
+static void
+test_ads(void **state)
+{
+	struct lang_result r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(ads); i++) {
+		check_str(ads[i].lang, ads[i].text);
+		lang_detect(ads[i].text, strlen(ads[i].text), &r);
+		check_sane(&r);
+		/* a whole sentence in one language is sure and unmixed */
+		assert_true(r.confidence > 0.9);
+		assert_true(lang_share(&r, ads[i].lang) > 0.7);
+		assert_false(r.latin_ru);
+	}
+}
+
+static void
+test_uz_cyrl(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(uz_cyrl); i++)
+		check_str(LANG_UZ_CYRL, uz_cyrl[i]);
+}
+
+/* The distinctive letters alone decide between close languages. */
+static void
+test_letters(void **state)
+{
+	(void)state;
+	check_str(LANG_KK, "бұл жерде");	/* ұ */
+	check_str(LANG_KY, "Көңүлүңүз үчүн рахмат");	/* ң ө ү only */
+	check_str(LANG_TG, "ҷавонон");		/* ҷ */
+	check_str(LANG_UZ_CYRL, "ўқувчилар");	/* ў */
+	check_str(LANG_TK, "ýaşaýyş");		/* ý ş */
+	check_str(LANG_UZ_LATN, "oʻquvchilar");	/* oʻ */
+	check_str(LANG_UZ_LATN, "o'quvchilar");	/* typed with ' */
+}
+
+static void
+test_undetermined(void **state)
+{
+	static const char *const texts[] = {
+		"", " ", "\n\t  \n", "!!!", "...?!", "12345", "3000$",
+		"+7 (701) 123-45-67", "1.5 / 2,5 - 100%", "a", "ж", "IT",
+		"\xe2\x80\x8b\xe2\x80\x8b", "''", "© ®", "🙂🙂🙂",
+	};
+	struct lang_result r;
+	double conf = 1;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(texts); i++) {
+		lang_detect(texts[i], strlen(texts[i]), &r);
+		check_sane(&r);
+		if (r.lang != LANG_UND)
+			print_error("\"%s\": %s\n", texts[i],
+				    lang_name(r.lang));
+		assert_int_equal(r.lang, LANG_UND);
+	}
+	assert_int_equal(lang_identify(NULL, 0, &conf), LANG_UND);
+	assert_true(conf == 0);
+	assert_int_equal(lang_identify(NULL, 10, NULL), LANG_UND);
+	/* three letters are enough to guess */
+	assert_int_not_equal(lang_identify("job", 3, NULL), LANG_UND);
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+	static const char *const texts[] = {
+		"\xff\xfe\xfd",
+		"\xd0",				/* truncated */
+		"\xd0\xa0\xd0",			/* Р + truncated */
+		"\xc0\xaf\xe0\x80\xaf",		/* overlong */
+		"\xed\xa0\x80\xed\xbf\xbf",	/* surrogates */
+		"\xf4\x90\x80\x80",		/* past U+10FFFF */
+	};
+	static const char ru_bad[] =
+		"Требуются\xff официанты \xd0 в ресторан\xc3";
+	struct lang_result r;
+	unsigned char buf[512];
+	uint32_t seed = 12345;
+	size_t i, j, n;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(texts); i++) {
+		lang_detect(texts[i], strlen(texts[i]), &r);
+		check_sane(&r);
+		assert_int_equal(r.lang, LANG_UND);
+	}
+	/* invalid bytes separate words and do not hide the language */
+	check(LANG_RU, ru_bad, sizeof(ru_bad) - 1);
+	/* random bytes: any answer, but a sane one and no overrun (ASan) */
+	for (i = 0; i < 2000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % sizeof(buf);
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly bytes of two-byte Cyrillic and Latin */
+			buf[j] = (unsigned char)((seed >> 16) % 4 == 0 ?
+				 0xd0 + (seed >> 20) % 3 : (seed >> 8));
+		}
+		lang_detect((const char *)buf, n, &r);
+		check_sane(&r);
+	}
+}
+
+/* Look-alike letters of the other script inside words. */
+static void
+test_mixed_script(void **state)
+{
+	static const char disguised[] =
+		"Tpeбуютcя oфициaнтки в Дубай, зapплaтa выcoкaя";
+	struct fold f;
+
+	(void)state;
+	check_str(LANG_RU, disguised);
+	check_str(LANG_RU, "Набираю дeвушек для работы за границей");
+	/* Kazakh typed with a Latin i for і */
+	check_str(LANG_KK, "Бiздiң компанияға жүргiзушi қажет");
+	/* and on the folded view, where the letters are Cyrillic again */
+	fold_init(&f);
+	assert_int_equal(text_fold(&f, disguised, strlen(disguised),
+				   TEXT_FOLD_DEFAULT), RF_OK);
+	check(LANG_RU, f.view.data, f.view.len);
+	fold_release(&f);
+	/* decomposed letters: и + U+0306 is й, у + U+0306 is ў */
+	check_str(LANG_RU, "Требуется водитель на грузовои\xcc\x86 автомобиль");
+	check_str(LANG_UZ_CYRL, "у\xcc\x86қувчилар учун иш");
+}
+
+static void
+test_transliterated(void **state)
+{
+	struct lang_result r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(latin_russian); i++) {
+		lang_detect(latin_russian[i], strlen(latin_russian[i]), &r);
+		check_sane(&r);
+		if (r.lang != LANG_RU || !r.latin_ru)
+			print_error("\"%s\": %s\n", latin_russian[i],
+				    lang_name(r.lang));
+		assert_int_equal(r.lang, LANG_RU);
+		assert_true(r.latin_ru);
+	}
+	/* the Latin languages of the region stay themselves */
+	lang_detect(ads[6].text, strlen(ads[6].text), &r);
+	assert_int_equal(r.lang, LANG_UZ_LATN);
+	assert_false(r.latin_ru);
+	check_str(LANG_TK, ads[14].text);
+	check_str(LANG_EN, ads[16].text);
+	/* Cyrillic Russian is not latin_ru */
+	lang_detect(ads[0].text, strlen(ads[0].text), &r);
+	assert_false(r.latin_ru);
+}
+
+/* A Russian ad with a Kazakh sentence, and the other way round. */
+static void
+test_mixed_language(void **state)
+{
+	static const char ru_kk[] =
+		"Работа в Дубае для девушек, билеты и виза за счёт "
+		"работодателя, жильё бесплатно. Жұмыс бар, хабарласыңыз!";
+	static const char ky_ru[] =
+		"Москвада жумуш бар, акысы жакшы, жатакана бекер, "
+		"документтерди өзүбүз жасайбыз. Работа в Москве, звоните.";
+	static const char ru_en[] =
+		"Требуются официанты в ресторан, график 2/2, зарплата "
+		"высокая. Waitresses needed, no experience required.";
+	struct lang_result r;
+
+	(void)state;
+	lang_detect(ru_kk, strlen(ru_kk), &r);
+	check_sane(&r);
+	assert_int_equal(r.lang, LANG_RU);
+	assert_true(lang_share(&r, LANG_KK) > 0.1);
+	assert_true(lang_share(&r, LANG_RU) > 0.5);
+	assert_true(lang_share(&r, LANG_KY) == 0);
+
+	lang_detect(ky_ru, strlen(ky_ru), &r);
+	check_sane(&r);
+	assert_int_equal(r.lang, LANG_KY);
+	assert_true(lang_share(&r, LANG_RU) > 0.1);
+
+	lang_detect(ru_en, strlen(ru_en), &r);
+	check_sane(&r);
+	assert_int_equal(r.lang, LANG_RU);
+	assert_true(lang_share(&r, LANG_EN) > 0.2);
+	assert_true(r.npresent >= 2);
+}
+
+static void
+test_other(void **state)
+{
+	static const char ru_cjk[] = "Требуются продавцы в магазин 北京";
+	struct lang_result r;
+
+	(void)state;
+	check_str(LANG_OTHER, "Arbeit in Deutschland für Frauen, "
+			      "Unterkunft kostenlos");
+	check_str(LANG_OTHER, "Робота в Польщі для жінок, житло "
+			      "безкоштовне");
+	check_str(LANG_OTHER, "Türkiye'de garson aranıyor, maaş yüksek");
+	check_str(LANG_OTHER, "迪拜招聘服务员");
+	check_str(LANG_OTHER, "وظائف في دبي للنساء");
+	check_str(LANG_OTHER, "Εργασία στην Ελλάδα");
+	/* a Russian ad with a Chinese name: mostly Russian */
+	lang_detect(ru_cjk, strlen(ru_cjk), &r);
+	check_sane(&r);
+	assert_int_equal(r.lang, LANG_RU);
+	assert_true(lang_share(&r, LANG_OTHER) > 0);
+}
+
+static void
+test_long(void **state)
+{
+	static const char para[] =
+		"Алматы қаласындағы мейрамханаға даяшылар мен аспаздар "
+		"қажет. Жалақы жоғары, тәжірибесі жоқ адамдарды да "
+		"үйретеміз. Жатақхана мен тамақ тегін беріледі. ";
+	struct lang_result r;
+	size_t n = 0, cap = 3 * RF_LANGID_MAX_BYTES, len = strlen(para);
+	char *text = malloc(cap + 1);
+	char *word = malloc(5001);
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(word);
+	while (n + len <= cap) {
+		memcpy(text + n, para, len);
+		n += len;
+	}
+	text[n] = '\0';
+	lang_detect(text, n, &r);
+	check_sane(&r);
+	assert_int_equal(r.lang, LANG_KK);
+	assert_true(r.confidence > 0.99);
+	/* only the first RF_LANGID_MAX_BYTES are looked at */
+	assert_true(r.nletters < RF_LANGID_MAX_BYTES);
+	assert_true(r.nletters > RF_LANGID_MAX_BYTES / 4);
+
+	/* one word of 5000 letters */
+	memset(word, 'a', 5000);
+	word[5000] = '\0';
+	lang_detect(word, 5000, &r);
+	check_sane(&r);
+	assert_int_equal(r.nletters, 5000);
+	free(word);
+	free(text);
+}
+
+/* Many threads at once get what one thread gets. */
+#define NTHREADS 4
+
+static void *
+thread_main(void *arg)
+{
+	size_t *bad = arg;
+	size_t round, i;
+
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < RF_ARRAY_SIZE(ads); i++)
+			if (lang_identify(ads[i].text, strlen(ads[i].text),
+					  NULL) != ads[i].lang)
+				(*bad)++;
+	}
+	return NULL;
+}
+
+static void
+test_threads(void **state)
+{
+	pthread_t t[NTHREADS];
+	size_t bad[NTHREADS] = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NTHREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, thread_main,
+						&bad[i]), 0);
+	for (i = 0; i < NTHREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(bad[i], 0);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_titles),
+		cmocka_unit_test(test_ads),
+		cmocka_unit_test(test_uz_cyrl),
+		cmocka_unit_test(test_letters),
+		cmocka_unit_test(test_undetermined),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_mixed_script),
+		cmocka_unit_test(test_transliterated),
+		cmocka_unit_test(test_mixed_language),
+		cmocka_unit_test(test_other),
+		cmocka_unit_test(test_long),
+		cmocka_unit_test(test_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
