@@ -604,6 +604,37 @@ find_contacts(struct document *d)
 	}
 }
 
+/* The language of the title and body together (text/langid). */
+static void
+identify_language(struct document *d)
+{
+	struct buf both;
+	struct lang_result r;
+
+	buf_init(&both, RF_LANGID_MAX_BYTES);
+	if (d->has_title) {
+		buf_add(&both, d->title.data, d->title.len);
+		buf_addch(&both, '\n');
+	}
+	buf_add(&both, d->body.data,
+		utf8_prefix(d->body.data, d->body.len,
+			    RF_LANGID_MAX_BYTES - both.len - 1 < d->body.len
+				    ? RF_LANGID_MAX_BYTES - both.len - 1
+				    : d->body.len));
+	lang_detect(both.data, both.len, &r);
+	free(d->lang);
+	d->lang = xstrdup(lang_name(r.lang));
+	buf_release(&both);
+}
+
+/* What every document gets once its text is known. */
+static void
+finish_document(struct document *d)
+{
+	find_contacts(d);
+	identify_language(d);
+}
+
 static void
 payload_sha256(const char *data, size_t len, char out[65])
 {
@@ -715,7 +746,7 @@ feed_items(const struct document *feed, const xmlNode *root, document_fn fn,
 			d.charset_source = feed->charset_source;
 			d.charset_replaced = feed->charset_replaced;
 			if (d.status != DOC_ERROR)
-				find_contacts(&d);
+				finish_document(&d);
 			fn(&d, arg);
 			document_release(&d);
 			count++;
@@ -841,7 +872,7 @@ extract_plain(struct document *d, const char *text, size_t len)
 	d->kind = KIND_TEXT;
 	extract_text(d, text, len);
 	if (d->status != DOC_ERROR)
-		find_contacts(d);
+		finish_document(d);
 }
 
 void
@@ -871,5 +902,5 @@ extract_document(struct document *d, const char *data, size_t len)
 	}
 	if (d->status == DOC_ERROR)
 		return;
-	find_contacts(d);
+	finish_document(d);
 }
