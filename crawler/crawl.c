@@ -1853,14 +1853,16 @@ xfer_done(struct crawl *c, struct xfer *x, CURLcode rc)
 	h->slot->busy = false;
 	if (!x->is_robots)
 		h->site->in_flight--;
-	/* the delay counts from the end of this request */
-	ready = now_mono() + h->delay;
-	if (h->slot->ready_at < ready)
-		h->slot->ready_at = ready;
+	/* the delay counts from the end of this request, and robots.txt
+	 * may just have raised it */
+	ready = now_mono();
 	if (x->is_robots)
 		robots_finished(c, x, rc, status);
 	else
 		page_finished(c, x, rc, status);
+	ready += h->delay;
+	if (h->slot->ready_at < ready)
+		h->slot->ready_at = ready;
 	h->st.delay = h->delay;
 	xfer_free(x);
 }

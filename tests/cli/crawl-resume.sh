@@ -12,6 +12,8 @@ cat >"$T/job.conf" <<EOF2
 db = state.db
 warc_dir = warc
 allow_private = yes
+# small files: rotation is exercised too
+warc_max_size = 8K
 
 [site test]
 seed = $BASE/
@@ -75,6 +77,9 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	[ "$n" -eq 1 ] || fail "$n finished runs, expected 1"
 	ntests=$((ntests + 2))
 fi
+n=$(ls "$T"/warc/*.warc.gz | wc -l)
+[ "$n" -ge 3 ] || fail "$n WARC files: no rotation at 8 KiB"
+ntests=$((ntests + 1))
 if warc_check "$T/warc"; then
 	for i in 1 15 30; do
 		grep -q "^response $BASE/listing/$i - 200" "$T/records" ||

@@ -78,7 +78,14 @@ n=$(requests /slow)
 expect_requests /huge 1 "oversized page once"
 expect_requests /bomb 1 "gzip bomb once"
 expect_requests /cp1251 1 "windows-1251 page"
+expect_requests /cp1251-target 1 "link in a windows-1251 page"
 expect_requests /gz 1 "gzip page"
+expect_requests /gz-target 1 "link in a gzip page"
+# a redirect chain is followed (queued) five hops, no more
+for i in 0 1 2 3 4 5; do
+	expect_requests "/chain/$i" 1 "redirect chain hop $i"
+done
+expect_requests /chain/6 0 "redirect chain over the cap"
 expect_requests /dup-a 1 "duplicate a"
 expect_requests /dup-b 1 "duplicate b"
 # connections reused: far fewer than the requests (a 429, a timeout or
@@ -250,6 +257,56 @@ expect_requests http://board.example/listing/3 1 "page through the proxy"
 [ "$(json_get "$T/proxy.json" 'd["hosts"][0]["fetched"]')" -eq 1 ] ||
 	fail "proxy crawl: $(cat "$T/proxy.json")"
 ntests=$((ntests + 1))
+
+# ---- a Crawl-delay of a day is capped and reported
+cat >"$T/greedy.conf" <<EOF2
+[job]
+db = greedy.db
+warc_dir = greedy-warc
+[site greedy]
+seed = http://greedy.example/jobs
+proxy = http://127.0.0.1:$PORT
+delay = 0
+EOF2
+run crawl -c "$T/greedy.conf" --stats "$T/greedy.json"
+expect_status 0 "crawl of a greedy host"
+expect_err "Crawl-delay of 86400 s; using the cap of 60 s" "Crawl-delay cap reported"
+python3 - "$T/greedy.json" <<'PY' || fail "greedy host: $(cat "$T/greedy.json")"
+import json, sys
+h = json.load(open(sys.argv[1]))["hosts"][0]
+assert h["crawl_delay"] == 86400 and h["crawl_delay_capped"], h
+assert h["delay"] == 60 and h["robots_blocked"] == 1, h
+PY
+ntests=$((ntests + 1))
+
+# ---- a host that keeps timing out is parked, and the summary says so
+cat >"$T/park.conf" <<EOF2
+[job]
+db = park.db
+warc_dir = park-warc
+allow_private = yes
+[site park]
+seed = $BASE/slow?n=1
+seed = $BASE/slow?n=2
+seed = $BASE/slow?n=3
+seed = $BASE/slow?n=4
+seed = $BASE/slow?n=5
+seed = $BASE/slow?n=6
+seed = $BASE/slow?n=7
+depth = 0
+delay = 0
+timeout = 0.3
+retry_base = 0.01
+EOF2
+: >"$SERVER_LOG"
+run crawl -v -c "$T/park.conf" --stats "$T/park.json"
+expect_status 0 "crawl of a host that times out"
+expect_err "parked after 5 failures in a row" "parking logged"
+[ "$(json_get "$T/park.json" 'd["hosts"][0]["parked"]')" = True ] ||
+	fail "host not parked: $(cat "$T/park.json")"
+n=$(grep -c ' /slow' "$SERVER_LOG")
+[ "$n" -eq 5 ] || fail "$n requests to a host that should be parked after 5"
+ntests=$((ntests + 2))
 
 # ---- usage
 run crawl
