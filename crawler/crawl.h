@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -132,6 +133,8 @@ enum rf_err crawl_job_check(const struct crawl_job *job, struct buf *err)
 struct crawl_page {
 	const char *url;	/* normalised */
 	const char *site;
+	const char *profile;	/* the site's extraction profile, or NULL */
+	time_t date;		/* when the fetch began */
 	enum crawl_kind kind;
 	int depth;
 	long status;		/* HTTP status; 200 for a file read */
