@@ -1375,6 +1375,9 @@ xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_PROXY, s->proxy);
 	if (s->cookie_file)
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, s->cookie_file);
+	/* verification stays on; a job may name the CA to trust */
+	if (s->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, s->ca_file);
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		msg(c, CRAWL_MSG_ERROR, "cannot start a transfer");
 		return false;

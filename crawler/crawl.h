@@ -70,6 +70,8 @@ struct crawl_site {
 	char *user_agent;	/* User-Agent, or NULL for the default */
 	char *proxy;		/* http://, socks5h://... or NULL */
 	char *cookie_file;	/* Netscape cookie file to send, or NULL */
+	char *ca_file;		/* CA certificates (PEM) to trust instead of
+				 * the system's, or NULL */
 	bool ignore_robots;	/* explicit override, logged */
 	bool sitemaps;		/* queue the Sitemap URLs of robots.txt */
 	/* transfer limits (seconds, bytes/s, bytes) */
