@@ -38,6 +38,22 @@ for f in "$T"/warc/*.warc.gz; do
 	fi
 done
 ntests=$((ntests + 1))
+# the examples of redflag-job(5) are valid job files
+awk -v dir="$T" '
+	/^\.Bd -literal/ { n++; f = dir "/example-" n ".conf"; inblock = 1; next }
+	/^\.Ed/ { inblock = 0; next }
+	inblock { gsub(/\\e/, "\\"); print > f }
+' "$top_srcdir/doc/redflag-job.5"
+[ -f "$T/example-2.conf" ] || fail "no examples found in redflag-job(5)"
+for f in "$T"/example-*.conf; do
+	run crawl --check -c "$f"
+	expect_status 0 "redflag-job(5) example $(basename "$f")"
+	expect_out "^site " "redflag-job(5) example $(basename "$f")"
+done
+run crawl --check -c "$T/demo.conf"
+expect_status 0 "crawl --check of the demo job"
+expect_out "site demo: 1 seeds, depth 5" "crawl --check of the demo job"
+
 # a site of files never reads outside its root: not through a symbolic
 # link, an encoded slash or a dot segment
 mkdir -p "$T/files/site/sub" "$T/files/w"
