@@ -2022,7 +2022,12 @@ schedule(struct crawl *c, long *wait_ms)
 		t = h->slot->ready_at - mono;
 		if (h->due > wall && h->due - wall > t)
 			t = h->due - wall;
-		if (t > 0 || c->active >= RF_CRAWL_ACTIVE_MAX) {
+		if (c->active >= RF_CRAWL_ACTIVE_MAX) {
+			/* a transfer that ends wakes the poll */
+			pending = true;
+			continue;
+		}
+		if (t > 0) {
 			pending = true;
 			if (t < soonest)
 				soonest = t;
