@@ -2413,7 +2413,8 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 		e = RF_ENOMEM;
 		goto out;
 	}
-	curl_multi_setopt(c.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	/* no CURLMOPT_MAX_HOST_CONNECTIONS: the slots keep one request per
+	 * host, and behind one proxy (Tor) every site would share one */
 	for (;;) {
 		if ((cb && cb->stop && *cb->stop) || c.stop_requested) {
 			summary->stop = CRAWL_STOP_INTERRUPTED;

@@ -258,6 +258,35 @@ expect_requests http://board.example/listing/3 1 "page through the proxy"
 	fail "proxy crawl: $(cat "$T/proxy.json")"
 ntests=$((ntests + 1))
 
+# ---- four hosts at once, each at its own pace: requests to different
+# hosts overlap, requests to one host keep the delay (0.3 s)
+{
+	printf '[job]\ndb = multi.db\nwarc_dir = multi-warc\n'
+	printf '[site multi]\ndepth = 0\ndelay = 0.3\n'
+	printf 'proxy = http://127.0.0.1:%s\n' "$PORT"
+	for h in 1 2 3 4; do
+		for l in 1 2 3 4 5; do
+			printf 'seed = http://host%s.example/listing/%s\n' $h $l
+		done
+	done
+} >"$T/multi.conf"
+: >"$SERVER_LOG"
+start=$(date +%s.%N)
+run crawl -c "$T/multi.conf" --stats "$T/multi.json"
+expect_status 0 "crawl of four hosts"
+end=$(date +%s.%N)
+[ "$(json_get "$T/multi.json" 'd["pages"]')" -eq 20 ] ||
+	fail "four hosts: $(cat "$T/multi.json")"
+# per host: never closer than 0.3 s
+gap=$(awk '{ split($3, p, "/"); h = p[3]
+	if (h in last) { g = $1 - last[h]; if (min == "" || g < min) min = g }
+	last[h] = $1 } END { printf "%.4f\n", min }' "$SERVER_LOG")
+ge "$gap" 0.299 || fail "one host asked twice within $gap s (delay 0.3 s)"
+# all hosts: in parallel, so 24 requests in far less than 24 * 0.3 s
+ge 4.5 "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" ||
+	fail "four hosts crawled one after the other"
+ntests=$((ntests + 3))
+
 # ---- a Crawl-delay of a day is capped and reported
 cat >"$T/greedy.conf" <<EOF2
 [job]

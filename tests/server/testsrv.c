@@ -35,8 +35,10 @@
  *   /dup-a, /dup-b      the same bytes under two URLs
  *   /private/...        must never be requested (robots.txt)
  *   /bench/N            for bench/bench-crawl: 2 KB pages, 8 links each
- * Asked as a forward proxy for http://board.example/..., it serves the
- * same site (and logs the absolute URL).
+ * Asked as a forward proxy for http://board.example/... or
+ * http://host1.example/ to host4, it serves the same site (and logs the
+ * absolute URL); for http://greedy.example/ a robots.txt with a
+ * Crawl-delay of a day.
  */
 #include "config.h"
 
@@ -312,6 +314,10 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	 * http://greedy.example/ a robots.txt asking for a day between
 	 * requests and disallowing everything */
 	if (strncmp(url, "http://board.example/", 21) == 0)
+		url += 20;
+	/* and for http://hostN.example/, N = 1..4 */
+	if (strncmp(url, "http://host", 11) == 0 && url[11] >= '1' &&
+	    url[11] <= '4' && strncmp(url + 12, ".example/", 9) == 0)
 		url += 20;
 	if (strcmp(url, "http://greedy.example/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", greedy,
