@@ -38,6 +38,14 @@ for f in "$T"/warc/*.warc.gz; do
 	fi
 done
 ntests=$((ntests + 1))
+# the disk or the database failing is exit 4, with a message
+run crawl -c "$T/demo.conf" --db "$T/d2.db" --warc-dir /proc/redflag-no-such-dir
+expect_status 4 "WARC folder that cannot be made"
+expect_err "cannot create WARC folder" "WARC folder that cannot be made"
+run crawl -c "$T/demo.conf" --db /proc/redflag-no.db
+expect_status 4 "database that cannot be made"
+expect_err "cannot open database" "database that cannot be made"
+
 # the examples of redflag-job(5) are valid job files
 awk -v dir="$T" '
 	/^\.Bd -literal/ { n++; f = dir "/example-" n ".conf"; inblock = 1; next }

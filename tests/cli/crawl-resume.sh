@@ -100,6 +100,15 @@ status=$?
 [ "$(json_get "$T/stats2.json" 'd["stop"]')" = interrupted ] ||
 	fail "stop after SIGTERM: $(cat "$T/stats2.json")"
 ntests=$((ntests + 2))
+# one crawl per database at a time: a second one is refused
+"$REDFLAG" crawl -c "$T/job.conf" 2>"$T/err3" &
+pid=$!
+wait_requests 12
+run crawl -c "$T/job.conf"
+expect_status 4 "a second crawl of the same database"
+expect_err "in use by another crawl" "a second crawl of the same database"
+kill -TERM $pid
+wait $pid
 run crawl -c "$T/job.conf" --stats "$T/stats3.json"
 expect_status 0 "the run after SIGTERM"
 [ "$(json_get "$T/stats3.json" 'd["resumed"]')" = True ] ||
