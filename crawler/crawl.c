@@ -56,6 +56,7 @@ struct site_rt {
 	char **domains;		/* registrable domains (or hosts) of seeds */
 	size_t ndomains;
 	char *file_root;	/* normalised file:// root, or NULL */
+	char *root_real;	/* its folder, symbolic links resolved */
 	long fetched;		/* responses this run */
 	long in_flight;
 	bool budget_hit;
@@ -902,6 +903,7 @@ content_is_html(const char *ct, const char *body, size_t len)
 
 struct page_result {
 	long status;
+	time_t date;		/* when the fetch began */
 	bool h2;
 	bool truncated;
 	bool unchanged;
@@ -974,6 +976,8 @@ call_page(struct crawl *c, struct host *h, const struct frontier_url *u,
 	memset(&p, 0, sizeof(p));
 	p.url = u->url;
 	p.site = h->site->cfg->name;
+	p.profile = h->site->cfg->profile;
+	p.date = r->date ? r->date : time(NULL);
 	p.kind = (enum crawl_kind)u->kind;
 	p.depth = u->depth;
 	p.status = r->status;
@@ -1101,21 +1105,33 @@ file_content_type(const char *path)
 	return "application/octet-stream";
 }
 
-/* Reads a file URL; *status 200 or 404. */
+/*
+ * Reads a file URL of the site whose root folder is root_real (resolved);
+ * *status 200, or 404 when the file is missing or, once symbolic links and
+ * encoded slashes are resolved, outside the root.
+ */
 static enum rf_err
-file_fetch(struct crawl *c, const char *url, size_t max, struct buf *data,
-	   long *status, struct warc_loc *loc, bool *have_loc)
+file_fetch(struct crawl *c, const char *root_real, const char *url,
+	   size_t max, struct buf *data, long *status, struct warc_loc *loc,
+	   bool *have_loc)
 {
 	struct warc_capture cap;
-	char *path = file_url_path(url);
+	char *path = file_url_path(url), *real = NULL;
+	size_t n = root_real ? strlen(root_real) : 0;
 	enum rf_err e;
 
 	*status = 404;
 	*have_loc = false;
-	if (!path)
-		return RF_OK;
-	e = file_read(path, max, data);
+	if (path)
+		real = realpath(path, NULL);
 	free(path);
+	if (!real || !root_real || strncmp(real, root_real, n) != 0 ||
+	    (real[n] != '/' && !(n == 1 && root_real[0] == '/'))) {
+		free(real);
+		return RF_OK;
+	}
+	e = file_read(real, max, data);
+	free(real);
 	if (e != RF_OK)
 		return e == RF_ETOOBIG ? RF_ETOOBIG : RF_OK;
 	*status = 200;
@@ -1152,8 +1168,8 @@ file_robots(struct crawl *c, struct host *h)
 	buf_init(&url, RF_URL_INPUT_MAX_BYTES);
 	buf_addstr(&url, h->name);
 	buf_addstr(&url, "robots.txt");
-	if (file_fetch(c, url.data, RF_ROBOTS_MAX_BYTES, &data, &status, &loc,
-		       &have_loc) ==
+	if (file_fetch(c, h->site->root_real, url.data, RF_ROBOTS_MAX_BYTES,
+		       &data, &status, &loc, &have_loc) ==
 		    RF_OK &&
 	    status == 200) {
 		robots_loaded(c, h, robots_parse(data.data, data.len),
@@ -1179,8 +1195,8 @@ file_page(struct crawl *c, struct host *h, struct frontier_url *u)
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.decoded, 0);
 	buf_init(&data, h->site->cfg->max_body);
-	e = file_fetch(c, u->url, h->site->cfg->max_body, &data, &r.status,
-		       &r.loc, &r.have_loc);
+	e = file_fetch(c, h->site->root_real, u->url, h->site->cfg->max_body,
+		       &data, &r.status, &r.loc, &r.have_loc);
 	if (e == RF_OK && r.status == 200) {
 		h->st.fetched++;
 		h->site->fetched++;
@@ -1359,6 +1375,9 @@ xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_PROXY, s->proxy);
 	if (s->cookie_file)
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, s->cookie_file);
+	/* verification stays on; a job may name the CA to trust */
+	if (s->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, s->ca_file);
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		msg(c, CRAWL_MSG_ERROR, "cannot start a transfer");
 		return false;
@@ -1702,6 +1721,7 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 	curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &v);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	r.status = status;
+	r.date = x->started;
 	r.h2 = v == CURL_HTTP_VERSION_2_0;
 	r.content_type = ct;
 	if (x->capped || rc == CURLE_FILESIZE_EXCEEDED)
@@ -1853,14 +1873,16 @@ xfer_done(struct crawl *c, struct xfer *x, CURLcode rc)
 	h->slot->busy = false;
 	if (!x->is_robots)
 		h->site->in_flight--;
-	/* the delay counts from the end of this request */
-	ready = now_mono() + h->delay;
-	if (h->slot->ready_at < ready)
-		h->slot->ready_at = ready;
+	/* the delay counts from the end of this request, and robots.txt
+	 * may just have raised it */
+	ready = now_mono();
 	if (x->is_robots)
 		robots_finished(c, x, rc, status);
 	else
 		page_finished(c, x, rc, status);
+	ready += h->delay;
+	if (h->slot->ready_at < ready)
+		h->slot->ready_at = ready;
 	h->st.delay = h->delay;
 	xfer_free(x);
 }
@@ -2000,7 +2022,12 @@ schedule(struct crawl *c, long *wait_ms)
 		t = h->slot->ready_at - mono;
 		if (h->due > wall && h->due - wall > t)
 			t = h->due - wall;
-		if (t > 0 || c->active >= RF_CRAWL_ACTIVE_MAX) {
+		if (c->active >= RF_CRAWL_ACTIVE_MAX) {
+			/* a transfer that ends wakes the poll */
+			pending = true;
+			continue;
+		}
+		if (t > 0) {
 			pending = true;
 			if (t < soonest)
 				soonest = t;
@@ -2199,6 +2226,16 @@ sites_init(struct crawl *c)
 						   sizeof(*s->domains));
 			s->domains[s->ndomains++] = dom;
 		}
+		if (s->file_root) {
+			char *p = file_url_path(s->file_root);
+
+			s->root_real = p ? realpath(p, NULL) : NULL;
+			free(p);
+			if (!s->root_real)
+				msg(c, CRAWL_MSG_WARN, "site '%s': cannot read "
+				    "the folder '%s'", cfg->name,
+				    s->file_root);
+		}
 		if (cfg->ignore_robots)
 			msg(c, CRAWL_MSG_WARN, "site '%s': robots.txt is "
 			    "IGNORED (ignore_robots = yes in the job)",
@@ -2223,6 +2260,7 @@ sites_free(struct crawl *c)
 			free(s->domains[k]);
 		free(s->domains);
 		free(s->file_root);
+		free(s->root_real);
 	}
 	free(c->sites);
 }
@@ -2375,7 +2413,8 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 		e = RF_ENOMEM;
 		goto out;
 	}
-	curl_multi_setopt(c.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	/* no CURLMOPT_MAX_HOST_CONNECTIONS: the slots keep one request per
+	 * host, and behind one proxy (Tor) every site would share one */
 	for (;;) {
 		if ((cb && cb->stop && *cb->stop) || c.stop_requested) {
 			summary->stop = CRAWL_STOP_INTERRUPTED;

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -69,6 +70,8 @@ struct crawl_site {
 	char *user_agent;	/* User-Agent, or NULL for the default */
 	char *proxy;		/* http://, socks5h://... or NULL */
 	char *cookie_file;	/* Netscape cookie file to send, or NULL */
+	char *ca_file;		/* CA certificates (PEM) to trust instead of
+				 * the system's, or NULL */
 	bool ignore_robots;	/* explicit override, logged */
 	bool sitemaps;		/* queue the Sitemap URLs of robots.txt */
 	/* transfer limits (seconds, bytes/s, bytes) */
@@ -143,6 +146,8 @@ enum rf_err crawl_job_check(const struct crawl_job *job, struct buf *err)
 struct crawl_page {
 	const char *url;	/* normalised */
 	const char *site;
+	const char *profile;	/* the site's extraction profile, or NULL */
+	time_t date;		/* when the fetch began */
 	enum crawl_kind kind;
 	int depth;
 	long status;		/* HTTP status; 200 for a file read */

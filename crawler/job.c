@@ -92,6 +92,7 @@ site_release(struct crawl_site *s)
 	free(s->user_agent);
 	free(s->proxy);
 	free(s->cookie_file);
+	free(s->ca_file);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -111,6 +112,7 @@ site_copy(struct crawl_site *dst, const struct crawl_site *src)
 	dst->user_agent = str_dup_or_null(src->user_agent);
 	dst->proxy = str_dup_or_null(src->proxy);
 	dst->cookie_file = str_dup_or_null(src->cookie_file);
+	dst->ca_file = str_dup_or_null(src->ca_file);
 }
 
 struct crawl_job *
@@ -432,6 +434,9 @@ site_key(struct job_parser *p, struct crawl_site *s, const char *key,
 	} else if (!strcmp(key, "cookie_file")) {
 		free(s->cookie_file);
 		s->cookie_file = job_path(p, v);
+	} else if (!strcmp(key, "ca_file")) {
+		free(s->ca_file);
+		s->ca_file = job_path(p, v);
 	} else if (!strcmp(key, "ignore_robots")) {
 		if (!parse_bool(v, &s->ignore_robots))
 			job_error(p, "bad ignore_robots '%s': yes or no", v);

@@ -37,8 +37,9 @@ crawl_usage(FILE *out)
 		"[--warc-dir DIR]\n"
 		"                     [--delay SECONDS] [--max-pages N] "
 		"[--depth N]\n"
-		"                     [--allow-private] [--stats FILE] [-v] "
-		"[URL...]\n\n"
+		"                     [--allow-private] [--stats FILE] "
+		"[--check] [-v]\n"
+		"                     [URL...]\n\n"
 		"Fetches sites politely (robots.txt, one request per host at a "
 		"time,\na delay between requests) into WARC files, keeping "
 		"its state in an\nSQLite database so that running the same "
@@ -57,6 +58,8 @@ crawl_usage(FILE *out)
 		"      --allow-private connect to private and loopback "
 		"addresses too\n"
 		"      --stats FILE    write the summary as JSON to FILE\n"
+		"      --check         check the job and print its sites; "
+		"crawl nothing\n"
 		"  -v, --verbose       the summary and more; twice: every "
 		"page\n"
 		"  -h, --help          this help\n\n"
@@ -234,7 +237,29 @@ enum {
 	OPT_DEPTH,
 	OPT_ALLOW_PRIVATE,
 	OPT_STATS,
+	OPT_CHECK,
 };
+
+/* --check: one line per site, what the crawl would do. */
+static void
+print_job(const struct crawl_job *job)
+{
+	const struct crawl_site *s;
+	size_t i;
+
+	printf("db %s, WARC files in %s\n", job->db_path, job->warc_dir);
+	for (i = 0; i < job->nsites; i++) {
+		s = &job->sites[i];
+		printf("site %s: %zu seeds, depth %d, delay %g s, max_pages "
+		       "%ld, %zu allow, %zu deny, %zu listing, %zu index "
+		       "patterns%s%s%s\n",
+		       s->name, s->nseeds, s->depth, s->delay, s->max_pages,
+		       s->nallow, s->ndeny, s->nlisting, s->nindex,
+		       s->proxy ? ", proxy" : "",
+		       s->sitemaps ? ", sitemaps" : "",
+		       s->ignore_robots ? ", robots.txt IGNORED" : "");
+	}
+}
 
 int
 cmd_crawl(int argc, char **argv)
@@ -248,6 +273,7 @@ cmd_crawl(int argc, char **argv)
 		{ "depth", required_argument, NULL, OPT_DEPTH },
 		{ "allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE },
 		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -256,7 +282,7 @@ cmd_crawl(int argc, char **argv)
 	const char *stats = NULL;
 	double delay = -1;
 	long long max_pages = -1, depth = -1;
-	bool allow_private = false;
+	bool allow_private = false, check = false;
 	int verbose = 0, c, code = EXIT_CLEAN, i;
 	struct crawl_job *job = NULL;
 	struct crawl_summary sum;
@@ -310,6 +336,9 @@ cmd_crawl(int argc, char **argv)
 			break;
 		case OPT_STATS:
 			stats = optarg;
+			break;
+		case OPT_CHECK:
+			check = true;
 			break;
 		case 'v':
 			verbose++;
@@ -366,6 +395,10 @@ cmd_crawl(int argc, char **argv)
 	}
 	if (crawl_job_check(job, &err) != RF_OK) {
 		code = usage_error("crawl", "%s", err.data);
+		goto out;
+	}
+	if (check) {
+		print_job(job);
 		goto out;
 	}
 

@@ -33,7 +33,8 @@ tests_server_testsrv_LDADD = $(MHD_LIBS) $(ZLIB_LIBS) -lpthread
 CRAWL_TESTS = \
 	tests/cli/crawl.sh \
 	tests/cli/crawl-resume.sh \
-	tests/cli/crawl-demo.sh
+	tests/cli/crawl-demo.sh \
+	tests/cli/crawl-h2.sh
 TESTS += $(CRAWL_TESTS)
 EXTRA_DIST += $(CRAWL_TESTS) tests/cli/crawl-lib.sh \
-	tests/cli/crawl-warc-check.cjs
+	tests/cli/crawl-warc-check.cjs tests/server/h2srv.cjs

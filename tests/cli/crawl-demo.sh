@@ -3,6 +3,7 @@
 # (file:// seeds), its robots.txt applied as if the site folder were the
 # root: the 84 pages its README promises, the 3 disallowed ones never read.
 . "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/cli/crawl-lib.sh"
 
 cp "$top_srcdir/examples/demo-crawl.conf" "$T/demo.conf"
 sed -i "s|^seed = .*|seed = $top_srcdir/examples/demo-site/index.html|" \
@@ -37,6 +38,55 @@ for f in "$T"/warc/*.warc.gz; do
 	fi
 done
 ntests=$((ntests + 1))
+# the disk or the database failing is exit 4, with a message
+run crawl -c "$T/demo.conf" --db "$T/d2.db" --warc-dir /proc/redflag-no-such-dir
+expect_status 4 "WARC folder that cannot be made"
+expect_err "cannot create WARC folder" "WARC folder that cannot be made"
+run crawl -c "$T/demo.conf" --db /proc/redflag-no.db
+expect_status 4 "database that cannot be made"
+expect_err "cannot open database" "database that cannot be made"
+
+# the examples of redflag-job(5) are valid job files
+awk -v dir="$T" '
+	/^\.Bd -literal/ { n++; f = dir "/example-" n ".conf"; inblock = 1; next }
+	/^\.Ed/ { inblock = 0; next }
+	inblock { gsub(/\\e/, "\\"); print > f }
+' "$top_srcdir/doc/redflag-job.5"
+[ -f "$T/example-2.conf" ] || fail "no examples found in redflag-job(5)"
+for f in "$T"/example-*.conf; do
+	run crawl --check -c "$f"
+	expect_status 0 "redflag-job(5) example $(basename "$f")"
+	expect_out "^site " "redflag-job(5) example $(basename "$f")"
+done
+run crawl --check -c "$T/demo.conf"
+expect_status 0 "crawl --check of the demo job"
+expect_out "site demo: 1 seeds, depth 5" "crawl --check of the demo job"
+
+# a site of files never reads outside its root: not through a symbolic
+# link, an encoded slash or a dot segment
+mkdir -p "$T/files/site/sub" "$T/files/w"
+echo '<p>canary-outside</p>' >"$T/files/out.html"
+ln -s ../out.html "$T/files/site/secret.html"
+cat >"$T/files/site/index.html" <<'EOF2'
+<html><body>
+<a href="secret.html">a link out</a>
+<a href="sub/a%2F..%2F..%2F..%2Fout.html">an encoded slash</a>
+<a href="../out.html">a dot segment</a>
+<a href="sub/page.html">a page</a>
+</body></html>
+EOF2
+echo '<p>inside</p>' >"$T/files/site/sub/page.html"
+printf '[job]\ndb = f.db\nwarc_dir = w\n[site files]\nseed = site/index.html\n' \
+	>"$T/files/job.conf"
+run crawl -c "$T/files/job.conf" --stats "$T/files/stats.json"
+expect_status 0 "crawl of a site of files"
+[ "$(json_get "$T/files/stats.json" 'd["pages"]')" -eq 2 ] ||
+	fail "site of files: $(cat "$T/files/stats.json")"
+for f in "$T"/files/w/*.warc.gz; do
+	gzip -dc "$f" | grep -q canary-outside && fail "a file outside the root was read"
+done
+ntests=$((ntests + 2))
+
 # on a terminal: the progress line and the summary, without -v
 if command -v script >/dev/null 2>&1; then
 	rm -rf "$T/demo-crawl.db"* "$T/warc"

@@ -12,6 +12,8 @@ cat >"$T/job.conf" <<EOF2
 db = state.db
 warc_dir = warc
 allow_private = yes
+# small files: rotation is exercised too
+warc_max_size = 8K
 
 [site test]
 seed = $BASE/
@@ -75,6 +77,9 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	[ "$n" -eq 1 ] || fail "$n finished runs, expected 1"
 	ntests=$((ntests + 2))
 fi
+n=$(ls "$T"/warc/*.warc.gz | wc -l)
+[ "$n" -ge 3 ] || fail "$n WARC files: no rotation at 8 KiB"
+ntests=$((ntests + 1))
 if warc_check "$T/warc"; then
 	for i in 1 15 30; do
 		grep -q "^response $BASE/listing/$i - 200" "$T/records" ||
@@ -95,6 +100,15 @@ status=$?
 [ "$(json_get "$T/stats2.json" 'd["stop"]')" = interrupted ] ||
 	fail "stop after SIGTERM: $(cat "$T/stats2.json")"
 ntests=$((ntests + 2))
+# one crawl per database at a time: a second one is refused
+"$REDFLAG" crawl -c "$T/job.conf" 2>"$T/err3" &
+pid=$!
+wait_requests 12
+run crawl -c "$T/job.conf"
+expect_status 4 "a second crawl of the same database"
+expect_err "in use by another crawl" "a second crawl of the same database"
+kill -TERM $pid
+wait $pid
 run crawl -c "$T/job.conf" --stats "$T/stats3.json"
 expect_status 0 "the run after SIGTERM"
 [ "$(json_get "$T/stats3.json" 'd["resumed"]')" = True ] ||

@@ -78,7 +78,14 @@ n=$(requests /slow)
 expect_requests /huge 1 "oversized page once"
 expect_requests /bomb 1 "gzip bomb once"
 expect_requests /cp1251 1 "windows-1251 page"
+expect_requests /cp1251-target 1 "link in a windows-1251 page"
 expect_requests /gz 1 "gzip page"
+expect_requests /gz-target 1 "link in a gzip page"
+# a redirect chain is followed (queued) five hops, no more
+for i in 0 1 2 3 4 5; do
+	expect_requests "/chain/$i" 1 "redirect chain hop $i"
+done
+expect_requests /chain/6 0 "redirect chain over the cap"
 expect_requests /dup-a 1 "duplicate a"
 expect_requests /dup-b 1 "duplicate b"
 # connections reused: far fewer than the requests (a 429, a timeout or
@@ -250,6 +257,85 @@ expect_requests http://board.example/listing/3 1 "page through the proxy"
 [ "$(json_get "$T/proxy.json" 'd["hosts"][0]["fetched"]')" -eq 1 ] ||
 	fail "proxy crawl: $(cat "$T/proxy.json")"
 ntests=$((ntests + 1))
+
+# ---- four hosts at once, each at its own pace: requests to different
+# hosts overlap, requests to one host keep the delay (0.3 s)
+{
+	printf '[job]\ndb = multi.db\nwarc_dir = multi-warc\n'
+	printf '[site multi]\ndepth = 0\ndelay = 0.3\n'
+	printf 'proxy = http://127.0.0.1:%s\n' "$PORT"
+	for h in 1 2 3 4; do
+		for l in 1 2 3 4 5; do
+			printf 'seed = http://host%s.example/listing/%s\n' $h $l
+		done
+	done
+} >"$T/multi.conf"
+: >"$SERVER_LOG"
+start=$(date +%s.%N)
+run crawl -c "$T/multi.conf" --stats "$T/multi.json"
+expect_status 0 "crawl of four hosts"
+end=$(date +%s.%N)
+[ "$(json_get "$T/multi.json" 'd["pages"]')" -eq 20 ] ||
+	fail "four hosts: $(cat "$T/multi.json")"
+# per host: never closer than 0.3 s
+gap=$(awk '{ split($3, p, "/"); h = p[3]
+	if (h in last) { g = $1 - last[h]; if (min == "" || g < min) min = g }
+	last[h] = $1 } END { printf "%.4f\n", min }' "$SERVER_LOG")
+ge "$gap" 0.299 || fail "one host asked twice within $gap s (delay 0.3 s)"
+# all hosts: in parallel, so 24 requests in far less than 24 * 0.3 s
+ge 4.5 "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" ||
+	fail "four hosts crawled one after the other"
+ntests=$((ntests + 3))
+
+# ---- a Crawl-delay of a day is capped and reported
+cat >"$T/greedy.conf" <<EOF2
+[job]
+db = greedy.db
+warc_dir = greedy-warc
+[site greedy]
+seed = http://greedy.example/jobs
+proxy = http://127.0.0.1:$PORT
+delay = 0
+EOF2
+run crawl -c "$T/greedy.conf" --stats "$T/greedy.json"
+expect_status 0 "crawl of a greedy host"
+expect_err "Crawl-delay of 86400 s; using the cap of 60 s" "Crawl-delay cap reported"
+python3 - "$T/greedy.json" <<'PY' || fail "greedy host: $(cat "$T/greedy.json")"
+import json, sys
+h = json.load(open(sys.argv[1]))["hosts"][0]
+assert h["crawl_delay"] == 86400 and h["crawl_delay_capped"], h
+assert h["delay"] == 60 and h["robots_blocked"] == 1, h
+PY
+ntests=$((ntests + 1))
+
+# ---- a host that keeps timing out is parked, and the summary says so
+cat >"$T/park.conf" <<EOF2
+[job]
+db = park.db
+warc_dir = park-warc
+allow_private = yes
+[site park]
+seed = $BASE/slow?n=1
+seed = $BASE/slow?n=2
+seed = $BASE/slow?n=3
+seed = $BASE/slow?n=4
+seed = $BASE/slow?n=5
+seed = $BASE/slow?n=6
+seed = $BASE/slow?n=7
+depth = 0
+delay = 0
+timeout = 0.3
+retry_base = 0.01
+EOF2
+: >"$SERVER_LOG"
+run crawl -v -c "$T/park.conf" --stats "$T/park.json"
+expect_status 0 "crawl of a host that times out"
+expect_err "parked after 5 failures in a row" "parking logged"
+[ "$(json_get "$T/park.json" 'd["hosts"][0]["parked"]')" = True ] ||
+	fail "host not parked: $(cat "$T/park.json")"
+n=$(grep -c ' /slow' "$SERVER_LOG")
+[ "$n" -eq 5 ] || fail "$n requests to a host that should be parked after 5"
+ntests=$((ntests + 2))
 
 # ---- usage
 run crawl

@@ -29,13 +29,16 @@
  *   /slow               200, then one byte every 200 ms (slow drip)
  *   /huge               2 MiB of HTML (the test caps bodies at 1 MiB)
  *   /bomb               gzip Content-Encoding inflating to 64 MiB
- *   /gz                 a gzip-encoded page linking to /listing/30
- *   /cp1251             a windows-1251 page (not UTF-8), links inside
+ *   /gz                 a gzip-encoded page linking to /gz-target
+ *   /cp1251             a windows-1251 page linking to /cp1251-target
+ *   /chain/N            302 to /chain/N+1, for ever
  *   /dup-a, /dup-b      the same bytes under two URLs
  *   /private/...        must never be requested (robots.txt)
  *   /bench/N            for bench/bench-crawl: 2 KB pages, 8 links each
- * Asked as a forward proxy for http://board.example/..., it serves the
- * same site (and logs the absolute URL).
+ * Asked as a forward proxy for http://board.example/... or
+ * http://host1.example/ to host4, it serves the same site (and logs the
+ * absolute URL); for http://greedy.example/ a robots.txt with a
+ * Crawl-delay of a day.
  */
 #include "config.h"
 
@@ -281,13 +284,16 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		"<html><head><meta charset=\"windows-1251\"><title>"
 		"\xd0\xe0\xe1\xee\xf2\xe0</title></head><body><p>"
 		"\xd0\xe0\xe1\xee\xf2\xe0 \xe2 \xc0\xeb\xec\xe0\xf2\xfb</p>"
-		"<a href=\"/listing/29\">\xe4\xe0\xeb\xe5\xe5</a>"
+		"<a href=\"/cp1251-target\">\xe4\xe0\xeb\xe5\xe5</a>"
 		"</body></html>";
 	static const char sitemap_index[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/"
 		"sitemap/0.9\"><sitemap><loc>/sitemap-ads.xml.gz</loc>"
 		"</sitemap></sitemapindex>\n";
+	static const char greedy[] =
+		"User-agent: *\nCrawl-delay: 86400\nDisallow: /\n";
+	char where[64];
 	const char *page;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -304,9 +310,25 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		log_request(conn, method, url);
 		return MHD_YES;
 	}
-	/* as a forward proxy for http://board.example/: the same site */
+	/* as a forward proxy for http://board.example/: the same site; for
+	 * http://greedy.example/ a robots.txt asking for a day between
+	 * requests and disallowing everything */
 	if (strncmp(url, "http://board.example/", 21) == 0)
 		url += 20;
+	/* and for http://hostN.example/, N = 1..4 */
+	if (strncmp(url, "http://host", 11) == 0 && url[11] >= '1' &&
+	    url[11] <= '4' && strncmp(url + 12, ".example/", 9) == 0)
+		url += 20;
+	if (strcmp(url, "http://greedy.example/robots.txt") == 0)
+		return send_buf(conn, 200, "text/plain", greedy,
+				sizeof(greedy) - 1, MHD_RESPMEM_PERSISTENT,
+				NULL, NULL, NULL, NULL);
+	if (strncmp(url, "/chain/", 7) == 0) {
+		/* a redirect chain longer than the crawler follows */
+		snprintf(where, sizeof(where), "/chain/%ld",
+			 strtol(url + 7, NULL, 10) + 1);
+		return send_redirect(conn, 302, where);
+	}
 	if (strcmp(url, "/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", robots,
 				sizeof(robots) - 1, MHD_RESPMEM_PERSISTENT,
@@ -330,6 +352,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			"<a href=\"/gz\">gz</a>"
 			"<a href=\"/cp1251\">cp1251</a>"
 			"<a href=\"/dup-a\">a</a><a href=\"/dup-b\">b</a>"
+			"<a href=\"/chain/0\">chain</a>"
 			"<a href=\"http://out-of-scope.example/\">out</a>"
 			"<a href=\"file:///etc/passwd\">file</a>"
 			"<a href=\"mailto:hr@board.example\">mail</a>"
@@ -445,7 +468,7 @@ make_bodies(void)
 {
 	static const char gz_html[] =
 		"<!DOCTYPE html><html><head><title>Compressed</title></head>"
-		"<body><a href=\"/listing/30\">thirty</a></body></html>";
+		"<body><a href=\"/gz-target\">next</a></body></html>";
 	static const char sitemap[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/"
