@@ -80,7 +80,8 @@ is_handle_char(unsigned char c)
 static bool
 is_email_local(unsigned char c)
 {
-	return isalnum(c) || strchr("._%+-", c);
+	/* strchr() finds the terminating NUL too */
+	return isalnum(c) || (c && strchr("._%+-", c));
 }
 
 static bool

@@ -78,12 +78,31 @@ test_offsets(void **state)
 	entity_list_release(&l);
 }
 
+/* A NUL byte is not part of an e-mail address (found by fuzz-entities:
+ * it was, and ended the value early, even making it empty). */
+static void
+test_nul_byte(void **state)
+{
+	static const char t[] = "\0b@c.kz a\0d@example.kz";
+	struct entity_list l;
+
+	entity_list_init(&l);
+	entities_find(&l, t, sizeof(t) - 1);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.items[0].value, "b@c.kz");
+	assert_int_equal(l.items[0].start, 1);
+	assert_string_equal(l.items[1].value, "d@example.kz");
+	assert_int_equal(l.items[1].start, 10);
+	entity_list_release(&l);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_offsets),
+		cmocka_unit_test(test_nul_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
