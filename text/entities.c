@@ -240,10 +240,15 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 		if (e - i - hl < 4)
 			return i + 1;
 		if (k == 1) {
-			char *v;
-			size_t d = i + hl + (text[i + hl] == '+');
+			char *v = NULL;
+			size_t d = i + hl + (text[i + hl] == '+'), j;
 
-			v = phone_e164(text + d, e - d, true);
+			/* wa.me/ takes a number, digits only */
+			for (j = d; j < e; j++)
+				if (!isdigit((unsigned char)text[j]))
+					break;
+			if (j == e)
+				v = phone_e164(text + d, e - d, true);
 			if (v)
 				add(l, ENTITY_PHONE, v, i, e);
 		} else {
