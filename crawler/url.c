@@ -460,6 +460,26 @@ ascii_lower(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+/*
+ * Whether host, as curl decoded it from "%hh", can stand in a normal form
+ * that parses back to itself: ASCII letters, digits and - . _ ~, bytes
+ * of a non-ASCII name, or an IPv6 literal (which curl checked). "%7F"
+ * and "%25" decode to a DEL or a '%' that the next parse rejects or
+ * decodes again; no real host holds them.
+ */
+static bool
+host_valid(const char *host)
+{
+	const unsigned char *p = (const unsigned char *)host;
+
+	if (*p == '[')
+		return true;
+	for (; *p; p++)
+		if (*p < 0x80 && !is_unreserved(*p))
+			return false;
+	return true;
+}
+
 /* Appends "scheme://user:password@host:port" of h to out. */
 static enum rf_err
 add_scheme_authority(struct buf *out, CURLU *h,
@@ -473,7 +493,8 @@ add_scheme_authority(struct buf *out, CURLU *h,
 	enum rf_err err = RF_EINVAL;
 
 	if (!scheme || !scheme_allowed(scheme, opts) ||
-	    (!host && strcmp(scheme, "file") != 0))
+	    (!host && strcmp(scheme, "file") != 0) ||
+	    (host && !host_valid(host)))
 		goto out;
 	ascii_lower(scheme);
 	(void)buf_addf(out, "%s://", scheme);

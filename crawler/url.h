@@ -54,7 +54,9 @@ enum rf_err url_resolve(const char *base, const char *href, char **out)
  * spellings of one page compare equal:
  *   - only http and https (and file with opts->allow_file), else RF_EINVAL;
  *   - scheme and host in lower case (a non-ASCII host keeps its bytes;
- *     punycode stays punycode), the scheme's default port dropped;
+ *     punycode stays punycode), the scheme's default port dropped; a
+ *     host with other ASCII than letters, digits and - . _ ~ (curl
+ *     decodes "%hh" in hosts) is RF_EINVAL;
  *   - percent-encoding with upper-case hex, unreserved characters
  *     decoded, spaces, controls and non-ASCII bytes encoded;
  *   - dot segments removed, an empty path made "/";

@@ -136,6 +136,13 @@ static const struct url_case normalize_cases[] = {
 	{ "http:///a", "http://a/" },
 	{ "http://a.com:99999/", NULL, RF_EINVAL },
 	{ "http://a b.com/", NULL, RF_EINVAL },
+	/* hosts curl decodes to bytes no name holds (found by fuzz-url:
+	 * their normal form did not parse back to itself) */
+	{ "http://%7Ftp/", NULL, RF_EINVAL },
+	{ "http:/%7Ftp:///h/H%2", NULL, RF_EINVAL },
+	{ "http://a%25b/", NULL, RF_EINVAL },
+	{ "http://a%2525b/", NULL, RF_EINVAL },
+	{ "http://a%41b%5F~/", "http://aab_~/" },
 	{ "", NULL, RF_EINVAL },
 };
 
