@@ -543,6 +543,17 @@ url_normalize(const char *url, const struct url_norm_opts *opts, char **out)
 				      opts->tracking_params
 					      ? opts->tracking_params
 					      : url_tracking_params_default);
+	if (!err) {
+		CURLU *again = NULL;
+
+		/*
+		 * curl checks some things before it removes dot segments
+		 * ("file:/../C:/x" passes, "file:///C:/x" does not): refuse
+		 * a normal form that would not parse again.
+		 */
+		err = url_parse(b.data, &again);
+		curl_url_cleanup(again);
+	}
 	if (!err)
 		*out = buf_detach(&b, NULL);
 out:

@@ -66,7 +66,8 @@ enum rf_err url_resolve(const char *base, const char *href, char **out)
  *   - tracking parameters dropped (see struct url_norm_opts); the other
  *     parameters keep their order, and a query left empty goes.
  * On success *out is a new string the caller frees. Input over
- * RF_URL_INPUT_MAX_BYTES or a result over RF_URL_MAX_BYTES is RF_ETOOBIG.
+ * RF_URL_INPUT_MAX_BYTES or a result over RF_URL_MAX_BYTES is RF_ETOOBIG;
+ * a result curl would not parse again is RF_EINVAL.
  */
 enum rf_err url_normalize(const char *url, const struct url_norm_opts *opts,
 			  char **out) RF_WARN_UNUSED;

@@ -193,6 +193,17 @@ test_normalize_opts(void **state)
 			 RF_OK);
 	assert_string_equal(got, "file:///srv/seeds.txt");
 	free(got);
+	/* curl refuses a drive letter, but only before dot segments go
+	 * (found by fuzz-url: the normal form did not parse again) */
+	assert_int_equal(url_normalize("file:/../o://bytc/pa", &opts, &got),
+			 RF_EINVAL);
+	assert_null(got);
+	assert_int_equal(url_normalize("file:///a/../C:/x", &opts, &got),
+			 RF_EINVAL);
+	assert_int_equal(url_normalize("file:///a/../C:x", &opts, &got),
+			 RF_OK);
+	assert_string_equal(got, "file:///C:x");
+	free(got);
 
 	/* a list of our own replaces the default; session ids still go */
 	opts.tracking_params = mine;
