@@ -109,6 +109,23 @@ pct_byte(const char *s, size_t i, size_t len)
 	return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
 }
 
+/*
+ * Whether appending the hex digit c to out would complete a "%hh" with a
+ * lone '%' already there ("%E" and a decoded "%62"): the next pass would
+ * read a triplet that was not one, so the normal form would not be fixed.
+ */
+static bool
+makes_triplet(const struct buf *out, unsigned char c)
+{
+	const char *e = out->data + out->len;
+
+	if (hex_value(c) < 0)
+		return false;
+	return (out->len >= 1 && e[-1] == '%') ||
+	       (out->len >= 2 && e[-2] == '%' &&
+		hex_value((unsigned char)e[-1]) >= 0);
+}
+
 enum rf_err
 url_pct_normalize(struct buf *out, const char *s, size_t len)
 {
@@ -120,7 +137,8 @@ url_pct_normalize(struct buf *out, const char *s, size_t len)
 
 		if (b >= 0) {
 			i += 2;
-			if (is_unreserved((unsigned char)b))
+			if (is_unreserved((unsigned char)b) &&
+			    !makes_triplet(out, (unsigned char)b))
 				(void)buf_addch(out, (char)b);
 			else
 				(void)add_pct(out, (unsigned char)b);

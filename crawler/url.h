@@ -106,8 +106,10 @@ bool url_is_trap(const char *url);
  * with upper-case hex, and bytes that may not appear raw in a URL
  * (controls, space, DEL, non-ASCII, " < > \ ^ ` { | }) encoded. Reserved
  * characters and '%' not followed by two hex digits are kept as they
- * are. Used for URLs and robots.txt patterns alike, so both compare in
- * one form. Returns RF_ETOOBIG when out's cap is reached.
+ * are, and so is an encoded hex digit that would make a new "%hh" with
+ * such a '%' ("%E%62" stays), so that normalising twice changes nothing.
+ * Used for URLs and robots.txt patterns alike, so both compare in one
+ * form. Returns RF_ETOOBIG when out's cap is reached.
  */
 enum rf_err url_pct_normalize(struct buf *out, const char *s, size_t len)
 	RF_WARN_UNUSED;

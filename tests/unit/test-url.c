@@ -79,6 +79,12 @@ static const struct url_case normalize_cases[] = {
 	  "http://example.com/a%7Cb%5Ec%60d%7Be%7D" },
 	{ "http://example.com/%zz%4", "http://example.com/%zz%4" },
 	{ "http://example.com/%25", "http://example.com/%25" },
+	/* a decoded hex digit must not complete a lone '%' (found by
+	 * fuzz-url: "%E%62" became "%Eb", then "%EB") */
+	{ "http://example.com/%E%62", "http://example.com/%E%62" },
+	{ "http://example.com/%%45%46", "http://example.com/%%45F" },
+	{ "http://example.com/%%7E%41", "http://example.com/%~A" },
+	{ "http://example.com/?q=%a%61", "http://example.com/?q=%a%61" },
 	{ "http://example.com/?q=a b", "http://example.com/?q=a%20b" },
 	{ "http://example.com/?q=%d0%b2", "http://example.com/?q=%D0%B2" },
 	{ "  http://example.com/a\n\tb  ", "http://example.com/ab" },
