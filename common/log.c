@@ -35,6 +35,10 @@ log_set_timestamps(bool on)
 	log_timestamps = on;
 }
 
+/* The attribute lets the compiler check fmt at our callers instead. */
+static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+	RF_PRINTF(2, 0);
+
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
