@@ -259,10 +259,29 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 	return i + 1;
 }
 
+/*
+ * Sorts l->items[from..] by start, keeping the order of equal starts. The
+ * scan is left to right, but an e-mail is found at its '@' and starts
+ * before a phone number in its local part ("87011234567@mail.ru").
+ */
+static void
+sort_by_start(struct entity_list *l, size_t from)
+{
+	size_t i, j;
+
+	for (i = from + 1; i < l->n; i++) {
+		struct entity e = l->items[i];
+
+		for (j = i; j > from && l->items[j - 1].start > e.start; j--)
+			l->items[j] = l->items[j - 1];
+		l->items[j] = e;
+	}
+}
+
 void
 entities_find(struct entity_list *l, const char *text, size_t len)
 {
-	size_t i = 0, next;
+	size_t i = 0, next, from = l->n;
 
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
@@ -283,4 +302,5 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 		}
 		i = next;
 	}
+	sort_by_start(l, from);
 }

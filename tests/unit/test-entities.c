@@ -98,6 +98,25 @@ test_nul_byte(void **state)
 	entity_list_release(&l);
 }
 
+/* Entities come in order of appearance, even when an e-mail holds a
+ * phone number (found by fuzz-entities: the e-mail came second). */
+static void
+test_order(void **state)
+{
+	static const char t[] = "пишите 7--87011234567@mail.ru";
+	struct entity_list l;
+
+	entity_list_init(&l);
+	entities_find(&l, t, strlen(t));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, ENTITY_EMAIL);
+	assert_string_equal(l.items[0].value, "7--87011234567@mail.ru");
+	assert_int_equal(l.items[1].kind, ENTITY_PHONE);
+	assert_string_equal(l.items[1].value, "+77011234567");
+	assert_true(l.items[0].start < l.items[1].start);
+	entity_list_release(&l);
+}
+
 int
 main(void)
 {
@@ -105,6 +124,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
