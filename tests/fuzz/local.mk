@@ -71,8 +71,11 @@ fuzz: $(FUZZ_TARGETS)
 		./$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=tests/fuzz/artifacts/$$n- $$dict \
 			tests/fuzz/work/$$n $(srcdir)/tests/fuzz/corpus/$$n \
-			>tests/fuzz/$$n.fuzz.log 2>&1 || failed="$$failed $$n"; \
-		tail -n 3 tests/fuzz/$$n.fuzz.log; \
+			>tests/fuzz/$$n.fuzz.log 2>&1 && \
+		tail -n 1 tests/fuzz/$$n.fuzz.log || { \
+			failed="$$failed $$n"; \
+			tail -n 40 tests/fuzz/$$n.fuzz.log; \
+		}; \
 	done; \
 	if test -n "$$failed"; then \
 		echo "fuzz: crashed:$$failed (see tests/fuzz/*.fuzz.log)"; \
@@ -88,3 +91,11 @@ clean-local: clean-fuzz
 clean-fuzz:
 	-rm -rf tests/fuzz/work tests/fuzz/artifacts tests/fuzz/*.fuzz.log
 .PHONY: clean-fuzz
+
+# make check-valgrind: the unit tests and fuzz replays of a plain build
+# under valgrind memcheck (scripts/valgrind-check).
+check-valgrind: $(check_PROGRAMS)
+	$(SHELL) $(srcdir)/scripts/valgrind-check $(abs_top_builddir)
+.PHONY: check-valgrind
+EXTRA_DIST += scripts/valgrind-check scripts/valgrind.supp
+CLEANFILES += tests/unit/*.valgrind.log tests/fuzz/*.valgrind.log
