@@ -113,14 +113,26 @@ read_string(struct reader *r)
 			goto out;
 		c = (unsigned char)r->s[r->pos++];
 		switch (c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			buf_addch(&out, (char)c);
 			break;
-		case 'b': buf_addch(&out, '\b'); break;
-		case 'f': buf_addch(&out, '\f'); break;
-		case 'n': buf_addch(&out, '\n'); break;
-		case 'r': buf_addch(&out, '\r'); break;
-		case 't': buf_addch(&out, '\t'); break;
+		case 'b':
+			buf_addch(&out, '\b');
+			break;
+		case 'f':
+			buf_addch(&out, '\f');
+			break;
+		case 'n':
+			buf_addch(&out, '\n');
+			break;
+		case 'r':
+			buf_addch(&out, '\r');
+			break;
+		case 't':
+			buf_addch(&out, '\t');
+			break;
 		case 'u': {
 			int hi = hex4(r), lo;
 

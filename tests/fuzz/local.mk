@@ -45,7 +45,7 @@ TESTS += $(FUZZ_TARGETS)
 endif
 
 EXTRA_DIST += tests/fuzz/fuzz.h tests/fuzz/corpus tests/fuzz/regressions \
-	tests/fuzz/dict
+	tests/fuzz/dict docs/reliability.md
 
 # make fuzz [FUZZ_SECONDS=60] [FUZZ_RUN="url json"]: runs each target (or
 # those named) for FUZZ_SECONDS, growing tests/fuzz/work/NAME from the
