@@ -177,7 +177,9 @@ json_double(struct json *j, double v)
 	json_sep(j);
 	if (!isfinite(v))
 		buf_add(j->out, "null", 4);
-	else if (v == (double)(int64_t)v && fabs(v) < 1e15)
+	/* the range first: converting a double out of int64_t's range is
+	 * undefined behaviour */
+	else if (fabs(v) < 1e15 && v == (double)(int64_t)v)
 		buf_addf(j->out, "%" PRId64, (int64_t)v);
 	else
 		buf_addf(j->out, "%.6g", v);

@@ -109,6 +109,23 @@ pct_byte(const char *s, size_t i, size_t len)
 	return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
 }
 
+/*
+ * Whether appending the hex digit c to out would complete a "%hh" with a
+ * lone '%' already there ("%E" and a decoded "%62"): the next pass would
+ * read a triplet that was not one, so the normal form would not be fixed.
+ */
+static bool
+makes_triplet(const struct buf *out, unsigned char c)
+{
+	const char *e = out->data + out->len;
+
+	if (hex_value(c) < 0)
+		return false;
+	return (out->len >= 1 && e[-1] == '%') ||
+	       (out->len >= 2 && e[-2] == '%' &&
+		hex_value((unsigned char)e[-1]) >= 0);
+}
+
 enum rf_err
 url_pct_normalize(struct buf *out, const char *s, size_t len)
 {
@@ -120,7 +137,8 @@ url_pct_normalize(struct buf *out, const char *s, size_t len)
 
 		if (b >= 0) {
 			i += 2;
-			if (is_unreserved((unsigned char)b))
+			if (is_unreserved((unsigned char)b) &&
+			    !makes_triplet(out, (unsigned char)b))
 				(void)buf_addch(out, (char)b);
 			else
 				(void)add_pct(out, (unsigned char)b);
@@ -460,6 +478,26 @@ ascii_lower(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+/*
+ * Whether host, as curl decoded it from "%hh", can stand in a normal form
+ * that parses back to itself: ASCII letters, digits and - . _ ~, bytes
+ * of a non-ASCII name, or an IPv6 literal (which curl checked). "%7F"
+ * and "%25" decode to a DEL or a '%' that the next parse rejects or
+ * decodes again; no real host holds them.
+ */
+static bool
+host_valid(const char *host)
+{
+	const unsigned char *p = (const unsigned char *)host;
+
+	if (*p == '[')
+		return true;
+	for (; *p; p++)
+		if (*p < 0x80 && !is_unreserved(*p))
+			return false;
+	return true;
+}
+
 /* Appends "scheme://user:password@host:port" of h to out. */
 static enum rf_err
 add_scheme_authority(struct buf *out, CURLU *h,
@@ -473,7 +511,8 @@ add_scheme_authority(struct buf *out, CURLU *h,
 	enum rf_err err = RF_EINVAL;
 
 	if (!scheme || !scheme_allowed(scheme, opts) ||
-	    (!host && strcmp(scheme, "file") != 0))
+	    (!host && strcmp(scheme, "file") != 0) ||
+	    (host && !host_valid(host)))
 		goto out;
 	ascii_lower(scheme);
 	(void)buf_addf(out, "%s://", scheme);
@@ -522,6 +561,17 @@ url_normalize(const char *url, const struct url_norm_opts *opts, char **out)
 				      opts->tracking_params
 					      ? opts->tracking_params
 					      : url_tracking_params_default);
+	if (!err) {
+		CURLU *again = NULL;
+
+		/*
+		 * curl checks some things before it removes dot segments
+		 * ("file:/../C:/x" passes, "file:///C:/x" does not): refuse
+		 * a normal form that would not parse again.
+		 */
+		err = url_parse(b.data, &again);
+		curl_url_cleanup(again);
+	}
 	if (!err)
 		*out = buf_detach(&b, NULL);
 out:

@@ -54,7 +54,9 @@ enum rf_err url_resolve(const char *base, const char *href, char **out)
  * spellings of one page compare equal:
  *   - only http and https (and file with opts->allow_file), else RF_EINVAL;
  *   - scheme and host in lower case (a non-ASCII host keeps its bytes;
- *     punycode stays punycode), the scheme's default port dropped;
+ *     punycode stays punycode), the scheme's default port dropped; a
+ *     host with other ASCII than letters, digits and - . _ ~ (curl
+ *     decodes "%hh" in hosts) is RF_EINVAL;
  *   - percent-encoding with upper-case hex, unreserved characters
  *     decoded, spaces, controls and non-ASCII bytes encoded;
  *   - dot segments removed, an empty path made "/";
@@ -64,7 +66,8 @@ enum rf_err url_resolve(const char *base, const char *href, char **out)
  *   - tracking parameters dropped (see struct url_norm_opts); the other
  *     parameters keep their order, and a query left empty goes.
  * On success *out is a new string the caller frees. Input over
- * RF_URL_INPUT_MAX_BYTES or a result over RF_URL_MAX_BYTES is RF_ETOOBIG.
+ * RF_URL_INPUT_MAX_BYTES or a result over RF_URL_MAX_BYTES is RF_ETOOBIG;
+ * a result curl would not parse again is RF_EINVAL.
  */
 enum rf_err url_normalize(const char *url, const struct url_norm_opts *opts,
 			  char **out) RF_WARN_UNUSED;
@@ -103,8 +106,10 @@ bool url_is_trap(const char *url);
  * with upper-case hex, and bytes that may not appear raw in a URL
  * (controls, space, DEL, non-ASCII, " < > \ ^ ` { | }) encoded. Reserved
  * characters and '%' not followed by two hex digits are kept as they
- * are. Used for URLs and robots.txt patterns alike, so both compare in
- * one form. Returns RF_ETOOBIG when out's cap is reached.
+ * are, and so is an encoded hex digit that would make a new "%hh" with
+ * such a '%' ("%E%62" stays), so that normalising twice changes nothing.
+ * Used for URLs and robots.txt patterns alike, so both compare in one
+ * form. Returns RF_ETOOBIG when out's cap is reached.
  */
 enum rf_err url_pct_normalize(struct buf *out, const char *s, size_t len)
 	RF_WARN_UNUSED;

@@ -103,7 +103,12 @@ sink_text(struct textsink *s, const char *text, size_t len)
 		run = i;
 		while (run < len && !is_space_at(p + run, len - run, &n))
 			run++;
-		if (buf_add(s->out, text + i, run - i) != RF_OK) {
+		/*
+		 * libxml2 hands on bytes it could not decode when the
+		 * declared charset is unknown ("<&\xbf" with charset=p),
+		 * and the matcher trusts its input to be valid UTF-8.
+		 */
+		if (utf8_repair(s->out, text + i, run - i) != RF_OK) {
 			s->truncated = true;
 			break;
 		}

@@ -80,7 +80,8 @@ is_handle_char(unsigned char c)
 static bool
 is_email_local(unsigned char c)
 {
-	return isalnum(c) || strchr("._%+-", c);
+	/* strchr() finds the terminating NUL too */
+	return isalnum(c) || (c && strchr("._%+-", c));
 }
 
 static bool
@@ -239,10 +240,15 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 		if (e - i - hl < 4)
 			return i + 1;
 		if (k == 1) {
-			char *v;
-			size_t d = i + hl + (text[i + hl] == '+');
+			char *v = NULL;
+			size_t d = i + hl + (text[i + hl] == '+'), j;
 
-			v = phone_e164(text + d, e - d, true);
+			/* wa.me/ takes a number, digits only */
+			for (j = d; j < e; j++)
+				if (!isdigit((unsigned char)text[j]))
+					break;
+			if (j == e)
+				v = phone_e164(text + d, e - d, true);
 			if (v)
 				add(l, ENTITY_PHONE, v, i, e);
 		} else {
@@ -253,10 +259,29 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 	return i + 1;
 }
 
+/*
+ * Sorts l->items[from..] by start, keeping the order of equal starts. The
+ * scan is left to right, but an e-mail is found at its '@' and starts
+ * before a phone number in its local part ("87011234567@mail.ru").
+ */
+static void
+sort_by_start(struct entity_list *l, size_t from)
+{
+	size_t i, j;
+
+	for (i = from + 1; i < l->n; i++) {
+		struct entity e = l->items[i];
+
+		for (j = i; j > from && l->items[j - 1].start > e.start; j--)
+			l->items[j] = l->items[j - 1];
+		l->items[j] = e;
+	}
+}
+
 void
 entities_find(struct entity_list *l, const char *text, size_t len)
 {
-	size_t i = 0, next;
+	size_t i = 0, next, from = l->n;
 
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
@@ -277,4 +302,5 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 		}
 		i = next;
 	}
+	sort_by_start(l, from);
 }

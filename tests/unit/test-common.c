@@ -1,4 +1,5 @@
 /* test-common.c: unit tests of common/ (buf, utf8, json, util). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -187,6 +188,31 @@ test_json_depth(void **state)
 	buf_release(&b);
 }
 
+/* Numbers beyond int64_t print as doubles (and convert nothing out of
+ * range on the way: found by fuzz-json under UBSan). */
+static void
+test_json_double(void **state)
+{
+	struct buf b;
+	struct json j;
+
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_array_begin(&j);
+	json_double(&j, 1e300);
+	json_double(&j, -9.42058e+32);
+	json_double(&j, 1e15);
+	json_double(&j, 123456.0);
+	json_double(&j, -0.5);
+	json_double(&j, NAN);
+	json_double(&j, -INFINITY);
+	json_array_end(&j);
+	assert_true(json_ok(&j));
+	assert_string_equal(b.data,
+		"[1e+300,-9.42058e+32,1e+15,123456,-0.5,null,null]");
+	buf_release(&b);
+}
+
 static void
 test_parse_int(void **state)
 {
@@ -305,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_utf8_valid_repair),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_json_depth),
+		cmocka_unit_test(test_json_double),
 		cmocka_unit_test(test_parse_int),
 		cmocka_unit_test(test_parse_double),
 		cmocka_unit_test(test_file_read),

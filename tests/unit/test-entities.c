@@ -37,6 +37,8 @@ static const struct {
 	{ "@ab is too short", "" },
 	{ "+7 701 123 45 67, +7 701 123 45 67", "phone:+77011234567" },
 	{ "price 2024-2025", "" },
+	/* found by fuzz-entities: letters made a "phone number" */
+	{ "wa.me/9965551uit_kz wa.me/+77011234567x", "" },
 };
 
 static void
@@ -78,12 +80,51 @@ test_offsets(void **state)
 	entity_list_release(&l);
 }
 
+/* A NUL byte is not part of an e-mail address (found by fuzz-entities:
+ * it was, and ended the value early, even making it empty). */
+static void
+test_nul_byte(void **state)
+{
+	static const char t[] = "\0b@c.kz a\0d@example.kz";
+	struct entity_list l;
+
+	entity_list_init(&l);
+	entities_find(&l, t, sizeof(t) - 1);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.items[0].value, "b@c.kz");
+	assert_int_equal(l.items[0].start, 1);
+	assert_string_equal(l.items[1].value, "d@example.kz");
+	assert_int_equal(l.items[1].start, 10);
+	entity_list_release(&l);
+}
+
+/* Entities come in order of appearance, even when an e-mail holds a
+ * phone number (found by fuzz-entities: the e-mail came second). */
+static void
+test_order(void **state)
+{
+	static const char t[] = "пишите 7--87011234567@mail.ru";
+	struct entity_list l;
+
+	entity_list_init(&l);
+	entities_find(&l, t, strlen(t));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, ENTITY_EMAIL);
+	assert_string_equal(l.items[0].value, "7--87011234567@mail.ru");
+	assert_int_equal(l.items[1].kind, ENTITY_PHONE);
+	assert_string_equal(l.items[1].value, "+77011234567");
+	assert_true(l.items[0].start < l.items[1].start);
+	entity_list_release(&l);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_offsets),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -323,6 +323,19 @@ test_bom_and_xml_declaration(void **state)
 	document_release(&d);
 }
 
+/* An unknown declared charset makes libxml2 pass undecodable bytes on;
+ * the fields must still be valid UTF-8 (found by fuzz-extract). */
+static void
+test_html_unknown_charset_stays_utf8(void **state)
+{
+	struct document d;
+
+	EXTRACT(&d, "<&\xbf" "charset=p");
+	assert_int_not_equal(d.status, DOC_ERROR);
+	assert_string_equal(d.body.data, "&\xEF\xBF\xBD" "charset=p");
+	document_release(&d);
+}
+
 static void
 test_html_blocked_and_empty(void **state)
 {
@@ -400,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_html_declared_charset),
 		cmocka_unit_test(test_legacy_charsets),
 		cmocka_unit_test(test_bom_and_xml_declaration),
+		cmocka_unit_test(test_html_unknown_charset_stays_utf8),
 		cmocka_unit_test(test_html_blocked_and_empty),
 		cmocka_unit_test(test_html_deep_nesting),
 		cmocka_unit_test(test_html_very_deep_is_truncated),
