@@ -11,7 +11,7 @@
 
 #include "common/limits.h"
 #include "common/utf8.h"
-#include "text/entities.h"
+#include "text/text.h"
 #include "tests/fuzz/fuzz.h"
 #include "common/banned.h"
 

@@ -14,7 +14,7 @@
 #include "common/buf.h"
 #include "common/utf8.h"
 #include "rules/rules.h"
-#include "text/entities.h"
+#include "text/text.h"
 #include "tests/fuzz/fuzz.h"
 #include "common/banned.h"
 

@@ -29,8 +29,7 @@ tests_fuzz_fuzz_match_LDADD = $(FUZZ_LDADD)
 
 # Every module, so that any target may call any of them; the linker takes
 # only what a target uses.
-FUZZ_MODULES = libscanner.a librules.a libtext.a libcrawler.a libcommon.a \
-	$(PCRE2_LIBS) $(XML_LIBS) $(CURL_LIBS) $(PSL_LIBS) -lm
+FUZZ_MODULES = $(SCANNER_LIBS)
 
 # LIB_FUZZING_ENGINE (configure.ac) is -fsanitize=fuzzer unless given.
 if ENABLE_FUZZING
