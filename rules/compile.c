@@ -378,6 +378,17 @@ compile_pattern(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 	if (!build_regex(c, r, pat, src, &re, &map, &amap))
 		goto out;
 compile:
+	if (pat->mods & PAT_CASE) {
+		if (r->view != VIEW_RAW) {
+			rules_diag(c, DIAG_ERROR, r->file, pat->line, pat->col,
+				   pat->source_line, "E133", "the 'case' "
+				   "modifier of '$%s' needs 'view = raw' in the "
+				   "rule's meta: the folded view is lower case",
+				   pat->name);
+			goto out;
+		}
+		opts &= ~(uint32_t)PCRE2_CASELESS;
+	}
 	if (pat->mods & PAT_DOTALL)
 		opts |= PCRE2_DOTALL;
 	if (pat->mods & PAT_EXTENDED)

@@ -561,9 +561,12 @@ parse_pattern(struct lexer *lx, struct rule *r)
 			pat->mods |= PAT_WORD;
 		} else if (strcmp(lx->val.data, "prefix") == 0) {
 			pat->mods |= PAT_PREFIX;
+		} else if (strcmp(lx->val.data, "case") == 0) {
+			pat->mods |= PAT_CASE;
 		} else {
 			tok_error(lx, "E133", "unknown pattern modifier '%s' "
-				  "(word and prefix are known)", lx->val.data);
+				  "(word, prefix and case are known)",
+				  lx->val.data);
 			return false;
 		}
 		lex_next(lx);

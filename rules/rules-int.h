@@ -21,6 +21,7 @@ enum pat_kind { PAT_REGEX, PAT_LITERAL, PAT_LEMMA };
 #define PAT_PREFIX	0x02u	/* at the start of a word */
 #define PAT_DOTALL	0x04u	/* regex flag s */
 #define PAT_EXTENDED	0x08u	/* regex flag x */
+#define PAT_CASE	0x10u	/* case-sensitive (view = raw only) */
 
 struct pattern {
 	char *name;		/* without '$' */

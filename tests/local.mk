@@ -10,6 +10,7 @@ CLI_TESTS = \
 	tests/cli/lemma.sh \
 	tests/cli/eval.sh \
 	tests/cli/run.sh \
+	tests/cli/rule-errors.sh \
 	tests/cli/report.sh \
 	tests/cli/report-chromium.sh
 TESTS += $(CLI_TESTS)
@@ -38,3 +39,38 @@ CRAWL_TESTS = \
 TESTS += $(CRAWL_TESTS)
 EXTRA_DIST += $(CRAWL_TESTS) tests/cli/crawl-lib.sh \
 	tests/cli/crawl-warc-check.cjs tests/server/h2srv.cjs
+
+RULE_ERROR_FILES = \
+	tests/data/rules/errors/E100-invalid-utf8.expect \
+	tests/data/rules/errors/E100-invalid-utf8.rules \
+	tests/data/rules/errors/E101-unexpected-character.expect \
+	tests/data/rules/errors/E101-unexpected-character.rules \
+	tests/data/rules/errors/E102-unterminated-string.expect \
+	tests/data/rules/errors/E102-unterminated-string.rules \
+	tests/data/rules/errors/E103-unterminated-regex.expect \
+	tests/data/rules/errors/E103-unterminated-regex.rules \
+	tests/data/rules/errors/E104-unknown-escape.expect \
+	tests/data/rules/errors/E104-unknown-escape.rules \
+	tests/data/rules/errors/E110-syntax.expect \
+	tests/data/rules/errors/E110-syntax.rules \
+	tests/data/rules/errors/E120-unknown-meta.expect \
+	tests/data/rules/errors/E120-unknown-meta.rules \
+	tests/data/rules/errors/E121-bad-indicator.expect \
+	tests/data/rules/errors/E121-bad-indicator.rules \
+	tests/data/rules/errors/E122-no-patterns.expect \
+	tests/data/rules/errors/E122-no-patterns.rules \
+	tests/data/rules/errors/E123-duplicate-id.expect \
+	tests/data/rules/errors/E123-duplicate-id.rules \
+	tests/data/rules/errors/E130-pattern-twice.expect \
+	tests/data/rules/errors/E130-pattern-twice.rules \
+	tests/data/rules/errors/E131-undefined-pattern.expect \
+	tests/data/rules/errors/E131-undefined-pattern.rules \
+	tests/data/rules/errors/E132-pcre2.expect \
+	tests/data/rules/errors/E132-pcre2.rules \
+	tests/data/rules/errors/E133-unknown-modifier.expect \
+	tests/data/rules/errors/E133-unknown-modifier.rules \
+	tests/data/rules/errors/E134-unknown-class.expect \
+	tests/data/rules/errors/E134-unknown-class.rules \
+	tests/data/rules/errors/E135-lemma-without-language.expect \
+	tests/data/rules/errors/E135-lemma-without-language.rules
+EXTRA_DIST += $(RULE_ERROR_FILES)

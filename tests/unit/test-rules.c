@@ -127,8 +127,11 @@ static const struct {
 	{ RULE("r", "J01", "weak", "  $a = /x\n", "$a"),
 	  "t.rules:6:8: error: unterminated regular expression [E103]" },
 	{ RULE("r", "J01", "weak", "  $a = /x/ loud\n", "$a"),
-	  "t.rules:6:12: error: unknown pattern modifier 'loud' (word and "
-	  "prefix are known) [E133]" },
+	  "t.rules:6:12: error: unknown pattern modifier 'loud' (word, "
+	  "prefix and case are known) [E133]" },
+	{ RULE("r", "J01", "weak", "  $a = \"ВИЗА\" case\n", "$a"),
+	  "t.rules:6:9: error: the 'case' modifier of '$a' needs 'view = raw' "
+	  "in the rule's meta: the folded view is lower case [E133]" },
 	{ RULE("r", "J01", "weak", "  $a = \"<zz>\"\n", "$a"),
 	  "t.rules:6:9: error: unknown class '<zz>' (define it with 'class zz "
 	  "= /.../', or write \\< for a plain '<') [E134]" },
@@ -468,6 +471,20 @@ test_views(void **state)
 	assert_true(saw_folded);
 	assert_true(saw_tl);
 	scan_body(rs, "Зарплата от 3000$, ёлка", &res);
+	assert_int_equal(res.nfired, 0);	/* ЁЛКА folds to елка */
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+
+	/* case: only in the raw view, and then exact */
+	rs = compile("rule c {\n meta:\n  indicator = J05\n  view = raw\n"
+		     " patterns:\n  $a = \"ВИЗА\" case word\n condition:\n"
+		     "  $a\n}\n", &ds);
+	assert_non_null(rs);
+	scan_result_init(&res);
+	scan_body(rs, "нужна ВИЗА", &res);
+	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "нужна виза", &res);
 	assert_int_equal(res.nfired, 0);	/* ЁЛКА folds to елка */
 	scan_result_release(&res);
 	ruleset_free(rs);
