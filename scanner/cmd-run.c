@@ -53,6 +53,8 @@ struct run_state {
 	int64_t run_id;
 	enum risk_level alert;
 	long pages, listings, alerts_new, high_new, not_modified;
+	/* per site of the job: pages blocked, listings extracted */
+	long *blocked, *extracted;
 	/* sites that answered 304 somewhere: their unseen listings are
 	 * not marked removed (a 304 gives no text to store) */
 	char **sites_304;
@@ -97,9 +99,13 @@ on_page(const struct crawl_page *p, void *arg)
 	size_t i;
 	enum rf_err err;
 
+	size_t si = st->job->nsites;
+
 	for (i = 0; i < st->job->nsites; i++)
-		if (!strcmp(st->job->sites[i].name, p->site))
+		if (!strcmp(st->job->sites[i].name, p->site)) {
 			site = &st->job->sites[i];
+			si = i;
+		}
 	st->pages++;
 	if (p->status == 304 && !p->body) {
 		st->not_modified++;
@@ -124,8 +130,12 @@ on_page(const struct crawl_page *p, void *arg)
 	pg.is_listing = p->kind == CRAWL_LISTING ||
 			(p->kind == CRAWL_PAGE && site && site->nlisting == 0);
 	err = pipeline_page(st->pipe, &pg, &st->out);
+	if (si < st->job->nsites && st->out.status == DOC_BLOCKED)
+		st->blocked[si]++;
 	if (err == RF_OK && st->out.listing) {
 		st->listings++;
+		if (si < st->job->nsites)
+			st->extracted[si]++;
 		if (st->out.change != STORE_UNCHANGED &&
 		    st->out.level >= st->alert)
 			st->alerts_new++;
@@ -361,6 +371,8 @@ cmd_run(int argc, char **argv)
 		log_info("running as root: redflag needs no privileges");
 	}
 	st.job = job;
+	st.blocked = xcalloc(job->nsites + 1, sizeof(*st.blocked));
+	st.extracted = xcalloc(job->nsites + 1, sizeof(*st.extracted));
 	st.alert = LEVEL_MEDIUM;
 	if (job->alert_level &&
 	    risk_level_parse(job->alert_level, &st.alert) != RF_OK)
@@ -470,16 +482,22 @@ cmd_run(int argc, char **argv)
 				  store_errmsg(st.store));
 		free(sites);
 	}
-	for (i = 0; i < sum.nhosts; i++) {
+	for (i = 0; i < job->nsites; i++) {
 		struct store_site_counts sc;
+		size_t h;
 
 		memset(&sc, 0, sizeof(sc));
-		sc.pages_fetched = sum.hosts[i].fetched;
-		sc.errors = sum.hosts[i].errors;
+		for (h = 0; h < sum.nhosts; h++) {
+			if (!sum.hosts[h].site ||
+			    strcmp(sum.hosts[h].site, job->sites[i].name))
+				continue;
+			sc.pages_fetched += sum.hosts[h].fetched;
+			sc.errors += sum.hosts[h].errors;
+		}
+		sc.pages_blocked = st.blocked[i];
+		sc.listings_extracted = st.extracted[i];
 		if (store_site_stats_add(st.store, st.run_id,
-					 sum.hosts[i].site ? sum.hosts[i].site
-							   : sum.hosts[i].host,
-					 &sc) != RF_OK)
+					 job->sites[i].name, &sc) != RF_OK)
 			log_warn("cannot record site figures: %s",
 				 store_errmsg(st.store));
 	}
@@ -535,6 +553,8 @@ out:
 	for (i = 0; i < st.nsites_304; i++)
 		free(st.sites_304[i]);
 	free(st.sites_304);
+	free(st.blocked);
+	free(st.extracted);
 	free(report);
 	buf_release(&err);
 	buf_release(&lockpath);

@@ -44,6 +44,8 @@ report=$(grep '\.html$' "$T/out")
 grep -q '"new","high"' "$(grep '\.csv$' "$T/out")" ||
 	fail "the CSV lists the new high-level listings"
 [ ! -s "$T/err" ] || fail "silent under cron: $(cat "$T/err")"
+[ "$(q "select pages_fetched, listings_extracted from site_stats where run_id = 1")" = "84|60" ] ||
+	fail "site figures of run 1: $(q 'select * from site_stats')"
 [ "$(q 'select listings_new, alerts from runs where id = 1')" = "60|15" ] ||
 	fail "run 1: 60 new listings, 15 alerts: $(q 'select * from runs')"
 grep -q "^[1-9][0-9]* $report$" "$T/notified.txt" ||
