@@ -431,8 +431,11 @@ quantify(struct rx *x, struct info *in)
 			x->p = save;
 			return;
 		}
-		while (x->p < x->end && *x->p >= '0' && *x->p <= '9')
-			lo = lo * 10 + (*x->p++ - '0');
+		/* only whether the count is 0 matters: stop before it
+		 * could overflow */
+		for (; x->p < x->end && *x->p >= '0' && *x->p <= '9'; x->p++)
+			if (lo < 1000000)
+				lo = lo * 10 + (*x->p - '0');
 		while (x->p < x->end && *x->p != '}')
 			x->p++;
 		if (x->p >= x->end) {

@@ -518,6 +518,10 @@ static const struct {
 	{ "(a|b)(c|d)(e|f)", "ace|acf|ade|adf|bce|bcf|bde|bdf" },
 	{ "(?x) a b c", "" },
 	{ "unbalanced(", "" },
+	/* a count that overflowed a long (found by fuzz-rules, UBSan) */
+	{ "ab{18446744073709551615x", "" },
+	{ "abc{000000000000000000000000000000000000000001}", "ab" },
+	{ "abc{99999999999999999999999}", "ab" },
 };
 
 static int
