@@ -216,6 +216,20 @@ n=$(grep -vc ' /robots.txt ' "$SERVER_LOG")
 [ "$n" -eq 1 ] || fail "$n pages fetched with --depth 0"
 ntests=$((ntests + 1))
 
+# ---- the time budget
+printf '[job]\ndb = time.db\nwarc_dir = time-warc\nallow_private = yes\n[site t]\nseed = %s/\ndelay = 0.3\nmax_time = 1\n' \
+	"$BASE" >"$T/time.conf"
+run crawl -c "$T/time.conf" --stats "$T/time.json"
+expect_status 0 "crawl with a time budget"
+python3 - "$T/time.json" <<'PY' || fail "time budget: $(cat "$T/time.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["stop"] == "budget reached", d["stop"]
+assert 1 <= d["elapsed"] < 3, d["elapsed"]
+assert 1 <= d["pages"] <= 5, d["pages"]
+PY
+ntests=$((ntests + 1))
+
 # ---- a cookie file is sent; the User-Agent names redflag
 printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n' >"$T/cookies.txt"
 cat >"$T/cookie.conf" <<EOF2
