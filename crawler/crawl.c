@@ -646,32 +646,54 @@ out:
 static enum rf_err
 warc_ensure(struct crawl *c)
 {
-	static const char *const info[] = {
+	static const char *const fixed[] = {
 		"http-version-note: HTTP/2 exchanges are recorded as "
 		"HTTP/1.1 messages, marked WARC-Protocol: h2",
 		"robots: obeyed (RFC 9309) unless a site sets ignore_robots",
 		"content-decoding: bodies recorded as received (gzip kept); "
 		"chunked transfer coding removed",
-		NULL,
 	};
+	const char **info;
+	struct buf *notes;
 	struct warc_writer_opts o;
 	enum rf_err e;
+	size_t i, n = 0, nnotes = 0;
 
 	if (c->warc)
 		return RF_OK;
+	/* the fixed notes, then one line per site that ignores robots.txt:
+	 * the evidence says so itself */
+	info = xcalloc(RF_ARRAY_SIZE(fixed) + c->nsites + 1, sizeof(*info));
+	notes = xcalloc(c->nsites + 1, sizeof(*notes));
+	for (i = 0; i < RF_ARRAY_SIZE(fixed); i++)
+		info[n++] = fixed[i];
+	for (i = 0; i < c->nsites; i++) {
+		if (!c->sites[i].cfg->ignore_robots)
+			continue;
+		buf_init(&notes[nnotes], 512);
+		buf_addf(&notes[nnotes], "robots-ignored: site %s, by "
+			 "ignore_robots in the job", c->sites[i].cfg->name);
+		info[n++] = notes[nnotes++].data;
+	}
 	memset(&o, 0, sizeof(o));
 	o.info = info;
 	o.sync = c->job->warc_nosync ? WARC_SYNC_NONE : WARC_SYNC_RECORD;
 	if (mkdir(c->job->warc_dir, 0750) != 0 && errno != EEXIST) {
 		msg(c, CRAWL_MSG_ERROR, "cannot create WARC folder '%s': %s",
 		    c->job->warc_dir, strerror(errno));
-		return RF_EIO;
+		e = RF_EIO;
+		goto out;
 	}
 	e = warc_writer_open(c->job->warc_dir, c->job->warc_prefix,
 			     c->job->warc_max_bytes, &o, &c->warc);
 	if (e != RF_OK)
 		msg(c, CRAWL_MSG_ERROR, "cannot open a WARC file in '%s': %s",
 		    c->job->warc_dir, rf_strerror(e));
+out:
+	for (i = 0; i < nnotes; i++)
+		buf_release(&notes[i]);
+	free(notes);
+	free(info);
 	return e;
 }
 

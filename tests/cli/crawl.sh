@@ -242,10 +242,16 @@ seed = $BASE/listing/3
 depth = 0
 delay = 0
 cookie_file = cookies.txt
+ignore_robots = yes
 EOF2
 : >"$SERVER_LOG"
 run crawl -c "$T/cookie.conf"
 expect_status 0 "crawl with a cookie file"
+# ignore_robots: logged, robots.txt not asked for, said in the evidence
+expect_err "site 'c': robots.txt is IGNORED" "ignore_robots logged"
+expect_requests /robots.txt 0 "ignore_robots"
+gzip -dc "$T"/cookie-warc/*.warc.gz | grep -q '^robots-ignored: site c' ||
+	fail "ignore_robots not in the warcinfo record"
 grep -q ' /listing/3 port=[0-9]* ua=redflag/[0-9.]* cookie=session=abc123$' "$SERVER_LOG" ||
 	fail "cookie or User-Agent not sent: $(cat "$SERVER_LOG")"
 ntests=$((ntests + 1))
