@@ -35,4 +35,17 @@ void sitemap_extract(const char *xml, size_t len, size_t max,
 		     void (*fn)(const char *href, unsigned flags, void *arg),
 		     void *arg, bool *is_index, size_t *dropped);
 
+/*
+ * The value of the first header field called name in the HTTP head (len
+ * bytes, start line first), trimmed: a new string the caller frees, or
+ * NULL.
+ */
+char *http_head_field(const char *head, size_t len, const char *name);
+
+/*
+ * Whether a body is HTML: by its Content-Type ct, or, without one, by a
+ * doctype or <html> at its start.
+ */
+bool http_content_is_html(const char *ct, const char *body, size_t len);
+
 #endif

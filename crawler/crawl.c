@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <zlib.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -647,32 +646,54 @@ out:
 static enum rf_err
 warc_ensure(struct crawl *c)
 {
-	static const char *const info[] = {
+	static const char *const fixed[] = {
 		"http-version-note: HTTP/2 exchanges are recorded as "
 		"HTTP/1.1 messages, marked WARC-Protocol: h2",
 		"robots: obeyed (RFC 9309) unless a site sets ignore_robots",
 		"content-decoding: bodies recorded as received (gzip kept); "
 		"chunked transfer coding removed",
-		NULL,
 	};
+	const char **info;
+	struct buf *notes;
 	struct warc_writer_opts o;
 	enum rf_err e;
+	size_t i, n = 0, nnotes = 0;
 
 	if (c->warc)
 		return RF_OK;
+	/* the fixed notes, then one line per site that ignores robots.txt:
+	 * the evidence says so itself */
+	info = xcalloc(RF_ARRAY_SIZE(fixed) + c->nsites + 1, sizeof(*info));
+	notes = xcalloc(c->nsites + 1, sizeof(*notes));
+	for (i = 0; i < RF_ARRAY_SIZE(fixed); i++)
+		info[n++] = fixed[i];
+	for (i = 0; i < c->nsites; i++) {
+		if (!c->sites[i].cfg->ignore_robots)
+			continue;
+		buf_init(&notes[nnotes], 512);
+		buf_addf(&notes[nnotes], "robots-ignored: site %s, by "
+			 "ignore_robots in the job", c->sites[i].cfg->name);
+		info[n++] = notes[nnotes++].data;
+	}
 	memset(&o, 0, sizeof(o));
 	o.info = info;
 	o.sync = c->job->warc_nosync ? WARC_SYNC_NONE : WARC_SYNC_RECORD;
 	if (mkdir(c->job->warc_dir, 0750) != 0 && errno != EEXIST) {
 		msg(c, CRAWL_MSG_ERROR, "cannot create WARC folder '%s': %s",
 		    c->job->warc_dir, strerror(errno));
-		return RF_EIO;
+		e = RF_EIO;
+		goto out;
 	}
 	e = warc_writer_open(c->job->warc_dir, c->job->warc_prefix,
 			     c->job->warc_max_bytes, &o, &c->warc);
 	if (e != RF_OK)
 		msg(c, CRAWL_MSG_ERROR, "cannot open a WARC file in '%s': %s",
 		    c->job->warc_dir, rf_strerror(e));
+out:
+	for (i = 0; i < nnotes; i++)
+		buf_release(&notes[i]);
+	free(notes);
+	free(info);
 	return e;
 }
 
@@ -684,219 +705,6 @@ warc_failed(struct crawl *c, enum rf_err e)
 		    c->job->warc_dir, rf_strerror(e));
 	c->failed = true;
 	c->err = RF_EIO;
-}
-
-/* ---- HTTP helpers ---- */
-
-static const char *
-reason_phrase(long code)
-{
-	static const struct {
-		long code;
-		const char *text;
-	} t[] = {
-		{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
-		{ 204, "No Content" }, { 206, "Partial Content" },
-		{ 301, "Moved Permanently" }, { 302, "Found" },
-		{ 303, "See Other" }, { 304, "Not Modified" },
-		{ 307, "Temporary Redirect" }, { 308, "Permanent Redirect" },
-		{ 400, "Bad Request" }, { 401, "Unauthorized" },
-		{ 403, "Forbidden" }, { 404, "Not Found" }, { 410, "Gone" },
-		{ 429, "Too Many Requests" },
-		{ 500, "Internal Server Error" }, { 502, "Bad Gateway" },
-		{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
-	};
-	size_t i;
-
-	for (i = 0; i < RF_ARRAY_SIZE(t); i++)
-		if (t[i].code == code)
-			return t[i].text;
-	return "";
-}
-
-enum rf_err
-crawl_head_to_http11(const char *head, size_t len, struct buf *out)
-{
-	const char *eol = memchr(head, '\n', len);
-	size_t line = eol ? (size_t)(eol - head) + 1 : len;
-	size_t l = line;
-	long code = 0;
-	const char *p;
-
-	while (l > 0 && (head[l - 1] == '\n' || head[l - 1] == '\r'))
-		l--;
-	if (l > 7 && (memcmp(head, "HTTP/2", 6) == 0 ||
-		      memcmp(head, "HTTP/3", 6) == 0) &&
-	    (head[6] == ' ' || head[6] == '.')) {
-		/* status line: "HTTP/2 200" */
-		p = memchr(head, ' ', l);
-		if (p) {
-			p++;
-			while (p < head + l && *p >= '0' && *p <= '9')
-				code = code * 10 + (*p++ - '0');
-		}
-		buf_addf(out, "HTTP/1.1 %03ld %s\r\n", code,
-			 reason_phrase(code));
-	} else if (l > 7 && (memcmp(head + l - 7, " HTTP/2", 7) == 0 ||
-			     memcmp(head + l - 7, " HTTP/3", 7) == 0)) {
-		/* request line: "GET / HTTP/2" */
-		buf_add(out, head, l - 7);
-		buf_addstr(out, " HTTP/1.1\r\n");
-	} else {
-		buf_add(out, head, line);
-	}
-	buf_add(out, head + line, len - line);
-	return buf_failed(out) ? RF_ETOOBIG : RF_OK;
-}
-
-enum rf_err
-crawl_inflate(const void *body, size_t len, size_t max, struct buf *out)
-{
-	z_stream z;
-	unsigned char chunk[16384];
-	enum rf_err e = RF_OK;
-	int rc, wbits;
-	const unsigned char *b = body;
-	size_t have;
-
-	/* gzip or zlib by their headers (32), else raw deflate (-15) */
-	wbits = (len >= 2 && ((b[0] == 0x1f && b[1] == 0x8b) ||
-			      ((b[0] & 0x0f) == 8 &&
-			       ((b[0] << 8) | b[1]) % 31 == 0))) ?
-			15 + 32 :
-			-15;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, wbits) != Z_OK)
-		return RF_EPARSE;
-	z.next_in = (Bytef *)(uintptr_t)body;
-	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		rc = inflate(&z, Z_NO_FLUSH);
-		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-			e = RF_EPARSE;
-			break;
-		}
-		have = sizeof(chunk) - z.avail_out;
-		if (out->len + have > max) {
-			buf_add(out, chunk, max - out->len);
-			e = RF_ETOOBIG;
-			break;
-		}
-		if (buf_add(out, chunk, have) != RF_OK) {
-			e = RF_ETOOBIG;
-			break;
-		}
-		if (rc == Z_STREAM_END) {
-			/* concatenated gzip members */
-			if (z.avail_in > 0 && wbits != -15 &&
-			    inflateReset(&z) == Z_OK)
-				continue;
-			break;
-		}
-		if (rc == Z_BUF_ERROR && have == 0) {
-			if (z.avail_in == 0)
-				e = RF_EPARSE;	/* ended early */
-			break;
-		}
-	} while (1);
-	inflateEnd(&z);
-	return e;
-}
-
-static const char *const month_names[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-};
-
-bool
-crawl_retry_after(const char *value, double now, double *seconds)
-{
-	long long n;
-	struct tm tm;
-	char mon[4] = "";
-	int day, year, hh, mm, ss;
-	size_t i;
-	time_t t;
-
-	while (*value == ' ' || *value == '\t')
-		value++;
-	if (parse_int(value, 0, 1LL << 40, &n) == RF_OK) {
-		*seconds = (double)n;
-		return true;
-	}
-	/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-	if (strlen(value) < 29 || value[3] != ',')
-		return false;
-	if (sscanf(value + 4, " %2d %3s %4d %2d:%2d:%2d GMT", &day, mon,
-		   &year, &hh, &mm, &ss) != 6)
-		return false;
-	for (i = 0; i < 12; i++)
-		if (strcmp(mon, month_names[i]) == 0)
-			break;
-	if (i == 12 || day < 1 || day > 31 || year < 1970 || hh > 23 ||
-	    mm > 59 || ss > 60)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = (int)i;
-	tm.tm_mday = day;
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_sec = ss;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		return false;
-	*seconds = (double)t > now ? (double)t - now : 0;
-	return true;
-}
-
-/* The value of header field name in the head, a new string, or NULL. */
-static char *
-head_field(const char *head, size_t len, const char *name)
-{
-	const char *p = head, *end = head + len, *eol, *colon, *v;
-	size_t nlen = strlen(name);
-
-	/* skip the status line */
-	eol = memchr(p, '\n', len);
-	if (!eol)
-		return NULL;
-	for (p = eol + 1; p < end; p = eol + 1) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		colon = memchr(p, ':', (size_t)(eol - p));
-		if (!colon || (size_t)(colon - p) != nlen ||
-		    strncasecmp(p, name, nlen) != 0)
-			continue;
-		v = colon + 1;
-		while (v < eol && (*v == ' ' || *v == '\t'))
-			v++;
-		while (eol > v && (eol[-1] == '\r' || eol[-1] == ' ' ||
-				   eol[-1] == '\t' || eol[-1] == '\n'))
-			eol--;
-		return xstrndup(v, (size_t)(eol - v));
-	}
-	return NULL;
-}
-
-static bool
-content_is_html(const char *ct, const char *body, size_t len)
-{
-	size_t i;
-
-	if (ct)
-		return strncasecmp(ct, "text/html", 9) == 0 ||
-		       strncasecmp(ct, "application/xhtml+xml", 21) == 0;
-	for (i = 0; i < len && i < 512; i++) {
-		if (body[i] == '<')
-			return strncasecmp(body + i, "<!doctype html", 14) ==
-				       0 ||
-			       strncasecmp(body + i, "<html", 5) == 0;
-	}
-	return false;
 }
 
 /* ---- a page's results ---- */
@@ -949,7 +757,8 @@ extract_links(struct crawl *c, struct host *h, const struct frontier_url *u,
 		lf.sitemap = true;
 		sitemap_extract(r->body, r->body_len, RF_CRAWL_OUTLINKS_MAX,
 				on_link, &lf, &is_index, &dropped);
-	} else if (content_is_html(r->content_type, r->body, r->body_len)) {
+	} else if (http_content_is_html(r->content_type, r->body,
+					r->body_len)) {
 		/* <base href> comes in <head>, before the links: on_link
 		 * sees it through lf.doc_base as soon as it is read */
 		lf.doc_base = &base;
@@ -1019,7 +828,7 @@ page_fetched(struct crawl *c, struct host *h, struct frontier_url *u,
 	const char *error = NULL;
 
 	if (r->head)
-		ce = head_field(r->head, r->head_len, "Content-Encoding");
+		ce = http_head_field(r->head, r->head_len, "Content-Encoding");
 	if (ce && r->body_len &&
 	    (strcasecmp(ce, "gzip") == 0 || strcasecmp(ce, "x-gzip") == 0 ||
 	     strcasecmp(ce, "deflate") == 0)) {
@@ -1622,7 +1431,7 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 	}
 	if (status >= 200 && status < 300 &&
 	    (rc == CURLE_OK || x->capped)) {
-		char *ce = head_field(x->head.data, x->head.len,
+		char *ce = http_head_field(x->head.data, x->head.len,
 				      "Content-Encoding");
 		const char *data = x->body.data;
 		size_t len = x->body.len;
@@ -1642,7 +1451,8 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 		host_set_robots_note(h, "ok (%ld)", status);
 		free(ce);
 	} else if (status >= 300 && status < 400 &&
-		   (loc = head_field(x->head.data, x->head.len, "Location")) &&
+		   (loc = http_head_field(x->head.data, x->head.len,
+					  "Location")) &&
 		   x->robots_hops < 5 &&
 		   url_resolve(x->u.url, loc, &abs) == RF_OK &&
 		   url_normalize(abs, NULL, &norm) == RF_OK) {
@@ -1763,7 +1573,7 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 	if (status == 429 || status == 503) {
 		if (status == 429)
 			h->st.status_429++;
-		ra = head_field(x->head.data, x->head.len, "Retry-After");
+		ra = http_head_field(x->head.data, x->head.len, "Retry-After");
 		retry_after = ra && crawl_retry_after(ra, wall, &wait);
 		if (!retry_after)
 			wait = backoff_wait(c, h->site->cfg->retry_base,
@@ -1805,7 +1615,8 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 		}
 	}
 	if (status >= 300 && status < 400 && status != 304 &&
-	    (loc = head_field(x->head.data, x->head.len, "Location"))) {
+	    (loc = http_head_field(x->head.data, x->head.len,
+				   "Location"))) {
 		if (url_resolve(x->u.url, loc, &abs) == RF_OK &&
 		    url_normalize(abs, NULL, &norm) == RF_OK) {
 			r.redirect = norm;
@@ -1834,8 +1645,8 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 		r.sha256[0] = '\0';
 		r.unchanged = true;
 	}
-	etag = head_field(x->head.data, x->head.len, "ETag");
-	lm = head_field(x->head.data, x->head.len, "Last-Modified");
+	etag = http_head_field(x->head.data, x->head.len, "ETag");
+	lm = http_head_field(x->head.data, x->head.len, "Last-Modified");
 	page_fetched(c, h, &x->u, &r, etag, lm);
 out:
 	free(etag);

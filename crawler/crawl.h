@@ -5,8 +5,10 @@
  * crawl_run() fetches until its stop condition and hands every page to a
  * callback. `redflag crawl` drives it; `redflag run` will too.
  *
- * Rules of conduct (DESIGN.md): one request in flight per host and a delay
- * between requests; robots.txt per RFC 9309 (crawler/robots.h), its
+ * Rules of conduct (DESIGN.md): one request in flight per host name (its
+ * http and https origins and ports together) and a delay between the end
+ * of one request and the start of the next; robots.txt per origin and
+ * RFC 9309 (crawler/robots.h), its
  * Crawl-delay raising the delay up to RF_CRAWL_DELAY_MAX; Retry-After and
  * exponential back-off with jitter on 429 and 503; redirects recorded and
  * their targets queued through scope, robots and dedup; hard caps on body
@@ -15,6 +17,10 @@
  * loopback and link-local addresses after DNS, before connect, unless the
  * job allows them or a proxy is configured. Every fetch that got a
  * response is a WARC request/response pair (or a revisit).
+ *
+ * State: the frontier (crawler/frontier.h) is an SQLite database; a run
+ * that did not finish (crash, kill, interruption) is resumed by the next
+ * crawl_run() on the same database. One crawl per database at a time.
  */
 #ifndef RF_CRAWLER_CRAWL_H
 #define RF_CRAWLER_CRAWL_H

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -311,8 +312,20 @@ job_url(struct job_parser *p, const char *v, bool dir)
 	} else {
 		path = job_path(p, v);
 		buf_addstr(&b, "file://");
-		if (path[0] != '/')
-			buf_addstr(&b, "/");
+		if (path[0] != '/') {
+			/* a job file named by a relative path: from here */
+			char *cwd = getcwd(NULL, 0);
+
+			if (!cwd) {
+				free(path);
+				buf_release(&b);
+				return NULL;
+			}
+			if (url_pct_normalize(&b, cwd, strlen(cwd)) != RF_OK)
+				b.failed = true;
+			buf_addch(&b, '/');
+			free(cwd);
+		}
 		if (url_pct_normalize(&b, path, strlen(path)) != RF_OK)
 			b.failed = true;
 		if (dir && !str_has_suffix(path, "/"))

@@ -5,6 +5,7 @@ libcrawler_a_SOURCES = \
 	crawler/addr.c crawler/addr.h \
 	crawler/crawl.c crawler/crawl.h crawler/crawl-int.h \
 	crawler/frontier.c crawler/frontier.h \
+	crawler/http.c \
 	crawler/job.c \
 	crawler/links.c \
 	crawler/robots.c crawler/robots.h \

@@ -245,7 +245,7 @@ static void
 print_job(const struct crawl_job *job)
 {
 	const struct crawl_site *s;
-	size_t i;
+	size_t i, k;
 
 	printf("db %s, WARC files in %s\n", job->db_path, job->warc_dir);
 	for (i = 0; i < job->nsites; i++) {
@@ -258,6 +258,8 @@ print_job(const struct crawl_job *job)
 		       s->proxy ? ", proxy" : "",
 		       s->sitemaps ? ", sitemaps" : "",
 		       s->ignore_robots ? ", robots.txt IGNORED" : "");
+		for (k = 0; k < s->nseeds; k++)
+			printf("  seed %s\n", s->seeds[k]);
 	}
 }
 

@@ -61,6 +61,11 @@ done
 run crawl --check -c "$T/demo.conf"
 expect_status 0 "crawl --check of the demo job"
 expect_out "site demo: 1 seeds, depth 5" "crawl --check of the demo job"
+# a job file named by a relative path: its relative seeds still resolve
+(cd "$top_srcdir" && "$REDFLAG" crawl --check -c examples/demo-crawl.conf) \
+	>"$T/out" 2>"$T/err" || fail "crawl --check with a relative job path"
+expect_out "seed file://$(cd "$top_srcdir" && pwd -P)/examples/demo-site/index.html" \
+	"relative job path"
 
 # a site of files never reads outside its root: not through a symbolic
 # link, an encoded slash or a dot segment

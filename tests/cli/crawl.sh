@@ -216,6 +216,20 @@ n=$(grep -vc ' /robots.txt ' "$SERVER_LOG")
 [ "$n" -eq 1 ] || fail "$n pages fetched with --depth 0"
 ntests=$((ntests + 1))
 
+# ---- the time budget
+printf '[job]\ndb = time.db\nwarc_dir = time-warc\nallow_private = yes\n[site t]\nseed = %s/\ndelay = 0.3\nmax_time = 1\n' \
+	"$BASE" >"$T/time.conf"
+run crawl -c "$T/time.conf" --stats "$T/time.json"
+expect_status 0 "crawl with a time budget"
+python3 - "$T/time.json" <<'PY' || fail "time budget: $(cat "$T/time.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["stop"] == "budget reached", d["stop"]
+assert 1 <= d["elapsed"] < 3, d["elapsed"]
+assert 1 <= d["pages"] <= 5, d["pages"]
+PY
+ntests=$((ntests + 1))
+
 # ---- a cookie file is sent; the User-Agent names redflag
 printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n' >"$T/cookies.txt"
 cat >"$T/cookie.conf" <<EOF2
@@ -228,10 +242,16 @@ seed = $BASE/listing/3
 depth = 0
 delay = 0
 cookie_file = cookies.txt
+ignore_robots = yes
 EOF2
 : >"$SERVER_LOG"
 run crawl -c "$T/cookie.conf"
 expect_status 0 "crawl with a cookie file"
+# ignore_robots: logged, robots.txt not asked for, said in the evidence
+expect_err "site 'c': robots.txt is IGNORED" "ignore_robots logged"
+expect_requests /robots.txt 0 "ignore_robots"
+gzip -dc "$T"/cookie-warc/*.warc.gz | grep -q '^robots-ignored: site c' ||
+	fail "ignore_robots not in the warcinfo record"
 grep -q ' /listing/3 port=[0-9]* ua=redflag/[0-9.]* cookie=session=abc123$' "$SERVER_LOG" ||
 	fail "cookie or User-Agent not sent: $(cat "$SERVER_LOG")"
 ntests=$((ntests + 1))
