@@ -276,7 +276,8 @@ count_distinct(const char **v, size_t n)
 {
 	size_t i, d = 0;
 
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
 			d++;
@@ -295,7 +296,8 @@ add_cluster(struct builder *b, enum report_cluster_kind kind,
 	int64_t *ids;
 	enum rf_err err;
 
-	qsort(m, n, sizeof(*m), cmp_member);
+	if (n)
+		qsort(m, n, sizeof(*m), cmp_member);
 	for (i = 0; i < n; i++)
 		if (i == 0 || m[i].id != m[u - 1].id)
 			m[u++] = m[i];
@@ -349,7 +351,8 @@ add_cluster(struct builder *b, enum report_cluster_kind kind,
 			inds[ninds++] = b->ind[idx].v[k];
 		}
 	}
-	qsort(inds, ninds, sizeof(*inds), cmp_str);
+	if (ninds)
+		qsort(inds, ninds, sizeof(*inds), cmp_str);
 	u = 0;
 	for (i = 0; i < ninds; i++)
 		if (u == 0 || strcmp(inds[i], inds[u - 1]) != 0)
@@ -357,7 +360,8 @@ add_cluster(struct builder *b, enum report_cluster_kind kind,
 	{
 		const char **v = rpool_alloc(b->pool, (u + 1) * sizeof(*v));
 
-		memcpy(v, inds, u * sizeof(*v));
+		if (u)
+			memcpy(v, inds, u * sizeof(*v));
 		cl->indicators = v;
 		cl->nindicators = u;
 	}

@@ -41,7 +41,8 @@ cmp_i64(const void *a, const void *b)
 static int64_t
 median(int64_t *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_i64);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_i64);
 	return v[(n - 1) / 2];
 }
 

@@ -153,7 +153,8 @@ forms_sort_unique(struct lemma_forms *f)
 
 	if (f->n == 0)
 		return;
-	qsort(f->v, f->n, sizeof(*f->v), cmp_str);
+	if (f->n)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_str);
 	for (i = 1; i < f->n; i++) {
 		if (strcmp(f->v[i], f->v[j]) == 0)
 			free(f->v[i]);
@@ -780,7 +781,9 @@ load_aff(struct lemma_dict *d, struct buf *msg)
 		d->byflag[i].idx = (uint32_t)i;
 	}
 	d->nbyflag = d->naff;
-	qsort(d->byflag, d->nbyflag, sizeof(*d->byflag), cmp_flag_ref);
+	if (d->nbyflag)
+		qsort(d->byflag, d->nbyflag, sizeof(*d->byflag),
+		      cmp_flag_ref);
 out:
 	buf_release(&text);
 	return err;
