@@ -278,6 +278,32 @@ make_parent(const char *path)
 	return err;
 }
 
+/*
+ * Takes the job's lock, beside its store: one run or rescore at a time.
+ * Reports a refusal naming the lock and its holder; returns false then.
+ */
+static bool
+job_lock(const struct crawl_job *job, struct lockfile *lock)
+{
+	struct buf path, holder;
+	enum rf_err e;
+
+	buf_init(&path, 0);
+	buf_init(&holder, 0);
+	buf_addf(&path, "%s.lock", job->store_path);
+	e = lockfile_acquire(lock, path.data, &holder);
+	if (e == RF_ELOCKED)
+		log_error("another run holds the lock '%s'%s%s%s", path.data,
+			  holder.len ? " (" : "", holder.data,
+			  holder.len ? ")" : "");
+	else if (e != RF_OK)
+		log_error("cannot open the lock '%s': %s", path.data,
+			  strerror(errno));
+	buf_release(&path);
+	buf_release(&holder);
+	return e == RF_OK;
+}
+
 static void
 run_usage(FILE *out)
 {
@@ -317,7 +343,7 @@ cmd_run(int argc, char **argv)
 	struct store_run_start start;
 	struct store_run_end end;
 	struct sigaction sa;
-	struct buf err, lockpath, holder;
+	struct buf err;
 	const char *config = NULL;
 	char *report = NULL, *rules[1];
 	bool alert_exit = false, verbose = false, crawled = false;
@@ -328,8 +354,6 @@ cmd_run(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	memset(&sum, 0, sizeof(sum));
 	buf_init(&err, 0);
-	buf_init(&lockpath, 0);
-	buf_init(&holder, 0);
 	page_out_init(&st.out);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
@@ -377,8 +401,6 @@ cmd_run(int argc, char **argv)
 	if (job->alert_level &&
 	    risk_level_parse(job->alert_level, &st.alert) != RF_OK)
 		st.alert = LEVEL_MEDIUM;
-	/* one run at a time: the lock sits beside the store */
-	buf_addf(&lockpath, "%s.lock", job->store_path);
 	if (make_parent(job->store_path) != RF_OK ||
 	    make_parent(job->db_path) != RF_OK ||
 	    make_parent(job->warc_dir) != RF_OK ||
@@ -387,16 +409,7 @@ cmd_run(int argc, char **argv)
 		code = EXIT_RUNTIME;
 		goto out;
 	}
-	e = lockfile_acquire(&lock, lockpath.data, &holder);
-	if (e == RF_ELOCKED) {
-		log_error("another run holds the lock '%s'%s%s%s", lockpath.data,
-			  holder.len ? " (" : "", holder.data,
-			  holder.len ? ")" : "");
-		code = EXIT_RUNTIME;
-		goto out;
-	} else if (e != RF_OK) {
-		log_error("cannot open the lock '%s': %s", lockpath.data,
-			  strerror(errno));
+	if (!job_lock(job, &lock)) {
 		code = EXIT_RUNTIME;
 		goto out;
 	}
@@ -557,8 +570,6 @@ out:
 	free(st.extracted);
 	free(report);
 	buf_release(&err);
-	buf_release(&lockpath);
-	buf_release(&holder);
 	return code;
 }
 
@@ -688,7 +699,7 @@ cmd_rescore(int argc, char **argv)
 	struct store_listing_list ll;
 	struct store_run_start start;
 	struct store_run_end end;
-	struct buf err, lockpath, holder;
+	struct buf err;
 	const char *config = NULL;
 	char *report = NULL, *rules[1];
 	int c, code = EXIT_CLEAN;
@@ -698,8 +709,6 @@ cmd_rescore(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	buf_init(&err, 0);
-	buf_init(&lockpath, 0);
-	buf_init(&holder, 0);
 	buf_init(&st.body, RF_INPUT_MAX_BYTES);
 	page_out_init(&st.out);
 	store_run_init(&prev);
@@ -730,12 +739,13 @@ cmd_rescore(int argc, char **argv)
 		goto out;
 	}
 	st.job = job;
-	buf_addf(&lockpath, "%s.lock", job->store_path);
-	if (make_parent(job->store_path) != RF_OK ||
-	    (e = lockfile_acquire(&lock, lockpath.data, &holder)) != RF_OK) {
-		log_error("another run holds the lock '%s'%s%s%s", lockpath.data,
-			  holder.len ? " (" : "", holder.data,
-			  holder.len ? ")" : "");
+	if (make_parent(job->store_path) != RF_OK) {
+		log_error("cannot make the folder of '%s': %s",
+			  job->store_path, strerror(errno));
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	if (!job_lock(job, &lock)) {
 		code = EXIT_RUNTIME;
 		goto out;
 	}
@@ -820,7 +830,5 @@ out:
 	free(report);
 	buf_release(&st.body);
 	buf_release(&err);
-	buf_release(&lockpath);
-	buf_release(&holder);
 	return code;
 }

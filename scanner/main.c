@@ -59,14 +59,6 @@ usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int
-cmd_not_built(int argc, char **argv)
-{
-	log_error("'%s' is not built yet in this version (%s)", argv[0],
-		  redflag_version);
-	return EXIT_RUNTIME;
-}
-
-int
 main(int argc, char **argv)
 {
 	size_t i;

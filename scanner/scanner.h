@@ -31,7 +31,6 @@ int cmd_run(int argc, char **argv);
 int cmd_rescore(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
 int cmd_report(int argc, char **argv);
-int cmd_not_built(int argc, char **argv);
 
 /* The program's version string. */
 extern const char redflag_version[];
