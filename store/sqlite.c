@@ -164,6 +164,21 @@ const char *const store_sqlite_migrations[] = {
 	"  FROM listings l LEFT JOIN listing_versions v"
 	"    ON v.id = l.current_version;"
 	"PRAGMA application_id = 1380338759;",
+	/*
+	 * 2: which runs stored a set of findings for a version, also an
+	 * empty one (rules that no longer fire): the set in effect at a run
+	 * is the latest such set, not the latest run with finding rows
+	 */
+	"CREATE TABLE finding_sets ("
+	"  version_id INTEGER NOT NULL REFERENCES listing_versions (id),"
+	"  run_id INTEGER NOT NULL REFERENCES runs (id),"
+	"  PRIMARY KEY (version_id, run_id)"
+	") WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO finding_sets (version_id, run_id)"
+	"  SELECT DISTINCT version_id, run_id FROM findings;"
+	"INSERT OR IGNORE INTO finding_sets (version_id, run_id)"
+	"  SELECT id, findings_run FROM listing_versions"
+	"  WHERE findings_run IS NOT NULL;",
 };
 
 _Static_assert(RF_ARRAY_SIZE(store_sqlite_migrations) == STORE_SCHEMA_VERSION,
@@ -217,10 +232,15 @@ enum stmt_id {
 	ST_VERSION_INSERT,
 	ST_VERSION_UPDATE,
 	ST_VERSION_FINDINGS_RUN,
+	ST_FINDING_SET_PUT,
 	ST_FINDINGS_DELETE,
 	ST_FINDING_INSERT,
 	ST_SCORE_GET,
 	ST_SCORE_PUT,
+	ST_SCORE_OF_VERSION,
+	ST_SCORE_SET,
+	ST_LISTING_SCORE_SET,
+	ST_VERSION_SCORE_SET,
 	ST_CONTACT_INSERT,
 	ST_CONTACT_FIND,
 	ST_LINK_PUT,
@@ -232,6 +252,7 @@ enum stmt_id {
 	ST_CLUSTERS,
 	ST_SITE_STATS,
 	ST_PURGE_FINDINGS,
+	ST_PURGE_FINDING_SETS,
 	ST_PURGE_LINKS,
 	ST_PURGE_CONTACTS,
 	ST_PURGE_VERSIONS,
@@ -300,6 +321,9 @@ static const char *const stmt_sql[ST_MAX] = {
 		" WHERE id = ?1",
 	[ST_VERSION_FINDINGS_RUN] =
 		"UPDATE listing_versions SET findings_run = ?2 WHERE id = ?1",
+	[ST_FINDING_SET_PUT] =
+		"INSERT OR IGNORE INTO finding_sets (version_id, run_id)"
+		" VALUES (?1, ?2)",
 	[ST_FINDINGS_DELETE] =
 		"DELETE FROM findings WHERE version_id = ?1 AND run_id = ?2",
 	[ST_FINDING_INSERT] =
@@ -317,6 +341,18 @@ static const char *const stmt_sql[ST_MAX] = {
 		" version_id = excluded.version_id,"
 		" page_id = excluded.page_id, score = excluded.score,"
 		" level = excluded.level, change = excluded.change",
+	[ST_SCORE_OF_VERSION] =
+		"SELECT listing_id FROM scores WHERE run_id = ?1"
+		" AND version_id = ?2",
+	[ST_SCORE_SET] =
+		"UPDATE scores SET score = ?3, level = ?4"
+		" WHERE run_id = ?1 AND listing_id = ?2",
+	[ST_LISTING_SCORE_SET] =
+		"UPDATE listings SET score = ?3, level = ?4"
+		" WHERE id = ?1 AND current_version = ?2",
+	[ST_VERSION_SCORE_SET] =
+		"UPDATE listing_versions SET score = ?3, level = ?4"
+		" WHERE id = ?1 AND first_run = ?2",
 	[ST_CONTACT_INSERT] =
 		"INSERT INTO contacts (type, value) VALUES (?1, ?2)"
 		" ON CONFLICT (type, value) DO NOTHING",
@@ -365,7 +401,7 @@ static const char *const stmt_sql[ST_MAX] = {
 		"SELECT run_id, rule_id, rule_version, indicator, weight,"
 		" field, start_offset, end_offset, text FROM findings"
 		" WHERE version_id = ?1 AND run_id = (SELECT MAX(run_id)"
-		"  FROM findings WHERE version_id = ?1"
+		"  FROM finding_sets WHERE version_id = ?1"
 		"  AND (?2 IS NULL OR run_id <= ?2))"
 		" ORDER BY id",
 	[ST_CLUSTERS] =
@@ -391,6 +427,11 @@ static const char *const stmt_sql[ST_MAX] = {
 		" ORDER BY st.site, r.id",
 	[ST_PURGE_FINDINGS] =
 		"DELETE FROM findings WHERE version_id IN (SELECT v.id"
+		" FROM listing_versions v JOIN listings l"
+		" ON l.id = v.listing_id WHERE l.last_seen_at < ?1"
+		" AND l.purged_at IS NULL)",
+	[ST_PURGE_FINDING_SETS] =
+		"DELETE FROM finding_sets WHERE version_id IN (SELECT v.id"
 		" FROM listing_versions v JOIN listings l"
 		" ON l.id = v.listing_id WHERE l.last_seen_at < ?1"
 		" AND l.purged_at IS NULL)",
@@ -1142,14 +1183,14 @@ out:
 
 static enum rf_err
 findings_put(struct sqlite_store *q, int64_t run_id, int64_t vid,
-	     const struct store_sighting *in)
+	     const struct store_finding *findings, size_t n)
 {
 	sqlite3_stmt *st;
 	enum rf_err err = RF_OK;
 	size_t i;
 
-	for (i = 0; i < in->nfindings && !err; i++) {
-		const struct store_finding *f = &in->findings[i];
+	for (i = 0; i < n && !err; i++) {
+		const struct store_finding *f = &findings[i];
 
 		if ((err = prepare(q, ST_FINDING_INSERT, &st)) != RF_OK)
 			break;
@@ -1166,6 +1207,12 @@ findings_put(struct sqlite_store *q, int64_t run_id, int64_t vid,
 		err = step(q, st, "cannot record a finding", NULL);
 	}
 	if (err)
+		return err;
+	if ((err = prepare(q, ST_FINDING_SET_PUT, &st)) != RF_OK)
+		return err;
+	bind_int(q, st, 1, vid);
+	bind_int(q, st, 2, run_id);
+	if ((err = step(q, st, "cannot record findings", NULL)) != RF_OK)
 		return err;
 	if ((err = prepare(q, ST_VERSION_FINDINGS_RUN, &st)) != RF_OK)
 		return err;
@@ -1278,7 +1325,8 @@ upsert(struct sqlite_store *q, int64_t run_id, const struct store_sighting *in,
 	err = version_put(q, run_id, run_hash, listing_id, in, &vid,
 			  &store_findings);
 	if (!err && store_findings)
-		err = findings_put(q, run_id, vid, in);
+		err = findings_put(q, run_id, vid, in->findings,
+				   in->nfindings);
 	if (err)
 		return err;
 
@@ -1320,6 +1368,72 @@ sq_listing_upsert(struct store *s, int64_t run_id,
 	if (!err)
 		*res = r;
 	return err;
+}
+
+static enum rf_err
+verdict_set(struct sqlite_store *q, int64_t run_id, int64_t vid,
+	    bool replace, const struct store_finding *f, size_t n, int score,
+	    enum store_level level)
+{
+	static const enum stmt_id updates[] = {
+		ST_SCORE_SET, ST_LISTING_SCORE_SET, ST_VERSION_SCORE_SET,
+	};
+	int64_t listing_id;
+	sqlite3_stmt *st;
+	enum rf_err err;
+	size_t i;
+	bool row;
+
+	if ((err = prepare(q, ST_SCORE_OF_VERSION, &st)) != RF_OK)
+		return err;
+	bind_int(q, st, 1, run_id);
+	bind_int(q, st, 2, vid);
+	if ((err = step(q, st, "cannot read a score", &row)) != RF_OK)
+		return err;
+	if (!row)
+		return store_fail(&q->base, RF_ENOENT,
+				  "run %lld did not see version %lld",
+				  (long long)run_id, (long long)vid);
+	listing_id = col_int(st, 0);
+	sqlite3_reset(st);
+
+	if (replace) {
+		if ((err = prepare(q, ST_FINDINGS_DELETE, &st)) != RF_OK)
+			return err;
+		bind_int(q, st, 1, vid);
+		bind_int(q, st, 2, run_id);
+		err = step(q, st, "cannot replace findings", NULL);
+		if (!err)
+			err = findings_put(q, run_id, vid, f, n);
+		if (err)
+			return err;
+	}
+	/* the run's verdict, the listing's if this version is current, the
+	 * version's own if the run first saw it */
+	for (i = 0; i < RF_ARRAY_SIZE(updates) && !err; i++) {
+		if ((err = prepare(q, updates[i], &st)) != RF_OK)
+			break;
+		bind_int(q, st, 1, i == 0 ? run_id : i == 1 ? listing_id : vid);
+		bind_int(q, st, 2, i == 0 ? listing_id : i == 1 ? vid : run_id);
+		bind_int(q, st, 3, score);
+		bind_int(q, st, 4, level);
+		err = step(q, st, "cannot record a verdict", NULL);
+	}
+	return err;
+}
+
+static enum rf_err
+sq_verdict_set(struct store *s, int64_t run_id, int64_t version_id,
+	       bool replace, const struct store_finding *f, size_t n,
+	       int score, enum store_level level)
+{
+	struct sqlite_store *q = sq(s);
+	enum rf_err err;
+
+	if ((err = op_begin(q)) != RF_OK)
+		return err;
+	return op_end(q, verdict_set(q, run_id, version_id, replace, f, n,
+				     score, level));
 }
 
 static enum rf_err
@@ -1578,7 +1692,8 @@ static enum rf_err
 sq_purge(struct store *s, int64_t cutoff, int64_t now, size_t *n)
 {
 	static const enum stmt_id steps[] = {
-		ST_PURGE_FINDINGS, ST_PURGE_LINKS, ST_PURGE_CONTACTS,
+		ST_PURGE_FINDINGS, ST_PURGE_FINDING_SETS, ST_PURGE_LINKS,
+		ST_PURGE_CONTACTS,
 		ST_PURGE_VERSIONS, ST_PURGE_LISTINGS,
 	};
 	struct sqlite_store *q = sq(s);
@@ -1885,6 +2000,7 @@ const struct store_ops store_sqlite_ops = {
 	.page_add = sq_page_add,
 	.pages_foreach = sq_pages_foreach,
 	.listing_upsert = sq_listing_upsert,
+	.verdict_set = sq_verdict_set,
 	.mark_removed = sq_mark_removed,
 	.site_stats_add = sq_site_stats_add,
 	.listings = sq_listings,

@@ -52,6 +52,11 @@ struct store_ops {
 	enum rf_err (*listing_upsert)(struct store *s, int64_t run_id,
 				      const struct store_sighting *in,
 				      struct store_upsert *res);
+	/* replace: whether findings are given (f non-NULL in the call) */
+	enum rf_err (*verdict_set)(struct store *s, int64_t run_id,
+				   int64_t version_id, bool replace,
+				   const struct store_finding *f, size_t n,
+				   int score, enum store_level level);
 	enum rf_err (*mark_removed)(struct store *s, int64_t run_id,
 				    const char *const *sites, size_t nsites,
 				    size_t *n);

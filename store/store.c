@@ -595,26 +595,26 @@ store_pages_foreach(struct store *s, int64_t run_id, store_page_fn fn,
 
 /* ---- listings ---- */
 
-/* Checks and caps the findings of in into *out, a new array or NULL. */
+/* Checks and caps the n findings at in into *out, a new array or NULL. */
 static void
-check_findings(struct check *ck, const struct store_sighting *in,
+check_findings(struct check *ck, const struct store_finding *in, size_t n,
 	       struct store_finding **out, size_t *nout)
 {
-	size_t i, n = in->nfindings;
 	struct store_finding *f;
+	size_t i;
 
 	*out = NULL;
 	*nout = 0;
 	if (ck->err || n == 0)
 		return;
-	check_that(ck, in->findings != NULL, "findings are missing");
+	check_that(ck, in != NULL, "findings are missing");
 	if (ck->err)
 		return;
 	if (n > RF_STORE_FINDINGS_MAX)
 		n = RF_STORE_FINDINGS_MAX;
 	*out = f = xreallocarray(NULL, n, sizeof(*f));
 	for (i = 0; i < n && !ck->err; i++) {
-		f[i] = in->findings[i];
+		f[i] = in[i];
 		f[i].run_id = 0;
 		check_name(ck, "rule id", f[i].rule_id, RF_STORE_NAME_MAX,
 			   true);
@@ -699,7 +699,8 @@ store_listing_upsert(struct store *s, int64_t run_id,
 	check_text(&ck, "employer", &c.employer, RF_STORE_FIELD_MAX);
 	check_text(&ck, "posted date", &c.posted, RF_STORE_FIELD_MAX);
 	check_text(&ck, "text", &c.text, RF_STORE_TEXT_MAX);
-	check_findings(&ck, in, &findings, &c.nfindings);
+	check_findings(&ck, in->findings, in->nfindings, &findings,
+		       &c.nfindings);
 	check_contacts(&ck, in, &contacts, &c.ncontacts);
 	c.findings = findings;
 	c.contacts = contacts;
@@ -708,6 +709,33 @@ store_listing_upsert(struct store *s, int64_t run_id,
 					      res ? res : &dummy);
 	free(findings);
 	free(contacts);
+	check_release(&ck);
+	return err;
+}
+
+enum rf_err
+store_verdict_set(struct store *s, int64_t run_id, int64_t version_id,
+		  const struct store_finding *f, size_t n, int score,
+		  enum store_level level)
+{
+	struct store_finding *findings = NULL;
+	struct check ck;
+	enum rf_err err;
+	size_t nf = 0;
+
+	if ((err = enter(s)) != RF_OK)
+		return err;
+	check_init(&ck, s);
+	check_id(&ck, "run", run_id, true);
+	check_id(&ck, "version", version_id, true);
+	check_level(&ck, level);
+	check_that(&ck, score >= 0, "bad score");
+	check_that(&ck, f || n == 0, "findings are missing");
+	check_findings(&ck, f, n, &findings, &nf);
+	err = ck.err ? ck.err :
+		       s->ops->verdict_set(s, run_id, version_id, f != NULL,
+					   findings, nf, score, level);
+	free(findings);
 	check_release(&ck);
 	return err;
 }

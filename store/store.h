@@ -94,7 +94,7 @@ const char *store_contact_type_name(enum store_contact_type t);
 #define STORE_READONLY	0x2u	/* open for queries only; never migrates */
 
 /* The newest schema version this build knows. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /*
  * Opens the database at path with the default backend ("sqlite"),
@@ -311,6 +311,23 @@ enum rf_err store_listing_upsert(struct store *s, int64_t run_id,
 enum rf_err store_mark_removed(struct store *s, int64_t run_id,
 			       const char *const *sites, size_t nsites,
 			       size_t *n) RF_WARN_UNUSED;
+
+/*
+ * Replaces the findings of version_id in effect at run_id by the n
+ * (borrowed) at f, stored in run_id, and sets the score and level run_id
+ * gave the listing of that version to score and level: also the
+ * listing's current ones when version_id is its current version, and the
+ * version's own when run_id first saw it. With f NULL (and n 0) the
+ * findings stay as they are and only the verdict changes. For verdicts
+ * decided after a run's listings are stored, such as the structural
+ * signs of clusters (J18). RF_ENOENT when run_id did not see that
+ * version.
+ */
+enum rf_err store_verdict_set(struct store *s, int64_t run_id,
+			      int64_t version_id,
+			      const struct store_finding *f, size_t n,
+			      int score, enum store_level level)
+	RF_WARN_UNUSED;
 
 /* ---- site statistics ---- */
 

@@ -715,7 +715,7 @@ test_findings_rescore(void **state)
 	};
 	struct store_finding_list fl;
 	struct store_upsert u;
-	int64_t r1, r2, r3;
+	int64_t r1, r2, r3, r4;
 
 	sha_of(sha, 7);
 	r1 = run_begin(s, "job", 1000, "h1");
@@ -761,7 +761,156 @@ test_findings_rescore(void **state)
 	assert_string_equal(fl.items[0].rule_id, "r.old");
 	store_finding_list_release(&fl);
 	assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM findings"), 3);
+
+	/* rules that no longer fire: an empty set is in effect, not the
+	 * last set that had findings */
+	r4 = run_begin(s, "rescore", 4000, "h3");
+	in.findings = NULL;
+	in.nfindings = 0;
+	in.score = 0;
+	in.level = STORE_LEVEL_NONE;
+	assert_int_equal(store_listing_upsert(s, r4, &in, &u), RF_OK);
+	store_finding_list_init(&fl);
+	assert_int_equal(store_findings(s, u.version_id, 0, &fl), RF_OK);
+	assert_int_equal(fl.n, 0);
+	assert_int_equal(store_findings(s, u.version_id, r3, &fl), RF_OK);
+	assert_int_equal(fl.n, 2);
+	store_finding_list_release(&fl);
 	store_close(s);
+}
+
+/* Migration 2 records the finding sets of a version-1 database. */
+static void
+test_migration_finding_sets(void **state)
+{
+	struct fixture *f = *state;
+	struct store_finding_list fl;
+	struct store *s = NULL;
+
+	assert_int_equal(store_sqlite_open_with(f->path, STORE_CREATE,
+						store_sqlite_migrations, 1,
+						&s),
+			 RF_OK);
+	store_close(s);
+	raw_exec(f->path,
+		 "INSERT INTO runs (id, job, started_at) VALUES (1, 'j', 1),"
+		 " (2, 'j', 2);"
+		 "INSERT INTO listings (id, url, site, first_run,"
+		 " first_seen_at, last_run, last_seen_at, score, level)"
+		 " VALUES (1, 'https://a.example/1', 'a.example', 1, 1, 2, 2,"
+		 " 0, 0);"
+		 "INSERT INTO listing_versions (id, listing_id, payload_sha256,"
+		 " first_run, first_seen_at, last_run, last_seen_at, score,"
+		 " level, findings_run) VALUES (1, 1, 'x', 1, 1, 2, 2, 0, 0,"
+		 " 2);"
+		 "INSERT INTO findings (version_id, run_id, rule_id, weight,"
+		 " start_offset, end_offset) VALUES (1, 1, 'r.a', 2, 0, 1);");
+	s = open_ok(f->path);
+	assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM finding_sets"),
+			 2);
+	store_finding_list_init(&fl);
+	assert_int_equal(store_findings(s, 1, 1, &fl), RF_OK);
+	assert_int_equal(fl.n, 1);
+	/* run 2 stored an empty set */
+	assert_int_equal(store_findings(s, 1, 0, &fl), RF_OK);
+	assert_int_equal(fl.n, 1);
+	store_finding_list_release(&fl);
+	store_close(s);
+	assert_consistent(f->path);
+}
+
+/* A verdict decided after the listings were stored (J18). */
+static void
+test_verdict_set(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct store_finding j18[] = {
+		{ .rule_id = "r.old", .weight = 1, .start = 0, .end = 1 },
+		{ .rule_id = "structure.shared_contact", .indicator = "J18",
+		  .weight = 2, .field = "contacts", .text = "+77010000001" },
+	};
+	struct store_finding_list fl;
+	struct store_listing_list ll;
+	struct store_version_list vl;
+	struct store_upsert u1, u2;
+	int64_t r1, r2;
+
+	r1 = run_begin(s, "job", 1000, "h1");
+	u1 = see(s, r1, "https://a.example/1", "a.example", 1, 3,
+		 STORE_LEVEL_LOW, 1000);
+	run_finish(s, r1);
+	r2 = run_begin(s, "job", 2000, "h1");
+	u2 = see(s, r2, "https://a.example/1", "a.example", 1, 3,
+		 STORE_LEVEL_LOW, 2000);
+	assert_int_equal(u2.change, STORE_UNCHANGED);
+	assert_int_equal(u2.version_id, u1.version_id);
+
+	/* a version the run did not see */
+	assert_int_equal(store_verdict_set(s, r2, u2.version_id + 100, j18, 2,
+					   5, STORE_LEVEL_MEDIUM),
+			 RF_ENOENT);
+	assert_int_equal(store_verdict_set(s, r2, u2.version_id, j18, 2, 5,
+					   STORE_LEVEL_MEDIUM),
+			 RF_OK);
+	/* again: the run's findings are replaced, not added to */
+	assert_int_equal(store_verdict_set(s, r2, u2.version_id, j18, 2, 5,
+					   STORE_LEVEL_MEDIUM),
+			 RF_OK);
+	store_finding_list_init(&fl);
+	assert_int_equal(store_findings(s, u2.version_id, r2, &fl), RF_OK);
+	assert_int_equal(fl.n, 2);
+	assert_string_equal(fl.items[1].indicator, "J18");
+	assert_int_equal(fl.items[1].run_id, r2);
+	store_finding_list_release(&fl);
+	/* run 1's findings and verdict are history and stay */
+	store_finding_list_init(&fl);
+	assert_int_equal(store_findings(s, u1.version_id, r1, &fl), RF_OK);
+	assert_int_equal(fl.n, 1);
+	assert_string_equal(fl.items[0].rule_id, "ru.travel.paid");
+	store_finding_list_release(&fl);
+	store_listing_list_init(&ll);
+	assert_int_equal(store_listings(s, r1, STORE_SEL_ALL, STORE_LEVEL_NONE,
+					&ll),
+			 RF_OK);
+	assert_int_equal(ll.n, 1);
+	assert_int_equal(ll.items[0].score, 3);
+	store_listing_list_release(&ll);
+	/* run 2's verdict and the listing's current one changed */
+	store_listing_list_init(&ll);
+	assert_int_equal(store_listings(s, r2, STORE_SEL_ALL,
+					STORE_LEVEL_MEDIUM, &ll),
+			 RF_OK);
+	assert_int_equal(ll.n, 1);
+	assert_int_equal(ll.items[0].score, 5);
+	assert_int_equal(ll.items[0].level, STORE_LEVEL_MEDIUM);
+	store_listing_list_release(&ll);
+	assert_int_equal(raw_int(f->path, "SELECT score FROM listings"), 5);
+	/* the version keeps the verdict of the run that first saw it */
+	store_version_list_init(&vl);
+	assert_int_equal(store_history(s, u2.listing_id, &vl), RF_OK);
+	assert_int_equal(vl.n, 1);
+	assert_int_equal(vl.items[0].score, 3);
+	assert_int_equal(vl.items[0].findings_run, r2);
+	store_version_list_release(&vl);
+	/* the verdict alone: the findings stay */
+	assert_int_equal(store_verdict_set(s, r2, u2.version_id, NULL, 0, 4,
+					   STORE_LEVEL_LOW),
+			 RF_OK);
+	store_finding_list_init(&fl);
+	assert_int_equal(store_findings(s, u2.version_id, r2, &fl), RF_OK);
+	assert_int_equal(fl.n, 2);
+	store_finding_list_release(&fl);
+	assert_int_equal(raw_int(f->path, "SELECT score FROM listings"), 4);
+	/* bad arguments */
+	assert_int_equal(store_verdict_set(s, r2, u2.version_id, j18, 2, -1,
+					   STORE_LEVEL_MEDIUM),
+			 RF_EINVAL);
+	assert_int_equal(store_verdict_set(s, r2, u2.version_id, NULL, 2, 1,
+					   STORE_LEVEL_LOW),
+			 RF_EINVAL);
+	store_close(s);
+	assert_consistent(f->path);
 }
 
 /* ---- contacts ---- */
@@ -1516,6 +1665,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_rescore, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_migration_finding_sets,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verdict_set, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clusters, setup,
 						teardown),
