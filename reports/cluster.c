@@ -189,7 +189,7 @@ report_clusters_release(struct report_clusters *c)
 /* What is known of one listing while clusters are built. */
 struct member {
 	int64_t id;
-	const char *url, *title, *site, *location;
+	const char *url, *title, *site, *location, *lang;
 	int score;
 	enum store_level level;
 	int64_t version_id;
@@ -292,7 +292,8 @@ add_cluster(struct builder *b, enum report_cluster_kind kind,
 	struct report_cluster *cl;
 	const char **names, **inds = NULL;
 	struct report_member *mem;
-	size_t i, k, u = 0, nsites = 0, nlocs = 0, ninds = 0, indalloc = 0;
+	size_t i, k, u = 0, nsites = 0, nlocs = 0, nlangs = 0, ninds = 0;
+	size_t indalloc = 0;
 	int64_t *ids;
 	enum rf_err err;
 
@@ -320,6 +321,7 @@ add_cluster(struct builder *b, enum report_cluster_kind kind,
 		mem[i].site = rpool_dup(b->pool, m[i].site);
 		mem[i].title = rpool_dup(b->pool, m[i].title);
 		mem[i].location = rpool_dup(b->pool, m[i].location);
+		mem[i].lang = rpool_dup(b->pool, m[i].lang);
 		mem[i].score = m[i].score;
 		mem[i].level = m[i].level;
 		if (m[i].score > cl->max_score)
@@ -334,6 +336,10 @@ add_cluster(struct builder *b, enum report_cluster_kind kind,
 		if (m[i].location && *m[i].location)
 			names[nlocs++] = m[i].location;
 	cl->nlocations = count_distinct(names, nlocs);
+	for (i = 0; i < n; i++)
+		if (m[i].lang && *m[i].lang && strcmp(m[i].lang, "und") != 0)
+			names[nlangs++] = m[i].lang;
+	cl->nlangs = count_distinct(names, nlangs);
 	free(names);
 	cl->listings = ids;
 	cl->members = mem;
@@ -413,6 +419,7 @@ contact_clusters(struct builder *b)
 			m[k].title = l->title;
 			m[k].site = l->site;
 			m[k].location = l->location;
+			m[k].lang = l->lang;
 			m[k].score = l->score;
 			m[k].level = l->level;
 			m[k].version_id = l->version_id;
@@ -616,6 +623,7 @@ text_clusters(struct builder *b)
 			m[nm].title = l->title;
 			m[nm].site = l->site;
 			m[nm].location = l->location;
+			m[nm].lang = l->lang;
 			m[nm].score = l->score;
 			m[nm].level = l->level;
 			m[nm].version_id = l->version_id;

@@ -860,7 +860,10 @@ listing(const struct report *r, struct buf *out, const struct rep_listing *l)
 			buf_addstr(out, "</b> ");
 		}
 		esc(out, h->field);
-		if (!h->placed && strcmp(h->field, "contacts") != 0) {
+		/* contacts and structural findings (J18) have no place in
+		 * the text */
+		if (!h->placed && strcmp(h->field, "contacts") != 0 &&
+		    strcmp(h->field, "structure") != 0) {
 			buf_addstr(out, " (");
 			esc(out, rep_label(L_NOT_PLACED, lg));
 			buf_addstr(out, ")");

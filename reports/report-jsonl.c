@@ -196,6 +196,7 @@ cluster(struct buf *out, const struct report_cluster *c)
 	json_kv_int(&j, "size", (int64_t)c->nlistings);
 	json_kv_int(&j, "sites", (int64_t)c->nsites);
 	json_kv_int(&j, "locations", (int64_t)c->nlocations);
+	json_kv_int(&j, "langs", (int64_t)c->nlangs);
 	json_kv_string(&j, "max_level", rep_level_key(c->max_level));
 	json_kv_int(&j, "max_score", c->max_score);
 	json_key(&j, "indicators");

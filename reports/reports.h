@@ -58,6 +58,7 @@ struct report_member {
 	int64_t id;
 	const char *url, *site;
 	const char *title, *location;	/* NULL when unknown or purged */
+	const char *lang;		/* NULL when unknown */
 	int score;
 	enum store_level level;
 };
@@ -72,6 +73,7 @@ struct report_cluster {
 	const struct report_member *members;	/* the same, in detail */
 	size_t nsites;			/* distinct sites among them */
 	size_t nlocations;		/* distinct non-empty locations */
+	size_t nlangs;			/* distinct known languages */
 	/* the indicators of all its listings together, sorted, each once */
 	const char *const *indicators;
 	size_t nindicators;

@@ -222,6 +222,8 @@ struct score_model {
 extern const struct score_model score_model_default;
 /* Computes res->score, ->level and ->dimensions from res->fired. */
 void score_result(const struct score_model *model, struct scan_result *res);
+/* The level a score reaches under model. */
+enum risk_level score_level(const struct score_model *model, int score);
 
 /* One indicator's part of a score, for explanations. */
 struct score_line {

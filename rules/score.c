@@ -113,7 +113,7 @@ score_result(const struct score_model *model, struct scan_result *res)
 {
 	struct score_line lines[RF_ARRAY_SIZE(indicators)];
 	size_t i, n;
-	int score, level, bonus;
+	int score, bonus;
 	unsigned dims = 0;
 
 	n = score_explain(model, res, lines, RF_ARRAY_SIZE(lines), &bonus);
@@ -128,10 +128,18 @@ score_result(const struct score_model *model, struct scan_result *res)
 		}
 	}
 	res->score = score;
+	res->level = score_level(model, score);
+}
+
+enum risk_level
+score_level(const struct score_model *model, int score)
+{
+	int level;
+
 	for (level = LEVEL_HIGH; level > LEVEL_NONE; level--)
 		if (score >= model->threshold[level])
 			break;
-	res->level = (enum risk_level)level;
+	return (enum risk_level)level;
 }
 
 const char *

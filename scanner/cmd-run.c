@@ -30,6 +30,7 @@
 #include "reports/reports.h"
 #include "scanner/pipeline.h"
 #include "scanner/scanner.h"
+#include "scanner/structure.h"
 #include "common/banned.h"
 
 extern char **environ;
@@ -304,6 +305,45 @@ job_lock(const struct crawl_job *job, struct lockfile *lock)
 	return e == RF_OK;
 }
 
+/*
+ * Adds J18, the structural sign, from the clusters of run_id, then counts
+ * the run's new or changed listings at alert level or above and at high
+ * (J18 may have raised some). False when the findings could not be set.
+ */
+static bool
+apply_structure(struct store *store, int64_t run_id, enum risk_level alert,
+		long *alerts_new, long *high_new)
+{
+	const unsigned which = STORE_SEL_NEW | STORE_SEL_CHANGED;
+	struct structure_counts sc;
+	struct store_listing_list ll;
+	struct buf msg;
+	bool ok = true;
+
+	buf_init(&msg, 0);
+	if (structure_apply(store, run_id, &sc, &msg) != RF_OK) {
+		log_error("cannot add the structural findings (J18): %s",
+			  msg.data);
+		ok = false;
+	} else if (sc.listings) {
+		log_info("J18: %zu clusters of shared contacts or texts, "
+			 "%zu listings in them, %zu scores changed",
+			 sc.clusters, sc.listings, sc.changed);
+	}
+	buf_release(&msg);
+	store_listing_list_init(&ll);
+	if (store_listings(store, run_id, which, (enum store_level)alert,
+			   &ll) == RF_OK)
+		*alerts_new = (long)ll.n;
+	store_listing_list_release(&ll);
+	store_listing_list_init(&ll);
+	if (store_listings(store, run_id, which, STORE_LEVEL_HIGH, &ll) ==
+	    RF_OK)
+		*high_new = (long)ll.n;
+	store_listing_list_release(&ll);
+	return ok;
+}
+
 static void
 run_usage(FILE *out)
 {
@@ -514,6 +554,9 @@ cmd_run(int argc, char **argv)
 			log_warn("cannot record site figures: %s",
 				 store_errmsg(st.store));
 	}
+	if (!apply_structure(st.store, st.run_id, st.alert, &st.alerts_new,
+			     &st.high_new))
+		code = EXIT_RUNTIME;
 	memset(&end, 0, sizeof(end));
 	end.status = crawled ? (sum.stop == CRAWL_STOP_INTERRUPTED
 				? STORE_RUN_INTERRUPTED : STORE_RUN_FINISHED)
@@ -793,6 +836,13 @@ cmd_rescore(int argc, char **argv)
 	po.run_id = run_id;
 	st.pipe = pipeline_new(&po);
 	e = store_pages_foreach(st.store, prev.id, rescore_page, &st);
+	if (e == RF_OK) {
+		long alerts = 0, high = 0;
+
+		if (!apply_structure(st.store, run_id, LEVEL_MEDIUM, &alerts,
+				     &high))
+			code = EXIT_RUNTIME;
+	}
 	memset(&end, 0, sizeof(end));
 	end.status = e == RF_OK ? STORE_RUN_FINISHED : STORE_RUN_FAILED;
 	end.stop_reason = e == RF_OK ? "rescored" : "failed";

@@ -17,6 +17,7 @@ libscanner_a_SOURCES = \
 	scanner/jsonld.c scanner/jsonld.h \
 	scanner/output.c scanner/output.h \
 	scanner/pipeline.c scanner/pipeline.h \
+	scanner/structure.c scanner/structure.h \
 	scanner/ruleload.c \
 	scanner/scanner.h
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
@@ -40,6 +41,12 @@ tests_unit_test_extract_SOURCES = tests/unit/test-extract.c
 tests_unit_test_extract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS) \
 	$(PCRE2_CFLAGS)
 tests_unit_test_extract_LDADD = $(SCANNER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test-structure
+TESTS += tests/unit/test-structure
+tests_unit_test_structure_SOURCES = tests/unit/test-structure.c
+tests_unit_test_structure_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_structure_LDADD = $(SCANNER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test-pipeline
 TESTS += tests/unit/test-pipeline

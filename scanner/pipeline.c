@@ -1,4 +1,6 @@
 /* pipeline.c: a page through extract, scan and store. */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +8,7 @@
 #include "common/encode.h"
 #include "common/limits.h"
 #include "common/sha256.h"
+#include "common/util.h"
 #include "common/xmalloc.h"
 #include "scanner/charset.h"
 #include "scanner/output.h"
@@ -74,6 +77,18 @@ struct first_doc {
 };
 
 /* Scans and stores the page's document (the first, for a feed). */
+static bool
+has_contact(const struct store_contact *c, size_t n,
+	    enum store_contact_type t, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].type == t && strcmp(c[i].value, v) == 0)
+			return true;
+	return false;
+}
+
 static void
 store_doc(struct document *d, void *arg)
 {
@@ -87,7 +102,8 @@ store_doc(struct document *d, void *arg)
 	struct store_upsert up;
 	unsigned char digest[SHA256_DIGEST_LEN];
 	char sha[2 * SHA256_DIGEST_LEN + 1];
-	size_t i, nc = 0;
+	size_t i, nc = 0, nh = 0;
+	char **handles = NULL;
 	bool scored = d->status == DOC_OK || d->status == DOC_TRUNCATED;
 
 	if (fd->done)
@@ -119,16 +135,34 @@ store_doc(struct document *d, void *arg)
 		f[i].text = xmemdupz(in.text[h->field] + h->start,
 				     h->end - h->start);
 	}
-	c = xcalloc(d->contacts.n + 1, sizeof(*c));
+	c = xcalloc(2 * d->contacts.n + 1, sizeof(*c));
+	handles = xcalloc(d->contacts.n + 1, sizeof(*handles));
 	for (i = 0; i < d->contacts.n; i++) {
+		const char *v = d->contacts.items[i].value;
 		enum store_contact_type t =
 			contact_type(d->contacts.items[i].kind);
 
-		if (t == STORE_CONTACT_MAX)
+		if (t == STORE_CONTACT_MAX || has_contact(c, nc, t, v))
 			continue;
 		c[nc].type = t;
-		c[nc].value = d->contacts.items[i].value;
+		c[nc].value = v;
 		nc++;
+		/* t.me/name is the Telegram handle @name: one contact for
+		 * the clusters whichever way an ad writes it (not invite
+		 * links, t.me/+code and t.me/joinchat/code) */
+		if (t == STORE_CONTACT_LINK && str_has_prefix(v, "t.me/") &&
+		    v[5] != '+' && !str_has_prefix(v + 5, "joinchat")) {
+			handles[nh] = xmalloc(strlen(v + 5) + 2);
+			handles[nh][0] = '@';
+			memcpy(handles[nh] + 1, v + 5, strlen(v + 5) + 1);
+			if (!has_contact(c, nc, STORE_CONTACT_HANDLE,
+					 handles[nh])) {
+				c[nc].type = STORE_CONTACT_HANDLE;
+				c[nc].value = handles[nh];
+				nc++;
+			}
+			nh++;
+		}
 	}
 	memset(&s, 0, sizeof(s));
 	s.url = fd->pg->url;
@@ -158,6 +192,9 @@ store_doc(struct document *d, void *arg)
 		free((char *)(uintptr_t)f[i].text);
 	free(f);
 	free(c);
+	for (i = 0; i < nh; i++)
+		free(handles[i]);
+	free(handles);
 }
 
 enum rf_err

@@ -48,6 +48,19 @@ grep -q '"new","high"' "$(grep '\.csv$' "$T/out")" ||
 	fail "site figures of run 1: $(q 'select * from site_stats')"
 [ "$(q 'select listings_new, alerts from runs where id = 1')" = "60|15" ] ||
 	fail "run 1: 60 new listings, 15 alerts: $(q 'select * from runs')"
+# J18: one phone behind four listings in three languages adds 2 points to
+# each of them, on top of what the rules gave
+rules_score=$("$REDFLAG" scan -f jsonl "$T/site/listings/40581.html" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["score"])')
+stored=$(q "select s.score from scores s join listings l on l.id = s.listing_id where s.run_id = 1 and l.url like '%/40581.html'")
+[ "$stored" = $((rules_score + 2)) ] ||
+	fail "J18 raises 40581 from $rules_score by 2 points; got $stored"
+j18=$(q "select f.rule_id, f.weight from findings f join scores s on s.version_id = f.version_id join listings l on l.id = s.listing_id where s.run_id = 1 and f.indicator = 'J18' and l.url like '%/40581.html'")
+[ "$j18" = "structure.shared_phone|2" ] || fail "the J18 finding of 40581: $j18"
+grep -q '"rule":"structure.shared_phone"' "$(grep '\.jsonl$' "$T/out")" ||
+	fail "the JSONL report shows the J18 finding"
+[ "$(q "select count(*) from findings f join scores s on s.version_id = f.version_id where s.run_id = 1 and f.indicator = 'J18' and s.listing_id in (select id from listings where url like '%/40412.html' or url like '%/40416.html')")" = 0 ] ||
+	fail "no J18 on ordinary listings"
 grep -q "^[1-9][0-9]* $report$" "$T/notified.txt" ||
 	fail "notify ran with the report path and the count of new highs"
 ls "$T"/state/warc/results-*.warc.gz >/dev/null ||
@@ -73,6 +86,8 @@ sleep 1
 run run -c "$T/job.conf"
 [ "$(q 'select listings_new + listings_changed from runs where id = 3')" = 0 ] ||
 	fail "run 3: nothing new"
+[ "$(q "select s.score from scores s join listings l on l.id = s.listing_id where s.run_id = 3 and l.url like '%/40581.html'")" = "$stored" ] ||
+	fail "J18 holds in an unchanged run"
 
 # an overlapping run refuses at once, naming the lock
 python3 - "$T/state/redflag.db.lock" "$REDFLAG" "$T/job.conf" <<'PY' >"$T/lockout" 2>&1 || fail "the lock: $(cat "$T/lockout")"
