@@ -121,8 +121,8 @@ add_structural(struct verdict *v, const struct report_clusters *c,
 		if (!points)
 			continue;
 		buf_reset(&text);
-		buf_addf(&text, "%s: %zu listings, %zu sites, %zu locations, "
-			 "%zu languages", cl->key, cl->nlistings, cl->nsites,
+		buf_addf(&text, "%s: listings %zu, sites %zu, locations %zu, "
+			 "languages %zu", cl->key, cl->nlistings, cl->nsites,
 			 cl->nlocations, cl->nlangs);
 		ALLOC_GROW(v->texts, v->ntexts + 1, v->texts_alloc);
 		v->texts[v->ntexts] = xstrdup(text.data);
