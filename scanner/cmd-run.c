@@ -56,8 +56,9 @@ struct run_state {
 	long pages, listings, alerts_new, high_new, not_modified;
 	/* per site of the job: pages blocked, listings extracted */
 	long *blocked, *extracted;
-	/* sites that answered 304 somewhere: their unseen listings are
-	 * not marked removed (a 304 gives no text to store) */
+	/* sites with a listing that answered 304 and whose earlier
+	 * capture could not be read back: their unseen listings are not
+	 * marked removed (the 304 gave no text to store) */
 	char **sites_304;
 	size_t nsites_304, asites_304;
 	enum rf_err err;		/* the first store or WARC failure */
@@ -72,6 +73,78 @@ site_is_listed(char **list, size_t n, const char *site)
 		if (!strcmp(list[i], site))
 			return true;
 	return false;
+}
+
+/* A payload read back from its WARC record; caller-owned. */
+struct stored_payload {
+	struct warc_record *rec;
+	struct buf inflated;	/* when the record kept Content-Encoding */
+	const char *body;
+	size_t len;
+};
+
+static void
+stored_payload_release(struct stored_payload *sp)
+{
+	warc_record_free(sp->rec);
+	buf_release(&sp->inflated);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/*
+ * Reads the payload of the stored page p back from its WARC record (in
+ * warc_dir when its file name is relative), undoing a Content-Encoding
+ * the record kept. Logs a warning naming the page and returns an error
+ * when it cannot.
+ */
+static enum rf_err
+stored_payload_read(const char *warc_dir, const struct store_page *p,
+		    struct stored_payload *out)
+{
+	const struct warc_http_msg *http;
+	const char *ce;
+	struct buf path;
+	enum rf_err err;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->inflated, RF_INPUT_MAX_BYTES);
+	if (!p->warc_file)
+		return RF_ENOENT;
+	buf_init(&path, 0);
+	if (p->warc_file[0] == '/')
+		buf_addstr(&path, p->warc_file);
+	else
+		buf_addf(&path, "%s/%s", warc_dir, p->warc_file);
+	err = warc_read_at(path.data, (uint64_t)p->warc_offset,
+			   RF_INPUT_MAX_BYTES, &out->rec);
+	buf_release(&path);
+	http = err == RF_OK ? warc_record_http(out->rec) : NULL;
+	if (err != RF_OK || (!http && warc_record_type(out->rec) !=
+			     WARC_TYPE_RESOURCE)) {
+		log_warn("'%s': its WARC record (%s at %lld) cannot be read",
+			 p->url, p->warc_file, (long long)p->warc_offset);
+		return err != RF_OK ? err : RF_EPARSE;
+	}
+	if (!http) {
+		/* a resource record (a file:// page): the block itself */
+		out->body = warc_record_block(out->rec, &out->len);
+		return RF_OK;
+	}
+	out->body = http->payload;
+	out->len = http->payload_len;
+	ce = warc_http_header(http, "Content-Encoding");
+	if (ce && *ce && strcmp(ce, "identity") != 0) {
+		if (crawl_inflate(http->payload, http->payload_len,
+				  RF_INPUT_MAX_BYTES, &out->inflated) !=
+		    RF_OK) {
+			log_warn("'%s': its payload cannot be inflated",
+				 p->url);
+			return RF_EPARSE;
+		}
+		out->body = out->inflated.data;
+		out->len = out->inflated.len;
+	}
+	return RF_OK;
 }
 
 /* The result of a listing as a WARC metadata record that refers to the
@@ -91,11 +164,32 @@ write_result(struct run_state *st, const struct crawl_page *p)
 				   st->out.result.len, &loc);
 }
 
+/* The payload of a listing's earlier capture, for a 304. */
+struct last_payload {
+	const char *warc_dir;
+	struct stored_payload payload;
+	char *content_type;
+	bool ok;
+};
+
+static enum rf_err
+take_payload(void *arg, const struct store_page *sp)
+{
+	struct last_payload *lp = arg;
+
+	lp->ok = stored_payload_read(lp->warc_dir, sp, &lp->payload) ==
+		 RF_OK;
+	if (sp->content_type)
+		lp->content_type = xstrdup(sp->content_type);
+	return RF_OK;
+}
+
 static int
 on_page(const struct crawl_page *p, void *arg)
 {
 	struct run_state *st = arg;
 	const struct crawl_site *site = NULL;
+	struct last_payload last;
 	struct page_in pg;
 	size_t i;
 	enum rf_err err;
@@ -108,29 +202,46 @@ on_page(const struct crawl_page *p, void *arg)
 			si = i;
 		}
 	st->pages++;
+	memset(&pg, 0, sizeof(pg));
+	memset(&last, 0, sizeof(last));
+	/* a site without listing patterns: every page may be a listing */
+	pg.is_listing = p->kind == CRAWL_LISTING ||
+			(p->kind == CRAWL_PAGE && site && site->nlisting == 0);
 	if (p->status == 304 && !p->body) {
 		st->not_modified++;
-		if (!site_is_listed(st->sites_304, st->nsites_304, p->site)) {
+		/* unchanged: read the earlier capture back, so that the
+		 * listing is seen (not taken for removed, nor purged) */
+		last.warc_dir = st->job->warc_dir;
+		if (pg.is_listing &&
+		    store_page_last(st->store, p->url, take_payload, &last) ==
+			    RF_OK &&
+		    last.ok) {
+			pg.body = last.payload.body;
+			pg.len = last.payload.len;
+		} else if (pg.is_listing &&
+			   !site_is_listed(st->sites_304, st->nsites_304,
+					   p->site)) {
 			ALLOC_GROW(st->sites_304, st->nsites_304 + 1,
 				   st->asites_304);
 			st->sites_304[st->nsites_304++] = xstrdup(p->site);
 		}
 	}
-	memset(&pg, 0, sizeof(pg));
 	pg.url = p->url;
 	pg.site = p->site;
 	pg.fetched_at = (int64_t)time(NULL);
 	pg.http_status = (int)p->status;
-	pg.content_type = p->content_type;
-	pg.body = p->body;
-	pg.len = p->body_len;
+	pg.content_type = p->content_type ? p->content_type :
+					    last.content_type;
+	if (p->body) {
+		pg.body = p->body;
+		pg.len = p->body_len;
+	}
 	pg.warc_file = p->warc_file;
 	pg.warc_offset = (int64_t)p->warc_offset;
 	pg.warc_record_id = p->warc_id;
-	/* a site without listing patterns: every page may be a listing */
-	pg.is_listing = p->kind == CRAWL_LISTING ||
-			(p->kind == CRAWL_PAGE && site && site->nlisting == 0);
 	err = pipeline_page(st->pipe, &pg, &st->out);
+	stored_payload_release(&last.payload);
+	free(last.content_type);
 	if (si < st->job->nsites && st->out.status == DOC_BLOCKED)
 		st->blocked[si]++;
 	if (err == RF_OK && st->out.listing) {
@@ -509,8 +620,9 @@ cmd_run(int argc, char **argv)
 	/*
 	 * Listings gone from sites crawled to completion: a site whose
 	 * pages are all due again each run (recrawl set), fetched in this
-	 * run, crawled until nothing was left, and with no 304 among them
-	 * (a 304 leaves nothing to store, so its listing would look gone).
+	 * run, crawled until nothing was left, and without a listing that
+	 * answered 304 and whose earlier capture could not be read back
+	 * (that listing would look gone).
 	 */
 	if (crawled && sum.stop == CRAWL_STOP_EXHAUSTED) {
 		const char **sites = xcalloc(job->nsites + 1, sizeof(*sites));
@@ -623,7 +735,6 @@ struct rescore_state {
 	struct store *store;
 	struct pipeline *pipe;
 	struct page_out out;
-	struct buf body;
 	char **listings;		/* URLs of the listings to rescore */
 	size_t nlistings;
 	long pages, rescored, missing, changed_level;
@@ -642,32 +753,30 @@ static enum rf_err
 rescore_page(void *arg, const struct store_page *sp)
 {
 	struct rescore_state *st = arg;
-	struct warc_record *rec = NULL;
-	const struct warc_http_msg *http;
+	struct last_payload last;
 	struct page_in pg;
-	struct buf path;
-	const char *ce, *key = sp->url;
+	const char *key = sp->url;
 	enum rf_err err;
 
 	st->pages++;
 	if (!sp->warc_file || !bsearch(&key, st->listings, st->nlistings,
 				       sizeof(*st->listings), cmp_str))
 		return RF_OK;
-	buf_init(&path, 0);
-	if (sp->warc_file[0] == '/')
-		buf_addstr(&path, sp->warc_file);
-	else
-		buf_addf(&path, "%s/%s", st->job->warc_dir, sp->warc_file);
-	err = warc_read_at(path.data, (uint64_t)sp->warc_offset,
-			   RF_INPUT_MAX_BYTES, &rec);
-	buf_release(&path);
-	http = err == RF_OK ? warc_record_http(rec) : NULL;
-	if (err != RF_OK || (!http && warc_record_type(rec) !=
-			     WARC_TYPE_RESOURCE)) {
-		log_warn("'%s': its WARC record (%s at %lld) cannot be read",
-			 sp->url, sp->warc_file, (long long)sp->warc_offset);
+	memset(&last, 0, sizeof(last));
+	last.warc_dir = st->job->warc_dir;
+	if (sp->http_status == 304) {
+		/* a revisit record has no payload: the earlier capture's */
+		if (store_page_last(st->store, sp->url, take_payload, &last) !=
+		    RF_OK)
+			log_warn("'%s': no earlier capture of this 304",
+				 sp->url);
+	} else {
+		take_payload(&last, sp);
+	}
+	if (!last.ok) {
 		st->missing++;
-		warc_record_free(rec);
+		stored_payload_release(&last.payload);
+		free(last.content_type);
 		return RF_OK;
 	}
 	memset(&pg, 0, sizeof(pg));
@@ -675,41 +784,22 @@ rescore_page(void *arg, const struct store_page *sp)
 	pg.site = sp->site;
 	pg.fetched_at = sp->fetched_at;
 	pg.http_status = sp->http_status ? sp->http_status : 200;
-	pg.content_type = sp->content_type;
-	if (http) {
-		pg.body = http->payload;
-		pg.len = http->payload_len;
-	} else {
-		/* a resource record (a file:// page): the block itself */
-		pg.body = warc_record_block(rec, &pg.len);
-	}
+	pg.content_type = last.content_type;
+	pg.body = last.payload.body;
+	pg.len = last.payload.len;
 	pg.warc_file = sp->warc_file;
 	pg.warc_offset = sp->warc_offset;
 	pg.warc_record_id = sp->warc_record_id;
 	pg.is_listing = true;
-	ce = http ? warc_http_header(http, "Content-Encoding") : NULL;
-	if (ce && *ce && strcmp(ce, "identity") != 0) {
-		buf_reset(&st->body);
-		if (crawl_inflate(http->payload, http->payload_len,
-				  RF_INPUT_MAX_BYTES, &st->body) != RF_OK) {
-			log_warn("'%s': its payload cannot be inflated",
-				 sp->url);
-			st->missing++;
-			warc_record_free(rec);
-			return RF_OK;
-		}
-		pg.body = st->body.data;
-		pg.len = st->body.len;
-	}
 	err = pipeline_page(st->pipe, &pg, &st->out);
-	warc_record_free(rec);
+	stored_payload_release(&last.payload);
+	free(last.content_type);
 	if (err != RF_OK) {
 		st->err = err;
 		return err;
 	}
-	if (st->out.listing) {
+	if (st->out.listing)
 		st->rescored++;
-	}
 	return RF_OK;
 }
 
@@ -752,7 +842,6 @@ cmd_rescore(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	buf_init(&err, 0);
-	buf_init(&st.body, RF_INPUT_MAX_BYTES);
 	page_out_init(&st.out);
 	store_run_init(&prev);
 	store_listing_list_init(&ll);
@@ -878,7 +967,6 @@ out:
 	store_run_release(&prev);
 	page_out_release(&st.out);
 	free(report);
-	buf_release(&st.body);
 	buf_release(&err);
 	return code;
 }

@@ -230,8 +230,9 @@ pipeline_page(struct pipeline *p, const struct page_in *pg,
 			     &out->page_id);
 	if (err != RF_OK)
 		return err;
-	if (!pg->is_listing || !pg->body || pg->http_status < 200 ||
-	    pg->http_status > 299)
+	if (!pg->is_listing || !pg->body ||
+	    ((pg->http_status < 200 || pg->http_status > 299) &&
+	     pg->http_status != 304))
 		return RF_OK;
 	charset_of_content_type(pg->content_type, charset, sizeof(charset));
 	extract_documents(pg->url, pg->url, charset[0] ? charset : NULL,

@@ -27,7 +27,9 @@ struct page_in {
 	int64_t fetched_at;
 	int http_status;
 	const char *content_type;	/* the response's header */
-	const char *body;		/* payload, Content-Encoding undone */
+	/* payload, Content-Encoding undone; for a 304, the payload of
+	 * the earlier capture (it is scanned as a 2xx's) */
+	const char *body;
 	size_t len;
 	const char *warc_file;		/* where the response record is */
 	int64_t warc_offset;

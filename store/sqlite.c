@@ -225,6 +225,7 @@ enum stmt_id {
 	ST_RUN_HASH,
 	ST_PAGE_INSERT,
 	ST_PAGES_BATCH,
+	ST_PAGE_LAST,
 	ST_LISTING_FIND,
 	ST_LISTING_INSERT,
 	ST_LISTING_UPDATE,
@@ -287,6 +288,13 @@ static const char *const stmt_sql[ST_MAX] = {
 		" payload_sha256, warc_file, warc_offset, warc_record_id,"
 		" content_type FROM pages WHERE run_id = ?1 AND id > ?2"
 		" ORDER BY id LIMIT ?3",
+	[ST_PAGE_LAST] =
+		"SELECT id, run_id, url, site, fetched_at, http_status,"
+		" payload_sha256, warc_file, warc_offset, warc_record_id,"
+		" content_type FROM pages WHERE url = ?1"
+		" AND http_status BETWEEN 200 AND 299"
+		" AND payload_sha256 IS NOT NULL AND warc_file IS NOT NULL"
+		" ORDER BY id DESC LIMIT 1",
 	[ST_LISTING_FIND] =
 		"SELECT l.id, v.payload_sha256 FROM listings l"
 		" LEFT JOIN listing_versions v ON v.id = l.current_version"
@@ -960,6 +968,24 @@ sq_page_add(struct store *s, int64_t run_id, const struct store_page *p,
 }
 
 /* Reads up to PAGES_BATCH pages of run_id after page after into pages. */
+/* Reads the columns of ST_PAGES_BATCH and ST_PAGE_LAST into p. */
+static void
+read_page(sqlite3_stmt *st, struct store_strings *strs, struct store_page *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = col_int(st, 0);
+	p->run_id = col_int(st, 1);
+	p->url = col_text(st, 2, strs);
+	p->site = col_text(st, 3, strs);
+	p->fetched_at = col_int(st, 4);
+	p->http_status = (int)col_int(st, 5);
+	p->payload_sha256 = col_text(st, 6, strs);
+	p->warc_file = col_text(st, 7, strs);
+	p->warc_offset = col_int(st, 8);
+	p->warc_record_id = col_text(st, 9, strs);
+	p->content_type = col_text(st, 10, strs);
+}
+
 static enum rf_err
 read_pages(struct sqlite_store *q, int64_t run_id, int64_t after,
 	   struct store_page *pages, size_t *n, struct store_strings *strs)
@@ -980,21 +1006,36 @@ read_pages(struct sqlite_store *q, int64_t run_id, int64_t after,
 		if ((err = step(q, st, "cannot read pages", &row)) != RF_OK ||
 		    !row)
 			break;
-		memset(p, 0, sizeof(*p));
-		p->id = col_int(st, 0);
-		p->run_id = col_int(st, 1);
-		p->url = col_text(st, 2, strs);
-		p->site = col_text(st, 3, strs);
-		p->fetched_at = col_int(st, 4);
-		p->http_status = (int)col_int(st, 5);
-		p->payload_sha256 = col_text(st, 6, strs);
-		p->warc_file = col_text(st, 7, strs);
-		p->warc_offset = col_int(st, 8);
-		p->warc_record_id = col_text(st, 9, strs);
-		p->content_type = col_text(st, 10, strs);
+		read_page(st, strs, p);
 		(*n)++;
 	}
 	sqlite3_reset(st);
+	return err;
+}
+
+static enum rf_err
+sq_page_last(struct store *s, const char *url, store_page_fn fn, void *arg)
+{
+	struct sqlite_store *q = sq(s);
+	struct store_strings strs = { 0 };
+	struct store_page page;
+	sqlite3_stmt *st;
+	enum rf_err err;
+	bool row = false;
+
+	if ((err = prepare(q, ST_PAGE_LAST, &st)) != RF_OK)
+		return read_end(q, err);
+	bind_text(q, st, 1, url);
+	err = step(q, st, "cannot read a page", &row);
+	if (!err && row)
+		read_page(st, &strs, &page);
+	err = read_end(q, err);
+	/* fn runs with no statement open: it may write */
+	if (!err)
+		err = row ? fn(arg, &page) :
+			    store_fail(s, RF_ENOENT, "no stored payload of %s",
+				       url);
+	store_strings_release(&strs);
 	return err;
 }
 
@@ -1999,6 +2040,7 @@ const struct store_ops store_sqlite_ops = {
 	.run_previous = sq_run_previous,
 	.page_add = sq_page_add,
 	.pages_foreach = sq_pages_foreach,
+	.page_last = sq_page_last,
 	.listing_upsert = sq_listing_upsert,
 	.verdict_set = sq_verdict_set,
 	.mark_removed = sq_mark_removed,

@@ -48,6 +48,8 @@ struct store_ops {
 				const struct store_page *p, int64_t *page_id);
 	enum rf_err (*pages_foreach)(struct store *s, int64_t run_id,
 				     store_page_fn fn, void *arg);
+	enum rf_err (*page_last)(struct store *s, const char *url,
+				 store_page_fn fn, void *arg);
 
 	enum rf_err (*listing_upsert)(struct store *s, int64_t run_id,
 				      const struct store_sighting *in,

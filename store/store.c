@@ -593,6 +593,22 @@ store_pages_foreach(struct store *s, int64_t run_id, store_page_fn fn,
 	return err;
 }
 
+enum rf_err
+store_page_last(struct store *s, const char *url, store_page_fn fn, void *arg)
+{
+	struct check ck;
+	enum rf_err err;
+
+	if ((err = enter(s)) != RF_OK)
+		return err;
+	check_init(&ck, s);
+	check_that(&ck, fn != NULL, "no callback given");
+	check_name(&ck, "page URL", url, RF_URL_INPUT_MAX_BYTES, true);
+	err = ck.err ? ck.err : s->ops->page_last(s, url, fn, arg);
+	check_release(&ck);
+	return err;
+}
+
 /* ---- listings ---- */
 
 /* Checks and caps the n findings at in into *out, a new array or NULL. */

@@ -241,6 +241,15 @@ typedef enum rf_err (*store_page_fn)(void *arg, const struct store_page *page);
 enum rf_err store_pages_foreach(struct store *s, int64_t run_id,
 				store_page_fn fn, void *arg) RF_WARN_UNUSED;
 
+/*
+ * Calls fn once with the latest page recorded for url whose payload is
+ * kept in a WARC file (a 2xx response with its SHA-256 and record): what
+ * a run reads back when a server answers 304 Not Modified. RF_ENOENT when
+ * there is none; otherwise what fn returns. fn may write through s.
+ */
+enum rf_err store_page_last(struct store *s, const char *url,
+			    store_page_fn fn, void *arg) RF_WARN_UNUSED;
+
 /* ---- listings ---- */
 
 /* One rule hit that contributed to a listing's score. */

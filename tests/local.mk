@@ -35,7 +35,8 @@ CRAWL_TESTS = \
 	tests/cli/crawl.sh \
 	tests/cli/crawl-resume.sh \
 	tests/cli/crawl-demo.sh \
-	tests/cli/crawl-h2.sh
+	tests/cli/crawl-h2.sh \
+	tests/cli/run-http.sh
 TESTS += $(CRAWL_TESTS)
 EXTRA_DIST += $(CRAWL_TESTS) tests/cli/crawl-lib.sh \
 	tests/cli/crawl-warc-check.cjs tests/server/h2srv.cjs

@@ -1391,6 +1391,38 @@ test_pages(void **state)
 						.url = "u", .site = "s" },
 					NULL),
 			 RF_ENOENT);
+
+	/* the latest page of a URL with a kept payload, for a 304: not a
+	 * later 304 (no payload) nor a 500 */
+	{
+		struct store_page p304 = {
+			.url = "https://a.example/7", .site = "a.example",
+			.http_status = 304,
+			.warc_file = "crawl-00002.warc.gz",
+		};
+		struct store_page p500 = {
+			.url = "https://a.example/7", .site = "a.example",
+			.http_status = 500, .payload_sha256 = sha,
+			.warc_file = "crawl-00002.warc.gz",
+		};
+
+		assert_int_equal(store_page_add(s, other, &p304, NULL), RF_OK);
+		assert_int_equal(store_page_add(s, other, &p500, NULL), RF_OK);
+		memset(&w, 0, sizeof(w));
+		w.s = s;
+		w.n = 7;
+		w.ordered = true;
+		assert_int_equal(store_page_last(s, "https://a.example/7",
+						 walk_page, &w),
+				 RF_OK);
+		assert_int_equal(w.n, 8);
+		assert_true(w.ordered);
+		assert_int_equal(store_page_last(s, "https://a.example/none",
+						 walk_page, &w),
+				 RF_ENOENT);
+		assert_int_equal(store_page_last(s, NULL, walk_page, &w),
+				 RF_EINVAL);
+	}
 	store_close(s);
 }
 
