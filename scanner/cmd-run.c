@@ -574,7 +574,8 @@ cmd_run(int argc, char **argv)
 		code = EXIT_RUNTIME;
 		goto out;
 	}
-	if (store_runs_interrupt(st.store, job->name, NULL) != RF_OK)
+	if (store_runs_interrupt(st.store, job->name,
+				 (enum store_level)st.alert, NULL) != RF_OK)
 		log_warn("cannot close earlier unfinished runs: %s",
 			 store_errmsg(st.store));
 	memset(&start, 0, sizeof(start));

@@ -836,7 +836,8 @@ sq_run_finish(struct store *s, int64_t run_id, const struct store_run_end *e)
 }
 
 static enum rf_err
-sq_runs_interrupt(struct store *s, const char *job, size_t *n)
+sq_runs_interrupt(struct store *s, const char *job,
+		  enum store_level alert_level, size_t *n)
 {
 	struct sqlite_store *q = sq(s);
 	sqlite3_stmt *st;
@@ -849,8 +850,7 @@ sq_runs_interrupt(struct store *s, const char *job, size_t *n)
 	if (!err) {
 		bind_text(q, st, 1, job);
 		bind_text(q, st, 4, "the process ended without finishing");
-		/* the default alert level of redflag run */
-		bind_int(q, st, 5, STORE_LEVEL_MEDIUM);
+		bind_int(q, st, 5, alert_level);
 		err = step(q, st, "cannot mark runs interrupted", NULL);
 	}
 	if (!err)

@@ -38,6 +38,7 @@ struct store_ops {
 	enum rf_err (*run_finish)(struct store *s, int64_t run_id,
 				  const struct store_run_end *end);
 	enum rf_err (*runs_interrupt)(struct store *s, const char *job,
+				      enum store_level alert_level,
 				      size_t *n);
 	enum rf_err (*run_get)(struct store *s, int64_t run_id,
 			       struct store_run *out);

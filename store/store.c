@@ -490,7 +490,8 @@ store_run_finish(struct store *s, int64_t run_id,
 }
 
 enum rf_err
-store_runs_interrupt(struct store *s, const char *job, size_t *n)
+store_runs_interrupt(struct store *s, const char *job,
+		     enum store_level alert_level, size_t *n)
 {
 	struct check ck;
 	size_t dummy;
@@ -500,8 +501,10 @@ store_runs_interrupt(struct store *s, const char *job, size_t *n)
 		return err;
 	check_init(&ck, s);
 	check_name(&ck, "job", job, RF_STORE_NAME_MAX, true);
+	check_level(&ck, alert_level);
 	err = ck.err ? ck.err :
-		       s->ops->runs_interrupt(s, job, n ? n : &dummy);
+		       s->ops->runs_interrupt(s, job, alert_level,
+					      n ? n : &dummy);
 	check_release(&ck);
 	return err;
 }

@@ -189,12 +189,13 @@ enum rf_err store_run_finish(struct store *s, int64_t run_id,
 			     const struct store_run_end *end) RF_WARN_UNUSED;
 /*
  * Marks the runs of job still "running" as "interrupted" (with their
- * counts; alerts at STORE_LEVEL_MEDIUM, redflag run's default) and sets
- * *n (may be NULL) to how many: for the caller holding the job's lock,
- * since such runs belong to a process that died.
+ * counts, alerts at alert_level as in store_run_end) and sets *n (may be
+ * NULL) to how many: for the caller holding the job's lock, since such
+ * runs belong to a process that died.
  */
 enum rf_err store_runs_interrupt(struct store *s, const char *job,
-				 size_t *n) RF_WARN_UNUSED;
+				 enum store_level alert_level, size_t *n)
+	RF_WARN_UNUSED;
 /* Fills out (initialised) with run run_id; RF_ENOENT if there is none. */
 enum rf_err store_run_get(struct store *s, int64_t run_id,
 			  struct store_run *out) RF_WARN_UNUSED;

@@ -1289,16 +1289,21 @@ test_kill_mid_transaction(void **state)
 	assert_int_equal(raw_int(f->path, "SELECT COUNT(*) FROM findings"),
 			 10);
 	assert_consistent(f->path);
-	/* the dead process's run is marked, and work goes on */
-	assert_int_equal(store_runs_interrupt(s, "job", &n), RF_OK);
+	/* the dead process's run is marked, and work goes on; its alerts
+	 * are counted at the level given (the listings are at none) */
+	assert_int_equal(store_runs_interrupt(s, "job", STORE_LEVEL_NONE, &n),
+			 RF_OK);
 	assert_int_equal(n, 1);
 	store_run_init(&r);
 	assert_int_equal(store_run_get(s, 1, &r), RF_OK);
 	assert_int_equal(r.status, STORE_RUN_INTERRUPTED);
 	assert_int_equal(r.counts.listings_new, 10);
+	assert_int_equal(r.counts.alerts, 10);
 	assert_non_null(r.stop_reason);
 	store_run_release(&r);
-	assert_int_equal(store_runs_interrupt(s, "job", &n), RF_OK);
+	assert_int_equal(store_runs_interrupt(s, "job", STORE_LEVEL_MEDIUM,
+					      &n),
+			 RF_OK);
 	assert_int_equal(n, 0);
 	(void)see(s, 1, "https://a.example/after", "a.example", 999, 0,
 		  STORE_LEVEL_NONE, 0);
