@@ -436,10 +436,11 @@ apply_structure(struct store *store, int64_t run_id, enum risk_level alert,
 		log_error("cannot add the structural findings (J18): %s",
 			  msg.data);
 		ok = false;
-	} else if (sc.listings) {
+	} else if (sc.listings || sc.chrome) {
 		log_info("J18: %zu clusters of shared contacts or texts, "
-			 "%zu listings in them, %zu scores changed",
-			 sc.clusters, sc.listings, sc.changed);
+			 "%zu listings in them, %zu scores changed; %zu "
+			 "contacts taken for a site's own", sc.clusters,
+			 sc.listings, sc.changed, sc.chrome);
 	}
 	buf_release(&msg);
 	store_listing_list_init(&ll);

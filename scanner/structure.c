@@ -51,6 +51,41 @@ structure_j18_points(const struct report_cluster *c, const char **rule)
 	return points;
 }
 
+bool
+structure_is_chrome(const struct report_cluster *c, size_t site_listings)
+{
+	return c->kind != REPORT_CLUSTER_TEXT && c->nsites == 1 &&
+	       c->nlistings >= STRUCTURE_CHROME_MIN_LISTINGS &&
+	       2 * c->nlistings >= site_listings;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* How many of the n sorted site names are site. */
+static size_t
+site_listings(const char **sites, size_t n, const char *site)
+{
+	size_t lo = 0, hi = n, mid, first;
+
+	if (!site)
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(sites[mid], site) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && strcmp(sites[lo], site) == 0)
+		lo++;
+	return lo - first;
+}
+
 static bool
 is_structural(const struct store_finding *f)
 {
@@ -105,7 +140,7 @@ verdict_push(struct verdict *v)
  * highest points among them. */
 static int
 add_structural(struct verdict *v, const struct report_clusters *c,
-	       const size_t *idx, size_t n)
+	       const bool *chrome, const size_t *idx, size_t n)
 {
 	struct buf text;
 	int best = 0;
@@ -118,7 +153,7 @@ add_structural(struct verdict *v, const struct report_clusters *c,
 		int points = structure_j18_points(cl, &rule);
 		struct store_finding *f;
 
-		if (!points)
+		if (!points || chrome[idx[k]])
 			continue;
 		buf_reset(&text);
 		buf_addf(&text, "%s: listings %zu, sites %zu, locations %zu, "
@@ -143,8 +178,8 @@ add_structural(struct verdict *v, const struct report_clusters *c,
 /* Sets the J18 verdict of one listing the run saw. */
 static enum rf_err
 apply_one(struct store *s, int64_t run_id, const struct store_listing *l,
-	  const struct report_clusters *c, struct verdict *v,
-	  struct structure_counts *out, struct buf *msg)
+	  const struct report_clusters *c, const bool *chrome,
+	  struct verdict *v, struct structure_counts *out, struct buf *msg)
 {
 	const int cap = score_model_default.indicator_cap;
 	struct store_finding_list fl;
@@ -176,7 +211,7 @@ apply_one(struct store *s, int64_t run_id, const struct store_listing *l,
 		*verdict_push(v) = *f;
 	}
 	v->nkept = v->n;
-	best = add_structural(v, c, idx, n);
+	best = add_structural(v, c, chrome, idx, n);
 	if (best == 0 && nold == 0)
 		goto out;
 	same = v->n - v->nkept == nold;
@@ -217,8 +252,10 @@ structure_apply(struct store *s, int64_t run_id,
 	struct store_listing_list ll;
 	struct report_clusters c;
 	struct verdict v;
+	const char **sites = NULL;
+	bool *chrome = NULL;
 	enum rf_err err;
-	size_t i;
+	size_t i, nsites = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&v, 0, sizeof(v));
@@ -226,21 +263,39 @@ structure_apply(struct store *s, int64_t run_id,
 	store_listing_list_init(&ll);
 	if ((err = report_clusters_compute(s, run_id, &c, msg)) != RF_OK)
 		goto out;
-	for (i = 0; i < c.n; i++)
-		if (structure_j18_points(&c.items[i], NULL))
-			out->clusters++;
 	err = store_listings(s, run_id, STORE_SEL_SEEN, STORE_LEVEL_NONE, &ll);
 	if (err) {
 		buf_addf(msg, "cannot read the run's listings: %s",
 			 store_errmsg(s));
 		goto out;
 	}
+	/* the run's listings per site, for clusters of a site's own */
+	sites = xcalloc(ll.n + 1, sizeof(*sites));
+	for (i = 0; i < ll.n; i++)
+		if (ll.items[i].site)
+			sites[nsites++] = ll.items[i].site;
+	if (nsites)
+		qsort(sites, nsites, sizeof(*sites), cmp_str);
+	chrome = xcalloc(c.n + 1, sizeof(*chrome));
+	for (i = 0; i < c.n; i++) {
+		const struct report_cluster *cl = &c.items[i];
+
+		if (!structure_j18_points(cl, NULL))
+			continue;
+		chrome[i] = structure_is_chrome(
+			cl, site_listings(sites, nsites, cl->members[0].site));
+		if (chrome[i])
+			out->chrome++;
+		else
+			out->clusters++;
+	}
 	if ((err = store_begin(s)) != RF_OK) {
 		buf_addf(msg, "%s", store_errmsg(s));
 		goto out;
 	}
 	for (i = 0; i < ll.n && !err; i++)
-		err = apply_one(s, run_id, &ll.items[i], &c, &v, out, msg);
+		err = apply_one(s, run_id, &ll.items[i], &c, chrome, &v, out,
+				msg);
 	if (err) {
 		if (store_rollback(s) != RF_OK)
 			buf_addf(msg, "; %s", store_errmsg(s));
@@ -248,6 +303,8 @@ structure_apply(struct store *s, int64_t run_id,
 		buf_addf(msg, "%s", store_errmsg(s));
 	}
 out:
+	free(sites);
+	free(chrome);
 	verdict_release(&v);
 	store_listing_list_release(&ll);
 	report_clusters_release(&c);

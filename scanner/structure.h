@@ -7,6 +7,7 @@
 #ifndef RF_SCANNER_STRUCTURE_H
 #define RF_SCANNER_STRUCTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,8 +35,22 @@
  */
 int structure_j18_points(const struct report_cluster *c, const char **rule);
 
+/*
+ * A shared contact on one site behind at least this many listings, and
+ * behind half or more of the listings the run saw on that site, is taken
+ * for the site's own (a support phone in the page chrome that extraction
+ * kept) and makes no J18 finding.
+ */
+#define STRUCTURE_CHROME_MIN_LISTINGS 10
+
+/* Whether c looks like the page chrome of its one site, which the run saw
+ * site_listings listings of (see STRUCTURE_CHROME_MIN_LISTINGS). */
+bool structure_is_chrome(const struct report_cluster *c,
+			 size_t site_listings);
+
 struct structure_counts {
 	size_t clusters;	/* clusters that made J18 findings */
+	size_t chrome;		/* clusters taken for a site's own contact */
 	size_t listings;	/* listings with a J18 finding now */
 	size_t changed;		/* listings whose verdict changed */
 };

@@ -69,6 +69,32 @@ test_points(void **state)
 	}
 }
 
+static void
+test_chrome(void **state)
+{
+	struct report_cluster c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.kind = REPORT_CLUSTER_PHONE;
+	c.nsites = 1;
+	c.nlistings = STRUCTURE_CHROME_MIN_LISTINGS;
+	/* on every page of a site, or on half of them: the site's own */
+	assert_true(structure_is_chrome(&c, c.nlistings));
+	assert_true(structure_is_chrome(&c, 2 * c.nlistings));
+	/* a few ads of a big site, or a small cluster: not */
+	assert_false(structure_is_chrome(&c, 2 * c.nlistings + 1));
+	c.nlistings--;
+	assert_false(structure_is_chrome(&c, c.nlistings));
+	/* spread over sites, or a text: not */
+	c.nlistings++;
+	c.nsites = 2;
+	assert_false(structure_is_chrome(&c, c.nlistings));
+	c.nsites = 1;
+	c.kind = REPORT_CLUSTER_TEXT;
+	assert_false(structure_is_chrome(&c, c.nlistings));
+}
+
 /* ---- verdicts in the store ---- */
 
 struct fixture {
@@ -199,8 +225,9 @@ test_apply(void **state)
 	struct fixture *f = *state;
 	struct structure_counts sc;
 	struct store *s = NULL;
-	int64_t r1, r2, r3;
+	int64_t r1, r2, r3, r4;
 	size_t nj;
+	int i;
 
 	assert_int_equal(store_open(f->path, STORE_CREATE, &s), RF_OK);
 	/* run 1: one phone behind three listings in three cities, one of
@@ -253,6 +280,18 @@ test_apply(void **state)
 	/* history: run 1's verdicts stay */
 	assert_int_equal(score_of(s, r1, 2, &nj), 2);
 	assert_int_equal(nj, 1);
+
+	/* run 4: one phone on every listing the run saw of its site, in
+	 * many places: the site's own, no J18 */
+	r4 = begin(s, "h2");
+	for (i = 10; i < 10 + STRUCTURE_CHROME_MIN_LISTINGS; i++)
+		see(s, r4, i, "+77270000000", i % 2 ? "Almaty" : "Astana",
+		    true);
+	apply(s, r4, &sc);
+	assert_int_equal(sc.chrome, 1);
+	assert_int_equal(sc.listings, 0);
+	assert_int_equal(score_of(s, r4, 10, &nj), 2);
+	assert_int_equal(nj, 0);
 	store_close(s);
 }
 
@@ -261,6 +300,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_points),
+		cmocka_unit_test(test_chrome),
 		cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
 	};
 
