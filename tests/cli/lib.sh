@@ -18,6 +18,16 @@ fail() {
 	exit 1
 }
 
+# sql DB QUERY: the rows of one query on an SQLite database, one per
+# line, columns joined by '|' (python3's sqlite3: the sqlite3 program may
+# be absent)
+sql() {
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]): print("|".join(str(x) for x in row))' \
+		"$1" "$2"
+}
+
 # run CMD...: runs redflag with CMD, keeping stdout, stderr and status
 run() {
 	"$REDFLAG" "$@" >"$T/out" 2>"$T/err"

@@ -26,10 +26,7 @@ delay = 0
 recrawl = 1s
 EOF2
 q() {	# q SQL: one query on the run's store
-	python3 -c 'import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]): print("|".join(str(x) for x in row))' \
-		"$T/state/redflag.db" "$1"
+	sql "$T/state/redflag.db" "$1"
 }
 
 run run -c "$T/job.conf"

@@ -25,10 +25,7 @@ printf '[job]\nnotify = echo "$REDFLAG_NEW_HIGH $1" >> %s/notified.txt\n' "$T" |
 	cat - "$T/job.conf" | awk '!/^\[job\]$/ || !seen++' >"$T/job.tmp"
 mv "$T/job.tmp" "$T/job.conf"
 q() {	# q SQL: one query on the run's store
-	python3 -c 'import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]): print("|".join(str(x) for x in row))' \
-		"$T/state/redflag.db" "$1"
+	sql "$T/state/redflag.db" "$1"
 }
 
 run run -c "$T/job.conf"
