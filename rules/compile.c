@@ -222,10 +222,15 @@ build_regex(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 	while (i < len) {
 		const struct rclass *k;
 
+		/*
+		 * "(?<name>" and "\\k<name>" are PCRE2 group names, not
+		 * classes; "(...)?<о>" is an optional group before one.
+		 */
 		n = class_ref(t + i, len - i);
 		if (n && (k = find_class(src, t + i + 1, n - 2)) &&
-		    !(pat->kind == PAT_REGEX && i > 0 &&
-		      (t[i - 1] == '?' || t[i - 1] == 'k'))) {
+		    !(pat->kind == PAT_REGEX && i > 1 &&
+		      ((t[i - 2] == '(' && t[i - 1] == '?') ||
+		       (t[i - 2] == '\\' && t[i - 1] == 'k')))) {
 			emit(out, map, amap, "(?:", 3, i);
 			emit(out, map, amap, k->regex, strlen(k->regex), i);
 			emit(out, map, amap, ")", 1, i);

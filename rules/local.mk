@@ -39,6 +39,7 @@ RULE_PACKS = \
 	rules/packs/ru/skills.rules \
 	rules/packs/ru/targeting.rules \
 	rules/packs/ru/travel.rules \
+	rules/packs/ru/lemmas.lock \
 	rules/packs/en/pack.rules \
 	rules/packs/en/core.rules \
 	rules/packs/en/lures.rules \

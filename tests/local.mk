@@ -9,6 +9,7 @@ CLI_TESTS = \
 	tests/cli/inputs.sh \
 	tests/cli/lemma.sh \
 	tests/cli/eval.sh \
+	tests/cli/packs.sh \
 	tests/cli/run.sh \
 	tests/cli/rule-errors.sh \
 	tests/cli/report.sh \
@@ -23,7 +24,9 @@ EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/feeds/jobs.atom \
 	tests/data/rules/lemma/xx.rules \
 	tests/data/rules/lemma/lemmas.lock \
-	tests/data/eval/labels.csv
+	tests/data/eval/labels.csv \
+	tests/data/eval/lookalikes.csv \
+	tests/data/eval/recruitment.csv
 
 # The crawler's integration tests: a classifieds site on 127.0.0.1
 # (tests/server/testsrv.c) crawled by the real binary.

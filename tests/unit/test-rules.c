@@ -249,9 +249,14 @@ test_literals_and_classes(void **state)
 	struct scan_result res;
 	struct ruleset *rs = compile(
 		"class а = /[аa@]/\n"
+		"class q = /zz/\n"
 		RULE("w", "J01", "weak", "  $a = \"виза\" word\n", "$a")
 		RULE("p", "J02", "weak", "  $a = \"р<а>бот\" prefix\n", "$a")
-		RULE("m", "J03", "weak", "  $a = \"1+1 (x)\"\n", "$a"), &ds);
+		RULE("m", "J03", "weak", "  $a = \"1+1 (x)\"\n", "$a")
+		/* a class right after an optional group; a named group */
+		RULE("o", "J04", "weak", "  $a = /без\\s+(\\w+\\s+)?<а>\\b/\n",
+		     "$a")
+		RULE("n", "J05", "weak", "  $a = /(?<q>x)\\k<q>/\n", "$a"), &ds);
 
 	assert_non_null(rs);
 	scan_result_init(&res);
@@ -268,6 +273,12 @@ test_literals_and_classes(void **state)
 	assert_int_equal(res.nfired, 0);
 	scan_body(rs, "1+1   (x)", &res);		/* metacharacters, spaces */
 	assert_int_equal(res.nfired, 1);
+	scan_body(rs, "без а", &res);		/* <а> expanded after ')?' */
+	assert_int_equal(res.nfired, 1);
+	assert_string_equal(rule_id(res.fired[0]), "o");
+	scan_body(rs, "xx", &res);		/* (?<q> and \k<q> kept */
+	assert_int_equal(res.nfired, 1);
+	assert_string_equal(rule_id(res.fired[0]), "n");
 	scan_result_release(&res);
 	ruleset_free(rs);
 	buf_release(&ds.text);
