@@ -20,10 +20,15 @@ DIRECT_END = 0x530
 
 # Letters beyond DIRECT_END that get an entry in the sorted extra table.
 EXTRA_RANGES = [
+    (0x0531, 0x058F),	# Armenian (Փ for ф)
+    (0x13A0, 0x13FF),	# Cherokee (Ꭹ for у)
     (0x1C80, 0x1C8F),	# Cyrillic Extended-C (variant lower-case letters)
+    (0x1D00, 0x1D7F),	# Phonetic Extensions (small capitals: ᴛ for т)
     (0x1E00, 0x1EFF),	# Latin Extended Additional
     (0x1F00, 0x1FFF),	# Greek Extended
+    (0x2100, 0x214F),	# Letterlike Symbols (only LETTERLIKE below)
     (0x2C60, 0x2C7F),	# Latin Extended-C
+    (0x2C80, 0x2CFF),	# Coptic (Ⲣ, ⲧ, ⲃ for Р, т, в)
     (0xA640, 0xA69F),	# Cyrillic Extended-B
     (0xA720, 0xA7FF),	# Latin Extended-D
     (0xAB30, 0xAB6F),	# Latin Extended-E
@@ -51,6 +56,18 @@ LAT_TARGETS = set(chr(c) for c in range(ord('A'), ord('Z') + 1)) | set(
 # is applied in both directions.
 SUPPLEMENT = [("u", "и"), ("U", "И"), ("n", "п"), ("b", "в")]
 
+# Look-alikes taken one way only, into Cyrillic words, measured on the
+# obfuscated Telegram job scams: Latin r stands for р there ("rабота"),
+# not for the г that confusables.txt pairs it with; small capitals and ß
+# stand for the Cyrillic letter they resemble ("ᴧюдᴇй", "ʀабота",
+# "люƃимых").
+CYR_ONLY = [("r", "р"), ("R", "Р"), ("\u0280", "р"), ("\u1d27", "л"),
+            ("\u00df", "в"), ("\u1d00", "а"), ("\u1d07", "е"),
+            ("\u2c65", "а"), ("\u0183", "б")]
+
+# Symbols that are letters in disguise: class olet, with look-alikes.
+LETTERLIKE = {"\u212e": ("e", "е")}  # ℮ ESTIMATED SYMBOL
+
 CL = {"other": 0, "space": 1, "punct": 2, "digit": 3, "mark": 4,
       "lat": 5, "cyr": 6, "grk": 7, "olet": 8}
 
@@ -69,6 +86,8 @@ def script(c):
 
 
 def cls(c):
+    if c in LETTERLIKE:
+        return "olet"
     cat = ud.category(c)
     s = script(c)
     if s:
@@ -136,6 +155,8 @@ def homoglyphs(member):
     targets = {"lat": LAT_TARGETS, "cyr": CYR_TARGETS}
     src = [chr(c) for c in range(DIRECT_END)
            if script(chr(c)) in ("lat", "cyr", "grk")]
+    src += [c for c in extra_chars() if cls(c) in ("lat", "cyr", "grk",
+                                                   "olet")]
     table = {}
     for c in src:
         for t in ("lat", "cyr"):
@@ -161,7 +182,27 @@ def homoglyphs(member):
     for lat, cyr in SUPPLEMENT:
         table[(lat, "cyr")] = cyr
         table[(cyr, "lat")] = lat
+    for c, cyr in CYR_ONLY:
+        table[(c, "cyr")] = cyr
+    for c, (lat, cyr) in LETTERLIKE.items():
+        table[(c, "lat")] = lat
+        table[(c, "cyr")] = cyr
     return table, disguises(table, direct), lone_letters(table, direct)
+
+
+def extra_chars():
+    """The characters of the extra table: letters and marks of
+    EXTRA_RANGES (of Letterlike Symbols, only LETTERLIKE)."""
+    for lo_cp, hi_cp in EXTRA_RANGES:
+        for cp in range(lo_cp, hi_cp + 1):
+            c = chr(cp)
+            if 0x2100 <= cp <= 0x214F and c not in LETTERLIKE:
+                continue
+            if cls(c) not in ("lat", "cyr", "grk", "olet", "mark"):
+                continue
+            if ord(lower(c)) > 0xFFFF or ord(base(c)) > 0xFFFF:
+                continue
+            yield c
 
 
 # Cyrillic letters that print like a Latin one in common fonts.
@@ -173,8 +214,9 @@ def lone_letters(table, direct):
     the same case that prints alike (a c e o p x y, A B C E H K M O P T X
     Y): only these are taken for Cyrillic when they stand alone ("работа c
     нами"); a lone u or w is the letter itself ("буква w")."""
+    one_way = {c for c, _ in CYR_ONLY}
     return {c for (c, t) in direct
-            if script(c) == "lat" and t == "cyr" and
+            if script(c) == "lat" and t == "cyr" and c not in one_way and
             table[(c, t)] in LONE_TARGETS and
             table[(c, t)].isupper() == c.isupper()}
 
@@ -244,22 +286,18 @@ def main():
                      ord(cy) if cy else 0, k.upper(), flags))
     out.write("};\n\n")
 
-    out.write("/* { cp, lower, base, class }, sorted, for letters"
-              " past the direct table */\n")
+    out.write("/* { cp, lower, base, lat, cyr, class }, sorted, for"
+              " letters past the\n * direct table */\n")
     out.write("const struct fold_xchar fold_extra[] = {\n")
     n = 0
-    for lo_cp, hi_cp in EXTRA_RANGES:
-        for cp in range(lo_cp, hi_cp + 1):
-            c = chr(cp)
-            k = cls(c)
-            if k not in ("lat", "cyr", "grk", "olet", "mark"):
-                continue
-            lo, ba = lower(c), base(c)
-            if ord(lo) > 0xFFFF or ord(ba) > 0xFFFF:
-                continue
-            out.write("\t{ 0x%04X, 0x%04X, 0x%04X, FOLD_CL_%s },\n"
-                      % (cp, ord(lo), ord(ba), k.upper()))
-            n += 1
+    for c in extra_chars():
+        lo, ba = lower(c), base(c)
+        la, cy = hg.get((c, "lat")), hg.get((c, "cyr"))
+        out.write("\t{ 0x%04X, 0x%04X, 0x%04X, 0x%04X, 0x%04X, "
+                  "FOLD_CL_%s },\n"
+                  % (ord(c), ord(lo), ord(ba), ord(la) if la else 0,
+                     ord(cy) if cy else 0, cls(c).upper()))
+        n += 1
     out.write("};\n")
     out.write("const size_t fold_extra_len = %d;\n\n" % n)
 

@@ -422,10 +422,15 @@ char_base(uint32_t cp)
 static uint32_t
 char_lookalike(uint32_t cp, int sc)
 {
+	const struct fold_xchar *x;
 	uint32_t m, lo;
 
-	if (cp >= FOLD_DIRECT_END)
-		return 0;
+	if (cp >= FOLD_DIRECT_END) {
+		x = extra_lookup(cp);
+		if (!x)
+			return 0;
+		return sc == SC_LAT ? x->lat : x->cyr;
+	}
 	m = sc == SC_LAT ? fold_direct[cp].lat : fold_direct[cp].cyr;
 	if (m)
 		return m;
@@ -734,6 +739,22 @@ word_script(const struct folder *st, const struct fold_cell *w, size_t n)
 	return decide(ws.all, ws.strong, st->ctx);
 }
 
+/* Whether every letter of w is of another script (not Latin, Cyrillic
+ * or Greek) and has a look-alike in script sc. */
+static bool
+all_lookalikes(const struct fold_cell *w, size_t n, int sc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!is_letter(w[i].cls))
+			continue;
+		if (w[i].cls != FOLD_CL_OLET || !char_lookalike(w[i].cp, sc))
+			return false;
+	}
+	return true;
+}
+
 /*
  * Analyses the word w of n cells (letters, digits, marks, @ $ and inner
  * apostrophes), folds digits and look-alikes into its script, counts it
@@ -753,6 +774,12 @@ word_fold(struct folder *st, struct fold_cell *w, size_t n, bool email,
 
 	word_count(w, n, &ws);
 	sc = decide(ws.all, ws.strong, st->ctx);
+	/* a word of other scripts' letters only, all of them look-alikes of
+	 * the text's script, is in that script: Coptic "ⲃ" in "пишите ⲃ
+	 * лс" */
+	if (sc == SC_NONE && ws.letters > 0 && st->ctx != SC_NONE &&
+	    all_lookalikes(w, n, st->ctx))
+		sc = st->ctx;
 	/*
 	 * A lone Latin look-alike between Cyrillic words is Cyrillic: "работа
 	 * c нами". Not the other way round ("Django с Postgres" is Russian),
@@ -791,8 +818,11 @@ word_fold(struct folder *st, struct fold_cell *w, size_t n, bool email,
 	if ((st->flags & TEXT_FOLD_HOMOGLYPH) && !compound &&
 	    (sc == SC_LAT || sc == SC_CYR) && ws.all[sc] < ws.letters) {
 		for (i = 0; i < n; i++) {
+			/* letters of other scripts too: Cherokee Ꭹ, Coptic
+			 * Ⲣ, Armenian Փ in a Cyrillic word */
 			s = script_of(w[i].cls);
-			if (s == SC_NONE || s == sc)
+			if (s == sc || (s == SC_NONE &&
+					w[i].cls != FOLD_CL_OLET))
 				continue;
 			m = char_lookalike(w[i].cp, sc);
 			if (!m)

@@ -72,6 +72,8 @@ struct fold_xchar {
 	uint16_t cp;
 	uint16_t lower;
 	uint16_t base;
+	uint16_t lat;	/* Latin look-alike, or 0 */
+	uint16_t cyr;	/* Cyrillic look-alike, or 0 */
 	uint8_t cls;
 };
 

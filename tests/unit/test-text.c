@@ -91,6 +91,17 @@ static const struct fold_case fold_cases[] = {
 	{ "hello", HOMO, "hello" },
 	{ "бiлiм", HOMO, "білім" },
 	{ "ΑΓΕΝΤ", HOMO, "ΑΓΕΝΤ" },
+	/* small capitals, other scripts' look-alikes, Latin r for р */
+	{ "ᴧюдᴇй рабоᴛа работᴀ ʀабота", HOMO, "людей работа работа работа" },
+	{ "достᎩп люƃимыⲬ мараՓоны ℮сть", HOMO,
+	  "достУп любимыХ мараФоны есть" },
+	{ "достᎩп люƃимыⲬ мараՓоны", CASE | HOMO,
+	  "доступ любимых марафоны" },
+	{ "рⱥбота Ⲣабота рабоⲧа", HOMO, "работа Работа работа" },
+	{ "rабота RАБОТА raбота", HOMO, "работа РАБОТА работа" },
+	{ "пишите ⲃ лс", HOMO, "пишите в лс" },
+	{ "Straße Ꭹes", HOMO, "Straße Yes" },
+	{ "rabota r nami", HOMO, "rabota r nami" },
 	/* compounds, not disguises */
 	{ "SMMщик антиDDOS Stack'ом СТОgram", HOMO,
 	  "SMMщик антиDDOS Stack'ом СТОgram" },
