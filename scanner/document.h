@@ -66,7 +66,9 @@ struct document {
 	/* fields of the listing; NULL when the page does not say */
 	char *salary, *location, *employer, *posted;
 	const char *structured;	/* static: "json-ld" when it came from there */
-	struct entity_list contacts;	/* phones, handles, e-mails, links */
+	/* phones, handles, e-mails, links; their offsets are into the body
+	 * (0, 0 for those a profile's contacts XPath found elsewhere) */
+	struct entity_list contacts;
 	struct buf contacts_text;	/* the same, one per line, for rules */
 	enum rf_err err;	/* with DOC_ERROR */
 	char *error;		/* with DOC_ERROR: what went wrong */

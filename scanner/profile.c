@@ -819,6 +819,7 @@ profile_apply(const struct profile *p, xmlDoc *doc, struct document *d,
 	xmlXPathContextPtr ctx = xpath_context(doc, &x);
 	struct buf t;
 	char **slot;
+	size_t n0, k;
 	int f;
 
 	free(dp->name);
@@ -858,7 +859,12 @@ profile_apply(const struct profile *p, xmlDoc *doc, struct document *d,
 			*cut |= fcut;
 			break;
 		case DOC_FIELD_CONTACTS:
+			n0 = d->contacts.n;
 			entities_find(&d->contacts, t.data, t.len);
+			/* offsets are the body's: these are not in it */
+			for (k = n0; k < d->contacts.n; k++)
+				d->contacts.items[k].start =
+					d->contacts.items[k].end = 0;
 			break;
 		case DOC_FIELD_SALARY:
 			slot = &d->salary;

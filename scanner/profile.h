@@ -78,7 +78,8 @@ typedef bool (*profile_text_fn)(xmlNode *n, struct buf *out);
  * Evaluates p's field XPaths on doc and replaces d's fields with the text
  * of what they select: title, body (the selected nodes one per line),
  * salary, location, employer, posted date; the contacts found in the text
- * of the contacts XPath are added to d's. Records in d->profile which
+ * of the contacts XPath are added to d's (with offsets 0, 0: they are not
+ * in the body). Records in d->profile which
  * fields came from p and which fell back; sets *cut when a cap cut the
  * title or the body.
  */
