@@ -1014,6 +1014,8 @@ static struct ratio ratios[] = {
 	  "libxml2", R_SPEED, NULL, 0 },
 	{ "extraction alone vs libxml2 parse", "extract", "libxml2", R_SPEED,
 	  NULL, 0 },
+	{ "extraction alone vs lynx -dump (whole process)", "extract", "lynx",
+	  R_SPEED, NULL, 0 },
 	{ "redflag scan (packs) CPU / rg -c -i -f CPU, dir", "scan-packs",
 	  "rg-dir", R_CPU, "< 1", 1 },
 	{ "redflag scan (1,000 rules) CPU / rg CPU, dir", "scan-gen", "rg-dir",
@@ -1435,6 +1437,46 @@ file_size(const char *path)
 }
 
 
+/* ---- the lynx baseline ---- */
+
+/*
+ * lynx -dump: a text browser's rendering of the same pages, as a whole
+ * process over corpus.html (one file holding the pages one after another),
+ * the way rg-file reads corpus.txt. Skipped, with a note, when lynx is
+ * absent or there is no corpus file (--quick).
+ */
+static void
+lynx_method(const char *corpus_html, size_t ndocs)
+{
+	struct method *me = method_add("lynx", "lynx -dump -force_html "
+				       "-nolist corpus.html, whole process",
+				       SEC_HTML);
+	char **probe;
+	struct child ch;
+
+	if (me->off)
+		return;
+	if (!corpus_html) {
+		me->failed = true;
+		snprintf(me->note, sizeof(me->note), "no corpus file "
+			 "(--quick)");
+		return;
+	}
+	probe = argv_of("lynx", "-version", NULL);
+	if (child_run(probe, NULL, &ch) != RF_OK || ch.status != 0) {
+		me->failed = true;
+		snprintf(me->note, sizeof(me->note), "lynx not found "
+			 "(scripts/install-deps --bench)");
+	} else {
+		me->argv = argv_of("lynx", "-dump", "-force_html", "-nolist",
+				   "-assume_charset=utf-8",
+				   "-display_charset=utf-8", corpus_html, NULL);
+		me->child_bytes = file_size(corpus_html);
+		me->child_docs = ndocs;
+	}
+	argv_free(probe);
+}
+
 /* Whether the prefiltered and the naive matcher agree on every one of
  * the first n documents: the benchmark must compare equal work. */
 static bool
@@ -1812,6 +1854,7 @@ main(int argc, char **argv)
 			if (methods[i].sec == SEC_HTML && !methods[i].failed &&
 			    !methods[i].off)
 				method_calibrate(&methods[i], o.budget, 64);
+		lynx_method(o.quick ? NULL : corpus_html, html.n);
 		section_run(SEC_HTML, o.runs);
 	}
 

@@ -35,6 +35,26 @@
 #define RF_JSONLD_MAX_ITEMS		1000
 #define RF_JSONLD_MAX_BLOCKS		16
 
+/*
+ * Extraction profiles (scanner/profile.h, redflag-profile(5)): a profile
+ * file, the profiles loaded in all, the files read from a folder, the URL
+ * patterns and drop XPaths of one profile, one XPath expression.
+ */
+#define RF_PROFILE_FILE_MAX_BYTES	((size_t)1 << 20)	/* 1 MiB */
+#define RF_PROFILE_MAX			1024
+#define RF_PROFILE_MAX_FILES		1024
+#define RF_PROFILE_MAX_LIST		64
+#define RF_PROFILE_XPATH_MAX_BYTES	((size_t)4096)
+/* Nodes taken from what one XPath selects on a page; the rest are left. */
+#define RF_PROFILE_MAX_NODES		1000
+/* XPath steps one evaluation may take (libxml2's opLimit): what an
+ * analyst's expression may spend on a hostile page. */
+#define RF_PROFILE_XPATH_OPS		50000000ul
+/* Salary, location, employer or posted date from a profile; longer text
+ * is cut at a character boundary (title, body and contacts: the field
+ * cap, RF_FIELD_MAX_BYTES). */
+#define RF_PROFILE_FIELD_MAX_BYTES	((size_t)4096)
+
 /* Items read from one RSS or Atom feed. */
 #define RF_FEED_MAX_ITEMS		10000
 

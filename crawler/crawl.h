@@ -72,7 +72,8 @@ struct crawl_site {
 	double delay;		/* seconds between requests to one host */
 	double recrawl;		/* seconds until a page is due again; 0:
 				 * never */
-	char *profile;		/* extraction profile name, or NULL */
+	char *profile;		/* extraction profiles (a file or folder, for
+				 * `redflag run`), or NULL */
 	char *user_agent;	/* User-Agent, or NULL for the default */
 	char *proxy;		/* http://, socks5h://... or NULL */
 	char *cookie_file;	/* Netscape cookie file to send, or NULL */
@@ -152,7 +153,7 @@ enum rf_err crawl_job_check(const struct crawl_job *job, struct buf *err)
 struct crawl_page {
 	const char *url;	/* normalised */
 	const char *site;
-	const char *profile;	/* the site's extraction profile, or NULL */
+	const char *profile;	/* the site's extraction profiles, or NULL */
 	time_t date;		/* when the fetch began */
 	enum crawl_kind kind;
 	int depth;

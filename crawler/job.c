@@ -430,7 +430,8 @@ site_key(struct job_parser *p, struct crawl_site *s, const char *key,
 		if (!parse_duration(v, 1e9, &s->recrawl))
 			job_error(p, "bad recrawl '%s'", v);
 	} else if (!strcmp(key, "profile")) {
-		set_str(&s->profile, v);
+		free(s->profile);
+		s->profile = job_path(p, v);
 	} else if (!strcmp(key, "user_agent")) {
 		set_str(&s->user_agent, v);
 	} else if (!strcmp(key, "proxy")) {

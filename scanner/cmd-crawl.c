@@ -17,6 +17,7 @@
 #include "common/xmalloc.h"
 #include "crawler/crawl.h"
 #include "crawler/url.h"
+#include "scanner/profile.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
@@ -240,12 +241,16 @@ enum {
 	OPT_CHECK,
 };
 
-/* --check: one line per site, what the crawl would do. */
-static void
+/* --check: one line per site, what the crawl would do, and whether its
+ * extraction profiles load (for run); false when one does not. */
+static bool
 print_job(const struct crawl_job *job)
 {
 	const struct crawl_site *s;
+	struct profile_set *ps;
+	char *path;
 	size_t i, k;
+	bool bad, ok = true;
 
 	printf("db %s, WARC files in %s\n", job->db_path, job->warc_dir);
 	for (i = 0; i < job->nsites; i++) {
@@ -260,7 +265,17 @@ print_job(const struct crawl_job *job)
 		       s->ignore_robots ? ", robots.txt IGNORED" : "");
 		for (k = 0; k < s->nseeds; k++)
 			printf("  seed %s\n", s->seeds[k]);
+		if (!s->profile)
+			continue;
+		path = s->profile;
+		ps = profiles_load(&path, 1, &bad);
+		if (ps)
+			printf("  profiles %s: %zu\n", s->profile,
+			       profile_set_count(ps));
+		ok &= !bad;
+		profile_set_free(ps);
 	}
+	return ok;
 }
 
 int
@@ -400,7 +415,8 @@ cmd_crawl(int argc, char **argv)
 		goto out;
 	}
 	if (check) {
-		print_job(job);
+		if (!print_job(job))
+			code = EXIT_USAGE;
 		goto out;
 	}
 

@@ -166,7 +166,7 @@ rules_explain(int argc, char **argv)
 		document_release(&d);
 	} else {
 		failed = inputs_walk(argv + optind, (size_t)(argc - optind),
-				     explain_one, &st);
+				     NULL, explain_one, &st);
 	}
 	buf_release(&st.out);
 	scan_result_release(&st.res);

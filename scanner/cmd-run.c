@@ -29,6 +29,7 @@
 #include "crawler/warc.h"
 #include "reports/reports.h"
 #include "scanner/pipeline.h"
+#include "scanner/profile.h"
 #include "scanner/scanner.h"
 #include "scanner/structure.h"
 #include "common/banned.h"
@@ -56,6 +57,7 @@ struct run_state {
 	long pages, listings, alerts_new, high_new, not_modified;
 	/* per site of the job: pages blocked, listings extracted */
 	long *blocked, *extracted;
+	struct profile_set **profiles;	/* per site, or NULL: job_profiles */
 	/* sites with a listing that answered 304 and whose earlier
 	 * capture could not be read back: their unseen listings are not
 	 * marked removed (the 304 gave no text to store) */
@@ -239,6 +241,7 @@ on_page(const struct crawl_page *p, void *arg)
 	pg.warc_file = p->warc_file;
 	pg.warc_offset = (int64_t)p->warc_offset;
 	pg.warc_record_id = p->warc_id;
+	pg.profiles = si < st->job->nsites ? st->profiles[si] : NULL;
 	err = pipeline_page(st->pipe, &pg, &st->out);
 	stored_payload_release(&last.payload);
 	free(last.content_type);
@@ -263,6 +266,56 @@ on_page(const struct crawl_page *p, void *arg)
 		return 1;	/* stop: state would go missing */
 	}
 	return 0;
+}
+
+static void
+job_profiles_free(const struct crawl_job *job, struct profile_set **sets)
+{
+	size_t i, k;
+
+	if (!sets)
+		return;
+	for (i = 0; i < job->nsites; i++) {
+		for (k = 0; k < i && sets[k] != sets[i]; k++)
+			;
+		if (k == i)
+			profile_set_free(sets[i]);
+	}
+	free(sets);
+}
+
+/*
+ * The extraction profiles of each site of job, from its profile key
+ * (sites naming the same path share one set), in a new array of nsites
+ * entries, NULL for a site without. Prints what is wrong with a profile
+ * file; returns NULL then.
+ */
+static struct profile_set **
+job_profiles(const struct crawl_job *job)
+{
+	struct profile_set **sets = xcalloc(job->nsites + 1, sizeof(*sets));
+	size_t i, k;
+	bool bad = false;
+
+	for (i = 0; i < job->nsites && !bad; i++) {
+		char *path = job->sites[i].profile;
+
+		if (!path)
+			continue;
+		for (k = 0; k < i; k++)
+			if (job->sites[k].profile &&
+			    !strcmp(job->sites[k].profile, path))
+				break;
+		if (k < i)
+			sets[i] = sets[k];
+		else
+			sets[i] = profiles_load(&path, 1, &bad);
+	}
+	if (bad) {
+		job_profiles_free(job, sets);
+		return NULL;
+	}
+	return sets;
 }
 
 static void
@@ -537,6 +590,10 @@ cmd_run(int argc, char **argv)
 		code = EXIT_USAGE;
 		goto out;
 	}
+	if (!(st.profiles = job_profiles(job))) {
+		code = EXIT_USAGE;
+		goto out;
+	}
 	if (geteuid() == 0) {
 		if (job->refuse_root) {
 			log_error("'%s' sets refuse_root: not running as root",
@@ -717,7 +774,6 @@ out:
 		store_close(st.store);
 	lockfile_release(&lock);
 	crawl_summary_release(&sum);
-	crawl_job_free(job);
 	ruleset_free(rs);
 	page_out_release(&st.out);
 	for (i = 0; i < st.nsites_304; i++)
@@ -725,6 +781,8 @@ out:
 	free(st.sites_304);
 	free(st.blocked);
 	free(st.extracted);
+	job_profiles_free(job, st.profiles);
+	crawl_job_free(job);
 	free(report);
 	buf_release(&err);
 	return code;
@@ -734,6 +792,7 @@ out:
 
 struct rescore_state {
 	const struct crawl_job *job;
+	struct profile_set **profiles;	/* per site: job_profiles */
 	struct store *store;
 	struct pipeline *pipe;
 	struct page_out out;
@@ -759,6 +818,7 @@ rescore_page(void *arg, const struct store_page *sp)
 	struct page_in pg;
 	const char *key = sp->url;
 	enum rf_err err;
+	size_t i;
 
 	st->pages++;
 	if (!sp->warc_file || !bsearch(&key, st->listings, st->nlistings,
@@ -793,6 +853,9 @@ rescore_page(void *arg, const struct store_page *sp)
 	pg.warc_offset = sp->warc_offset;
 	pg.warc_record_id = sp->warc_record_id;
 	pg.is_listing = true;
+	for (i = 0; sp->site && i < st->job->nsites; i++)
+		if (!strcmp(st->job->sites[i].name, sp->site))
+			pg.profiles = st->profiles[i];
 	err = pipeline_page(st->pipe, &pg, &st->out);
 	stored_payload_release(&last.payload);
 	free(last.content_type);
@@ -869,6 +932,10 @@ cmd_rescore(int argc, char **argv)
 	log_set_timestamps(true);
 	if (crawl_job_load(config, &job, &err) != RF_OK) {
 		fputs(err.data, stderr);
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if (!(st.profiles = job_profiles(job))) {
 		code = EXIT_USAGE;
 		goto out;
 	}
@@ -962,6 +1029,7 @@ out:
 	if (st.store)
 		store_close(st.store);
 	lockfile_release(&lock);
+	job_profiles_free(job, st.profiles);
 	crawl_job_free(job);
 	ruleset_free(rs);
 	free(st.listings);

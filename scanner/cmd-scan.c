@@ -15,6 +15,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "scanner/output.h"
+#include "scanner/profile.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
@@ -25,6 +26,7 @@ struct scan_opts {
 	enum risk_level alert;
 	unsigned flags;
 	bool profile;
+	const struct profile_set *profiles;	/* --profiles, or NULL */
 };
 
 /* One input on its way from the walk to standard output. */
@@ -69,8 +71,9 @@ scan_usage(FILE *out)
 	fprintf(out,
 		"usage: redflag scan [-r RULES]... [-f jsonl|csv|table] "
 		"[--alert-level LEVEL]\n"
-		"                   [-j N] [--explain] [--profile] [-q] "
-		"PATH...|-\n\n"
+		"                   [-j N] [--explain] [--profile] "
+		"[--profiles PATH]... [-q]\n"
+		"                   PATH...|-\n\n"
 		"Scores each input for trafficking-recruitment indicators.\n"
 		"Inputs are files (HTML or text, recognised by content), "
 		"directories\n(walked recursively) or - for standard input.\n\n"
@@ -87,10 +90,15 @@ scan_usage(FILE *out)
 		"order\n"
 		"      --explain           add the trace behind each score\n"
 		"      --profile           time per rule on stderr at the end\n"
+		"      --profiles PATH     extraction profiles: a file, or a "
+		"folder of\n"
+		"                          *.profile files "
+		"(redflag-profile(5)); repeatable\n"
 		"  -q, --quiet             no warnings on stderr\n"
 		"  -h, --help              this help\n\n"
 		"Exit: 0 nothing reached the alert level, 1 something did, "
-		"2 usage,\n3 rule errors, 4 an input could not be read.\n",
+		"2 usage or a\nbad profile, 3 rule errors, 4 an input could "
+		"not be read.\n",
 		rules_default_path());
 }
 
@@ -198,7 +206,8 @@ scan_job(struct worker *w, struct job *job)
 {
 	struct doc_ctx c = { w, job };
 
-	job->failed = input_documents(&job->it, &w->data, scan_doc, &c);
+	job->failed = input_documents(&job->it, &w->data,
+				      w->pool->opts->profiles, scan_doc, &c);
 }
 
 /* Copies an input item into a job, which then owns the copies. */
@@ -387,17 +396,19 @@ cmd_scan(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "explain", no_argument, NULL, 'E' },
 		{ "profile", no_argument, NULL, 'P' },
+		{ "profiles", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct scan_opts o;
-	char **rules = NULL;
-	size_t nrules = 0, failed;
+	char **rules = NULL, **profiles = NULL;
+	size_t nrules = 0, nprofiles = 0, failed;
 	struct ruleset *rs = NULL;
+	struct profile_set *ps = NULL;
 	int c, code = EXIT_CLEAN;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	long long v;
-	bool alerted;
+	bool alerted, bad;
 
 	memset(&o, 0, sizeof(o));
 	o.fmt = output_format_find("jsonl");
@@ -414,6 +425,7 @@ cmd_scan(int argc, char **argv)
 		case 'f':
 			if (!(o.fmt = output_format_find(optarg))) {
 				free(rules);
+				free(profiles);
 				return usage_error("scan", "unknown format "
 						   "'%s' (jsonl, csv, table)",
 						   optarg);
@@ -423,6 +435,7 @@ cmd_scan(int argc, char **argv)
 			if (risk_level_parse(optarg, &o.alert) != RF_OK ||
 			    o.alert == LEVEL_NONE) {
 				free(rules);
+				free(profiles);
 				return usage_error("scan", "alert level must be "
 						   "low, medium or high, not "
 						   "'%s'", optarg);
@@ -432,6 +445,7 @@ cmd_scan(int argc, char **argv)
 			if (parse_int(optarg, 1, RF_SCAN_MAX_JOBS, &v) !=
 			    RF_OK) {
 				free(rules);
+				free(profiles);
 				return usage_error("scan", "jobs must be a "
 						   "number from 1 to %d, not "
 						   "'%s'", RF_SCAN_MAX_JOBS,
@@ -448,17 +462,25 @@ cmd_scan(int argc, char **argv)
 		case 'P':
 			o.profile = true;
 			break;
+		case 'X':
+			profiles = xreallocarray(profiles, nprofiles + 1,
+						 sizeof(*profiles));
+			profiles[nprofiles++] = optarg;
+			break;
 		case 'h':
 			scan_usage(stdout);
 			free(rules);
+			free(profiles);
 			return EXIT_CLEAN;
 		default:
 			free(rules);
+			free(profiles);
 			return usage_error("scan", "bad option");
 		}
 	}
 	if (optind >= argc) {
 		free(rules);
+		free(profiles);
 		return usage_error("scan", "nothing to scan: give files, "
 				   "directories or - for standard input");
 	}
@@ -466,11 +488,20 @@ cmd_scan(int argc, char **argv)
 		jobs = 1;
 	if (jobs > RF_SCAN_MAX_JOBS)
 		jobs = RF_SCAN_MAX_JOBS;
+	ps = profiles_load(profiles, nprofiles, &bad);
+	free(profiles);
+	if (bad) {
+		free(rules);
+		return EXIT_USAGE;
+	}
 	rs = rules_load(rules, nrules, false, &code);
 	free(rules);
-	if (!rs)
+	if (!rs) {
+		profile_set_free(ps);
 		return code;
+	}
 	o.rs = rs;
+	o.profiles = ps;
 	if (o.fmt->begin) {
 		struct buf head;
 
@@ -482,6 +513,7 @@ cmd_scan(int argc, char **argv)
 	scan_all(&o, argv + optind, (size_t)(argc - optind), jobs, &failed,
 		 &alerted);
 	ruleset_free(rs);
+	profile_set_free(ps);
 	if (failed)
 		return EXIT_RUNTIME;
 	return alerted ? EXIT_ALERT : EXIT_CLEAN;

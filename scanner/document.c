@@ -18,6 +18,17 @@ doc_status_name(enum doc_status s)
 	return (unsigned)s < RF_ARRAY_SIZE(names) ? names[s] : "error";
 }
 
+const char *
+doc_field_name(enum doc_field f)
+{
+	static const char *const names[] = {
+		"title", "body", "salary", "location", "employer", "contacts",
+		"posted",
+	};
+
+	return (unsigned)f < RF_ARRAY_SIZE(names) ? names[f] : "body";
+}
+
 void
 document_init(struct document *d, const char *source)
 {
@@ -41,6 +52,10 @@ document_init(struct document *d, const char *source)
 	d->err = RF_OK;
 	d->error = NULL;
 	d->note = NULL;
+	d->profiles = NULL;
+	memset(&d->profile, 0, sizeof(d->profile));
+	memset(d->field_lang, 0, sizeof(d->field_lang));
+	d->lang_fields = 0;
 }
 
 void
@@ -59,6 +74,9 @@ document_release(struct document *d)
 	buf_release(&d->contacts_text);
 	free(d->error);
 	free(d->note);
+	free(d->profile.name);
+	free(d->profile.error);
+	memset(&d->profile, 0, sizeof(d->profile));
 	d->source = d->url = d->lang = d->error = d->note = NULL;
 }
 

@@ -23,6 +23,32 @@ const char *doc_status_name(enum doc_status s);
 
 enum doc_kind { KIND_HTML, KIND_TEXT, KIND_BINARY, KIND_FEED };
 
+/* The fields of a listing, as profiles name them (redflag-profile(5)). */
+enum doc_field {
+	DOC_FIELD_TITLE,
+	DOC_FIELD_BODY,
+	DOC_FIELD_SALARY,
+	DOC_FIELD_LOCATION,
+	DOC_FIELD_EMPLOYER,
+	DOC_FIELD_CONTACTS,
+	DOC_FIELD_POSTED,
+	DOC_FIELD_COUNT
+};
+
+/* "title", "body", "salary", "location", "employer", "contacts",
+ * "posted" */
+const char *doc_field_name(enum doc_field f);
+
+struct profile_set;
+
+/* What an extraction profile did to a document. */
+struct doc_profile {
+	char *name;		/* the profile applied, or NULL */
+	unsigned fields;	/* bits 1u << doc_field taken from it */
+	unsigned missed;	/* its XPath selected nothing: heuristic's */
+	char *error;		/* the first XPath that failed here, or NULL */
+};
+
 struct document {
 	char *source;		/* file path, "-" for stdin */
 	char *url;		/* NULL for files */
@@ -40,11 +66,20 @@ struct document {
 	/* fields of the listing; NULL when the page does not say */
 	char *salary, *location, *employer, *posted;
 	const char *structured;	/* static: "json-ld" when it came from there */
-	struct entity_list contacts;	/* phones, handles, e-mails, links */
+	/* phones, handles, e-mails, links; their offsets are into the body
+	 * (0, 0 for those a profile's contacts XPath found elsewhere) */
+	struct entity_list contacts;
 	struct buf contacts_text;	/* the same, one per line, for rules */
 	enum rf_err err;	/* with DOC_ERROR */
 	char *error;		/* with DOC_ERROR: what went wrong */
 	char *note;		/* why a document is truncated, blocked */
+	/* extraction profiles to choose from (borrowed), or NULL */
+	const struct profile_set *profiles;
+	struct doc_profile profile;
+	/* the language of each field that has text (1u << doc_field in
+	 * lang_fields); lang above is the title's and body's together */
+	enum lang_id field_lang[DOC_FIELD_COUNT];
+	unsigned lang_fields;
 };
 
 /* Prepares d (caller-owned); borrows nothing. */
@@ -66,15 +101,18 @@ typedef void (*document_fn)(struct document *d, void *arg);
  * Extracts the documents in the bytes of one input and calls fn with each
  * (fn borrows it): one for a page or a text, one per item of an RSS or
  * Atom feed (its link is the document's url). url and http_charset (from
- * a WARC record) may be NULL.
+ * a WARC record) may be NULL; so may profiles (borrowed: a page whose URL
+ * one of them matches is read with it, see scanner/profile.h).
  */
 void extract_documents(const char *source, const char *url,
-		       const char *http_charset, const char *data,
+		       const char *http_charset,
+		       const struct profile_set *profiles, const char *data,
 		       size_t len, document_fn fn, void *arg);
 
 /*
  * Fills d from the raw bytes of one input: recognises HTML, plain text and
- * binary by content, extracts visible text and title, finds contacts.
+ * binary by content, extracts visible text and title, finds contacts,
+ * applies the profile of d->profiles that matches the page, if any.
  * Problems are recorded in d->status, never returned.
  */
 void extract_document(struct document *d, const char *data, size_t len);

@@ -22,6 +22,7 @@
 #include "scanner/charset.h"
 #include "scanner/document.h"
 #include "scanner/jsonld.h"
+#include "scanner/profile.h"
 #include "text/text.h"
 #include "common/banned.h"
 
@@ -472,9 +473,30 @@ apply_jsonld(struct document *d, const struct landmarks *lm)
 	jobposting_release(&jp);
 }
 
+/* The profile of d->profiles for the page: by the page's URL, else by
+ * the URL the page gives itself (a saved page's canonical link). */
+static const struct profile *
+choose_profile(const struct document *d, xmlDoc *doc)
+{
+	const struct profile *p = NULL;
+	char *url;
+
+	if (!profile_set_count(d->profiles))
+		return NULL;
+	if (d->url)
+		p = profile_set_match(d->profiles, d->url);
+	if (!p) {
+		url = profile_page_url(doc);
+		p = profile_set_match(d->profiles, url);
+		free(url);
+	}
+	return p;
+}
+
 static void
 extract_html(struct document *d, const char *data, size_t len)
 {
+	const struct profile *prof;
 	htmlDocPtr doc;
 	xmlNode *root, *container, *h1;
 	struct landmarks lm;
@@ -498,6 +520,9 @@ extract_html(struct document *d, const char *data, size_t len)
 		d->status = DOC_EMPTY;
 		return;
 	}
+	prof = choose_profile(d, doc);
+	if (prof)
+		profile_drop(prof, doc, &d->profile);
 	find_landmarks(root, &lm);
 	container = page_text(d, root, &lm, &partial);
 	/* the title: the listing's own heading, else <title>, else an h1 */
@@ -511,6 +536,9 @@ extract_html(struct document *d, const char *data, size_t len)
 	d->has_title = d->title.len > 0;
 	if (lm.nldjson && !partial && !lm.deep)
 		apply_jsonld(d, &lm);
+	/* the analyst's profile wins over the heuristic and JSON-LD */
+	if (prof)
+		profile_apply(prof, doc, d, element_text_into, &partial);
 	if (partial || lm.deep) {
 		d->status = DOC_TRUNCATED;
 		d->note = xstrdup(lm.deep ? "element tree too large or too deep"
@@ -609,7 +637,19 @@ find_contacts(struct document *d)
 	}
 }
 
-/* The language of the title and body together (text/langid). */
+/* The language of one field's text on its own. */
+static void
+field_language(struct document *d, enum doc_field f, const char *text,
+	       size_t len)
+{
+	if (!text || !len)
+		return;
+	d->field_lang[f] = lang_identify(text, len, NULL);
+	d->lang_fields |= 1u << f;
+}
+
+/* The language of the title and body together (text/langid), and of
+ * each field on its own. */
 static void
 identify_language(struct document *d)
 {
@@ -630,6 +670,30 @@ identify_language(struct document *d)
 	free(d->lang);
 	d->lang = xstrdup(lang_name(r.lang));
 	buf_release(&both);
+	d->lang_fields = 0;
+	if (d->has_title)
+		field_language(d, DOC_FIELD_TITLE, d->title.data, d->title.len);
+	/*
+	 * The body is the document's text but for the title: when the title
+	 * is under a tenth of it and nine tenths of the letters are in one
+	 * language, the body alone is in that language too, and a second
+	 * pass over it (a third of extraction's time) is saved.
+	 */
+	if (d->body.len && (!d->has_title ||
+			    (d->title.len * 10 <= d->body.len &&
+			     (r.lang == LANG_UND || (r.npresent &&
+			      r.present[0].share >= 0.9))))) {
+		d->field_lang[DOC_FIELD_BODY] = r.lang;
+		d->lang_fields |= 1u << DOC_FIELD_BODY;
+	} else {
+		field_language(d, DOC_FIELD_BODY, d->body.data, d->body.len);
+	}
+	field_language(d, DOC_FIELD_SALARY, d->salary,
+		       d->salary ? strlen(d->salary) : 0);
+	field_language(d, DOC_FIELD_LOCATION, d->location,
+		       d->location ? strlen(d->location) : 0);
+	field_language(d, DOC_FIELD_EMPLOYER, d->employer,
+		       d->employer ? strlen(d->employer) : 0);
 }
 
 /* What every document gets once its text is known. */
@@ -818,8 +882,8 @@ fail:
 
 void
 extract_documents(const char *source, const char *url,
-		  const char *http_charset, const char *data, size_t len,
-		  document_fn fn, void *arg)
+		  const char *http_charset, const struct profile_set *profiles,
+		  const char *data, size_t len, document_fn fn, void *arg)
 {
 	struct document d;
 
@@ -831,6 +895,7 @@ extract_documents(const char *source, const char *url,
 	if (url)
 		d.url = xstrdup(url);
 	d.http_charset = http_charset;
+	d.profiles = profiles;
 	payload_sha256(data, len, d.sha256);
 	extract_document(&d, data, len);
 	d.http_charset = NULL;

@@ -313,7 +313,7 @@ count_failures(struct document *d, void *arg)
 
 size_t
 input_documents(const struct input_item *it, struct buf *scratch,
-		document_fn fn, void *arg)
+		const struct profile_set *profiles, document_fn fn, void *arg)
 {
 	struct counting c = { fn, arg, 0 };
 	struct document d;
@@ -330,7 +330,8 @@ input_documents(const struct input_item *it, struct buf *scratch,
 	}
 	if (!it->path) {
 		extract_documents(it->source, it->url, it->http_charset,
-				  it->data, it->len, count_failures, &c);
+				  profiles, it->data, it->len, count_failures,
+				  &c);
 		return c.failed;
 	}
 	buf_reset(scratch);
@@ -347,12 +348,13 @@ input_documents(const struct input_item *it, struct buf *scratch,
 		document_release(&d);
 		return c.failed;
 	}
-	extract_documents(it->source, NULL, NULL, scratch->data, scratch->len,
-			  count_failures, &c);
+	extract_documents(it->source, NULL, NULL, profiles, scratch->data,
+			  scratch->len, count_failures, &c);
 	return c.failed;
 }
 
 struct walker {
+	const struct profile_set *profiles;
 	document_fn fn;
 	void *arg;
 	size_t failed;
@@ -364,14 +366,17 @@ walk_one(const struct input_item *it, void *arg)
 {
 	struct walker *w = arg;
 
-	w->failed += input_documents(it, &w->data, w->fn, w->arg);
+	w->failed += input_documents(it, &w->data, w->profiles, w->fn,
+				     w->arg);
 }
 
 size_t
-inputs_walk(char **paths, size_t n, document_fn fn, void *arg)
+inputs_walk(char **paths, size_t n, const struct profile_set *profiles,
+	    document_fn fn, void *arg)
 {
 	struct walker w;
 
+	w.profiles = profiles;
 	w.fn = fn;
 	w.arg = arg;
 	w.failed = 0;

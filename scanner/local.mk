@@ -17,6 +17,7 @@ libscanner_a_SOURCES = \
 	scanner/jsonld.c scanner/jsonld.h \
 	scanner/output.c scanner/output.h \
 	scanner/pipeline.c scanner/pipeline.h \
+	scanner/profile.c scanner/profile.h \
 	scanner/structure.c scanner/structure.h \
 	scanner/ruleload.c \
 	scanner/scanner.h

@@ -53,6 +53,49 @@ json_hit(struct json *j, const struct hit *h, const struct scan_input *in)
 	json_object_end(j);
 }
 
+/* "langs": the language of each field with text. */
+static void
+json_doc_langs(struct json *j, const struct document *d)
+{
+	int f;
+
+	json_key(j, "langs");
+	json_object_begin(j);
+	for (f = 0; f < DOC_FIELD_COUNT; f++)
+		if (d->lang_fields & (1u << f))
+			json_kv_string(j, doc_field_name((enum doc_field)f),
+				       lang_name(d->field_lang[f]));
+	json_object_end(j);
+}
+
+static void
+json_field_list(struct json *j, const char *key, unsigned bits)
+{
+	int f;
+
+	json_key(j, key);
+	json_array_begin(j);
+	for (f = 0; f < DOC_FIELD_COUNT; f++)
+		if (bits & (1u << f))
+			json_string(j, doc_field_name((enum doc_field)f));
+	json_array_end(j);
+}
+
+/* "profile": which profile read the page, which of its fields found
+ * something and which fell back to the heuristic. */
+static void
+json_doc_profile(struct json *j, const struct doc_profile *p)
+{
+	json_key(j, "profile");
+	json_object_begin(j);
+	json_kv_string(j, "name", p->name);
+	json_field_list(j, "fields", p->fields);
+	json_field_list(j, "fallback", p->missed);
+	if (p->error)
+		json_kv_string(j, "error", p->error);
+	json_object_end(j);
+}
+
 void
 output_json_document(struct buf *out, const struct document *d,
 		     const struct scan_result *res,
@@ -95,6 +138,9 @@ output_json_document(struct buf *out, const struct document *d,
 		json_kv_string(&j, "posted", d->posted);
 		json_kv_string(&j, "from", d->structured);
 		json_object_end(&j);
+		json_doc_langs(&j, d);
+		if (d->profile.name)
+			json_doc_profile(&j, &d->profile);
 	}
 	if (!with_text) {
 		json_kv_int(&j, "score", res ? res->score : 0);

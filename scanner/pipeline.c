@@ -236,6 +236,6 @@ pipeline_page(struct pipeline *p, const struct page_in *pg,
 		return RF_OK;
 	charset_of_content_type(pg->content_type, charset, sizeof(charset));
 	extract_documents(pg->url, pg->url, charset[0] ? charset : NULL,
-			  pg->body, pg->len, store_doc, &fd);
+			  pg->profiles, pg->body, pg->len, store_doc, &fd);
 	return fd.err;
 }

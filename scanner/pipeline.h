@@ -35,6 +35,7 @@ struct page_in {
 	int64_t warc_offset;
 	const char *warc_record_id;
 	bool is_listing;		/* scan and store it as a listing */
+	const struct profile_set *profiles;	/* the site's, or NULL */
 };
 
 /* What became of a page. Caller-owned: page_out_init/_release. */

@@ -1,4 +1,7 @@
-/* ruleload.c: where rules come from, and their diagnostics on stderr. */
+/*
+ * ruleload.c: where rules and extraction profiles come from, and their
+ * diagnostics on stderr.
+ */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "scanner/profile.h"
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
@@ -140,4 +144,28 @@ rules_lock(char **paths, size_t n)
 	ruleset_free(rs);
 	rules_compiler_free(c);
 	return code;
+}
+
+struct profile_set *
+profiles_load(char **paths, size_t n, bool *failed)
+{
+	struct profile_set *ps;
+	struct buf err;
+	size_t i;
+
+	*failed = false;
+	if (!n)
+		return NULL;
+	ps = profile_set_new();
+	buf_init(&err, 0);
+	for (i = 0; i < n; i++)
+		if (profile_set_load(ps, paths[i], &err) != RF_OK)
+			*failed = true;
+	if (*failed) {
+		fputs(err.data, stderr);
+		profile_set_free(ps);
+		ps = NULL;
+	}
+	buf_release(&err);
+	return ps;
 }

@@ -49,11 +49,14 @@ const char *rules_default_path(void);
 
 /*
  * Reads every input (a file, a directory walked recursively in sorted
- * order, or "-" for stdin), extracts it and calls fn with each document.
- * Documents that fail are passed to fn too, with status DOC_ERROR. Returns
- * the number of inputs that failed.
+ * order, or "-" for stdin), extracts it (with profiles, borrowed, which
+ * may be NULL) and calls fn with each document. Documents that fail are
+ * passed to fn too, with status DOC_ERROR. Returns the number of inputs
+ * that failed.
  */
-size_t inputs_walk(char **paths, size_t n, document_fn fn, void *arg);
+size_t inputs_walk(char **paths, size_t n,
+		   const struct profile_set *profiles, document_fn fn,
+		   void *arg);
 
 /*
  * One unit of input: a file to read, or bytes already read (the payload of
@@ -76,11 +79,20 @@ typedef void (*input_fn)(const struct input_item *it, void *arg);
  */
 void inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg);
 /*
- * Reads (if need be) and extracts the documents of one item, calling fn
- * with each; scratch holds the file. Returns how many failed.
+ * Reads (if need be) and extracts the documents of one item with
+ * profiles (borrowed, may be NULL), calling fn with each; scratch holds
+ * the file. Returns how many failed.
  */
 size_t input_documents(const struct input_item *it, struct buf *scratch,
-		       document_fn fn, void *arg);
+		       const struct profile_set *profiles, document_fn fn,
+		       void *arg);
+
+/*
+ * Loads the profile files or folders at paths (n of them) into a new set,
+ * printing diagnostics on stderr. Returns NULL when one is bad (or, with
+ * n == 0, when there is nothing to load).
+ */
+struct profile_set *profiles_load(char **paths, size_t n, bool *failed);
 
 /* Prints a usage error and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) RF_PRINTF(2, 3);

@@ -13,12 +13,18 @@ CLI_TESTS = \
 	tests/cli/run.sh \
 	tests/cli/rule-errors.sh \
 	tests/cli/report.sh \
-	tests/cli/report-chromium.sh
+	tests/cli/report-chromium.sh \
+	tests/cli/profiles.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/pages/accountant.html \
 	tests/data/pages/dubai-waitress.html \
 	tests/data/pages/short.txt \
+	tests/data/pages/board-ad.html \
+	tests/data/profiles/board.profile \
+	tests/data/profiles/nothing.profile \
+	tests/data/profiles/bad/broken.profile \
+	tests/data/profiles/board-ad.expect.jsonl \
 	tests/data/feeds/jobs-utf8.rss \
 	tests/data/feeds/jobs-cp1251.rss \
 	tests/data/feeds/jobs.atom \

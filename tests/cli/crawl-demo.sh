@@ -6,6 +6,7 @@
 . "$top_srcdir/tests/cli/crawl-lib.sh"
 
 cp "$top_srcdir/examples/demo-crawl.conf" "$T/demo.conf"
+cp "$top_srcdir/examples/demo.profile" "$T/"
 sed -i "s|^seed = .*|seed = $top_srcdir/examples/demo-site/index.html|" \
 	"$T/demo.conf"
 run crawl -v -c "$T/demo.conf" --stats "$T/stats.json"

@@ -43,7 +43,7 @@ expect_status 1 "medium reaches --alert-level low"
 
 # a directory is walked, sorted; stdin is '-'
 run scan "$P"
-expect_lines 3 "directory walk"
+expect_lines 4 "directory walk"
 head -1 "$T/out" | grep -q accountant.html || fail "directory order"
 "$REDFLAG" scan - <"$P/short.txt" >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] || fail "stdin scan exit"
@@ -55,7 +55,7 @@ expect_out "ru.job.hostess_abroad" "table lists rules"
 
 run scan -f csv "$P"
 expect_out '^source,url,status' "csv header"
-expect_lines 4 "csv: header and three rows"
+expect_lines 5 "csv: header and four rows"
 
 # explicit rules with -r, from a scratch file
 cat >"$T/one.rules" <<'R'

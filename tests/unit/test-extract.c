@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <iconv.h>
@@ -13,6 +15,7 @@
 #include "common/buf.h"
 #include "common/utf8.h"
 #include "scanner/document.h"
+#include "scanner/profile.h"
 
 static void
 extract(struct document *d, const char *data, size_t len)
@@ -404,6 +407,177 @@ test_html_very_deep_is_truncated(void **state)
 	buf_release(&page);
 }
 
+/* A profile set from text, through a temporary file; NULL with err
+ * filled when it does not load. */
+static struct profile_set *
+profiles_from(const char *text, struct buf *err)
+{
+	char path[] = "/tmp/test-extract-XXXXXX";
+	int fd = mkstemp(path);
+	struct profile_set *ps = profile_set_new();
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	if (profile_set_load(ps, path, err) != RF_OK) {
+		profile_set_free(ps);
+		ps = NULL;
+	}
+	unlink(path);
+	return ps;
+}
+
+struct first {
+	struct document d;
+	bool seen;
+};
+
+/* Keeps a copy of what the first document says. */
+static void
+keep_first(struct document *d, void *arg)
+{
+	struct first *f = arg;
+
+	if (f->seen)
+		return;
+	f->seen = true;
+	f->d = *d;
+	/* take d's heap parts: the caller's release then frees nothing */
+	document_init(d, "");
+}
+
+static void
+extract_with(struct first *f, const struct profile_set *ps, const char *url,
+	     const char *page)
+{
+	memset(f, 0, sizeof(*f));
+	extract_documents("t", url, NULL, ps, page, strlen(page), keep_first,
+			  f);
+	assert_true(f->seen);
+}
+
+static const char profile_page[] =
+	"<html><head><title>Доска</title></head><body>"
+	"<div class=\"t\">  Водитель   категории C </div>"
+	"<div class=\"txt\"><p>Нужен водитель.</p><p>Вахта 15/15.</p>"
+	"<div class=\"ad\">Реклама</div></div>"
+	"<ul class=\"c\"><li>Алматы</li><li>Медеу</li></ul>"
+	"<span class=\"p\" data-v=\" 300 000 \">договорная</span>"
+	"</body></html>";
+
+static void
+test_profile_fields(void **state)
+{
+	struct buf err;
+	struct profile_set *ps;
+	struct first f;
+
+	buf_init(&err, 0);
+	ps = profiles_from(
+		"# a comment\n"
+		"[profile one]\n"
+		"url = ^https://one\\.example/\n"
+		"title = //div[@class='t']\n"
+		"body = //div[@class='txt']/p | //ul[@class='c']\n"
+		"location = //ul[@class='c']/li\n"
+		"salary = string(//span[@class='p']/@data-v)\n"
+		"employer = //div[@class='none']\n"
+		"drop = //div[@class='ad']\n", &err);
+	assert_non_null(ps);
+	assert_int_equal(profile_set_count(ps), 1);
+	assert_null(profile_set_match(ps, "https://two.example/"));
+	assert_string_equal(profile_name(profile_set_match(ps,
+				"https://one.example/ad/1")), "one");
+
+	extract_with(&f, ps, "https://one.example/ad/1", profile_page);
+	assert_string_equal(f.d.profile.name, "one");
+	assert_string_equal(f.d.title.data, "Водитель категории C");
+	/* each selected node on its own line; blocks inside as usual */
+	assert_string_equal(f.d.body.data,
+			    "Нужен водитель.\nВахта 15/15.\nАлматы\nМедеу");
+	/* one line for a short field */
+	assert_string_equal(f.d.location, "Алматы Медеу");
+	assert_string_equal(f.d.salary, "300 000");
+	assert_null(f.d.employer);
+	assert_int_equal(f.d.profile.missed, 1u << DOC_FIELD_EMPLOYER);
+	assert_int_equal(f.d.profile.fields,
+			 (1u << DOC_FIELD_TITLE) | (1u << DOC_FIELD_BODY) |
+			 (1u << DOC_FIELD_LOCATION) | (1u << DOC_FIELD_SALARY));
+	assert_true(f.d.lang_fields & (1u << DOC_FIELD_TITLE));
+	assert_int_equal(f.d.field_lang[DOC_FIELD_BODY], LANG_RU);
+	document_release(&f.d);
+
+	/* another URL: the heuristic, which keeps the advertising */
+	extract_with(&f, ps, "https://two.example/ad/1", profile_page);
+	assert_null(f.d.profile.name);
+	assert_non_null(strstr(f.d.body.data, "Реклама"));
+	document_release(&f.d);
+
+	/* no URL and no canonical link: no profile */
+	extract_with(&f, ps, NULL, profile_page);
+	assert_null(f.d.profile.name);
+	document_release(&f.d);
+	profile_set_free(ps);
+	buf_release(&err);
+}
+
+static void
+test_profile_errors(void **state)
+{
+	struct buf err;
+	struct profile_set *ps;
+	struct first f;
+
+	buf_init(&err, 0);
+	/* load time: file:line for each problem, nothing added */
+	assert_null(profiles_from("[profile a]\nurl = x\ntitle = //h1[\n"
+				  "salary = count(\nwhat = //p\n"
+				  "[profile a]\nurl = y\nbody = //p\n", &err));
+	assert_non_null(strstr(err.data, ":3: title: bad XPath '//h1['"));
+	assert_non_null(strstr(err.data, ":4: salary: bad XPath"));
+	assert_non_null(strstr(err.data, ":5: unknown key 'what'"));
+	assert_non_null(strstr(err.data, ":6: profile 'a' declared twice"));
+	buf_reset(&err);
+	assert_null(profiles_from("url = x\n", &err));
+	assert_non_null(strstr(err.data, ":1: 'url' outside a [profile"));
+	buf_reset(&err);
+	assert_null(profiles_from("[profile b]\ntitle = //h1\n", &err));
+	assert_non_null(strstr(err.data, ":1: profile 'b' has no url"));
+	buf_reset(&err);
+	assert_null(profiles_from("# nothing\n", &err));
+	assert_non_null(strstr(err.data, "no [profile NAME] section"));
+
+	/* run time: a function the load-time probe did not reach is an
+	 * error on the page, and the field falls back */
+	buf_reset(&err);
+	ps = profiles_from("[profile c]\nurl = .\n"
+			   "title = //div[nosuch()]\n", &err);
+	assert_non_null(ps);
+	extract_with(&f, ps, "https://c.example/", profile_page);
+	assert_string_equal(f.d.title.data, "Доска");
+	assert_int_equal(f.d.profile.missed, 1u << DOC_FIELD_TITLE);
+	assert_non_null(f.d.profile.error);
+	assert_non_null(strstr(f.d.profile.error, "unknown function"));
+	document_release(&f.d);
+	profile_set_free(ps);
+
+	/* the canonical link chooses when there is no URL */
+	ps = profiles_from("[profile d]\nurl = ^https://d\\.example/\n"
+			   "title = //h1\n", &err);
+	assert_non_null(ps);
+	extract_with(&f, ps, NULL, "<html><head><link rel=\"Canonical "
+		     "alternate\" href=\" https://d.example/x \"></head>"
+		     "<body><h1>Заголовок</h1><p>Текст</p></body></html>");
+	assert_string_equal(f.d.profile.name, "d");
+	assert_string_equal(f.d.title.data, "Заголовок");
+	document_release(&f.d);
+	profile_set_free(ps);
+	buf_release(&err);
+}
+
 int
 main(void)
 {
@@ -421,6 +595,8 @@ main(void)
 		cmocka_unit_test(test_html_blocked_and_empty),
 		cmocka_unit_test(test_html_deep_nesting),
 		cmocka_unit_test(test_html_very_deep_is_truncated),
+		cmocka_unit_test(test_profile_fields),
+		cmocka_unit_test(test_profile_errors),
 	};
 	int rc;
 
