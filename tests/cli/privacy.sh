@@ -70,6 +70,11 @@ run crawl -v -v -c "$T/proxy.conf" --db "$T/c.db" --warc-dir "$T/cw" \
 	--stats "$T/stats.json"
 expect_status 0 "a crawl through a proxy with a password"
 leaks "$T/err" "$T/out" "$T/stats.json" "$T"/cw/* "$T"/c.db*
+# logs carry URLs, never page text (the listings say "Restaurant in
+# Almaty"), even at -v -v
+grep -q "listing/3" "$T/err" || fail "no URL in the -v -v log"
+! grep -q "Restaurant in Almaty" "$T/err" || fail "page text in the log"
+ntests=$((ntests + 1))
 # a proxy that does not answer: the failure is logged without the password
 sed "s|^proxy = .*|proxy = http://scott:$SECRET@127.0.0.1:9|" \
 	"$T/proxy.conf" >"$T/dead.conf"
@@ -90,6 +95,19 @@ for f in html csv jsonl md; do
 	expect_status 0 "report -f $f"
 	leaks "$T/out" "$T/err"
 done
+
+# ---- SQL only through prepared statements: no SQL text is ever
+# formatted from data, in any module (a check of the sources)
+src="$top_srcdir"
+! grep -rnE 'sqlite3_(v?mprintf|snprintf|str_appendf)' --include='*.c' \
+	"$src/common" "$src/crawler" "$src/store" "$src/reports" \
+	"$src/scanner" "$src/text" "$src/rules" ||
+	fail "SQL formatted with sqlite3_mprintf and friends"
+! grep -rnE '(printf|addf|addstr)\([^"]*"[^"]*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|PRAGMA|DROP|ALTER) ' \
+	--include='*.c' "$src/common" "$src/crawler" "$src/store" \
+	"$src/reports" "$src/scanner" "$src/text" "$src/rules" ||
+	fail "SQL text built with printf or a buf"
+ntests=$((ntests + 2))
 
 # ---- modes: whatever the umask, nothing is group-writable or readable
 # by others; the store and the crawl state are the owner's alone
