@@ -187,8 +187,8 @@ with open(t + "/absurd.warc", "wb") as f:
 with open(t + "/truncated.warc.gz", "wb") as f:
     f.write(gzip.compress(record(1, good)))
     f.write(gzip.compress(record(2, good))[:-30])
-# a gzip bomb: a record of 256 MiB of zeros, and a page compressed with
-# Content-Encoding: gzip that inflates to 512 MiB
+# gzip bombs: a record of 80 MiB of zeros, and a page compressed with
+# Content-Encoding: gzip that inflates to 128 MiB (the cap is 64 MiB)
 z = zlib.compressobj(1, zlib.DEFLATED, 31)
 with open(t + "/bomb.warc.gz", "wb") as f:
     f.write(gzip.compress(record(1, good)))
@@ -197,15 +197,15 @@ with open(t + "/bomb.warc.gz", "wb") as f:
             b"WARC-Date: 2024-09-02T10:00:00Z\r\n"
             b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000009>\r\n"
             b"Content-Type: text/html\r\n"
-            b"Content-Length: %d\r\n\r\n" % (256 << 20))
+            b"Content-Length: %d\r\n\r\n" % (80 << 20))
     f.write(z.compress(head))
     zero = bytes(1 << 20)
-    for i in range(256):
+    for i in range(80):
         f.write(z.compress(zero))
     f.write(z.compress(b"\r\n\r\n"))
     f.write(z.flush())
     zb = zlib.compressobj(9, zlib.DEFLATED, 31)
-    inner = b"".join(zb.compress(zero) for i in range(512)) + zb.flush()
+    inner = b"".join(zb.compress(zero) for i in range(128)) + zb.flush()
     f.write(gzip.compress(record(5, http(inner, b"Content-Encoding: gzip\r\n"))))
     # a payload said to be gzip that is neither gzip nor deflate
     f.write(gzip.compress(record(7, http(b"<html>" + inner[:4096],
