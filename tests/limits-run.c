@@ -72,7 +72,7 @@ int
 main(int argc, char **argv)
 {
 	double limit_s = 120, start, elapsed;
-	long limit_mib = 1024, peak;
+	long limit_mib = 1024, peak, rss, seen = 0;
 	const char *report = NULL;
 	struct rusage ru;
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
@@ -128,9 +128,12 @@ main(int argc, char **argv)
 			return 126;
 		}
 		if (!over_time && !over_mem) {
+			rss = rss_kib(pid);
+			if (rss > seen)
+				seen = rss;
 			if (now() - start > limit_s)
 				over_time = true;
-			else if (rss_kib(pid) > limit_mib * 1024)
+			else if (rss > limit_mib * 1024)
 				over_mem = true;
 			if (over_time || over_mem)
 				kill(-pid, SIGKILL);
@@ -141,6 +144,8 @@ main(int argc, char **argv)
 	kill(-pid, SIGKILL);
 	elapsed = now() - start;
 	peak = ru.ru_maxrss;	/* KiB on Linux */
+	if (seen > peak)
+		peak = seen;
 	if (peak > limit_mib * 1024)
 		over_mem = true;
 	if (WIFEXITED(st))
@@ -154,8 +159,9 @@ main(int argc, char **argv)
 			argv[optind], limit_s);
 		code = 124;
 	} else if (over_mem) {
-		fprintf(stderr, "limits-run: '%s' used %ld MiB, over %ld "
-			"MiB\n", argv[optind], peak / 1024, limit_mib);
+		fprintf(stderr, "limits-run: '%s' used %ld KiB, over %ld "
+			"MiB: killed or failed\n", argv[optind], peak,
+			limit_mib);
 		code = 125;
 	}
 	if (report) {
