@@ -467,6 +467,7 @@ host_get(struct crawl *c, const char *name, struct site_rt *site)
 	h->st.site = xstrdup(site->cfg->name);
 	h->st.delay = h->delay;
 	h->st.crawl_delay = -1;
+	h->st.tls_verify = !site->cfg->tls_noverify;
 	if (site->cfg->ignore_robots) {
 		h->robots_state = ROBOTS_READY;
 		h->st.robots = xstrdup("ignored");
@@ -652,6 +653,9 @@ warc_ensure(struct crawl *c)
 		"robots: obeyed (RFC 9309) unless a site sets ignore_robots",
 		"content-decoding: bodies recorded as received (gzip kept); "
 		"chunked transfer coding removed",
+		"request-redaction: the values of Cookie, Authorization and "
+		"Proxy-Authorization in request records are replaced by "
+		"'redacted'",
 	};
 	const char **info;
 	struct buf *notes;
@@ -663,8 +667,9 @@ warc_ensure(struct crawl *c)
 		return RF_OK;
 	/* the fixed notes, then one line per site that ignores robots.txt:
 	 * the evidence says so itself */
-	info = xcalloc(RF_ARRAY_SIZE(fixed) + c->nsites + 1, sizeof(*info));
-	notes = xcalloc(c->nsites + 1, sizeof(*notes));
+	info = xcalloc(RF_ARRAY_SIZE(fixed) + 2 * c->nsites + 1,
+		       sizeof(*info));
+	notes = xcalloc(2 * c->nsites + 1, sizeof(*notes));
 	for (i = 0; i < RF_ARRAY_SIZE(fixed); i++)
 		info[n++] = fixed[i];
 	for (i = 0; i < c->nsites; i++) {
@@ -673,6 +678,15 @@ warc_ensure(struct crawl *c)
 		buf_init(&notes[nnotes], 512);
 		buf_addf(&notes[nnotes], "robots-ignored: site %s, by "
 			 "ignore_robots in the job", c->sites[i].cfg->name);
+		info[n++] = notes[nnotes++].data;
+	}
+	for (i = 0; i < c->nsites; i++) {
+		if (!c->sites[i].cfg->tls_noverify)
+			continue;
+		buf_init(&notes[nnotes], 512);
+		buf_addf(&notes[nnotes], "tls-not-verified: site %s, by "
+			 "tls_verify = no or --no-tls-verify",
+			 c->sites[i].cfg->name);
 		info[n++] = notes[nnotes++].data;
 	}
 	memset(&o, 0, sizeof(o));
@@ -1070,6 +1084,39 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/*
+ * Copies a request head to out with the values of the fields that carry
+ * credentials replaced: Proxy-Authorization (the proxy's user and
+ * password), Authorization, Cookie (a job's cookie file is its session
+ * with a site). The WARC files are evidence handed to others; these are
+ * the unit's secrets, not the site's words.
+ */
+static void
+redact_head(const char *head, size_t len, struct buf *out)
+{
+	static const char *const secret[] = {
+		"Proxy-Authorization:", "Authorization:", "Cookie:",
+	};
+	const char *p = head, *end = head + len, *nl;
+	size_t i, n;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p + 1) : (size_t)(end - p);
+		for (i = 0; i < RF_ARRAY_SIZE(secret); i++)
+			if (n > strlen(secret[i]) &&
+			    strncasecmp(p, secret[i], strlen(secret[i])) == 0)
+				break;
+		if (i < RF_ARRAY_SIZE(secret)) {
+			buf_add(out, p, strlen(secret[i]));
+			buf_addstr(out, " redacted\r\n");
+		} else {
+			buf_add(out, p, n);
+		}
+		p += n;
+	}
+}
+
 static int
 on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
 {
@@ -1078,7 +1125,7 @@ on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
 	(void)easy;
 	if (type == CURLINFO_HEADER_OUT) {
 		buf_reset(&x->req_head);
-		buf_add(&x->req_head, data, size);
+		redact_head(data, size, &x->req_head);
 	}
 	return 0;
 }
@@ -1184,9 +1231,14 @@ xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_PROXY, s->proxy);
 	if (s->cookie_file)
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, s->cookie_file);
-	/* verification stays on; a job may name the CA to trust */
+	/* verification stays on; a job may name the CA to trust, or turn
+	 * it off for a site explicitly (logged, and said in the WARC) */
 	if (s->ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, s->ca_file);
+	if (s->tls_noverify) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		msg(c, CRAWL_MSG_ERROR, "cannot start a transfer");
 		return false;
@@ -1977,6 +2029,7 @@ crawl_summary_json(const struct crawl_summary *s, struct buf *out)
 			json_null(&j);
 		json_kv_bool(&j, "crawl_delay_capped", h->crawl_delay_capped);
 		json_kv_bool(&j, "parked", h->parked);
+		json_kv_bool(&j, "tls_verify", h->tls_verify);
 		json_kv_string(&j, "robots", h->robots);
 		json_object_end(&j);
 	}
@@ -2050,6 +2103,10 @@ sites_init(struct crawl *c)
 		if (cfg->ignore_robots)
 			msg(c, CRAWL_MSG_WARN, "site '%s': robots.txt is "
 			    "IGNORED (ignore_robots = yes in the job)",
+			    cfg->name);
+		if (cfg->tls_noverify)
+			msg(c, CRAWL_MSG_WARN, "site '%s': TLS certificates "
+			    "are NOT VERIFIED (tls_verify = no)",
 			    cfg->name);
 	}
 	return true;

@@ -80,6 +80,9 @@ struct crawl_site {
 	char *ca_file;		/* CA certificates (PEM) to trust instead of
 				 * the system's, or NULL */
 	bool ignore_robots;	/* explicit override, logged */
+	bool tls_noverify;	/* tls_verify = no: certificates are not
+				 * verified; logged on every run and said
+				 * in the WARC files and the summary */
 	bool sitemaps;		/* queue the Sitemap URLs of robots.txt */
 	/* transfer limits (seconds, bytes/s, bytes) */
 	double connect_timeout;
@@ -195,6 +198,7 @@ struct crawl_host_stats {
 	double crawl_delay;	/* robots.txt Crawl-delay, -1 when none */
 	bool crawl_delay_capped;/* it asked for more than we give */
 	bool parked;		/* given up after repeated failures */
+	bool tls_verify;	/* its site verifies TLS certificates */
 	char *robots;		/* "ok", "allow-all (404)", "disallow-all
 				 * (503)", "ignored" or NULL */
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/xmalloc.h"
@@ -184,6 +185,26 @@ frontier_open(const char *path, struct frontier **out, struct buf *err)
 	*out = NULL;
 	f = xcalloc(1, sizeof(*f));
 	f->lock_fd = -1;
+	/*
+	 * Made here, 0600 whatever the umask, before SQLite makes it 0644:
+	 * the state names every page of the sites watched. SQLite gives its
+	 * -wal and -shm files the database's mode.
+	 */
+	f->lock_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+				       O_NOCTTY, 0600);
+	if (f->lock_fd >= 0) {
+		if (fchmod(f->lock_fd, 0600) != 0) {
+			buf_addf(err, "cannot set the mode of '%s': %s", path,
+				 strerror(errno));
+			goto out;
+		}
+		close(f->lock_fd);
+		f->lock_fd = -1;
+	} else if (errno != EEXIST) {
+		buf_addf(err, "cannot open database '%s': %s", path,
+			 strerror(errno));
+		goto out;
+	}
 	if (sqlite3_open_v2(path, &f->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,

@@ -441,8 +441,9 @@ site_key(struct job_parser *p, struct crawl_site *s, const char *key,
 		    !str_has_prefix(v, "socks4a://") &&
 		    !str_has_prefix(v, "socks5://") &&
 		    !str_has_prefix(v, "socks5h://"))
-			job_error(p, "bad proxy '%s': give http://, https://, "
-				     "socks4(a):// or socks5(h):// URL", v);
+			/* not the value: it may carry a password */
+			job_error(p, "bad proxy: give an http://, https://, "
+				     "socks4(a):// or socks5(h):// URL");
 		else
 			set_str(&s->proxy, v);
 	} else if (!strcmp(key, "cookie_file")) {
@@ -454,6 +455,13 @@ site_key(struct job_parser *p, struct crawl_site *s, const char *key,
 	} else if (!strcmp(key, "ignore_robots")) {
 		if (!parse_bool(v, &s->ignore_robots))
 			job_error(p, "bad ignore_robots '%s': yes or no", v);
+	} else if (!strcmp(key, "tls_verify")) {
+		bool verify;
+
+		if (!parse_bool(v, &verify))
+			job_error(p, "bad tls_verify '%s': yes or no", v);
+		else
+			s->tls_noverify = !verify;
 	} else if (!strcmp(key, "sitemaps")) {
 		if (!parse_bool(v, &s->sitemaps))
 			job_error(p, "bad sitemaps '%s': yes or no", v);

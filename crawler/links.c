@@ -10,6 +10,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "common/buf.h"
+#include "common/limits.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "crawler/crawl-int.h"
@@ -144,6 +146,29 @@ links_extract(const char *html, size_t len, size_t max,
 	*dropped = w.dropped;
 }
 
+/*
+ * The text of a <loc>: its text and CDATA children only. Entity
+ * references are skipped, never expanded (xmlNodeGetContent would expand
+ * nested entities into gigabytes); a URL has no use for them.
+ */
+static char *
+loc_text(const xmlNode *loc)
+{
+	const xmlNode *c;
+	struct buf b;
+
+	buf_init(&b, RF_URL_INPUT_MAX_BYTES);
+	for (c = loc->children; c; c = c->next)
+		if ((c->type == XML_TEXT_NODE ||
+		     c->type == XML_CDATA_SECTION_NODE) && c->content)
+			buf_addstr(&b, (const char *)c->content);
+	if (buf_failed(&b)) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
 void
 sitemap_extract(const char *xml, size_t len, size_t max,
 		void (*fn)(const char *href, unsigned flags, void *arg),
@@ -154,7 +179,7 @@ sitemap_extract(const char *xml, size_t len, size_t max,
 	struct link_walk w = { fn, arg, max, 0, 0 };
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 		   XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-	xmlChar *text;
+	char *text;
 
 	*is_index = false;
 	*dropped = 0;
@@ -174,11 +199,10 @@ sitemap_extract(const char *xml, size_t len, size_t max,
 		for (c = n->children; c; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE || !name_is(c, "loc"))
 				continue;
-			text = xmlNodeGetContent(c);
+			text = loc_text(c);
 			if (text)
-				emit(&w, (const char *)text,
-				     *is_index ? LINK_SITEMAP : 0);
-			xmlFree(text);
+				emit(&w, text, *is_index ? LINK_SITEMAP : 0);
+			free(text);
 		}
 	}
 	xmlFreeDoc(doc);

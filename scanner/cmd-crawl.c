@@ -38,8 +38,9 @@ crawl_usage(FILE *out)
 		"[--warc-dir DIR]\n"
 		"                     [--delay SECONDS] [--max-pages N] "
 		"[--depth N]\n"
-		"                     [--allow-private] [--stats FILE] "
-		"[--check] [-v]\n"
+		"                     [--allow-private] [--no-tls-verify] "
+		"[--stats FILE]\n"
+		"                     [--check] [-v]\n"
 		"                     [URL...]\n\n"
 		"Fetches sites politely (robots.txt, one request per host at a "
 		"time,\na delay between requests) into WARC files, keeping "
@@ -58,6 +59,9 @@ crawl_usage(FILE *out)
 		"free (default: %d)\n"
 		"      --allow-private connect to private and loopback "
 		"addresses too\n"
+		"      --no-tls-verify do not verify TLS certificates "
+		"(logged, and said\n"
+		"                      in the WARC files and the summary)\n"
 		"      --stats FILE    write the summary as JSON to FILE\n"
 		"      --check         check the job and print its sites; "
 		"crawl nothing\n"
@@ -239,6 +243,7 @@ enum {
 	OPT_ALLOW_PRIVATE,
 	OPT_STATS,
 	OPT_CHECK,
+	OPT_NO_TLS_VERIFY,
 };
 
 /* --check: one line per site, what the crawl would do, and whether its
@@ -257,12 +262,13 @@ print_job(const struct crawl_job *job)
 		s = &job->sites[i];
 		printf("site %s: %zu seeds, depth %d, delay %g s, max_pages "
 		       "%ld, %zu allow, %zu deny, %zu listing, %zu index "
-		       "patterns%s%s%s\n",
+		       "patterns%s%s%s%s\n",
 		       s->name, s->nseeds, s->depth, s->delay, s->max_pages,
 		       s->nallow, s->ndeny, s->nlisting, s->nindex,
 		       s->proxy ? ", proxy" : "",
 		       s->sitemaps ? ", sitemaps" : "",
-		       s->ignore_robots ? ", robots.txt IGNORED" : "");
+		       s->ignore_robots ? ", robots.txt IGNORED" : "",
+		       s->tls_noverify ? ", TLS NOT VERIFIED" : "");
 		for (k = 0; k < s->nseeds; k++)
 			printf("  seed %s\n", s->seeds[k]);
 		if (!s->profile)
@@ -291,6 +297,7 @@ cmd_crawl(int argc, char **argv)
 		{ "allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "no-tls-verify", no_argument, NULL, OPT_NO_TLS_VERIFY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -299,7 +306,7 @@ cmd_crawl(int argc, char **argv)
 	const char *stats = NULL;
 	double delay = -1;
 	long long max_pages = -1, depth = -1;
-	bool allow_private = false, check = false;
+	bool allow_private = false, check = false, no_tls_verify = false;
 	int verbose = 0, c, code = EXIT_CLEAN, i;
 	struct crawl_job *job = NULL;
 	struct crawl_summary sum;
@@ -357,6 +364,9 @@ cmd_crawl(int argc, char **argv)
 		case OPT_CHECK:
 			check = true;
 			break;
+		case OPT_NO_TLS_VERIFY:
+			no_tls_verify = true;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -409,6 +419,8 @@ cmd_crawl(int argc, char **argv)
 			job->sites[k].max_pages = (long)max_pages;
 		if (depth >= 0)
 			job->sites[k].depth = (int)depth;
+		if (no_tls_verify)
+			job->sites[k].tls_noverify = true;
 	}
 	if (crawl_job_check(job, &err) != RF_OK) {
 		code = usage_error("crawl", "%s", err.data);

@@ -50,6 +50,17 @@ TESTS += $(CRAWL_TESTS)
 EXTRA_DIST += $(CRAWL_TESTS) tests/cli/crawl-lib.sh \
 	tests/cli/crawl-warc-check.cjs tests/server/h2srv.cjs
 
+# The hostile-input suite: each input generated at test time, run by the
+# real binary under tests/limits-run (120 s, 1 GiB per input).
+check_PROGRAMS += tests/limits-run
+tests_limits_run_SOURCES = tests/limits-run.c
+HOSTILE_TESTS = \
+	tests/cli/hostile-files.sh \
+	tests/cli/hostile-net.sh \
+	tests/cli/privacy.sh
+TESTS += $(HOSTILE_TESTS)
+EXTRA_DIST += $(HOSTILE_TESTS) tests/cli/hostile-lib.sh
+
 RULE_ERROR_FILES = \
 	tests/data/rules/errors/E100-invalid-utf8.expect \
 	tests/data/rules/errors/E100-invalid-utf8.rules \

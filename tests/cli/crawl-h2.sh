@@ -67,5 +67,35 @@ expect_status 0 "crawl with an untrusted certificate"
 	fail "a page fetched over an unverified connection"
 ntests=$((ntests + 1))
 
+# verification turned off explicitly: fetched, and said on stderr at
+# every run, in the warcinfo record and in the summary
+printf 'tls_verify = no\n' >>"$T/job.conf"
+sed -i 's/^db = noca.db/db = insecure.db/; s/^warc_dir = warc/warc_dir = insecure-warc/' \
+	"$T/job.conf"
+run crawl -c "$T/job.conf" --stats "$T/insecure.json"
+expect_status 0 "crawl with tls_verify = no"
+expect_err "site 'h2': TLS certificates are NOT VERIFIED" "tls_verify = no logged"
+python3 - "$T/insecure.json" <<'PY' || fail "tls_verify = no: $(cat "$T/insecure.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["pages"] >= 1, d
+assert d["hosts"][0]["tls_verify"] is False, d
+PY
+gzip -dc "$T"/insecure-warc/*.warc.gz | grep -q '^tls-not-verified: site h2' ||
+	fail "tls_verify = no not in the warcinfo record"
+run crawl -c "$T/job.conf"
+expect_err "NOT VERIFIED" "tls_verify = no logged on the next run too"
+run crawl --check -c "$T/job.conf"
+expect_out "TLS NOT VERIFIED" "crawl --check shows tls_verify = no"
+# and the flag, for a crawl without a job file
+run crawl --allow-private --no-tls-verify --db "$T/flag.db" \
+	--warc-dir "$T/flag-warc" --delay 0 --depth 0 --stats "$T/flag.json" \
+	"https://127.0.0.1:$PORT/a"
+expect_status 0 "crawl --no-tls-verify"
+expect_err "TLS certificates are NOT VERIFIED" "--no-tls-verify logged"
+[ "$(json_get "$T/flag.json" 'd["hosts"][0]["tls_verify"]')" = False ] ||
+	fail "--no-tls-verify: $(cat "$T/flag.json")"
+ntests=$((ntests + 3))
+
 stop_server
 done_ok

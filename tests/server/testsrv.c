@@ -35,14 +35,20 @@
  *   /dup-a, /dup-b      the same bytes under two URLs
  *   /private/...        must never be requested (robots.txt)
  *   /bench/N            for bench/bench-crawl: 2 KB pages, 8 links each
+ *   /files/NAME         the file NAME of the folder named by the
+ *                       environment variable TESTSRV_FILES (hostile
+ *                       pages made by a test), typed by its extension
  * Asked as a forward proxy for http://board.example/... or
  * http://host1.example/ to host4, it serves the same site (and logs the
  * absolute URL); for http://greedy.example/ a robots.txt with a
- * Crawl-delay of a day.
+ * Crawl-delay of a day; for http://bigrobots.example/ the same site with
+ * a 10 MB robots.txt (Disallow /private/ first, Disallow /late after
+ * 10 MB of rules and lines longer than any cap).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -51,6 +57,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -73,6 +81,8 @@ static char *huge;
 static size_t huge_len;
 static unsigned char *sitemap_gz;
 static size_t sitemap_gz_len;
+static char *big_robots;
+static size_t big_robots_len;
 
 static void
 on_signal(int sig)
@@ -264,6 +274,51 @@ bench_page(struct MHD_Connection *conn, long n)
 			 n, pad, links);
 }
 
+/* /files/NAME: a file of $TESTSRV_FILES, no folders. */
+static enum MHD_Result
+send_file(struct MHD_Connection *conn, const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".html", "text/html" }, { ".rss", "application/rss+xml" },
+		{ ".xml", "application/xml" }, { ".txt", "text/plain" },
+	};
+	const char *dir = getenv("TESTSRV_FILES"), *type;
+	char path[4096];
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	struct stat st;
+	size_t i, n = strlen(name);
+	int fd;
+
+	if (!dir || !*name || strchr(name, '/') || name[0] == '.')
+		return send_html(conn, 404, "<p>no such file</p>");
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return send_html(conn, 404, "<p>no such file</p>");
+	}
+	type = "application/octet-stream";
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t e = strlen(types[i].ext);
+
+		if (n > e && strcmp(name + n - e, types[i].ext) == 0)
+			type = types[i].type;
+	}
+	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	ret = MHD_queue_response(conn, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *method, const char *version, const char *upload_data,
@@ -319,6 +374,12 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 	if (strncmp(url, "http://host", 11) == 0 && url[11] >= '1' &&
 	    url[11] <= '4' && strncmp(url + 12, ".example/", 9) == 0)
 		url += 20;
+	if (strcmp(url, "http://bigrobots.example/robots.txt") == 0)
+		return send_buf(conn, 200, "text/plain", big_robots,
+				big_robots_len, MHD_RESPMEM_PERSISTENT, NULL,
+				NULL, NULL, NULL);
+	if (strncmp(url, "http://bigrobots.example/", 25) == 0)
+		url += 24;
 	if (strcmp(url, "http://greedy.example/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", greedy,
 				sizeof(greedy) - 1, MHD_RESPMEM_PERSISTENT,
@@ -374,6 +435,8 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			return send_html(conn, 404, "<p>no such listing</p>");
 		return listing(conn, n);
 	}
+	if (strncmp(url, "/files/", 7) == 0)
+		return send_file(conn, url + 7);
 	if (strncmp(url, "/bench/", 7) == 0)
 		return bench_page(conn, strtol(url + 7, NULL, 10));
 	if (strcmp(url, "/sitemap.xml") == 0)
@@ -490,6 +553,23 @@ make_bodies(void)
 	n = (size_t)snprintf(huge, huge_len, "<html><body><p>");
 	for (i = n; i < huge_len; i++)
 		huge[i] = "abcdefgh "[i % 9];
+	/* 10 MB of robots.txt: the rule that matters first, a line of
+	 * 64 KiB, then rules to the end, the last one past every cap */
+	big_robots_len = (size_t)10 << 20;
+	big_robots = malloc(big_robots_len + 64);
+	if (!big_robots)
+		exit(99);
+	n = (size_t)snprintf(big_robots, 64, "User-agent: *\n"
+			     "Disallow: /private/\n");
+	big_robots[n++] = '#';
+	for (i = 0; i < 65536; i++)
+		big_robots[n++] = 'x';
+	big_robots[n++] = '\n';
+	while (n < big_robots_len - 32)
+		n += (size_t)snprintf(big_robots + n, 32, "Disallow: /d%zu\n",
+				      n);
+	n += (size_t)snprintf(big_robots + n, 32, "Disallow: /late\n");
+	big_robots_len = n;
 }
 
 int
@@ -547,5 +627,6 @@ main(int argc, char **argv)
 	free(gz_page);
 	free(huge);
 	free(sitemap_gz);
+	free(big_robots);
 	return 0;
 }

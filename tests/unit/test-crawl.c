@@ -437,6 +437,19 @@ test_sitemap(void **state)
 		"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
 		"\"file:///etc/passwd\">]><urlset><url><loc>&e;</loc></url>"
 		"</urlset>";
+	static const char laughs[] =
+		"<?xml version=\"1.0\"?><!DOCTYPE x ["
+		"<!ENTITY a \"lollollollollollollollollollol\">"
+		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+		"<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+		"<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">"
+		"<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+		"<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">"
+		"<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">"
+		"<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">"
+		"<!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">"
+		"]><urlset><url><loc>http://a.example/x&i;</loc></url>"
+		"<url><loc>&i;&i;&i;</loc></url></urlset>";
 	struct got_links g;
 	size_t dropped;
 	bool is_index;
@@ -459,6 +472,12 @@ test_sitemap(void **state)
 	sitemap_extract(evil, sizeof(evil) - 1, 100, collect, &g, &is_index,
 			&dropped);
 	assert_true(g.n == 0 || strstr(g.urls[0], "root:") == NULL);
+	/* nested entities are never expanded (10^9 bytes if they were) */
+	memset(&g, 0, sizeof(g));
+	sitemap_extract(laughs, sizeof(laughs) - 1, 100, collect, &g,
+			&is_index, &dropped);
+	assert_true(g.n <= 1);
+	assert_true(g.n == 0 || !strcmp(g.urls[0], "http://a.example/x"));
 }
 
 /* ---- bodies and heads ---- */
