@@ -456,6 +456,8 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	memset(&cb, 0, sizeof(cb));
 	cb.page = on_page;
+	/* the store keeps where each record is: it must be on disk first */
+	cb.page_synced = true;
 	cb.message = on_message;
 	cb.arg = &st;
 	cb.stop = &run_stop;
@@ -647,9 +649,9 @@ rescore_page(void *arg, const struct store_page *sp)
 	ce = http ? warc_http_header(http, "Content-Encoding") : NULL;
 	if (ce && *ce && strcmp(ce, "identity") != 0) {
 		buf_reset(&st->body);
-		if (crawl_inflate(http->payload, http->payload_len,
-				  RF_INPUT_MAX_BYTES, &st->body) != RF_OK) {
-			log_warn("'%s': its payload cannot be inflated",
+		if (crawl_decode(ce, http->payload, http->payload_len,
+				 RF_INPUT_MAX_BYTES, &st->body) != RF_OK) {
+			log_warn("'%s': its payload cannot be decoded",
 				 sp->url);
 			st->missing++;
 			warc_record_free(rec);
