@@ -2318,7 +2318,8 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 			db_failed(&c, "cannot begin a transaction");
 			break;
 		}
-		while (!c.failed && (m = curl_multi_info_read(c.multi, &left))) {
+		while (!c.failed &&
+		       (m = curl_multi_info_read(c.multi, &left))) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			x = NULL;
