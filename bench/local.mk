@@ -29,7 +29,8 @@ clean-bench-data:
 .PHONY: clean-bench-data
 
 # bench-crawl: the crawler with politeness off against the loopback test
-# server, and a 1,000,000-URL frontier (see the file). Run it with
+# server on 64 loopback addresses, and a 1,000,000-URL frontier (see the
+# file and docs/performance.md). Run it with
 #     make run-bench-crawl
 noinst_PROGRAMS += bench/bench-crawl
 bench_bench_crawl_SOURCES = bench/bench-crawl.c

@@ -186,8 +186,12 @@
  */
 /* Response body bytes kept per fetch; the transfer is cut off beyond. */
 #define RF_CRAWL_BODY_MAX		((size_t)8 << 20)	/* 8 MiB */
-/* Bytes a gzip or deflate body may inflate to (gzip bombs stop here). */
+/* Bytes a gzip, deflate, br or zstd body may decode to (bombs stop
+ * here). */
 #define RF_CRAWL_INFLATE_MAX		((size_t)32 << 20)	/* 32 MiB */
+/* Largest window a zstd-encoded body may ask for (2^23 = 8 MiB, what
+ * RFC 8878 requires of HTTP decoders): a bigger one is refused. */
+#define RF_CRAWL_ZSTD_WINDOW_LOG	23
 /* Response head bytes (status line and fields) per fetch. */
 #define RF_CRAWL_HEAD_MAX		((size_t)64 << 10)	/* 64 KiB */
 /* Links taken from one page; the rest are counted and dropped. */

@@ -207,6 +207,8 @@ crawl_stop_name(enum crawl_stop s)
 		return "budget reached";
 	case CRAWL_STOP_INTERRUPTED:
 		return "interrupted";
+	case CRAWL_STOP_PARKED:
+		return "hosts parked";
 	case CRAWL_STOP_EXHAUSTED:
 		break;
 	}
@@ -651,7 +653,8 @@ warc_ensure(struct crawl *c)
 		"http-version-note: HTTP/2 exchanges are recorded as "
 		"HTTP/1.1 messages, marked WARC-Protocol: h2",
 		"robots: obeyed (RFC 9309) unless a site sets ignore_robots",
-		"content-decoding: bodies recorded as received (gzip kept); "
+		"content-decoding: bodies recorded as received (gzip, br, "
+		"zstd kept); "
 		"chunked transfer coding removed",
 		"request-redaction: the values of Cookie, Authorization and "
 		"Proxy-Authorization in request records are replaced by "
@@ -691,7 +694,9 @@ warc_ensure(struct crawl *c)
 	}
 	memset(&o, 0, sizeof(o));
 	o.info = info;
-	o.sync = c->job->warc_nosync ? WARC_SYNC_NONE : WARC_SYNC_RECORD;
+	/* synced once per turn, before the state that names the records
+	 * is committed (state_commit()) */
+	o.sync = c->job->warc_nosync ? WARC_SYNC_NONE : WARC_SYNC_FILE;
 	if (mkdir(c->job->warc_dir, 0750) != 0 && errno != EEXIST) {
 		msg(c, CRAWL_MSG_ERROR, "cannot create WARC folder '%s': %s",
 		    c->job->warc_dir, strerror(errno));
@@ -719,6 +724,40 @@ warc_failed(struct crawl *c, enum rf_err e)
 		    c->job->warc_dir, rf_strerror(e));
 	c->failed = true;
 	c->err = RF_EIO;
+}
+
+/* Makes the WARC records written so far durable; false when that failed. */
+static bool
+warc_sync(struct crawl *c)
+{
+	enum rf_err e;
+
+	if (!c->warc || (e = warc_writer_sync(c->warc)) == RF_OK)
+		return true;
+	if (!c->failed)
+		msg(c, CRAWL_MSG_ERROR, "cannot sync the WARC file in '%s': %s",
+		    c->job->warc_dir, rf_strerror(e));
+	c->failed = true;
+	c->err = RF_EIO;
+	return false;
+}
+
+/*
+ * Commits the frontier's transaction once the WARC records it names are
+ * on disk: a state that says "fetched" always has its evidence. False
+ * (and c->failed) when either failed; the transaction is then rolled back
+ * when the frontier closes.
+ */
+static bool
+state_commit(struct crawl *c)
+{
+	if (!warc_sync(c))
+		return false;
+	if (frontier_commit(c->fr) != RF_OK) {
+		db_failed(c, "cannot commit");
+		return false;
+	}
+	return true;
 }
 
 /* ---- a page's results ---- */
@@ -796,6 +835,8 @@ call_page(struct crawl *c, struct host *h, const struct frontier_url *u,
 
 	if (!c->cb || !c->cb->page)
 		return;
+	if (c->cb->page_synced && r->have_loc && !warc_sync(c))
+		return;
 	memset(&p, 0, sizeof(p));
 	p.url = u->url;
 	p.site = h->site->cfg->name;
@@ -843,26 +884,25 @@ page_fetched(struct crawl *c, struct host *h, struct frontier_url *u,
 
 	if (r->head)
 		ce = http_head_field(r->head, r->head_len, "Content-Encoding");
-	if (ce && r->body_len &&
-	    (strcasecmp(ce, "gzip") == 0 || strcasecmp(ce, "x-gzip") == 0 ||
-	     strcasecmp(ce, "deflate") == 0)) {
+	if (ce && r->body_len && strcasecmp(ce, "identity") != 0) {
+		/* every coding we ask for, under one cap: a bomb in any of
+		 * them stops there */
 		buf_init(&r->decoded, RF_CRAWL_INFLATE_MAX + 1);
-		e = crawl_inflate(r->body, r->body_len, RF_CRAWL_INFLATE_MAX,
-				  &r->decoded);
+		e = crawl_decode(ce, r->body, r->body_len,
+				 RF_CRAWL_INFLATE_MAX, &r->decoded);
 		if (e == RF_ETOOBIG) {
 			r->truncated = true;
 			h->st.truncated++;
-			error = "inflated body over the cap (gzip bomb?)";
+			error = "decoded body over the cap (a compression "
+				"bomb?)";
 			msg(c, CRAWL_MSG_INFO, "'%s': %s", u->url, error);
+		} else if (e == RF_EUNSUPPORTED) {
+			error = "unsupported Content-Encoding";
 		} else if (e != RF_OK) {
 			error = "corrupt compressed body";
 		}
-		r->body = r->decoded.data;
-		r->body_len = r->decoded.len;
-	} else if (ce && r->body_len && strcasecmp(ce, "identity") != 0) {
-		error = "unsupported Content-Encoding";
-		r->body = NULL;
-		r->body_len = 0;
+		r->body = e == RF_EUNSUPPORTED ? NULL : r->decoded.data;
+		r->body_len = e == RF_EUNSUPPORTED ? 0 : r->decoded.len;
 	} else if (u->kind == CRAWL_SITEMAP && r->body_len >= 2 &&
 		   (unsigned char)r->body[0] == 0x1f &&
 		   (unsigned char)r->body[1] == 0x8b) {
@@ -1192,7 +1232,7 @@ xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 		return false;
 	}
 	/* bodies as received, for the WARC; we inflate them ourselves */
-	add_header(x, "Accept-Encoding", "gzip");
+	add_header(x, "Accept-Encoding", CRAWL_ACCEPT_ENCODING);
 	add_header(x, "Accept", "text/html,application/xhtml+xml,"
 				"application/xml;q=0.9,*/*;q=0.8");
 	if (!x->is_robots && x->u.etag)
@@ -1462,9 +1502,10 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 {
 	struct host *h = x->host;
 	struct page_result r;
-	char *loc = NULL, *abs = NULL, *norm = NULL;
+	char *loc = NULL, *abs = NULL, *norm = NULL, *ra = NULL;
 	const char *ip = NULL;
 	struct buf body;
+	double wait;
 
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.decoded, 0);
@@ -1492,8 +1533,8 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 			buf_init(&body, RF_ROBOTS_MAX_BYTES + 1);
 			/* a cut file is parsed as far as it goes (RFC 9309
 			 * 2.5), so an inflate error or the cap is fine */
-			if (crawl_inflate(x->body.data, x->body.len,
-					  RF_ROBOTS_MAX_BYTES, &body) != RF_OK)
+			if (crawl_decode(ce, x->body.data, x->body.len,
+					 RF_ROBOTS_MAX_BYTES, &body) != RF_OK)
 				msg(c, CRAWL_MSG_DEBUG, "'%s': cut or corrupt "
 				    "compressed robots.txt", x->u.url);
 			data = body.data;
@@ -1529,15 +1570,29 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 		h->robots_tries++;
 		host_set_robots_note(h, "unreachable (%ld): disallow-all",
 				     status);
+		/* RFC 9309 2.3.1.3: "retry later"; a Retry-After of a 503
+		 * or 429 says when, within the bound of a page's */
+		ra = status ? http_head_field(x->head.data, x->head.len,
+					      "Retry-After") : NULL;
+		if (ra && crawl_retry_after(ra, now_wall(), &wait)) {
+			msg(c, CRAWL_MSG_INFO, "'%s': %ld, waiting %.2f s "
+			    "(Retry-After)", x->u.url, status, wait);
+		} else {
+			wait = backoff_wait(c, h->site->cfg->retry_base,
+					    h->robots_tries);
+		}
 		if (h->robots_tries >= RF_CRAWL_ATTEMPTS_MAX) {
 			h->done_for_run = true;
 			msg(c, CRAWL_MSG_WARN, "'%s': robots.txt unreachable "
 			    "(%s); its URLs wait for the next run", h->name,
 			    status ? "5xx" : curl_easy_strerror(rc));
+		} else if (wait > RF_CRAWL_RETRY_AFTER_MAX) {
+			h->done_for_run = true;
+			msg(c, CRAWL_MSG_WARN, "'%s': robots.txt asks to come "
+			    "back in %.0f s; its URLs wait for a later run",
+			    h->name, wait);
 		} else {
-			h->slot->ready_at = now_mono() +
-				      backoff_wait(c, h->site->cfg->retry_base,
-						   h->robots_tries);
+			h->slot->ready_at = now_mono() + wait;
 		}
 		if (!status && !x->refused && ++h->failures >=
 						      RF_CRAWL_PARK_FAILURES) {
@@ -1550,6 +1605,7 @@ robots_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 	free(loc);
 	free(abs);
 	free(norm);
+	free(ra);
 	buf_release(&body);
 	page_result_release(&r);
 }
@@ -1937,6 +1993,7 @@ summary_fill(struct crawl *c, bool hosts)
 {
 	struct crawl_summary *s = c->sum;
 	struct crawl_host_stats *d;
+	struct host *h;
 	size_t i;
 	long active = 0;
 
@@ -1958,16 +2015,36 @@ summary_fill(struct crawl *c, bool hosts)
 	free(s->hosts);
 	s->hosts = c->nhosts ? xcalloc(c->nhosts, sizeof(*s->hosts)) : NULL;
 	s->nhosts = c->nhosts;
+	s->parked_hosts = s->parked_urls = 0;
 	for (i = 0; i < c->nhosts; i++) {
+		h = c->hosts[i];
 		d = &s->hosts[i];
-		*d = c->hosts[i]->st;
-		d->host = xstrdup(c->hosts[i]->st.host);
-		d->site = xstrdup(c->hosts[i]->st.site);
-		d->robots = c->hosts[i]->st.robots ?
-				    xstrdup(c->hosts[i]->st.robots) :
-				    NULL;
-		d->delay = c->hosts[i]->delay;
+		*d = h->st;
+		d->host = xstrdup(h->st.host);
+		d->site = xstrdup(h->st.site);
+		d->robots = h->st.robots ? xstrdup(h->st.robots) : NULL;
+		d->delay = h->delay;
+		d->parked = h->parked || h->done_for_run;
+		d->left = 0;
+		/* what the run left behind on hosts it gave up */
+		if (d->parked && !c->failed &&
+		    frontier_host_queued(c->fr, h->name, &d->left) == RF_OK &&
+		    d->left > 0) {
+			s->parked_hosts++;
+			s->parked_urls += d->left;
+		}
 	}
+}
+
+void
+crawl_summary_stop(const struct crawl_summary *s, struct buf *out)
+{
+	buf_addstr(out, crawl_stop_name(s->stop));
+	if (s->stop == CRAWL_STOP_PARKED)
+		buf_addf(out, ": frontier exhausted but for %ld host%s with "
+			 "%ld URL%s", s->parked_hosts,
+			 s->parked_hosts == 1 ? "" : "s", s->parked_urls,
+			 s->parked_urls == 1 ? "" : "s");
 }
 
 void
@@ -2005,6 +2082,8 @@ crawl_summary_json(const struct crawl_summary *s, struct buf *out)
 	json_kv_int(&j, "revisits", s->revisits);
 	json_kv_int(&j, "queued", s->queued);
 	json_kv_int(&j, "links_dropped", s->links_dropped);
+	json_kv_int(&j, "parked_hosts", s->parked_hosts);
+	json_kv_int(&j, "parked_urls", s->parked_urls);
 	json_key(&j, "hosts");
 	json_array_begin(&j);
 	for (i = 0; i < s->nhosts; i++) {
@@ -2030,6 +2109,7 @@ crawl_summary_json(const struct crawl_summary *s, struct buf *out)
 		json_kv_bool(&j, "crawl_delay_capped", h->crawl_delay_capped);
 		json_kv_bool(&j, "parked", h->parked);
 		json_kv_bool(&j, "tls_verify", h->tls_verify);
+		json_kv_int(&j, "left", h->left);
 		json_kv_string(&j, "robots", h->robots);
 		json_object_end(&j);
 	}
@@ -2288,40 +2368,23 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 			summary->stop = CRAWL_STOP_INTERRUPTED;
 			break;
 		}
+		/* one transaction per turn: the transfers that ended, then
+		 * the ones that may start; committed once their WARC
+		 * records are on disk */
 		if (frontier_begin(c.fr) != RF_OK) {
 			db_failed(&c, "cannot begin a transaction");
 			break;
 		}
-		pending = schedule(&c, &wait_ms);
-		if (c.failed)
-			break;
-		if (!pending && c.active == 0) {
-			if (frontier_commit(c.fr) != RF_OK)
-				db_failed(&c, "cannot commit");
-			break;
-		}
-		if (frontier_commit(c.fr) != RF_OK) {
-			db_failed(&c, "cannot commit");
-			break;
-		}
-		if (c.active > 0 || wait_ms > 0)
-			curl_multi_poll(c.multi, NULL, 0, (int)wait_ms, NULL);
-		curl_multi_perform(c.multi, &running);
-		if (frontier_begin(c.fr) != RF_OK) {
-			db_failed(&c, "cannot begin a transaction");
-			break;
-		}
-		while ((m = curl_multi_info_read(c.multi, &left))) {
+		while (!c.failed &&
+		       (m = curl_multi_info_read(c.multi, &left))) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			x = NULL;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 					  (char **)&x);
 			xfer_done(&c, x, m->data.result);
-			if (c.failed)
-				break;
 		}
-		if (now_mono() - last_save >= 1.0) {
+		if (!c.failed && now_mono() - last_save >= 1.0) {
 			last_save = now_mono();
 			if (frontier_run_progress(c.fr, c.elapsed_before +
 							      (last_save -
@@ -2329,11 +2392,17 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 			    RF_OK)
 				db_failed(&c, "cannot save progress");
 		}
-		if (c.failed || frontier_commit(c.fr) != RF_OK) {
-			db_failed(&c, "cannot commit");
+		if (c.failed)
 			break;
-		}
+		pending = schedule(&c, &wait_ms);
+		if (c.failed || !state_commit(&c))
+			break;
+		if (!pending && c.active == 0)
+			break;
 		progress(&c, &last_progress);
+		if (c.active > 0 || wait_ms > 0)
+			curl_multi_poll(c.multi, NULL, 0, (int)wait_ms, NULL);
+		curl_multi_perform(c.multi, &running);
 	}
 	if (c.multi)
 		abort_transfers(&c);
@@ -2345,20 +2414,24 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 	if (summary->stop != CRAWL_STOP_INTERRUPTED && budget)
 		summary->stop = CRAWL_STOP_BUDGET;
 	summary_fill(&c, true);
+	if (summary->stop == CRAWL_STOP_EXHAUSTED && summary->parked_hosts)
+		summary->stop = CRAWL_STOP_PARKED;
 	if (c.failed) {
 		e = c.err;
 		goto out;
 	}
 	crawl_summary_json(summary, &json);
+	buf_reset(&err);
+	crawl_summary_stop(summary, &err);
 	if (frontier_begin(c.fr) != RF_OK ||
 	    frontier_run_progress(c.fr, summary->elapsed) != RF_OK ||
-	    frontier_run_finish(c.fr, now_wall(),
-				crawl_stop_name(summary->stop), json.data,
+	    frontier_run_finish(c.fr, now_wall(), err.data, json.data,
 				summary->stop != CRAWL_STOP_INTERRUPTED) !=
-		    RF_OK ||
-	    frontier_commit(c.fr) != RF_OK) {
+		    RF_OK) {
 		db_failed(&c, "cannot finish the run");
 		e = RF_EDB;
+	} else if (!state_commit(&c)) {
+		e = c.err;
 	}
 out:
 	if (c.warc && warc_writer_close(c.warc) != RF_OK && e == RF_OK) {

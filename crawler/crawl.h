@@ -197,7 +197,10 @@ struct crawl_host_stats {
 	double delay;		/* delay used at the end */
 	double crawl_delay;	/* robots.txt Crawl-delay, -1 when none */
 	bool crawl_delay_capped;/* it asked for more than we give */
-	bool parked;		/* given up after repeated failures */
+	bool parked;		/* given up for the run: repeated failures,
+				 * robots.txt unreachable, a long
+				 * Retry-After */
+	long left;		/* URLs of it still queued at the end */
 	bool tls_verify;	/* its site verifies TLS certificates */
 	char *robots;		/* "ok", "allow-all (404)", "disallow-all
 				 * (503)", "ignored" or NULL */
@@ -207,9 +210,12 @@ enum crawl_stop {
 	CRAWL_STOP_EXHAUSTED = 0,	/* nothing left to fetch */
 	CRAWL_STOP_BUDGET,		/* pages or time */
 	CRAWL_STOP_INTERRUPTED,		/* *stop was set */
+	CRAWL_STOP_PARKED,		/* nothing left but the URLs of hosts
+					 * given up for this run */
 };
 
-/* "frontier exhausted", "budget reached", "interrupted". */
+/* "frontier exhausted", "budget reached", "interrupted", "hosts
+ * parked". */
 const char *crawl_stop_name(enum crawl_stop s);
 
 /* What a run did, for the progress callback and at the end. */
@@ -224,12 +230,23 @@ struct crawl_summary {
 	long active_hosts;	/* hosts with a request in flight */
 	long revisits;		/* 304 and identical payloads */
 	long links_dropped;	/* out of scope, traps, caps */
+	/* Hosts given up for this run with URLs still queued: parked
+	 * after failures, robots.txt unreachable, or asked to come back
+	 * after more than RF_CRAWL_RETRY_AFTER_MAX; and those URLs. */
+	long parked_hosts;
+	long parked_urls;
 	struct crawl_host_stats *hosts;
 	size_t nhosts;
 };
 
 /* Frees what s owns and zeroes it. */
 void crawl_summary_release(struct crawl_summary *s);
+/*
+ * Appends the stop reason in words to out: the name, and for hosts
+ * parked how many with how many URLs ("hosts parked: frontier exhausted
+ * but for 2 hosts with 37 URLs").
+ */
+void crawl_summary_stop(const struct crawl_summary *s, struct buf *out);
 /* Appends s as one JSON object (the --stats file) to out. */
 void crawl_summary_json(const struct crawl_summary *s, struct buf *out);
 
@@ -244,6 +261,11 @@ struct crawl_callbacks {
 	/* Each page with a response. A non-zero return stops the crawl
 	 * as an interruption. May be NULL. */
 	int (*page)(const struct crawl_page *p, void *arg);
+	/* Sync the page's WARC record to disk before page() sees it, for a
+	 * callback that stores where the record is (redflag run). Otherwise
+	 * records are synced once per turn of the fetch loop, before the
+	 * state database commits the pages as fetched. */
+	bool page_synced;
 	/* Diagnostics (the library never prints). May be NULL. */
 	void (*message)(enum crawl_msg_level level, const char *msg,
 			void *arg);
@@ -287,6 +309,19 @@ enum rf_err crawl_head_to_http11(const char *head, size_t len,
  */
 enum rf_err crawl_inflate(const void *body, size_t len, size_t max,
 			  struct buf *out) RF_WARN_UNUSED;
+
+/* What the crawler sends as Accept-Encoding: the codings it decodes. */
+#define CRAWL_ACCEPT_ENCODING "gzip, br, zstd"
+
+/*
+ * Decodes a body of Content-Encoding coding ("gzip", "x-gzip", "deflate",
+ * "br" or "zstd", any case) into out, stopping at max bytes, as
+ * crawl_inflate() does: RF_ETOOBIG at the cap (out holds the first max
+ * bytes), RF_EPARSE for a corrupt or cut stream, RF_EUNSUPPORTED for
+ * another coding (out untouched).
+ */
+enum rf_err crawl_decode(const char *coding, const void *body, size_t len,
+			 size_t max, struct buf *out) RF_WARN_UNUSED;
 
 /*
  * Parses a Retry-After value (delay-seconds or an HTTP-date) at wall time

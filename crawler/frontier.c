@@ -604,6 +604,8 @@ count_query(struct frontier *f, const char *sql, int64_t run,
 	if (sqlite3_bind_parameter_count(s) >= 2) {
 		sqlite3_bind_int64(s, 1, run);
 		bind_text(s, 2, site);
+	} else if (sqlite3_bind_parameter_count(s) == 1) {
+		bind_text(s, 1, site);
 	}
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -626,6 +628,13 @@ frontier_queued(struct frontier *f, long *n)
 {
 	return count_query(f, "SELECT COUNT(*) FROM urls WHERE state = 0", 0,
 			   NULL, n);
+}
+
+enum rf_err
+frontier_host_queued(struct frontier *f, const char *host, long *n)
+{
+	return count_query(f, "SELECT COUNT(*) FROM urls WHERE host = ?1"
+			      " AND state = 0", 0, host, n);
 }
 
 enum rf_err

@@ -7,10 +7,12 @@
  *
  * Crash safety: every change between frontier_begin() and frontier_commit()
  * is one transaction. The fetch loop commits once per turn, after it has
- * written the turn's WARC records, so a kill at any moment loses at most
- * the fetches of the turn in progress, which the next run repeats. A URL
- * being fetched stays "queued" in the database until its result is
- * committed: there is no "in flight" state to repair after a crash.
+ * written the turn's WARC records and synced them to disk (one fsync for
+ * the turn, so the state never names a record a power cut could take
+ * away), so a kill at any moment loses at most the fetches of the turn
+ * in progress, which the next run repeats. A URL being fetched stays
+ * "queued" in the database until its result is committed: there is no
+ * "in flight" state to repair after a crash.
  *
  * One process at a time: frontier_open() takes an exclusive lock on the
  * database file (RF_ELOCKED when another crawl holds it).
@@ -170,6 +172,9 @@ enum rf_err frontier_run_count(struct frontier *f, int64_t run,
 			       const char *site, long *n) RF_WARN_UNUSED;
 /* URLs queued in all. */
 enum rf_err frontier_queued(struct frontier *f, long *n) RF_WARN_UNUSED;
+/* URLs of host queued. */
+enum rf_err frontier_host_queued(struct frontier *f, const char *host,
+				 long *n) RF_WARN_UNUSED;
 
 /*
  * The earlier response with WARC payload digest sha1: its record id,

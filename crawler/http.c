@@ -8,8 +8,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include <brotli/decode.h>
 #include <zlib.h>
+#include <zstd.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "crawler/crawl-int.h"
@@ -131,6 +134,112 @@ crawl_inflate(const void *body, size_t len, size_t max, struct buf *out)
 	} while (1);
 	inflateEnd(&z);
 	return e;
+}
+
+/* Brotli (RFC 7932) into out, at most max bytes, as crawl_inflate(). */
+static enum rf_err
+unbrotli(const void *body, size_t len, size_t max, struct buf *out)
+{
+	BrotliDecoderState *d = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+	BrotliDecoderResult rc;
+	unsigned char chunk[16384], *next_out;
+	const uint8_t *next_in = body;
+	size_t avail_in = len, avail_out, have;
+	enum rf_err e = RF_OK;
+
+	if (!d)
+		return RF_EPARSE;
+	do {
+		next_out = chunk;
+		avail_out = sizeof(chunk);
+		rc = BrotliDecoderDecompressStream(d, &avail_in, &next_in,
+						   &avail_out, &next_out,
+						   NULL);
+		if (rc == BROTLI_DECODER_RESULT_ERROR) {
+			e = RF_EPARSE;
+			break;
+		}
+		have = sizeof(chunk) - avail_out;
+		if (out->len + have > max) {
+			buf_add(out, chunk, max - out->len);
+			e = RF_ETOOBIG;
+			break;
+		}
+		if (buf_add(out, chunk, have) != RF_OK) {
+			e = RF_ETOOBIG;
+			break;
+		}
+		if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT) {
+			e = RF_EPARSE;	/* ended early */
+			break;
+		}
+	} while (rc != BROTLI_DECODER_RESULT_SUCCESS);
+	BrotliDecoderDestroyInstance(d);
+	return e;
+}
+
+/* Zstandard (RFC 8878) into out, at most max bytes, as crawl_inflate(). */
+static enum rf_err
+unzstd(const void *body, size_t len, size_t max, struct buf *out)
+{
+	ZSTD_DStream *d = ZSTD_createDStream();
+	unsigned char chunk[16384];
+	ZSTD_inBuffer in = { body, len, 0 };
+	ZSTD_outBuffer o;
+	enum rf_err e = RF_OK;
+	size_t rc = 1;
+
+	if (!d)
+		return RF_EPARSE;
+	/* a frame may ask for a window of up to 2 GiB: the HTTP coding
+	 * bounds it (RFC 8878 3.1.1.1.2), and so do we */
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax,
+						RF_CRAWL_ZSTD_WINDOW_LOG))) {
+		ZSTD_freeDStream(d);
+		return RF_EPARSE;
+	}
+	for (;;) {
+		o.dst = chunk;
+		o.size = sizeof(chunk);
+		o.pos = 0;
+		rc = ZSTD_decompressStream(d, &o, &in);
+		if (ZSTD_isError(rc)) {
+			e = RF_EPARSE;
+			break;
+		}
+		if (out->len + o.pos > max) {
+			buf_add(out, chunk, max - out->len);
+			e = RF_ETOOBIG;
+			break;
+		}
+		if (buf_add(out, chunk, o.pos) != RF_OK) {
+			e = RF_ETOOBIG;
+			break;
+		}
+		/* rc 0: a frame ended; more frames may follow */
+		if (in.pos == in.size && o.pos < o.size) {
+			if (rc != 0)
+				e = RF_EPARSE;	/* ended early */
+			break;
+		}
+	}
+	ZSTD_freeDStream(d);
+	return e;
+}
+
+enum rf_err
+crawl_decode(const char *coding, const void *body, size_t len, size_t max,
+	     struct buf *out)
+{
+	if (strcasecmp(coding, "gzip") == 0 ||
+	    strcasecmp(coding, "x-gzip") == 0 ||
+	    strcasecmp(coding, "deflate") == 0)
+		return crawl_inflate(body, len, max, out);
+	if (strcasecmp(coding, "br") == 0)
+		return unbrotli(body, len, max, out);
+	if (strcasecmp(coding, "zstd") == 0)
+		return unzstd(body, len, max, out);
+	return RF_EUNSUPPORTED;
 }
 
 static const char *const month_names[] = {

@@ -14,10 +14,12 @@ libcrawler_a_SOURCES = \
 	crawler/warc-read.c \
 	crawler/warc-write.c
 libcrawler_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PSL_CFLAGS) \
-	$(ZLIB_CFLAGS) $(SQLITE_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
+	$(ZLIB_CFLAGS) $(SQLITE_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
+	$(BROTLI_CFLAGS) $(ZSTD_CFLAGS)
 
 CRAWLER_LIBS = libcrawler.a libcommon.a $(CURL_LIBS) $(PSL_LIBS) \
-	$(ZLIB_LIBS) $(SQLITE_LIBS) $(PCRE2_LIBS) $(XML_LIBS) -lm
+	$(ZLIB_LIBS) $(SQLITE_LIBS) $(PCRE2_LIBS) $(XML_LIBS) \
+	$(BROTLI_LIBS) $(ZSTD_LIBS) -lm
 
 check_PROGRAMS += tests/unit/test-robots tests/unit/test-url
 TESTS += tests/unit/test-robots tests/unit/test-url
@@ -46,5 +48,7 @@ EXTRA_DIST += tests/cli/warcio.sh tests/cli/warcio-check.cjs
 check_PROGRAMS += tests/unit/test-crawl
 TESTS += tests/unit/test-crawl
 tests_unit_test_crawl_SOURCES = tests/unit/test-crawl.c
-tests_unit_test_crawl_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZLIB_CFLAGS)
-tests_unit_test_crawl_LDADD = $(CRAWLER_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_crawl_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZLIB_CFLAGS) \
+	$(BROTLIENC_CFLAGS) $(ZSTD_CFLAGS)
+tests_unit_test_crawl_LDADD = $(CRAWLER_LIBS) $(BROTLIENC_LIBS) \
+	$(CMOCKA_LIBS)

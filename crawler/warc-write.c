@@ -42,6 +42,7 @@ struct warc_writer {
 	unsigned serial;	/* NNNNN of the next file name */
 	char info_id[WARC_ID_SIZE];	/* the current file's warcinfo */
 	bool broken;		/* a failed write could not be undone */
+	bool unsynced;		/* written since the last fsync() */
 	z_stream z;
 	bool z_ready;
 	struct buf out;		/* the members of one write */
@@ -487,12 +488,15 @@ append_out(struct warc_writer *w)
 		errno = saved;
 		return RF_EIO;
 	}
+	w->unsynced = true;
 	if (w->sync == WARC_SYNC_RECORD && fsync(w->fd) != 0) {
 		/* after a failed fsync the kernel may have dropped the
 		 * pages: nothing written since can be trusted */
 		w->broken = true;
 		return RF_EIO;
 	}
+	if (w->sync == WARC_SYNC_RECORD)
+		w->unsynced = false;
 	return RF_OK;
 }
 
@@ -510,6 +514,7 @@ finish_file(struct warc_writer *w)
 	if (close(w->fd) != 0)
 		err = RF_EIO;
 	w->fd = -1;
+	w->unsynced = false;
 	return err;
 }
 
@@ -682,6 +687,24 @@ warc_writer_open(const char *dir, const char *prefix, uint64_t max_bytes,
 fail:
 	warc_writer_close(w);
 	return err;
+}
+
+enum rf_err
+warc_writer_sync(struct warc_writer *w)
+{
+	if (!w || w->sync == WARC_SYNC_NONE)
+		return RF_OK;
+	if (w->broken)
+		return RF_EIO;
+	if (w->fd < 0 || !w->unsynced)
+		return RF_OK;
+	if (fsync(w->fd) != 0) {
+		/* as in append_out(): the pages may be gone */
+		w->broken = true;
+		return RF_EIO;
+	}
+	w->unsynced = false;
+	return RF_OK;
 }
 
 enum rf_err

@@ -14,7 +14,11 @@
  * synced too, so a record the writer has returned survives a power loss.
  * Files are created with mode 0640 (less if the umask says so) and with
  * O_EXCL: a writer never appends to an existing file, so a file torn by a
- * crash stays as it is and the next run starts a new one.
+ * crash stays as it is and the next run starts a new one. A caller that
+ * keeps its own state of what is in the files (the crawler's frontier)
+ * can write with WARC_SYNC_FILE and call warc_writer_sync() before it
+ * commits that state: one fsync() for many records, and still no state
+ * that names a record the disk may not have.
  *
  * Digests are SHA-1 in RFC 4648 base32, "sha1:" + 32 characters, as
  * every WARC tool writes them. WARC-Block-Digest covers the whole block.
@@ -136,7 +140,8 @@ struct warc_writer;
 
 enum warc_sync {
 	WARC_SYNC_RECORD = 0,	/* fsync() after each write call (default) */
-	WARC_SYNC_FILE,		/* fsync() when a file is finished */
+	WARC_SYNC_FILE,		/* fsync() when a file is finished and at
+				 * warc_writer_sync() */
 	WARC_SYNC_NONE,		/* leave it to the kernel (tests) */
 };
 
@@ -174,6 +179,14 @@ enum rf_err warc_writer_open(const char *dir, const char *prefix,
  * not be on disk.
  */
 enum rf_err warc_writer_close(struct warc_writer *w);
+
+/*
+ * Makes every record written so far durable: fsync() of the current file
+ * when something was written since the last one (records in finished files
+ * already are), nothing under WARC_SYNC_NONE. RF_EIO when the sync failed;
+ * the writer is then broken, as after a failed write. NULL is fine.
+ */
+enum rf_err warc_writer_sync(struct warc_writer *w) RF_WARN_UNUSED;
 
 /* The name (in dir) of the file being written. Borrowed from w. */
 const char *warc_writer_file(const struct warc_writer *w);

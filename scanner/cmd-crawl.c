@@ -135,14 +135,18 @@ static void
 print_summary(const struct crawl_summary *s)
 {
 	const struct crawl_host_stats *h;
+	struct buf stop;
 	size_t i;
 
+	buf_init(&stop, 256);
+	crawl_summary_stop(s, &stop);
 	fprintf(stderr, "crawl: %s after %.1f s (run %lld%s): %ld pages, "
 			"%ld errors, %ld revisits, %ld queued, %ld links "
 			"dropped\n",
-		crawl_stop_name(s->stop), s->elapsed, (long long)s->run,
+		stop.data, s->elapsed, (long long)s->run,
 		s->resumed ? ", resumed" : "", s->pages, s->errors,
 		s->revisits, s->queued, s->links_dropped);
+	buf_release(&stop);
 	if (!s->nhosts)
 		return;
 	fprintf(stderr, "%-36s %7s %5s %5s %5s %6s %7s %6s  %s\n", "host",

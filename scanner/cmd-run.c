@@ -136,10 +136,10 @@ stored_payload_read(const char *warc_dir, const struct store_page *p,
 	out->len = http->payload_len;
 	ce = warc_http_header(http, "Content-Encoding");
 	if (ce && *ce && strcmp(ce, "identity") != 0) {
-		if (crawl_inflate(http->payload, http->payload_len,
-				  RF_INPUT_MAX_BYTES, &out->inflated) !=
+		if (crawl_decode(ce, http->payload, http->payload_len,
+				 RF_INPUT_MAX_BYTES, &out->inflated) !=
 		    RF_OK) {
-			log_warn("'%s': its payload cannot be inflated",
+			log_warn("'%s': its payload cannot be decoded",
 				 p->url);
 			return RF_EPARSE;
 		}
@@ -666,6 +666,8 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	memset(&cb, 0, sizeof(cb));
 	cb.page = on_page;
+	/* the store keeps where each record is: it must be on disk first */
+	cb.page_synced = true;
 	cb.message = on_message;
 	cb.arg = &st;
 	cb.stop = &run_stop;

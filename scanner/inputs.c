@@ -17,6 +17,7 @@
 #include "common/limits.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "crawler/crawl.h"
 #include "crawler/warc.h"
 #include "scanner/charset.h"
 #include "scanner/scanner.h"
@@ -198,6 +199,25 @@ walk_warc(const char *path, input_fn fn, void *arg)
 			} else {
 				it.data = body.data;
 				it.len = body.len;
+			}
+		} else if (ce && (strcasecmp(ce, "br") == 0 ||
+				  strcasecmp(ce, "zstd") == 0)) {
+			/* what the crawler asks for besides gzip */
+			buf_reset(&body);
+			err = crawl_decode(ce, http->payload, http->payload_len,
+					   RF_INPUT_MAX_BYTES, &body);
+			if (err == RF_OK ||
+			    (err == RF_EPARSE && body.len > 0)) {
+				/* a cut body: keep what came, as for gzip */
+				it.data = body.data;
+				it.len = body.len;
+			} else {
+				it.data = NULL;
+				it.len = 0;
+				it.error = err == RF_ETOOBIG
+					? "compressed payload larger than the "
+					  "input cap once decoded"
+					: "compressed payload is corrupt";
 			}
 		} else if (ce && *ce && strcasecmp(ce, "identity") != 0) {
 			it.data = NULL;

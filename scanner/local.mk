@@ -29,7 +29,7 @@ libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
 SCANNER_LIBS = libscanner.a libreports.a libstore.a librules.a libtext.a \
 	libcrawler.a libcommon.a $(SQLITE_LIBS) $(PCRE2_LIBS) $(XML_LIBS) \
 	$(UCHARDET_LIBS) $(CURL_LIBS) $(PSL_LIBS) $(ZLIB_LIBS) $(JSONC_LIBS) \
-	$(HUNSPELL_LIBS) -lm
+	$(HUNSPELL_LIBS) $(BROTLI_LIBS) $(ZSTD_LIBS) -lm
 
 bin_PROGRAMS += redflag
 redflag_SOURCES = scanner/main.c

@@ -38,14 +38,17 @@ EXTRA_DIST += $(CLI_TESTS) \
 # (tests/server/testsrv.c) crawled by the real binary.
 check_PROGRAMS += tests/server/testsrv
 tests_server_testsrv_SOURCES = tests/server/testsrv.c
-tests_server_testsrv_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS)
-tests_server_testsrv_LDADD = $(MHD_LIBS) $(ZLIB_LIBS) -lpthread
+tests_server_testsrv_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) \
+	$(BROTLIENC_CFLAGS) $(ZSTD_CFLAGS)
+tests_server_testsrv_LDADD = $(MHD_LIBS) $(ZLIB_LIBS) $(BROTLIENC_LIBS) \
+	$(ZSTD_LIBS) -lpthread
 CRAWL_TESTS = \
 	tests/cli/crawl.sh \
 	tests/cli/crawl-resume.sh \
 	tests/cli/crawl-demo.sh \
 	tests/cli/crawl-h2.sh \
-	tests/cli/run-http.sh
+	tests/cli/run-http.sh \
+	tests/cli/crawl-socks.sh
 TESTS += $(CRAWL_TESTS)
 EXTRA_DIST += $(CRAWL_TESTS) tests/cli/crawl-lib.sh \
 	tests/cli/crawl-warc-check.cjs tests/server/h2srv.cjs

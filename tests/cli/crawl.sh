@@ -81,6 +81,13 @@ expect_requests /cp1251 1 "windows-1251 page"
 expect_requests /cp1251-target 1 "link in a windows-1251 page"
 expect_requests /gz 1 "gzip page"
 expect_requests /gz-target 1 "link in a gzip page"
+# brotli and zstd, asked for and decoded; their bombs stop at the cap
+expect_requests /br 1 "brotli page"
+expect_requests /br-target 1 "link in a brotli page"
+expect_requests /zstd 1 "zstd page"
+expect_requests /zstd-target 1 "link in a zstd page"
+expect_requests /br-bomb 1 "brotli bomb once"
+expect_requests /zstd-bomb 1 "zstd bomb once"
 # a redirect chain is followed (queued) five hops, no more
 for i in 0 1 2 3 4 5; do
 	expect_requests "/chain/$i" 1 "redirect chain hop $i"
@@ -118,8 +125,8 @@ h='d["hosts"][0]'
 	fail "delay used: $(cat "$T/stats.json")"
 [ "$(json_get "$T/stats.json" "$h[\"parked\"]")" = False ] ||
 	fail "host parked: $(cat "$T/stats.json")"
-[ "$(json_get "$T/stats.json" "$h[\"truncated\"]")" -ge 2 ] ||
-	fail "truncated (huge, bomb): $(cat "$T/stats.json")"
+[ "$(json_get "$T/stats.json" "$h[\"truncated\"]")" -ge 4 ] ||
+	fail "truncated (huge, three bombs): $(cat "$T/stats.json")"
 [ "$(json_get "$T/stats.json" 'd["revisits"]')" -ge 1 ] ||
 	fail "no revisit for the duplicate: $(cat "$T/stats.json")"
 ntests=$((ntests + 6))
@@ -161,6 +168,12 @@ if warc_check "$T/warc"; then
 	[ "$n" -eq "$m" ] || fail "$n request records for $m responses"
 	ntests=$((ntests + 7))
 fi
+
+# scan reads the brotli and zstd bodies back from the WARC
+run scan -f jsonl "$T/warc"
+expect_out '"url":"'"$BASE"'/br","status":"ok"' "scan of a brotli record"
+expect_out '"title":"Brotli"' "brotli record decoded by scan"
+expect_out '"title":"Zstandard"' "zstd record decoded by scan"
 
 # ---- the same command again: nothing done is fetched again
 run crawl -c "$T/job.conf"
@@ -328,6 +341,33 @@ assert h["delay"] == 60 and h["robots_blocked"] == 1, h
 PY
 ntests=$((ntests + 1))
 
+# ---- robots.txt 503 with Retry-After: 2: everything disallowed until
+# then (RFC 9309), and robots.txt asked again after 2 s, not after the
+# back-off (retry_base 0.01 s)
+cat >"$T/unavail.conf" <<EOF2
+[job]
+db = unavail.db
+warc_dir = unavail-warc
+[site unavail]
+seed = http://unavailable.example/listing/3
+depth = 0
+delay = 0
+retry_base = 0.01
+proxy = http://127.0.0.1:$PORT
+EOF2
+: >"$SERVER_LOG"
+run crawl -c "$T/unavail.conf" --stats "$T/unavail.json"
+expect_status 0 "crawl of a host whose robots.txt is 503"
+expect_requests http://unavailable.example/robots.txt 2 "robots.txt 503, then 200"
+expect_requests http://unavailable.example/listing/3 1 "page after robots.txt came"
+first=$(awk '$3 == "http://unavailable.example/robots.txt" { print $1; exit }' "$SERVER_LOG")
+second=$(awk '$3 == "http://unavailable.example/robots.txt" { t = $1 } END { print t }' "$SERVER_LOG")
+page=$(awk '$3 == "http://unavailable.example/listing/3" { print $1 }' "$SERVER_LOG")
+ge "$(awk -v a="$first" -v b="$second" 'BEGIN { print b - a }')" 1.99 ||
+	fail "robots.txt asked again $first -> $second, Retry-After is 2 s"
+ge "$page" "$second" || fail "page fetched before robots.txt came"
+ntests=$((ntests + 2))
+
 # ---- a host that keeps timing out is parked, and the summary says so
 cat >"$T/park.conf" <<EOF2
 [job]
@@ -355,7 +395,27 @@ expect_err "parked after 5 failures in a row" "parking logged"
 	fail "host not parked: $(cat "$T/park.json")"
 n=$(grep -c ' /slow' "$SERVER_LOG")
 [ "$n" -eq 5 ] || fail "$n requests to a host that should be parked after 5"
-ntests=$((ntests + 2))
+# not "frontier exhausted": the stop reason says what was left behind,
+# in the summary, the --stats file and the state
+python3 - "$T/park.json" <<'PY' || fail "parked stop: $(cat "$T/park.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["stop"] == "hosts parked", d["stop"]
+assert d["parked_hosts"] == 1, d
+n = d["parked_urls"]
+assert 1 <= n <= 7 and n == d["queued"] == d["hosts"][0]["left"], d
+PY
+left=$(json_get "$T/park.json" 'd["parked_urls"]')
+expect_err "crawl: hosts parked: frontier exhausted but for 1 host with $left URLs* after" \
+	"parked stop in the summary"
+if command -v sqlite3 >/dev/null 2>&1; then
+	r=$(sqlite3 "$T/park.db" 'SELECT stop_reason FROM runs')
+	case $r in
+	"hosts parked: frontier exhausted but for 1 host with $left URL"*) ;;
+	*) fail "stop reason in the state: '$r'" ;;
+	esac
+fi
+ntests=$((ntests + 3))
 
 # ---- usage
 run crawl

@@ -4,8 +4,10 @@
  * with its arrival time, so that tests can check politeness from the
  * server's side.
  *
- * Usage: testsrv PORTFILE LOGFILE [SECONDS]
- * Binds 127.0.0.1 on a free port, writes the port to PORTFILE, appends
+ * Usage: testsrv PORTFILE LOGFILE [SECONDS [ADDRESSES]]
+ * Binds 127.0.0.1 on a free port (with ADDRESSES, 1 to 250, also
+ * 127.0.0.2 ... on the same port: distinct hosts for the crawler's
+ * benchmark), writes the port to PORTFILE, appends
  * "TIME METHOD PATH[?QUERY] port=PORT ua=PRODUCT [cookie=COOKIE]" lines
  * to LOGFILE (TIME in seconds, wall clock, microseconds; PORT the
  * client's, which tells connections apart; PRODUCT the User-Agent's first
@@ -29,7 +31,10 @@
  *   /slow               200, then one byte every 200 ms (slow drip)
  *   /huge               2 MiB of HTML (the test caps bodies at 1 MiB)
  *   /bomb               gzip Content-Encoding inflating to 64 MiB
+ *   /br-bomb, /zstd-bomb  the same in brotli and zstd
  *   /gz                 a gzip-encoded page linking to /gz-target
+ *   /br, /zstd          brotli and zstd pages linking to /br-target and
+ *                       /zstd-target
  *   /cp1251             a windows-1251 page linking to /cp1251-target
  *   /chain/N            302 to /chain/N+1, for ever
  *   /dup-a, /dup-b      the same bytes under two URLs
@@ -44,6 +49,11 @@
  * Crawl-delay of a day; for http://bigrobots.example/ the same site with
  * a 10 MB robots.txt (Disallow /private/ first, Disallow /late after
  * 10 MB of rules and lines longer than any cap).
+ * On 127.0.0.2 and up (the ADDRESSES argument), /robots.txt only
+ * disallows /private/: no Crawl-delay, so the benchmark runs unthrottled
+ * while robots.txt is still fetched and obeyed.
+ * For http://unavailable.example/ the site, but its robots.txt answers
+ * 503 with Retry-After: 2 the first time.
  */
 #include "config.h"
 
@@ -52,6 +62,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +74,9 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <brotli/encode.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #define LISTINGS 30
 #define PER_PAGE 6
@@ -73,6 +86,7 @@ static FILE *reqlog;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t done;
 static int busy_count;
+static int unavailable_count;
 static unsigned char *bomb;
 static size_t bomb_len;
 static unsigned char *gz_page;
@@ -83,6 +97,8 @@ static unsigned char *sitemap_gz;
 static size_t sitemap_gz_len;
 static char *big_robots;
 static size_t big_robots_len;
+static unsigned char *br_page, *br_bomb, *zstd_page, *zstd_bomb;
+static size_t br_len, br_bomb_len, zstd_len, zstd_bomb_len;
 
 static void
 on_signal(int sig)
@@ -319,6 +335,17 @@ send_file(struct MHD_Connection *conn, const char *name)
 	return ret;
 }
 
+/* Whether the request came for 127.0.0.2 and up: a benchmark host. */
+static bool
+bench_host(struct MHD_Connection *conn)
+{
+	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       "Host");
+
+	return host && strncmp(host, "127.0.0.", 8) == 0 &&
+	       strncmp(host, "127.0.0.1:", 10) != 0;
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *method, const char *version, const char *upload_data,
@@ -346,6 +373,8 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		"<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/"
 		"sitemap/0.9\"><sitemap><loc>/sitemap-ads.xml.gz</loc>"
 		"</sitemap></sitemapindex>\n";
+	static const char bench_robots[] =
+		"User-agent: *\nDisallow: /private/\n";
 	static const char greedy[] =
 		"User-agent: *\nCrawl-delay: 86400\nDisallow: /\n";
 	char where[64];
@@ -380,6 +409,22 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 				NULL, NULL, NULL);
 	if (strncmp(url, "http://bigrobots.example/", 25) == 0)
 		url += 24;
+	/* http://unavailable.example/: robots.txt answers 503 with
+	 * Retry-After: 2 the first time, then allows everything */
+	if (strcmp(url, "http://unavailable.example/robots.txt") == 0) {
+		pthread_mutex_lock(&log_lock);
+		n = unavailable_count++;
+		pthread_mutex_unlock(&log_lock);
+		if (n == 0)
+			return send_buf(conn, 503, "text/plain", "later", 5,
+					MHD_RESPMEM_PERSISTENT, "Retry-After",
+					"2", NULL, NULL);
+		return send_buf(conn, 200, "text/plain", "User-agent: *\n"
+				"Allow: /\n", 23, MHD_RESPMEM_PERSISTENT,
+				NULL, NULL, NULL, NULL);
+	}
+	if (strncmp(url, "http://unavailable.example/", 27) == 0)
+		url += 26;
 	if (strcmp(url, "http://greedy.example/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", greedy,
 				sizeof(greedy) - 1, MHD_RESPMEM_PERSISTENT,
@@ -390,6 +435,11 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			 strtol(url + 7, NULL, 10) + 1);
 		return send_redirect(conn, 302, where);
 	}
+	if (strcmp(url, "/robots.txt") == 0 && bench_host(conn))
+		return send_buf(conn, 200, "text/plain", bench_robots,
+				sizeof(bench_robots) - 1,
+				MHD_RESPMEM_PERSISTENT, NULL, NULL, NULL,
+				NULL);
 	if (strcmp(url, "/robots.txt") == 0)
 		return send_buf(conn, 200, "text/plain", robots,
 				sizeof(robots) - 1, MHD_RESPMEM_PERSISTENT,
@@ -411,6 +461,9 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			"<a href=\"/huge\">huge</a>"
 			"<a href=\"/bomb\">bomb</a>"
 			"<a href=\"/gz\">gz</a>"
+			"<a href=\"/br\">br</a><a href=\"/zstd\">zstd</a>"
+			"<a href=\"/br-bomb\">br bomb</a>"
+			"<a href=\"/zstd-bomb\">zstd bomb</a>"
 			"<a href=\"/cp1251\">cp1251</a>"
 			"<a href=\"/dup-a\">a</a><a href=\"/dup-b\">b</a>"
 			"<a href=\"/chain/0\">chain</a>"
@@ -488,6 +541,22 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		return send_buf(conn, 200, "text/html", gz_page, gz_len,
 				MHD_RESPMEM_PERSISTENT, "Content-Encoding",
 				"gzip", NULL, NULL);
+	if (strcmp(url, "/br") == 0)
+		return send_buf(conn, 200, "text/html", br_page, br_len,
+				MHD_RESPMEM_PERSISTENT, "Content-Encoding",
+				"br", NULL, NULL);
+	if (strcmp(url, "/br-bomb") == 0)
+		return send_buf(conn, 200, "text/html", br_bomb, br_bomb_len,
+				MHD_RESPMEM_PERSISTENT, "Content-Encoding",
+				"br", NULL, NULL);
+	if (strcmp(url, "/zstd") == 0)
+		return send_buf(conn, 200, "text/html", zstd_page, zstd_len,
+				MHD_RESPMEM_PERSISTENT, "Content-Encoding",
+				"zstd", NULL, NULL);
+	if (strcmp(url, "/zstd-bomb") == 0)
+		return send_buf(conn, 200, "text/html", zstd_bomb,
+				zstd_bomb_len, MHD_RESPMEM_PERSISTENT,
+				"Content-Encoding", "zstd", NULL, NULL);
 	if (strcmp(url, "/cp1251") == 0)
 		return send_buf(conn, 200, "text/html; charset=windows-1251",
 				cp1251, sizeof(cp1251) - 1,
@@ -526,9 +595,45 @@ gzip(const void *data, size_t len, size_t *out_len)
 	return out;
 }
 
+/* brotli of len bytes at data, into a new buffer. */
+static unsigned char *
+brotli(const void *data, size_t len, size_t *out_len)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(len);
+	unsigned char *out = malloc(cap);
+
+	*out_len = cap;
+	if (!out || !BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW,
+					   BROTLI_MODE_GENERIC, len, data,
+					   out_len, out))
+		exit(99);
+	return out;
+}
+
+/* zstd of len bytes at data, into a new buffer. */
+static unsigned char *
+zstd(const void *data, size_t len, size_t *out_len)
+{
+	size_t cap = ZSTD_compressBound(len);
+	unsigned char *out = malloc(cap);
+
+	if (!out)
+		exit(99);
+	*out_len = ZSTD_compress(out, cap, data, len, 3);
+	if (ZSTD_isError(*out_len))
+		exit(99);
+	return out;
+}
+
 static void
 make_bodies(void)
 {
+	static const char br_html[] =
+		"<!DOCTYPE html><html><head><title>Brotli</title></head>"
+		"<body><a href=\"/br-target\">next</a></body></html>";
+	static const char zstd_html[] =
+		"<!DOCTYPE html><html><head><title>Zstandard</title></head>"
+		"<body><a href=\"/zstd-target\">next</a></body></html>";
 	static const char gz_html[] =
 		"<!DOCTYPE html><html><head><title>Compressed</title></head>"
 		"<body><a href=\"/gz-target\">next</a></body></html>";
@@ -543,7 +648,11 @@ make_bodies(void)
 	if (!z)
 		exit(99);
 	bomb = gzip(z, zeros, &bomb_len);
+	br_bomb = brotli(z, zeros, &br_bomb_len);
+	zstd_bomb = zstd(z, zeros, &zstd_bomb_len);
 	free(z);
+	br_page = brotli(br_html, sizeof(br_html) - 1, &br_len);
+	zstd_page = zstd(zstd_html, sizeof(zstd_html) - 1, &zstd_len);
 	gz_page = gzip(gz_html, sizeof(gz_html) - 1, &gz_len);
 	sitemap_gz = gzip(sitemap, sizeof(sitemap) - 1, &sitemap_gz_len);
 	huge_len = (size_t)2 << 20;
@@ -572,21 +681,47 @@ make_bodies(void)
 	big_robots_len = n;
 }
 
+/* A daemon on 127.0.0.n:port (port 0: a free one), or NULL. */
+static struct MHD_Daemon *
+start_daemon(int n, unsigned port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)n - 1);
+	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+					MHD_USE_INTERNAL_POLLING_THREAD |
+					MHD_USE_ERROR_LOG,
+				0, NULL, NULL, handler, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+				MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned int)30, MHD_OPTION_END);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct MHD_Daemon *d;
-	struct sockaddr_in sin;
+	struct MHD_Daemon *d[250];
 	const union MHD_DaemonInfo *info;
 	FILE *pf;
-	long seconds = 300, i;
+	long seconds = 300, i, naddr = 1;
+	unsigned port;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: testsrv PORTFILE LOGFILE [SECONDS]\n");
+		fprintf(stderr, "usage: testsrv PORTFILE LOGFILE [SECONDS "
+			"[ADDRESSES]]\n");
 		return 2;
 	}
 	if (argc > 3)
 		seconds = strtol(argv[3], NULL, 10);
+	if (argc > 4)
+		naddr = strtol(argv[4], NULL, 10);
+	if (naddr < 1 || naddr > 250) {
+		fprintf(stderr, "testsrv: ADDRESSES must be 1 to 250\n");
+		return 2;
+	}
 	reqlog = fopen(argv[2], "a");
 	if (!reqlog) {
 		perror(argv[2]);
@@ -596,37 +731,45 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = 0;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-				     MHD_USE_INTERNAL_POLLING_THREAD |
-				     MHD_USE_ERROR_LOG,
-			     0, NULL, NULL, handler, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-			     MHD_OPTION_END);
-	if (!d) {
+	d[0] = start_daemon(1, 0);
+	if (!d[0]) {
 		fprintf(stderr, "testsrv: cannot start the server\n");
 		return 1;
 	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	info = MHD_get_daemon_info(d[0], MHD_DAEMON_INFO_BIND_PORT);
+	if (!info) {
+		fprintf(stderr, "testsrv: cannot read the port\n");
+		return 1;
+	}
+	port = info->port;
+	for (i = 1; i < naddr; i++) {
+		d[i] = start_daemon((int)i + 1, port);
+		if (!d[i]) {
+			fprintf(stderr, "testsrv: cannot listen on 127.0.0.%ld:"
+				"%u\n", i + 1, port);
+			return 1;
+		}
+	}
 	pf = fopen(argv[1], "w");
-	if (!info || !pf) {
+	if (!pf) {
 		fprintf(stderr, "testsrv: cannot write the port\n");
 		return 1;
 	}
-	fprintf(pf, "%u\n", (unsigned)info->port);
+	fprintf(pf, "%u\n", port);
 	fclose(pf);
 	for (i = 0; i < seconds * 10 && !done; i++)
 		usleep(100000);
-	MHD_stop_daemon(d);
+	for (i = 0; i < naddr; i++)
+		MHD_stop_daemon(d[i]);
 	fclose(reqlog);
 	free(bomb);
 	free(gz_page);
 	free(huge);
 	free(sitemap_gz);
 	free(big_robots);
+	free(br_page);
+	free(br_bomb);
+	free(zstd_page);
+	free(zstd_bomb);
 	return 0;
 }

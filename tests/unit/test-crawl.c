@@ -13,8 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <brotli/encode.h>
 #include <cmocka.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -545,6 +547,106 @@ test_inflate(void **state)
 	buf_release(&out);
 }
 
+/* data compressed as coding ("br" or "zstd") into a new buffer. */
+static unsigned char *
+encode_as(const char *coding, const void *data, size_t len, size_t *out_len)
+{
+	unsigned char *out;
+	size_t cap;
+
+	if (strcmp(coding, "br") == 0) {
+		cap = BrotliEncoderMaxCompressedSize(len);
+		out = xmalloc(cap);
+		*out_len = cap;
+		assert_true(BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW,
+						  BROTLI_MODE_GENERIC, len,
+						  data, out_len, out));
+		return out;
+	}
+	cap = ZSTD_compressBound(len);
+	out = xmalloc(cap);
+	*out_len = ZSTD_compress(out, cap, data, len, 3);
+	assert_false(ZSTD_isError(*out_len));
+	return out;
+}
+
+static void
+test_decode(void **state)
+{
+	static const char text[] = "<html>hello, compressed world</html>";
+	static const char *const codings[] = { "br", "zstd", "BR", "Zstd" };
+	unsigned char *z, *zeros;
+	size_t n, i, cap = (size_t)1 << 20;
+	struct buf out;
+	ZSTD_CCtx *cc;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(codings); i++) {
+		z = encode_as(i % 2 ? "zstd" : "br", text, sizeof(text) - 1,
+			      &n);
+		buf_init(&out, 0);
+		assert_int_equal(crawl_decode(codings[i], z, n, 1000, &out),
+				 RF_OK);
+		assert_string_equal(out.data, text);
+		buf_release(&out);
+		/* cut short: an error */
+		buf_init(&out, 0);
+		assert_int_equal(crawl_decode(codings[i], z, n / 2, 1000,
+					      &out),
+				 RF_EPARSE);
+		buf_release(&out);
+		free(z);
+	}
+	/* bombs: 64 MiB of zeros stop at the cap, in every coding */
+	zeros = xcalloc(1, (size_t)64 << 20);
+	for (i = 0; i < 2; i++) {
+		z = encode_as(codings[i], zeros, (size_t)64 << 20, &n);
+		assert_true(n < 100000);
+		buf_init(&out, 0);
+		assert_int_equal(crawl_decode(codings[i], z, n, cap, &out),
+				 RF_ETOOBIG);
+		assert_int_equal(out.len, cap);
+		buf_release(&out);
+		free(z);
+	}
+	/* gzip through the same door */
+	z = xmalloc((size_t)1 << 20);
+	n = compress_with(15 + 16, zeros, (size_t)64 << 20, z,
+			  (size_t)1 << 20);
+	buf_init(&out, 0);
+	assert_int_equal(crawl_decode("gzip", z, n, cap, &out), RF_ETOOBIG);
+	assert_int_equal(out.len, cap);
+	buf_release(&out);
+	free(z);
+	/* a zstd frame that asks for a 128 MiB window is refused */
+	cc = ZSTD_createCCtx();
+	assert_non_null(cc);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(
+		cc, ZSTD_c_windowLog, RF_CRAWL_ZSTD_WINDOW_LOG + 4)));
+	n = ZSTD_compressBound((size_t)64 << 20);
+	z = xmalloc(n);
+	n = ZSTD_compress2(cc, z, n, zeros, (size_t)64 << 20);
+	assert_false(ZSTD_isError(n));
+	ZSTD_freeCCtx(cc);
+	buf_init(&out, 0);
+	assert_int_equal(crawl_decode("zstd", z, n, cap, &out), RF_EPARSE);
+	buf_release(&out);
+	free(z);
+	free(zeros);
+	/* garbage, and codings we do not know */
+	buf_init(&out, 0);
+	assert_int_equal(crawl_decode("br", "\xffgarbage", 8, 1000, &out),
+			 RF_EPARSE);
+	buf_reset(&out);
+	assert_int_equal(crawl_decode("zstd", "garbage!", 8, 1000, &out),
+			 RF_EPARSE);
+	buf_reset(&out);
+	assert_int_equal(crawl_decode("compress", "x", 1, 1000, &out),
+			 RF_EUNSUPPORTED);
+	assert_int_equal(out.len, 0);
+	buf_release(&out);
+}
+
 static void
 test_h2_heads(void **state)
 {
@@ -637,6 +739,7 @@ main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_sitemap),
 		cmocka_unit_test(test_inflate),
+		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_h2_heads),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_summary_json),

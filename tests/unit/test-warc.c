@@ -789,11 +789,19 @@ test_rotation(void **state)
 			 RF_OK);
 	cap.target_uri = "http://example.test/";
 	resp = http_msg(resp_head, body, sizeof(body), false);
-	for (i = 0; i < RF_ARRAY_SIZE(locs); i++)
+	for (i = 0; i < RF_ARRAY_SIZE(locs); i++) {
 		assert_int_equal(warc_write_exchange(w, &cap, NULL, &resp,
 						     NULL, &locs[i]),
 				 RF_OK);
+		/* the caller's sync, as the crawler does once per turn;
+		 * again at once: nothing new to sync */
+		if (i % 3 == 0) {
+			assert_int_equal(warc_writer_sync(w), RF_OK);
+			assert_int_equal(warc_writer_sync(w), RF_OK);
+		}
+	}
 	assert_int_equal(warc_writer_close(w), RF_OK);
+	assert_int_equal(warc_writer_sync(NULL), RF_OK);
 
 	files = list_dir(dir, &n);
 	assert_true(n >= 3);
