@@ -38,6 +38,7 @@ document_init(struct document *d, const char *source)
 	d->structured = NULL;
 	entity_list_init(&d->contacts);
 	buf_init(&d->contacts_text, RF_FIELD_MAX_BYTES);
+	entity_list_init(&d->entities);
 	d->err = RF_OK;
 	d->error = NULL;
 	d->note = NULL;
@@ -57,6 +58,7 @@ document_release(struct document *d)
 	free(d->posted);
 	entity_list_release(&d->contacts);
 	buf_release(&d->contacts_text);
+	entity_list_release(&d->entities);
 	free(d->error);
 	free(d->note);
 	d->source = d->url = d->lang = d->error = d->note = NULL;

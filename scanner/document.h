@@ -42,6 +42,7 @@ struct document {
 	const char *structured;	/* static: "json-ld" when it came from there */
 	struct entity_list contacts;	/* phones, handles, e-mails, links */
 	struct buf contacts_text;	/* the same, one per line, for rules */
+	struct entity_list entities;	/* money and ages in the body */
 	enum rf_err err;	/* with DOC_ERROR */
 	char *error;		/* with DOC_ERROR: what went wrong */
 	char *note;		/* why a document is truncated, blocked */

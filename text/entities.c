@@ -482,6 +482,12 @@ sort_by_start(struct entity_list *l, size_t from)
 }
 
 void
+entity_list_sort(struct entity_list *l)
+{
+	sort_by_start(l, 0);
+}
+
+void
 entities_find(struct entity_list *l, const char *text, size_t len)
 {
 	size_t i = 0, next, from = l->n;

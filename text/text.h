@@ -201,6 +201,9 @@ const char *entity_kind_name(enum entity_kind k);
 
 void entity_list_init(struct entity_list *l);
 void entity_list_release(struct entity_list *l);
+/* Orders l by start offset, keeping the order of equal starts (after
+ * money_find() and ages_find() into one list). */
+void entity_list_sort(struct entity_list *l);
 
 /*
  * Appends the contacts of text (UTF-8) to l in order of appearance, each
