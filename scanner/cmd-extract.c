@@ -15,8 +15,8 @@ extract_usage(FILE *out)
 	fprintf(out,
 		"usage: redflag extract PATH...|-\n\n"
 		"Prints, for each input, one JSON object with what the scanner "
-		"sees:\nsource, url, status, lang, title, text, fields, contacts and\n"
-		"entities (money and ages).\n"
+		"sees:\nsource, url, status, lang, title, text, fields, "
+		"contacts and\nentities (money and ages).\n"
 		"Inputs as for 'redflag scan'.\n\n"
 		"  -h, --help   this help\n\n"
 		"Exit: 0 all inputs read, 2 usage, 4 an input could not be "

@@ -136,7 +136,8 @@ tokenize(struct age_toks *ts, const char *text, size_t len)
 		} else {
 			/* a whole UTF-8 character as one break */
 			e = i + 1;
-			while (e < len && ((unsigned char)text[e] & 0xC0) == 0x80)
+			while (e < len &&
+			       ((unsigned char)text[e] & 0xC0) == 0x80)
 				e++;
 			t = tok_new(ts, TK_BREAK, i, e);
 			t->ch = (char)c;
@@ -203,13 +204,11 @@ words_before(const struct age_toks *ts, size_t k, size_t n,
 	words_before((ts), (k), (n), (list), RF_ARRAY_SIZE(list))
 
 static void
-add_age(struct entity_list *l, const char *text, int min, int max,
-	size_t start, size_t end)
+add_age(struct entity_list *l, int min, int max, size_t start, size_t end)
 {
 	struct buf b;
 	struct entity *e;
 
-	(void)text;
 	buf_init(&b, 0);
 	if (min != ENTITY_AGE_OPEN)
 		buf_addf(&b, "%d", min);
@@ -242,7 +241,8 @@ age_at(const struct age_toks *ts, size_t k, int *min, int *max,
 	if ((tok_at(ts, k + 1) && ts->t[k + 1].kind == TK_DASH) ||
 	    is_word(ts, k + 1, "до") || is_word(ts, k + 1, "to")) {
 		if (is_age(ts, k + 2) && ts->t[k + 2].num >= a->num) {
-			if (is_word(ts, k - 1, "от") || is_word(ts, k - 1, "с") ||
+			if (is_word(ts, k - 1, "от") ||
+			    is_word(ts, k - 1, "с") ||
 			    is_word(ts, k - 1, "from") ||
 			    is_word(ts, k - 1, "between"))
 				f = k - 1;
@@ -268,7 +268,8 @@ age_at(const struct age_toks *ts, size_t k, int *min, int *max,
 		*max = ts->t[k + 2].num;
 		*first = k;
 		*last = k + 3;
-		if (is_word(ts, k + 4, "дейін") || is_word(ts, k + 4, "шейін") ||
+		if (is_word(ts, k + 4, "дейін") ||
+		    is_word(ts, k + 4, "шейін") ||
 		    is_word(ts, k + 4, "чейин"))
 			*last = k + 4;
 		return true;
@@ -278,6 +279,18 @@ age_at(const struct age_toks *ts, size_t k, int *min, int *max,
 		*max = a->num;
 		*first = k - 1;
 		*last = k + 1;
+		return true;
+	}
+	/* возраст: до 25; age from 20 */
+	if ((is_word(ts, k - 1, "до") || is_word(ts, k - 1, "от") ||
+	     is_word(ts, k - 1, "to") || is_word(ts, k - 1, "from")) &&
+	    BEFORE(ts, k - 1, 2, age_words)) {
+		if (is_word(ts, k - 1, "до") || is_word(ts, k - 1, "to"))
+			*max = a->num;
+		else
+			*min = a->num;
+		*first = k - 1;
+		*last = WORD_OF(ts, k + 1, unit_words) ? k + 1 : k;
 		return true;
 	}
 	if (is_word(ts, k - 1, "старше") && is_word(ts, k - 2, "не")) {
@@ -293,7 +306,8 @@ age_at(const struct age_toks *ts, size_t k, int *min, int *max,
 		*max = a->num;
 		*first = k;
 		*last = k + 1;
-		if (is_word(ts, k + 2, "дейін") || is_word(ts, k + 2, "шейін") ||
+		if (is_word(ts, k + 2, "дейін") ||
+		    is_word(ts, k + 2, "шейін") ||
 		    is_word(ts, k + 2, "чейин") || is_word(ts, k + 2, "kadar"))
 			*last = k + 2;
 		if (is_word(ts, k + 1, "жасқа") || is_word(ts, k + 1, "жашка"))
@@ -371,7 +385,7 @@ ages_find(struct entity_list *l, const char *text, size_t len)
 		/* "опыт от 3 до 20 лет", "кредит до 20 лет" */
 		if (BEFORE(&ts, first, 3, not_age_words))
 			continue;
-		add_age(l, text, min, max, ts.t[first].start, ts.t[last].end);
+		add_age(l, min, max, ts.t[first].start, ts.t[last].end);
 		k = last;
 	}
 	free(ts.t);

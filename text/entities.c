@@ -166,7 +166,8 @@ entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 			break;
 		if (is_apostrophe(cp) && j > i && j + n < len) {
 			uint32_t next;
-			size_t m = utf8_decode(text + j + n, len - j - n, &next);
+			size_t m = utf8_decode(text + j + n, len - j - n,
+					       &next);
 
 			if (!m || !letter_lower(next))
 				break;
@@ -397,7 +398,8 @@ insta_reserved(const char *name, size_t n)
 	size_t k;
 
 	for (k = 0; k < RF_ARRAY_SIZE(paths); k++)
-		if (strlen(paths[k]) == n && strncasecmp(name, paths[k], n) == 0)
+		if (strlen(paths[k]) == n &&
+		    strncasecmp(name, paths[k], n) == 0)
 			return true;
 	return false;
 }
@@ -496,19 +498,23 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 		unsigned char c = (unsigned char)text[i];
 
 		next = i + 1;
-		if (c == '@')
+		if (c == '@') {
 			next = try_at(l, text, len, i);
-		else if (c == '+' || isdigit(c)) {
+		} else if (c == '+' || isdigit(c)) {
 			next = try_phone(l, text, len, i);
+			/* "8 семьсот один ...": digits and words */
 			if (next <= i)
 				next = phone_words_try(l, text, len, i);
-		} else if (c == 't' || c == 'w' || c == 'T' || c == 'W')
+		} else if (c == 't' || c == 'w' || c == 'T' || c == 'W') {
 			next = try_link(l, text, len, i);
-		else if (c == 'i' || c == 'v' || c == 'I' || c == 'V')
+		} else if (c == 'i' || c == 'v' || c == 'I' || c == 'V') {
 			next = try_app_link(l, text, len, i);
-		else if ((c == 0xD0 || c == 0xD1) &&
-			 (i == 0 || !is_word_byte((unsigned char)text[i - 1])))
+		} else if ((c == 0xD0 || c == 0xD1) &&
+			   (i == 0 ||
+			    !is_word_byte((unsigned char)text[i - 1]))) {
+			/* a Cyrillic word: "восемь семь ноль ..." */
 			next = phone_words_try(l, text, len, i);
+		}
 		if (next <= i) {
 			/* skip the rest of a number or word */
 			next = i + 1;

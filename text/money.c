@@ -378,7 +378,8 @@ money_find(struct entity_list *l, const char *text, size_t len)
 	int64_t mult;
 
 	while (i < len) {
-		if (!isdigit((unsigned char)text[i]) || !number_start(text, i)) {
+		if (!isdigit((unsigned char)text[i]) ||
+		    !number_start(text, i)) {
 			i++;
 			continue;
 		}
