@@ -101,6 +101,9 @@
 /* Candidate forms generated for one lemma before hunspell's check. */
 #define RF_LEMMA_FORMS_MAX		8192
 
+/* The largest number in a rule condition's comparison (phones >= N). */
+#define RF_COND_NUMBER_MAX		1000000000
+
 /* Contacts and other entities kept per document. */
 #define RF_ENTITIES_MAX			256
 

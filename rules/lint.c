@@ -21,6 +21,9 @@ holds_unmatched(const struct cond *n)
 		return n->n == 0 || (n->n < 0 && n->nset == 0);
 	case COND_TRUE:
 		return true;
+	case COND_CMP:
+		/* "phones >= 2" may hold whatever the patterns did */
+		return true;
 	case COND_VAR:
 	case COND_NEAR:
 	case COND_UNNEG:

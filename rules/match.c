@@ -44,10 +44,15 @@ struct matcher {
 	bool prefiltered;	/* seen[] holds this document's atoms */
 	uint64_t *prof;		/* runs, fired, ns, skipped per rule */
 	unsigned char *seen;	/* per pattern: an atom occurs */
+	/* per field, the contacts, money and ages of its text, found when
+	 * a comparison (phones >= 2) first needs them */
+	struct entity_list ents[FIELD_MAX];
+	bool ents_ready[FIELD_MAX];
 };
 
 struct cond_ctx {
 	struct matcher *m;
+	const struct rule *r;	/* whose scope comparisons count over */
 };
 
 #define PROF_N 4	/* counters per rule in matcher.prof */
@@ -75,6 +80,7 @@ matcher_new(const struct ruleset *rs)
 	for (int f = 0; f < FIELD_MAX; f++) {
 		fold_init(&m->fold[f]);
 		fold_init(&m->translit[f]);
+		entity_list_init(&m->ents[f]);
 	}
 	m->count = xcalloc(rs->max_patterns + 1, sizeof(*m->count));
 	return m;
@@ -129,6 +135,7 @@ matcher_free(struct matcher *m)
 	for (int f = 0; f < FIELD_MAX; f++) {
 		fold_release(&m->fold[f]);
 		fold_release(&m->translit[f]);
+		entity_list_release(&m->ents[f]);
 		for (int v = 0; v < VIEW_MAX; v++)
 			free(m->words[v][f]);
 	}
@@ -173,6 +180,7 @@ matcher_set_input(struct matcher *m, const struct scan_input *in)
 	m->prefiltered = false;
 	memset(m->view_ready, 0, sizeof(m->view_ready));
 	memset(m->words_ready, 0, sizeof(m->words_ready));
+	memset(m->ents_ready, 0, sizeof(m->ents_ready));
 }
 
 /* Title and body are folded; a URL and the normalized contacts are not,
@@ -372,6 +380,121 @@ eval_unnegated(struct matcher *m, const struct cond *n)
 	return false;
 }
 
+/* The entities of field f's extracted text, found on first use. */
+static const struct entity_list *
+field_entities(struct matcher *m, enum rule_field f)
+{
+	struct entity_list *l = &m->ents[f];
+
+	if (!m->ents_ready[f]) {
+		entity_list_release(l);
+		if (m->in->text[f]) {
+			entities_find(l, m->in->text[f], m->in->len[f]);
+			money_find(l, m->in->text[f], m->in->len[f]);
+			ages_find(l, m->in->text[f], m->in->len[f]);
+		}
+		m->ents_ready[f] = true;
+	}
+	return l;
+}
+
+/* Whether e's kind and value already occur in the fields before f. */
+static bool
+seen_before(struct matcher *m, unsigned scope, enum rule_field f,
+	    const struct entity *e)
+{
+	size_t i;
+
+	for (int g = 0; g < (int)f; g++) {
+		const struct entity_list *l;
+
+		if (!(scope & (1u << g)))
+			continue;
+		l = &m->ents[g];	/* ready: counted before f */
+		for (i = 0; i < l->n; i++)
+			if (l->items[i].kind == e->kind &&
+			    strcmp(l->items[i].value, e->value) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The number n compares, over r's scope fields, in *v; false when the
+ * text says nothing of it (no age stated), which makes any comparison
+ * false. Counts are of distinct values, so a phone in the body and in
+ * the contacts counts once.
+ */
+static bool
+count_value(struct matcher *m, const struct rule *r, enum cond_count c,
+	    int64_t *v)
+{
+	static const enum entity_kind kinds[] = {
+		[COUNT_PHONES] = ENTITY_PHONE, [COUNT_HANDLES] = ENTITY_HANDLE,
+		[COUNT_EMAILS] = ENTITY_EMAIL, [COUNT_LINKS] = ENTITY_LINK,
+		[COUNT_MONEY] = ENTITY_MONEY,
+	};
+	bool known = c != COUNT_AGE_MIN && c != COUNT_AGE_MAX;
+	size_t i, len;
+
+	*v = 0;
+	for (int f = 0; f < FIELD_MAX; f++) {
+		const struct entity_list *l;
+
+		if (!(r->scope & (1u << f)))
+			continue;
+		if (c == COUNT_MIXED_SCRIPT) {
+			/* counted by text_fold() as it makes the view */
+			if (field_folds((enum rule_field)f) &&
+			    view_text(m, VIEW_FOLDED, (enum rule_field)f,
+				      &len) &&
+			    m->folded[VIEW_FOLDED][f])
+				*v += (int64_t)m->fold[f].nmixed;
+			continue;
+		}
+		l = field_entities(m, (enum rule_field)f);
+		for (i = 0; i < l->n; i++) {
+			const struct entity *e = &l->items[i];
+
+			if (c == COUNT_AGE_MIN || c == COUNT_AGE_MAX) {
+				int a = c == COUNT_AGE_MIN ? e->age_min
+							   : e->age_max;
+
+				if (e->kind != ENTITY_AGE ||
+				    a == ENTITY_AGE_OPEN)
+					continue;
+				if (!known || (c == COUNT_AGE_MIN ? a < *v
+								  : a > *v))
+					*v = a;
+				known = true;
+			} else if (e->kind == kinds[c] &&
+				   !seen_before(m, r->scope,
+						(enum rule_field)f, e)) {
+				(*v)++;
+			}
+		}
+	}
+	return known;
+}
+
+/* phones >= 2, age_max <= 25 */
+static bool
+eval_cmp(struct matcher *m, const struct rule *r, const struct cond *n)
+{
+	int64_t v;
+
+	if (!count_value(m, r, n->count, &v))
+		return false;
+	switch (n->cmp) {
+	case CMP_LT: return v < n->n;
+	case CMP_LE: return v <= n->n;
+	case CMP_EQ: return v == n->n;
+	case CMP_GE: return v >= n->n;
+	case CMP_GT: return v > n->n;
+	}
+	return false;
+}
+
 bool
 cond_eval(const struct cond *n, struct cond_ctx *ctx)
 {
@@ -397,6 +520,8 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
 		return eval_near(ctx->m, n);
 	case COND_UNNEG:
 		return eval_unnegated(ctx->m, n);
+	case COND_CMP:
+		return eval_cmp(ctx->m, ctx->r, n);
 	}
 	return false;
 }
@@ -471,7 +596,7 @@ match_rule(struct matcher *m, const struct rule *r,
 	size_t i;
 	int f;
 	bool fired;
-	struct cond_ctx ctx = { m };
+	struct cond_ctx ctx = { m, r };
 
 	m->nspans = 0;
 	for (i = 0; i < r->npats; i++) {

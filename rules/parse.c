@@ -258,6 +258,11 @@ lex_next(struct lexer *lx)
 		lx->kind = T_PUNCT;
 		buf_addch(&lx->val, (char)ch);
 		lx->p++;
+		/* <= >= == of comparisons */
+		if (strchr("<>=", ch) && lx->p < lx->end && *lx->p == '=') {
+			buf_addch(&lx->val, '=');
+			lx->p++;
+		}
 	} else {
 		uint32_t cp;
 		size_t n = utf8_decode(lx->p, (size_t)(lx->end - lx->p), &cp);
@@ -724,6 +729,70 @@ fail:
 	return NULL;
 }
 
+/* The names of enum cond_count, in its order. */
+static const char *const count_names[COUNT_MAX] = {
+	"phones", "handles", "emails", "links", "money", "age_min",
+	"age_max", "mixed_script",
+};
+
+static const char *const cmp_ops[] = { "<", "<=", "==", ">=", ">" };
+
+/* Words of the condition language that are not numbers to compare. */
+static bool
+is_keyword(const char *w)
+{
+	static const char *const kw[] = {
+		"and", "or", "not", "of", "them", "any", "all", "true", "near",
+		"unnegated",
+	};
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_SIZE(kw); i++)
+		if (strcmp(w, kw[i]) == 0)
+			return true;
+	return false;
+}
+
+/* phones >= 2, age_max <= 25: a number of the text compared with N */
+static struct cond *
+parse_cmp(struct lexer *lx)
+{
+	struct cond *n;
+	long long v;
+	size_t i, k;
+
+	for (k = 0; k < COUNT_MAX; k++)
+		if (strcmp(lx->val.data, count_names[k]) == 0)
+			break;
+	if (k == COUNT_MAX) {
+		tok_error(lx, "E137", "unknown identifier '%s' in a condition "
+			  "(phones, handles, emails, links, money, age_min, "
+			  "age_max and mixed_script are known)", lx->val.data);
+		return NULL;
+	}
+	lex_next(lx);
+	for (i = 0; i < RF_ARRAY_SIZE(cmp_ops); i++)
+		if (tok_is(lx, T_PUNCT, cmp_ops[i]))
+			break;
+	if (i == RF_ARRAY_SIZE(cmp_ops)) {
+		expected(lx, "a comparison: <, <=, ==, >= or >");
+		return NULL;
+	}
+	lex_next(lx);
+	if (lx->kind != T_NUMBER ||
+	    parse_int(lx->val.data, 0, RF_COND_NUMBER_MAX, &v) != RF_OK) {
+		tok_error(lx, "E121", "a comparison needs a number from 0 to "
+			  "%d", RF_COND_NUMBER_MAX);
+		return NULL;
+	}
+	lex_next(lx);
+	n = cond_new(COND_CMP);
+	n->count = (enum cond_count)k;
+	n->cmp = (enum cond_cmp)i;
+	n->n = (long)v;
+	return n;
+}
+
 static struct cond *
 parse_primary(struct lexer *lx, struct rule *r)
 {
@@ -783,8 +852,10 @@ parse_primary(struct lexer *lx, struct rule *r)
 		return parse_window(lx, r, COND_NEAR);
 	if (tok_is(lx, T_IDENT, "unnegated"))
 		return parse_window(lx, r, COND_UNNEG);
+	if (lx->kind == T_IDENT && !is_keyword(lx->val.data))
+		return parse_cmp(lx);
 	expected(lx, "a pattern, 'not', '(', 'any of', 'all of', 'N of', "
-		 "'near' or 'unnegated'");
+		 "'near', 'unnegated' or a comparison such as 'phones >= 2'");
 	return NULL;
 }
 

@@ -390,6 +390,9 @@ cond_may(const struct cond *n, const struct rule *r, const unsigned char *seen)
 		return pat_may(r, n->var, seen) && pat_may(r, n->var2, seen);
 	case COND_UNNEG:
 		return pat_may(r, n->var, seen);
+	case COND_CMP:
+		/* counts of the text, not atoms: cannot be ruled out */
+		return true;
 	}
 	return true;
 }

@@ -41,14 +41,35 @@ enum cond_op {
 	COND_NEAR,	/* near($a, $b, N): within N words in one field */
 	COND_UNNEG,	/* unnegated($a, $neg, N): an $a without $neg
 			 * in the N words before it */
+	COND_CMP,	/* phones >= 2: a number about the scope's text
+			 * compared with N (match.c, eval_cmp) */
 };
+
+/* The numbers a condition can compare (COND_CMP), over the rule's scope
+ * fields; names in parse.c. */
+enum cond_count {
+	COUNT_PHONES,		/* distinct phone numbers */
+	COUNT_HANDLES,		/* distinct @handles */
+	COUNT_EMAILS,		/* distinct e-mail addresses */
+	COUNT_LINKS,		/* distinct t.me and instagram.com links */
+	COUNT_MONEY,		/* distinct amounts of money */
+	COUNT_AGE_MIN,		/* the youngest stated minimum age */
+	COUNT_AGE_MAX,		/* the oldest stated maximum age */
+	COUNT_MIXED_SCRIPT,	/* words mixing Latin and Cyrillic letters */
+	COUNT_MAX
+};
+
+enum cond_cmp { CMP_LT, CMP_LE, CMP_EQ, CMP_GE, CMP_GT };
 
 struct cond {
 	enum cond_op op;
 	struct cond *a, *b;	/* AND, OR: both; NOT: a */
 	size_t var;		/* VAR: pattern index; NEAR, UNNEG: the first */
 	size_t var2;		/* NEAR, UNNEG: the second pattern */
-	long n;			/* OF: how many, -1 for all; NEAR, UNNEG: words */
+	long n;			/* OF: how many, -1 for all; NEAR, UNNEG: words;
+				 * CMP: the number compared with */
+	enum cond_count count;	/* CMP: what is compared */
+	enum cond_cmp cmp;	/* CMP: how */
 	size_t *set;		/* OF: pattern indexes */
 	size_t nset;
 };

@@ -49,6 +49,7 @@ document_init(struct document *d, const char *source)
 	d->structured = NULL;
 	entity_list_init(&d->contacts);
 	buf_init(&d->contacts_text, RF_FIELD_MAX_BYTES);
+	entity_list_init(&d->entities);
 	d->err = RF_OK;
 	d->error = NULL;
 	d->note = NULL;
@@ -72,6 +73,7 @@ document_release(struct document *d)
 	free(d->posted);
 	entity_list_release(&d->contacts);
 	buf_release(&d->contacts_text);
+	entity_list_release(&d->entities);
 	free(d->error);
 	free(d->note);
 	free(d->profile.name);

@@ -70,6 +70,7 @@ struct document {
 	 * (0, 0 for those a profile's contacts XPath found elsewhere) */
 	struct entity_list contacts;
 	struct buf contacts_text;	/* the same, one per line, for rules */
+	struct entity_list entities;	/* money and ages in the body */
 	enum rf_err err;	/* with DOC_ERROR */
 	char *error;		/* with DOC_ERROR: what went wrong */
 	char *note;		/* why a document is truncated, blocked */

@@ -96,6 +96,43 @@ json_doc_profile(struct json *j, const struct doc_profile *p)
 	json_object_end(j);
 }
 
+/* "entities": money and ages of the body, with their spans. */
+static void
+json_entities(struct json *j, const struct document *d)
+{
+	size_t i;
+
+	json_key(j, "entities");
+	json_array_begin(j);
+	for (i = 0; i < d->entities.n; i++) {
+		const struct entity *e = &d->entities.items[i];
+
+		json_object_begin(j);
+		json_kv_string(j, "type", entity_kind_name(e->kind));
+		if (e->kind == ENTITY_MONEY) {
+			json_kv_int(j, "value", e->amount);
+			json_kv_string(j, "currency", e->currency);
+		} else if (e->kind == ENTITY_AGE) {
+			json_key(j, "min");
+			if (e->age_min == ENTITY_AGE_OPEN)
+				json_null(j);
+			else
+				json_int(j, e->age_min);
+			json_key(j, "max");
+			if (e->age_max == ENTITY_AGE_OPEN)
+				json_null(j);
+			else
+				json_int(j, e->age_max);
+		}
+		json_kv_int(j, "start", (int64_t)e->start);
+		json_kv_int(j, "end", (int64_t)e->end);
+		json_key(j, "text");
+		json_stringn(j, d->body.data + e->start, e->end - e->start);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 void
 output_json_document(struct buf *out, const struct document *d,
 		     const struct scan_result *res,
@@ -175,6 +212,8 @@ output_json_document(struct buf *out, const struct document *d,
 		json_object_end(&j);
 	}
 	json_array_end(&j);
+	if (with_text)
+		json_entities(&j, d);
 	json_object_end(&j);
 	buf_addch(out, '\n');
 }

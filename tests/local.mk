@@ -96,5 +96,7 @@ RULE_ERROR_FILES = \
 	tests/data/rules/errors/E134-unknown-class.expect \
 	tests/data/rules/errors/E134-unknown-class.rules \
 	tests/data/rules/errors/E135-lemma-without-language.expect \
-	tests/data/rules/errors/E135-lemma-without-language.rules
+	tests/data/rules/errors/E135-lemma-without-language.rules \
+	tests/data/rules/errors/E137-unknown-identifier.expect \
+	tests/data/rules/errors/E137-unknown-identifier.rules
 EXTRA_DIST += $(RULE_ERROR_FILES)

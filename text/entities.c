@@ -7,15 +7,16 @@
 
 #include "common/buf.h"
 #include "common/limits.h"
+#include "common/utf8.h"
 #include "common/xmalloc.h"
-#include "text/text.h"
+#include "text/text-int.h"
 #include "common/banned.h"
 
 const char *
 entity_kind_name(enum entity_kind k)
 {
 	static const char *const names[] = {
-		"phone", "handle", "email", "link", "money",
+		"phone", "handle", "email", "link", "money", "age",
 	};
 
 	return (unsigned)k < RF_ARRAY_SIZE(names) ? names[k] : "?";
@@ -39,30 +40,40 @@ entity_list_release(struct entity_list *l)
 	entity_list_init(l);
 }
 
-/* Takes value. */
-static void
-add(struct entity_list *l, enum entity_kind kind, char *value, size_t start,
-    size_t end)
+struct entity *
+entity_add(struct entity_list *l, enum entity_kind kind, char *value,
+	   size_t start, size_t end)
 {
+	struct entity *e;
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		if (l->items[i].kind == kind &&
 		    strcmp(l->items[i].value, value) == 0) {
 			free(value);
-			return;
+			return NULL;
 		}
 	}
 	if (l->n >= RF_ENTITIES_MAX) {
 		free(value);
-		return;
+		return NULL;
 	}
 	ALLOC_GROW(l->items, l->n + 1, l->alloc);
-	l->items[l->n].kind = kind;
-	l->items[l->n].value = value;
-	l->items[l->n].start = start;
-	l->items[l->n].end = end;
-	l->n++;
+	e = &l->items[l->n++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->value = value;
+	e->start = start;
+	e->end = end;
+	e->age_min = e->age_max = ENTITY_AGE_OPEN;
+	return e;
+}
+
+static void
+add(struct entity_list *l, enum entity_kind kind, char *value, size_t start,
+    size_t end)
+{
+	(void)entity_add(l, kind, value, start, end);
 }
 
 static bool
@@ -101,16 +112,89 @@ lower_dup(const char *s, size_t n)
 	return v;
 }
 
+/* Whether cp is an apostrophe that may stand inside a word (so'm). */
+static bool
+is_apostrophe(uint32_t cp)
+{
+	return cp == '\'' || cp == '`' || cp == 0x2BB || cp == 0x2BC ||
+	       cp == 0x2018 || cp == 0x2019;
+}
+
+/* The lower case of a Latin or Cyrillic letter, or 0 for anything else;
+ * ё is е. */
+static uint32_t
+letter_lower(uint32_t cp)
+{
+	if (cp < 0x80)
+		return isalpha((int)cp) ? (uint32_t)tolower((int)cp) : 0;
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		return cp + 0x20;
+	if (cp >= 0xDF && cp <= 0xFF && cp != 0xF7)
+		return cp;
+	if (cp == 0x130 || cp == 0x131)
+		return 'i';
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return (cp & 1u) ? cp + 1 : cp;	/* upper case is odd here */
+	if (cp >= 0x100 && cp <= 0x17F)
+		return cp | 1u;
+	if (cp >= 0x180 && cp <= 0x24F)
+		return cp;
+	if (cp == 0x401 || cp == 0x451)
+		return 0x435;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if (cp >= 0x410 && cp <= 0x42F)
+		return cp + 0x20;
+	if (cp >= 0x430 && cp <= 0x45F)
+		return cp;
+	if (cp >= 0x460 && cp <= 0x4FF)
+		return (cp >= 0x4C1 && cp <= 0x4CE) ? cp : (cp | 1u);
+	return 0;
+}
+
+size_t
+entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
+{
+	size_t j = i, o = 0, n, k;
+	uint32_t cp, lc;
+	char u[4];
+	bool too_long = false;
+
+	while (j < len) {
+		n = utf8_decode(text + j, len - j, &cp);
+		if (!n)
+			break;
+		if (is_apostrophe(cp) && j > i && j + n < len) {
+			uint32_t next;
+			size_t m = utf8_decode(text + j + n, len - j - n,
+					       &next);
+
+			if (!m || !letter_lower(next))
+				break;
+			lc = '\'';
+		} else if (!(lc = letter_lower(cp))) {
+			break;
+		}
+		k = utf8_encode(lc, u);
+		if (o + k + 1 > cap)
+			too_long = true;
+		else {
+			memcpy(out + o, u, k);
+			o += k;
+		}
+		j += n;
+	}
+	if (cap)
+		out[too_long ? 0 : o] = '\0';
+	return j;
+}
+
 /* Country codes of the region, longest first (INDICATORS.md). */
 static const char *const country_codes[] = {
 	"996", "998", "992", "993", "971", "90", "82", "7",
 };
 
-/*
- * Normalizes the digits of a phone-like run to E.164, or returns NULL
- * when it does not look like a phone number of the region.
- */
-static char *
+char *
 phone_e164(const char *digits, size_t n, bool plus)
 {
 	struct buf b;
@@ -155,6 +239,36 @@ fail:
 	return NULL;
 }
 
+/* The bytes of a Latin or Cyrillic O at text[j] (1 or 2), or 0. */
+static size_t
+letter_o(const char *text, size_t len, size_t j)
+{
+	if (text[j] == 'O' || text[j] == 'o')
+		return 1;
+	if (len - j >= 2 && text[j] == '\xd0' &&
+	    (text[j + 1] == '\x9e' || text[j + 1] == '\xbe'))
+		return 2;
+	return 0;
+}
+
+/*
+ * Whether an O at text[j], right after a digit, stands for 0: the run of
+ * O there ends the text or is followed by a digit or a non-letter ("7O1",
+ * "7OO 12"; not "5Ольга").
+ */
+static bool
+o_for_zero(const char *text, size_t len, size_t j)
+{
+	size_t k;
+
+	if (!letter_o(text, len, j))
+		return false;
+	while (j < len && (k = letter_o(text, len, j)))
+		j += k;
+	return j == len || isdigit((unsigned char)text[j]) ||
+	       !is_word_byte((unsigned char)text[j]);
+}
+
 /* Tries a phone number at text[i]; returns its end or i. */
 static size_t
 try_phone(struct entity_list *l, const char *text, size_t len, size_t i)
@@ -177,6 +291,13 @@ try_phone(struct entity_list *l, const char *text, size_t len, size_t i)
 				return i;
 			digits[nd++] = (char)c;
 			last = j + 1;
+		} else if (nd > 0 && last == j && o_for_zero(text, len, j)) {
+			if (nd >= sizeof(digits) - 1)
+				return i;
+			digits[nd++] = '0';
+			last = j + letter_o(text, len, j);
+			j = last;
+			continue;
 		} else if (!(c == ' ' || c == '-' || c == '.' || c == '(' ||
 			     c == ')') || (j > i && text[j - 1] == c &&
 					   c != ')' && c != '(')) {
@@ -259,6 +380,90 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 	return i + 1;
 }
 
+/* Instagram user names: letters, digits, '_' and '.', at most 30. */
+static bool
+is_insta_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.';
+}
+
+/* Paths of instagram.com that are not a user's page. */
+static bool
+insta_reserved(const char *name, size_t n)
+{
+	static const char *const paths[] = {
+		"p", "reel", "reels", "explore", "stories", "accounts", "tv",
+		"direct", "about", "developer", "legal",
+	};
+	size_t k;
+
+	for (k = 0; k < RF_ARRAY_SIZE(paths); k++)
+		if (strlen(paths[k]) == n &&
+		    strncasecmp(name, paths[k], n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * instagram.com/name and instagr.am/name (a link), viber://chat?number=
+ * and viber://add?number= (a phone); returns the end or i + 1.
+ */
+static size_t
+try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
+{
+	static const char *const insta[] = { "instagram.com/", "instagr.am/" };
+	static const char *const viber[] = {
+		"viber://chat?number=", "viber://add?number=",
+		"viber://contact?number=",
+	};
+	size_t k, e, hl, d;
+
+	if (i > 0 && isalnum((unsigned char)text[i - 1]))
+		return i + 1;
+	for (k = 0; k < RF_ARRAY_SIZE(insta); k++) {
+		struct buf b;
+
+		hl = strlen(insta[k]);
+		if (len - i < hl || strncasecmp(text + i, insta[k], hl) != 0)
+			continue;
+		e = i + hl;
+		while (e < len && is_insta_char((unsigned char)text[e]))
+			e++;
+		while (e > i + hl && text[e - 1] == '.')
+			e--;
+		if (e - i - hl < 1 || e - i - hl > 30 ||
+		    insta_reserved(text + i + hl, e - i - hl))
+			return i + 1;
+		buf_init(&b, 0);
+		buf_addstr(&b, "instagram.com/");
+		buf_add(&b, text + i + hl, e - i - hl);
+		for (d = strlen("instagram.com/"); d < b.len; d++)
+			b.data[d] = (char)tolower((unsigned char)b.data[d]);
+		add(l, ENTITY_LINK, buf_detach(&b, NULL), i, e);
+		return e;
+	}
+	for (k = 0; k < RF_ARRAY_SIZE(viber); k++) {
+		char *v;
+
+		hl = strlen(viber[k]);
+		if (len - i < hl || strncasecmp(text + i, viber[k], hl) != 0)
+			continue;
+		d = i + hl;
+		if (len - d >= 3 && strncasecmp(text + d, "%2B", 3) == 0)
+			d += 3;
+		else if (d < len && text[d] == '+')
+			d++;
+		for (e = d; e < len && isdigit((unsigned char)text[e]); e++)
+			;
+		if (e < len && is_word_byte((unsigned char)text[e]))
+			return i + 1;
+		if ((v = phone_e164(text + d, e - d, true)))
+			add(l, ENTITY_PHONE, v, i, e);
+		return v ? e : i + 1;
+	}
+	return i + 1;
+}
+
 /*
  * Sorts l->items[from..] by start, keeping the order of equal starts. The
  * scan is left to right, but an e-mail is found at its '@' and starts
@@ -279,6 +484,12 @@ sort_by_start(struct entity_list *l, size_t from)
 }
 
 void
+entity_list_sort(struct entity_list *l)
+{
+	sort_by_start(l, 0);
+}
+
+void
 entities_find(struct entity_list *l, const char *text, size_t len)
 {
 	size_t i = 0, next, from = l->n;
@@ -287,12 +498,23 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 		unsigned char c = (unsigned char)text[i];
 
 		next = i + 1;
-		if (c == '@')
+		if (c == '@') {
 			next = try_at(l, text, len, i);
-		else if (c == '+' || isdigit(c))
+		} else if (c == '+' || isdigit(c)) {
 			next = try_phone(l, text, len, i);
-		else if (c == 't' || c == 'w' || c == 'T' || c == 'W')
+			/* "8 семьсот один ...": digits and words */
+			if (next <= i)
+				next = phone_words_try(l, text, len, i);
+		} else if (c == 't' || c == 'w' || c == 'T' || c == 'W') {
 			next = try_link(l, text, len, i);
+		} else if (c == 'i' || c == 'v' || c == 'I' || c == 'V') {
+			next = try_app_link(l, text, len, i);
+		} else if ((c == 0xD0 || c == 0xD1) &&
+			   (i == 0 ||
+			    !is_word_byte((unsigned char)text[i - 1]))) {
+			/* a Cyrillic word: "восемь семь ноль ..." */
+			next = phone_words_try(l, text, len, i);
+		}
 		if (next <= i) {
 			/* skip the rest of a number or word */
 			next = i + 1;

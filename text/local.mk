@@ -2,11 +2,14 @@
 # identification, entities); needs common/ only.
 noinst_LIBRARIES += libtext.a
 libtext_a_SOURCES = \
+	text/ages.c \
 	text/entities.c \
 	text/fold-tables.c \
 	text/langid.c \
 	text/langid-model.c \
+	text/money.c \
 	text/normalize.c \
+	text/phone-words.c \
 	text/text-int.h \
 	text/text.h \
 	text/translit.c

@@ -163,20 +163,32 @@ void fold_span(const struct fold *f, size_t fstart, size_t fend,
 enum rf_err text_translit(struct fold *out, const char *text, size_t len)
 	RF_WARN_UNUSED;
 
-/* ---- entities: contacts found in text (entities.c) ---- */
+/* ---- entities: contacts, money and ages found in text ---- */
 
 enum entity_kind {
 	ENTITY_PHONE,	/* "+77011234567" */
 	ENTITY_HANDLE,	/* "@name", lower case */
 	ENTITY_EMAIL,	/* "name@example.org", lower case */
-	ENTITY_LINK,	/* "t.me/name" */
-	ENTITY_MONEY,	/* reserved */
+	ENTITY_LINK,	/* "t.me/name", "instagram.com/name" */
+	ENTITY_MONEY,	/* "3000 USD": amount and currency (money.c) */
+	ENTITY_AGE,	/* "18-25", "18-", "-30": years (ages.c) */
 };
+
+/* An age bound that the text leaves open. */
+#define ENTITY_AGE_OPEN (-1)
 
 struct entity {
 	enum entity_kind kind;
 	char *value;		/* normalized, owned by the list */
 	size_t start, end;	/* byte offsets in the text */
+	/* ENTITY_MONEY: the amount in whole units (a fraction is dropped
+	 * unless a multiplier such as "1,5 млн" makes it whole) and the
+	 * ISO 4217 code of its currency, upper case */
+	int64_t amount;
+	char currency[4];
+	/* ENTITY_AGE: the youngest and oldest age in years, or
+	 * ENTITY_AGE_OPEN ("до 30 лет" has no minimum) */
+	int age_min, age_max;
 };
 
 struct entity_list {
@@ -184,17 +196,56 @@ struct entity_list {
 	size_t n, alloc;
 };
 
-/* "phone", "handle", "email", "link", "money" */
+/* "phone", "handle", "email", "link", "money", "age" */
 const char *entity_kind_name(enum entity_kind k);
 
 void entity_list_init(struct entity_list *l);
 void entity_list_release(struct entity_list *l);
+/* Orders l by start offset, keeping the order of equal starts (after
+ * money_find() and ages_find() into one list). */
+void entity_list_sort(struct entity_list *l);
 
 /*
- * Appends the entities of text (UTF-8) to l in order of appearance, each
- * value once (a repeated value is kept at its first place).
+ * Appends the contacts of text (UTF-8) to l in order of appearance, each
+ * value once (a repeated value is kept at its first place), at most
+ * RF_ENTITIES_MAX in l. Borrows text for the call.
+ *
+ * Phones: numbers of the region (+7, +996, +998, +992, +993, +90, +971,
+ * +82; 8 7xx and 7xx, 9xx without a prefix for +7) normalized to E.164,
+ * with spaces, dots, dashes and parentheses between the digits, a Latin
+ * or Cyrillic O typed for 0 between digits ("8 7O1 123 45 67"), digits
+ * spelled out in Russian ("восемь семь ноль один ...", "плюс семь",
+ * "семьсот один", "сорок пять", mixed with digit groups), and in wa.me/
+ * and viber:// links. Handles: "@name" of 4 to 32 characters. E-mail
+ * addresses. Links: t.me/name and instagram.com/name (instagr.am too),
+ * lower case, without "https://" or "www.".
  */
 void entities_find(struct entity_list *l, const char *text, size_t len);
+
+/*
+ * Appends the amounts of money of text to l as ENTITY_MONEY, in order of
+ * appearance, each value once. A number (groups of three digits after a
+ * space, no-break space, dot, comma or apostrophe; a decimal comma or
+ * dot; "тыс", "тысяч", "млн", "k", "к" as multipliers) with a currency
+ * before or after it: ₸ тенге тг KZT, сом KGS, сум сўм so'm UZS, сомонӣ
+ * сомони somoni TJS, манат manat TMT, ₽ руб рублей р. RUB, $ доллар
+ * dollar USD, € евро euro EUR, дирхам dirham AED, ₩ вон won KRW, ₺ лира
+ * lira TL TRY, and the ISO codes themselves. In "2000-3000 $" both
+ * numbers take the currency. Borrows text for the call.
+ */
+void money_find(struct entity_list *l, const char *text, size_t len);
+
+/*
+ * Appends the ages of text to l as ENTITY_AGE, in order of appearance,
+ * each value once: "18-25 лет", "от 18 до 35 лет", "до 30 лет", "от 18
+ * лет", "не старше 30", "возраст 18-25", "age 18-25", "aged 18 to 25",
+ * "18-25 years old", Kazakh "18-25 жас", "25 жасқа дейін", Kyrgyz "18-25
+ * жаш", Uzbek "18-25 yosh", "18 yoshdan 25 yoshgacha", Turkmen and
+ * Turkish "18-25 yaş". "от 18 до 35" without a unit counts only after a
+ * word about age or people (возраст, девушки, женщины, age, girls ...).
+ * Ages are 14 to 80; "опыт от 3 лет" is not an age. Borrows text.
+ */
+void ages_find(struct entity_list *l, const char *text, size_t len);
 
 /* ---- langid: which language a text is in (langid.c) ---- */
 

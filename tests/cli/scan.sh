@@ -31,6 +31,20 @@ for h in doc["hits"]:
     assert got == h["text"], (got, h)
 PY
 
+# extract: money and ages under "entities", spans into "text"
+run extract "$P/dubai-waitress.html"
+expect_status 0 "extract"
+python3 - "$T/out" <<'PY' || fail "extract entities"
+import json, sys
+doc = json.loads(open(sys.argv[1], encoding="utf-8").readline())
+ents = doc["entities"]
+assert any(e["type"] == "money" and e["currency"] in ("USD", "AED")
+           for e in ents), ents
+for e in ents:
+    got = doc["text"].encode("utf-8")[e["start"]:e["end"]].decode("utf-8")
+    assert got == e["text"], (got, e)
+PY
+
 run scan "$P/accountant.html"
 expect_status 0 "an ordinary vacancy does not alert"
 expect_out '"level":"none"' "ordinary vacancy level"

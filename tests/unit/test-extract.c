@@ -187,6 +187,20 @@ test_text_and_kinds(void **state)
 	assert_string_equal(d.contacts_text.data, "+77011234567\n");
 	document_release(&d);
 
+	/* money and ages, with offsets into the body */
+	EXTRACT(&d, "Девушки 18-25 лет\nзарплата от 3000$");
+	assert_int_equal(d.entities.n, 2);
+	assert_int_equal(d.entities.items[0].kind, ENTITY_AGE);
+	assert_int_equal(d.entities.items[0].age_min, 18);
+	assert_int_equal(d.entities.items[0].age_max, 25);
+	assert_int_equal(d.entities.items[0].start, strlen("Девушки "));
+	assert_int_equal(d.entities.items[1].kind, ENTITY_MONEY);
+	assert_int_equal(d.entities.items[1].amount, 3000);
+	assert_string_equal(d.entities.items[1].currency, "USD");
+	assert_memory_equal(d.body.data + d.entities.items[1].start, "3000$",
+			    5);
+	document_release(&d);
+
 	extract(&d, "MZ\0\0\x90" "binary", 11);
 	assert_int_equal(d.status, DOC_ERROR);
 	assert_string_equal(d.error, "binary file");

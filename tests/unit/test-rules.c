@@ -137,7 +137,18 @@ static const struct {
 	  "= /.../', or write \\< for a plain '<') [E134]" },
 	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a and"),
 	  "t.rules:9:1: error: expected a pattern, 'not', '(', 'any of', "
-	  "'all of', 'N of', 'near' or 'unnegated', found '}' [E110]" },
+	  "'all of', 'N of', 'near', 'unnegated' or a comparison such as "
+	  "'phones >= 2', found '}' [E110]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a and phone >= 2"),
+	  "t.rules:8:10: error: unknown identifier 'phone' in a condition "
+	  "(phones, handles, emails, links, money, age_min, age_max and "
+	  "mixed_script are known) [E137]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a and phones = 2"),
+	  "t.rules:8:17: error: expected a comparison: <, <=, ==, >= or >, "
+	  "found '=' [E110]" },
+	{ RULE("r", "J01", "weak", "  $a = /x/\n", "$a and age_max <= x"),
+	  "t.rules:8:21: error: a comparison needs a number from 0 to "
+	  "1000000000 [E121]" },
 	{ RULE("r", "J01", "weak", "  $a = /x/\n", "near($a, $a, 5000)"),
 	  "t.rules:8:16: error: the window is a number of words from 0 to "
 	  "1000 [E121]" },
@@ -683,6 +694,87 @@ test_prefilter_logic(void **state)
 	buf_release(&ds.text);
 }
 
+/* Comparisons of counts of the text: contacts, money, ages, mixed words;
+ * the prefilter cannot decide them and must let them through. */
+static void
+test_comparisons(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		RULE("youth", "J06", "weak", "  $g = \"девуш\" prefix\n",
+		     "$g and age_max <= 25")
+		RULE("adult", "J06", "weak", "  $g = \"девуш\" prefix\n",
+		     "$g and age_min >= 30")
+		RULE("phones", "J09", "weak", "  $c = \"звон\" prefix\n",
+		     "$c and phones >= 2")
+		RULE("unpaid", "J12", "weak", "  $p = \"оплата\"\n",
+		     "$p and not (money > 0)")
+		RULE("mixed", "J02", "weak", "  $w = \"работ\" prefix\n",
+		     "$w and mixed_script >= 2")
+		RULE("exact", "J10", "weak", "  $a = \"пишите\"\n",
+		     "$a and (handles == 1 or emails > 0 or links >= 1)")
+		"rule scoped {\n meta:\n  indicator = J18\n  strength = weak\n"
+		"  scope = body, contacts\n patterns:\n  $c = \"тел\"\n"
+		" condition:\n  $c and phones < 2 and phones > 0\n}\n", &ds);
+	static const struct {
+		const char *text;
+		const char *fired;
+	} cases[] = {
+		{ "Девушки 18-25 лет", "youth " },
+		{ "Девушки от 18 до 35 лет", "" },
+		{ "Девушки до 45 лет", "" },
+		{ "Девушки от 30 лет", "adult " },
+		{ "Девушки", "" },
+		{ "звоните +7 701 123 45 67 или 8 777 123 45 67", "phones " },
+		{ "звоните +7 701 123 45 67 или 8 701 123 45 67", "" },
+		{ "оплата сдельная", "unpaid " },
+		{ "оплата 300 000 тенге", "" },
+		{ "Paбота в Дубae", "mixed " },
+		{ "Pабота в Дубае", "" },
+		{ "пишите @dubai_jobs", "exact " },
+		{ "пишите @dubai_jobs @dubai_work", "" },
+		{ "пишите в t.me/dubaijobs", "exact " },
+		{ "тел. 8 701 123 45 67", "scoped " },
+	};
+	size_t i, j;
+
+	(void)state;
+	if (!rs)
+		fail_msg("%s", ds.text.data);
+	scan_result_init(&res);
+	for (i = 0; i < RF_ARRAY_SIZE(cases); i++) {
+		struct buf got, on, off;
+		struct matcher *m = matcher_new(rs);
+		struct scan_input in = { 0 };
+		const char *contacts = "+77011234567\n";
+
+		in.text[FIELD_BODY] = cases[i].text;
+		in.len[FIELD_BODY] = strlen(cases[i].text);
+		/* the body's phone again as a contact counts once */
+		in.text[FIELD_CONTACTS] = contacts;
+		in.len[FIELD_CONTACTS] = strlen(contacts);
+		buf_init(&got, 0);
+		assert_int_equal(matcher_scan(m, &in, &res), RF_OK);
+		for (j = 0; j < res.nfired; j++)
+			buf_addf(&got, "%s ", rule_id(res.fired[j]));
+		if (strcmp(got.data, cases[i].fired) != 0)
+			fail_msg("'%s': fired '%s', want '%s'", cases[i].text,
+				 got.data, cases[i].fired);
+		matcher_free(m);
+		buf_release(&got);
+		buf_init(&on, 0);
+		buf_init(&off, 0);
+		fired_both(rs, cases[i].text, &on, &off);
+		assert_string_equal(on.data, off.data);
+		buf_release(&on);
+		buf_release(&off);
+	}
+	scan_result_release(&res);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
 int
 main(void)
 {
@@ -702,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
 		cmocka_unit_test(test_prefilter_logic),
+		cmocka_unit_test(test_comparisons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -603,6 +603,50 @@ test_counters(void **state)
 	fold_release(&f);
 }
 
+/*
+ * Mixed-script words in whole sentences: ordinary text of each language
+ * of the region counts none (Kazakh typed with Latin i and h, Uzbek oʻ
+ * and gʻ with any of its apostrophes, Latin brand names in Russian);
+ * disguised words count.
+ */
+static void
+test_mixed_script_sentences(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t mixed;
+	} cases[] = {
+		{ "Требуются официанты в кафе, оплата еженедельно.", 0 },
+		{ "Жұмысқа шақырамыз, тәжiрибе қажет емес, шаhар "
+		  "орталығы, бiлiм.", 0 },
+		{ "Кафеге официант керек, тажрыйба талап кылынбайт.", 0 },
+		{ "Oʻzbekiston boʻylab ish, maosh 5 000 000 so'm, g‘alla, "
+		  "o`qish, soʼm, o’zbek, g´isht.", 0 },
+		{ "Ишга таклиф қиламиз, маош яхши, ўқиш.", 0 },
+		{ "Ба кор даъват мекунем, музди хуб, сомонӣ.", 0 },
+		{ "Işe çagyrýarys, aýlyk gowy, ýaşaýyş jaýy berilýär.", 0 },
+		{ "Waiters wanted in Dubai, visa and tickets provided.", 0 },
+		{ "Работа в Dubai через WhatsApp и Telegram, 5000$.", 0 },
+		{ "Paбота в Дубae", 2 },
+		{ "высокая зарплaта, бeз опыта", 2 },
+		{ "Oʻzbekistonда ish", 0 },
+		{ "Hi, нужны дeвушки", 1 },
+	};
+	struct fold f;
+	size_t i;
+
+	(void)state;
+	fold_init(&f);
+	for (i = 0; i < RF_ARRAY_SIZE(cases); i++) {
+		assert_int_equal(text_fold(&f, cases[i].in,
+					   strlen(cases[i].in), D), RF_OK);
+		if (f.nmixed != cases[i].mixed)
+			fail_msg("mixed words of \"%s\": %zu, want %zu",
+				 cases[i].in, f.nmixed, cases[i].mixed);
+	}
+	fold_release(&f);
+}
+
 static void
 test_kazakh_folding(void **state)
 {
@@ -813,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_random_maps),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_mixed_script_sentences),
 		cmocka_unit_test(test_kazakh_folding),
 		cmocka_unit_test(test_uzbek_apostrophes),
 		cmocka_unit_test(test_translit),

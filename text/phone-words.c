@@ -1,0 +1,227 @@
+/* phone-words.c: phone numbers with their digits spelled out in Russian. */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/limits.h"
+#include "text/text-int.h"
+#include "common/banned.h"
+
+/*
+ * What a number word is worth: a digit (ноль to девять), a number from
+ * 10 to 19, a multiple of ten or of a hundred. "плюс" opens a number
+ * written with '+'.
+ */
+enum nw_kind { NW_UNIT, NW_TEEN, NW_TENS, NW_HUNDREDS, NW_PLUS };
+
+static const struct number_word {
+	const char *word;	/* lower case, ё as е */
+	enum nw_kind kind;
+	int value;
+} number_words[] = {
+	{ "ноль", NW_UNIT, 0 }, { "нуль", NW_UNIT, 0 },
+	{ "один", NW_UNIT, 1 }, { "одна", NW_UNIT, 1 },
+	{ "одно", NW_UNIT, 1 }, { "два", NW_UNIT, 2 },
+	{ "две", NW_UNIT, 2 }, { "три", NW_UNIT, 3 },
+	{ "четыре", NW_UNIT, 4 }, { "пять", NW_UNIT, 5 },
+	{ "шесть", NW_UNIT, 6 }, { "семь", NW_UNIT, 7 },
+	{ "восемь", NW_UNIT, 8 }, { "девять", NW_UNIT, 9 },
+	{ "десять", NW_TEEN, 10 }, { "одиннадцать", NW_TEEN, 11 },
+	{ "двенадцать", NW_TEEN, 12 }, { "тринадцать", NW_TEEN, 13 },
+	{ "четырнадцать", NW_TEEN, 14 }, { "пятнадцать", NW_TEEN, 15 },
+	{ "шестнадцать", NW_TEEN, 16 }, { "семнадцать", NW_TEEN, 17 },
+	{ "восемнадцать", NW_TEEN, 18 }, { "девятнадцать", NW_TEEN, 19 },
+	{ "двадцать", NW_TENS, 20 }, { "тридцать", NW_TENS, 30 },
+	{ "сорок", NW_TENS, 40 }, { "пятьдесят", NW_TENS, 50 },
+	{ "шестьдесят", NW_TENS, 60 }, { "семьдесят", NW_TENS, 70 },
+	{ "восемьдесят", NW_TENS, 80 }, { "девяносто", NW_TENS, 90 },
+	{ "сто", NW_HUNDREDS, 100 }, { "двести", NW_HUNDREDS, 200 },
+	{ "триста", NW_HUNDREDS, 300 }, { "четыреста", NW_HUNDREDS, 400 },
+	{ "пятьсот", NW_HUNDREDS, 500 }, { "шестьсот", NW_HUNDREDS, 600 },
+	{ "семьсот", NW_HUNDREDS, 700 }, { "восемьсот", NW_HUNDREDS, 800 },
+	{ "девятьсот", NW_HUNDREDS, 900 }, { "плюс", NW_PLUS, 0 },
+};
+
+static const struct number_word *
+number_word(const char *w)
+{
+	size_t k;
+
+	for (k = 0; k < RF_ARRAY_SIZE(number_words); k++)
+		if (strcmp(number_words[k].word, w) == 0)
+			return &number_words[k];
+	return NULL;
+}
+
+/* Separators allowed between the words and digit groups of a number. */
+static bool
+is_sep(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == ',' || c == '-' || c == '.' ||
+	       c == '(' || c == ')';
+}
+
+#define PW_DIGITS 24	/* more digits than any phone number has */
+
+/*
+ * The digits read so far, and a compound number being built: "семьсот"
+ * waits for "один" to make 701, "сорок" for "пять" to make 45. Each
+ * compound is written with all its digits when it ends (семьсот 700,
+ * сорок 40, сто двадцать 120).
+ */
+struct pw_state {
+	char digits[PW_DIGITS + 1];
+	size_t nd;
+	int group;		/* the compound's value so far */
+	int open;		/* 0 none; NW_HUNDREDS or NW_TENS: what it can
+				 * still take */
+	bool overflow;
+};
+
+static void
+put_digits(struct pw_state *st, const char *d, size_t n)
+{
+	if (st->nd + n > PW_DIGITS) {
+		st->overflow = true;
+		return;
+	}
+	memcpy(st->digits + st->nd, d, n);
+	st->nd += n;
+	st->digits[st->nd] = '\0';
+}
+
+static void
+close_group(struct pw_state *st)
+{
+	char d[4];
+	int v = st->group;
+
+	if (!st->open)
+		return;
+	/* 100 to 999 in three digits, 10 to 99 in two */
+	if (v >= 100) {
+		d[0] = (char)('0' + v / 100);
+		d[1] = (char)('0' + v / 10 % 10);
+		d[2] = (char)('0' + v % 10);
+		put_digits(st, d, 3);
+	} else {
+		d[0] = (char)('0' + v / 10);
+		d[1] = (char)('0' + v % 10);
+		put_digits(st, d, 2);
+	}
+	st->open = 0;
+	st->group = 0;
+}
+
+/* Adds a number word to st. */
+static void
+put_word(struct pw_state *st, const struct number_word *w)
+{
+	char d;
+
+	switch (w->kind) {
+	case NW_HUNDREDS:
+		close_group(st);
+		st->group = w->value;
+		st->open = NW_HUNDREDS;
+		break;
+	case NW_TENS:
+		if (st->open != NW_HUNDREDS)
+			close_group(st);
+		st->group += w->value;
+		st->open = NW_TENS;
+		break;
+	case NW_TEEN:
+		if (st->open != NW_HUNDREDS)
+			close_group(st);
+		st->group += w->value;
+		st->open = NW_TENS;
+		close_group(st);
+		break;
+	case NW_UNIT:
+		/* "семьсот один" is 701, "сорок пять" 45; ноль stands alone */
+		if (st->open && w->value) {
+			st->group += w->value;
+			close_group(st);
+			break;
+		}
+		close_group(st);
+		d = (char)('0' + w->value);
+		put_digits(st, &d, 1);
+		break;
+	case NW_PLUS:
+		break;
+	}
+}
+
+size_t
+phone_words_try(struct entity_list *l, const char *text, size_t len,
+		size_t i)
+{
+	struct pw_state st;
+	char w[64];
+	size_t j = i, e, best_end = i, words = 0, k;
+	bool plus = false;
+	char *best = NULL, *v;
+
+	memset(&st, 0, sizeof(st));
+	if (j < len && text[j] == '+') {
+		plus = true;
+		j++;
+	}
+	for (;;) {
+		if (j < len && isdigit((unsigned char)text[j])) {
+			for (e = j; e < len && isdigit((unsigned char)text[e]);
+			     e++)
+				;
+			close_group(&st);
+			put_digits(&st, text + j, e - j);
+		} else {
+			const struct number_word *nw;
+
+			e = entity_word(text, len, j, w, sizeof(w));
+			if (e == j || !(nw = number_word(w)))
+				break;
+			if (nw->kind == NW_PLUS) {
+				/* only first: "плюс семь ..." */
+				if (j != i || plus)
+					break;
+				plus = true;
+			} else {
+				put_word(&st, nw);
+				words++;
+			}
+		}
+		/* a word or digit group must end there */
+		if (e < len && (isalnum((unsigned char)text[e]) ||
+				(unsigned char)text[e] >= 0x80))
+			break;
+		if (st.overflow)
+			break;
+		/* the number so far, with the compound closed */
+		if (words) {
+			struct pw_state t = st;
+
+			close_group(&t);
+			if (!t.overflow && t.nd >= 10 &&
+			    (v = phone_e164(t.digits, t.nd, plus))) {
+				free(best);
+				best = v;
+				best_end = e;
+			}
+		}
+		/* up to three separators to the next token */
+		for (k = 0; e + k < len && k < 3 &&
+			    is_sep((unsigned char)text[e + k]);
+		     k++)
+			;
+		if (e + k >= len || !k)
+			break;
+		j = e + k;
+	}
+	if (!best)
+		return i;
+	(void)entity_add(l, ENTITY_PHONE, best, i, best_end);
+	return best_end;
+}
