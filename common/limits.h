@@ -80,6 +80,9 @@
 #define RF_PCRE2_MATCH_LIMIT		1000000u
 /* JIT stack per matcher. */
 #define RF_PCRE2_JIT_STACK_MAX		((size_t)1 << 20)	/* 1 MiB */
+/* Bytes of the prefilter's dense DFA (rules/prefilter.c); a bigger
+ * ruleset falls back to the slower sparse automaton. */
+#define RF_PREFILTER_DFA_MAX		((size_t)32 << 20)	/* 32 MiB */
 /* The widest word window of near() and unnegated(). */
 #define RF_WINDOW_MAX_WORDS		1000
 /* Hits kept per rule per field; more are counted, not stored. */

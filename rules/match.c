@@ -48,6 +48,10 @@ struct matcher {
 	 * a comparison (phones >= 2) first needs them */
 	struct entity_list ents[FIELD_MAX];
 	bool ents_ready[FIELD_MAX];
+	struct prefilter_seen sn;	/* seen, and the list of those seen */
+	uint32_t *cand;		/* the rules to evaluate, by index */
+	uint32_t *stamp;	/* per rule: epoch when last listed */
+	uint32_t epoch;
 };
 
 struct cond_ctx {
@@ -77,6 +81,10 @@ matcher_new(const struct ruleset *rs)
 	m->matched = xcalloc(rs->max_patterns + 1, sizeof(*m->matched));
 	m->first = xcalloc(rs->max_patterns + 1, sizeof(*m->first));
 	m->seen = xcalloc(rs->npatterns + 1, 1);
+	m->sn.seen = m->seen;
+	m->sn.list = xcalloc(rs->npatterns + 1, sizeof(*m->sn.list));
+	m->cand = xcalloc(rs->n + 1, sizeof(*m->cand));
+	m->stamp = xcalloc(rs->n + 1, sizeof(*m->stamp));
 	for (int f = 0; f < FIELD_MAX; f++) {
 		fold_init(&m->fold[f]);
 		fold_init(&m->translit[f]);
@@ -132,6 +140,9 @@ matcher_free(struct matcher *m)
 	free(m->spans);
 	free(m->prof);
 	free(m->seen);
+	free(m->sn.list);
+	free(m->cand);
+	free(m->stamp);
 	for (int f = 0; f < FIELD_MAX; f++) {
 		fold_release(&m->fold[f]);
 		fold_release(&m->translit[f]);
@@ -649,51 +660,75 @@ prefilter_document(struct matcher *m, const struct scan_input *in)
 	if (m->no_prefilter)
 		return;
 	m->prefiltered = true;
-	memset(m->seen, 0, m->rs->npatterns + 1);
+	/* only the patterns seen last time need clearing */
+	for (size_t i = 0; i < m->sn.n; i++)
+		m->seen[m->sn.list[i]] = 0;
+	m->sn.n = 0;
 	for (f = 0; f < FIELD_MAX; f++) {
 		size_t len;
 		const char *t = view_text(m, VIEW_FOLDED, (enum rule_field)f,
 					  &len);
 
 		if (t)
-			prefilter_scan(m->rs->pf, t, len, m->seen);
+			prefilter_scan(m->rs->pf, t, len, &m->sn);
 	}
+}
+
+/* Evaluates rule i on in, timing it when profiling. */
+static void
+scan_rule(struct matcher *m, size_t i, const struct scan_input *in,
+	  struct scan_result *res)
+{
+	const struct rule *r = m->rs->rules[i];
+	struct timespec t0, t1;
+	bool fired;
+
+	if (!m->profile) {
+		match_rule(m, r, in, res);
+		return;
+	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	fired = match_rule(m, r, in, res);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	m->prof[i * PROF_N]++;
+	m->prof[i * PROF_N + 1] += fired;
+	m->prof[i * PROF_N + 2] +=
+		(uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+			   (t1.tv_nsec - t0.tv_nsec));
 }
 
 enum rf_err
 matcher_scan(struct matcher *m, const struct scan_input *in,
 	     struct scan_result *res)
 {
-	size_t i;
+	size_t i, n;
 
 	scan_result_reset(res);
 	matcher_set_input(m, in);
 	prefilter_document(m, in);
-	for (i = 0; i < m->rs->n; i++) {
-		const struct rule *r = m->rs->rules[i];
-		struct timespec t0, t1;
-		bool fired;
-
-		/* explain wants close calls too: it runs every rule */
-		if (!m->no_prefilter && !m->explain &&
-		    !prefilter_candidate(r, m->seen)) {
-			if (m->profile)
-				m->prof[i * PROF_N + 3]++;
-			continue;
-		}
-		if (!m->profile) {
-			match_rule(m, r, in, res);
-			continue;
-		}
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-		fired = match_rule(m, r, in, res);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-		m->prof[i * PROF_N]++;
-		m->prof[i * PROF_N + 1] += fired;
-		m->prof[i * PROF_N + 2] +=
-			(uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
-				   (t1.tv_nsec - t0.tv_nsec));
+	/* explain wants close calls too: it runs every rule */
+	if (m->no_prefilter || m->explain) {
+		for (i = 0; i < m->rs->n; i++)
+			scan_rule(m, i, in, res);
+		goto out;
 	}
+	/* only the rules that can fire given the atoms seen, in order */
+	if (++m->epoch == 0) {
+		memset(m->stamp, 0, m->rs->n * sizeof(*m->stamp));
+		m->epoch = 1;
+	}
+	n = prefilter_candidates(m->rs->pf, m->rs, &m->sn, m->stamp,
+				 m->epoch, m->cand);
+	if (m->profile) {
+		/* the others were skipped */
+		for (i = 0; i < m->rs->n; i++)
+			m->prof[i * PROF_N + 3]++;
+		for (i = 0; i < n; i++)
+			m->prof[m->cand[i] * PROF_N + 3]--;
+	}
+	for (i = 0; i < n; i++)
+		scan_rule(m, m->cand[i], in, res);
+out:
 	score_result(&score_model_default, res);
 	return RF_OK;
 }

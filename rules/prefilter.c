@@ -1,17 +1,28 @@
 /*
- * prefilter.c: one Aho-Corasick pass over the case-folded bytes of a
- * document finds the literal atoms of every pattern at once; PCRE2 then
- * runs only for rules whose condition can still hold given which patterns
- * may have matched.
+ * prefilter.c: one pass over the case-folded bytes of a document finds the
+ * literal atoms of every pattern at once; PCRE2 then runs only for rules
+ * whose condition can still hold given which patterns may have matched.
+ *
+ * The atoms make an Aho-Corasick trie, which is turned into a dense DFA
+ * over byte classes with the failure transitions resolved at build time,
+ * so every byte of text costs one table load. The text is folded as it is
+ * read (ASCII and two-byte characters through tables made at build time),
+ * never copied. A ruleset whose DFA would pass RF_PREFILTER_DFA_MAX keeps
+ * the sparse trie and its failure links instead: slower, same answers.
  *
  * Soundness: a pattern "may match" when one of its atoms occurs, or when
  * it has no atoms. A condition is evaluated as an upper bound (could it
  * be true?) with a lower bound for the operands of "not", so a rule is
- * skipped only when it cannot fire.
+ * skipped only when it cannot fire. The upper bound only grows when more
+ * patterns are seen, so a rule none of whose patterns was seen is a
+ * candidate exactly when it is one with nothing seen: those rules are
+ * listed once at build time, and the others are found from the patterns
+ * the scan saw.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "rules/rules-int.h"
@@ -46,9 +57,37 @@ struct prefilter {
 	uint32_t root_next[256];	/* dense transitions of the root */
 	struct output *outs;
 	size_t nouts, aouts;
+
+	/* The DFA, NULL when over RF_PREFILTER_DFA_MAX: row r of dfa is
+	 * state r, dfa[r * ncls + class] the next state's row start. Rows
+	 * from match_start on are states with outputs (own or on the fail
+	 * chain); match_orig[] gives their trie state. Class nop goes
+	 * nowhere: it fills a folded character of one byte. */
+	uint32_t *dfa;
+	size_t ncls;
+	uint32_t match_start;
+	uint32_t *match_orig;
+	uint16_t cls[256];		/* byte -> class */
+	uint16_t cls_ascii[128];	/* ASCII byte -> class of its fold */
+	/* two-byte code point -> classes of its fold's bytes */
+	uint16_t cls2a[0x800], cls2b[0x800];
+
+	/* which rules to evaluate */
+	uint32_t *pat_rule;		/* pattern gidx -> rule index */
+	uint32_t *always;		/* rules that can fire with none seen */
+	size_t nalways;
+	bool root_out;			/* an empty atom: marked always */
 };
 
 /* ---- build: a trie with unsorted edges, then sorted and linked ---- */
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 struct bedge {
 	uint32_t from, to;
@@ -158,8 +197,138 @@ trie_add(struct trie_hash *h, uint32_t s, unsigned char b, uint32_t to)
 	h->n++;
 }
 
+/* Whether a trie state reports patterns, itself or on its fail chain. */
+static bool
+has_output(const struct prefilter *pf, uint32_t s)
+{
+	return pf->states[s].out != UINT32_MAX ||
+	       pf->states[s].dict != UINT32_MAX;
+}
+
+/*
+ * Makes the DFA of the trie: byte classes (each byte that occurs in an
+ * atom is a class, all others share class 0), then the rows in the trie's
+ * order with the states that have outputs moved to the end. Leaves
+ * pf->dfa NULL when the table would pass max bytes.
+ */
+static void
+dfa_build(struct prefilter *pf, size_t max)
+{
+	uint32_t *row, nmatch = 0, nplain = 0, np = 0;
+	size_t i, ns = pf->nstates, ncls = 1, nop;
+	bool used[256] = { false };
+
+	for (i = 0; i < pf->nedges; i++)
+		used[pf->edges[i].byte] = true;
+	for (i = 0; i < 256; i++) {
+		if (!used[i]) {
+			pf->cls[i] = 0;
+			continue;
+		}
+		pf->cls[i] = (uint16_t)ncls++;
+	}
+	/* class 0 needs a byte no atom has; with all 256 in use it has none
+	 * and is never produced by cls[], its column only filled */
+	nop = ncls++;
+	if (ns > UINT32_MAX / ncls || ns * ncls > max / sizeof(uint32_t))
+		return;
+	/* row of each trie state: the root first, plain states, then the
+	 * states with outputs */
+	row = xcalloc(ns, sizeof(*row));
+	for (i = 0; i < ns; i++)
+		if (i == 0 || !has_output(pf, (uint32_t)i))
+			nplain++;
+	for (i = 0; i < ns; i++) {
+		if (i == 0 || !has_output(pf, (uint32_t)i))
+			row[i] = np++;
+		else
+			row[i] = nplain + nmatch++;
+	}
+	pf->ncls = ncls;
+	pf->match_start = (uint32_t)(nplain * ncls);
+	pf->match_orig = xcalloc(nmatch + 1, sizeof(*pf->match_orig));
+	for (i = 0; i < ns; i++)
+		if (row[i] >= nplain)
+			pf->match_orig[row[i] - nplain] = (uint32_t)i;
+	pf->dfa = xcalloc(ns * ncls, sizeof(*pf->dfa));
+	/* breadth first, so that a state's fail row is done before it: the
+	 * failure link always points to a shallower state */
+	{
+		uint32_t *queue = xcalloc(ns + 1, sizeof(*queue));
+		size_t head = 0, tail = 0;
+
+		queue[tail++] = 0;
+		while (head < tail) {
+			uint32_t s = queue[head++];
+			uint32_t *d = pf->dfa + (size_t)row[s] * ncls;
+			const uint32_t *fd = pf->dfa +
+					     (size_t)row[pf->states[s].fail] *
+					     ncls;
+			const struct state *st = &pf->states[s];
+
+			/* the fail state's row (the root's: the root), then
+			 * this state's own edges */
+			if (s == 0)
+				memset(d, 0, ncls * sizeof(*d));
+			else
+				memcpy(d, fd, ncls * sizeof(*d));
+			d[nop] = (uint32_t)(row[s] * ncls);
+			for (i = 0; i < st->nedges; i++) {
+				const struct edge *e =
+					&pf->edges[st->first_edge + i];
+
+				d[pf->cls[e->byte]] =
+					(uint32_t)(row[e->to] * ncls);
+			}
+			for (i = 0; i < st->nedges; i++)
+				queue[tail++] = pf->edges[st->first_edge + i].to;
+		}
+		free(queue);
+	}
+	free(row);
+	/* folding tables: ASCII, then two-byte characters */
+	for (i = 0; i < 128; i++)
+		pf->cls_ascii[i] = pf->cls[atom_fold((uint32_t)i)];
+	for (i = 0x80; i < 0x800; i++) {
+		char u[4];
+		size_t k = utf8_encode(atom_fold((uint32_t)i), u);
+
+		pf->cls2a[i] = pf->cls[(unsigned char)u[0]];
+		if (k == 1)
+			pf->cls2b[i] = (uint16_t)nop;
+		else if (k == 2)
+			pf->cls2b[i] = pf->cls[(unsigned char)u[1]];
+		else
+			goto fail;	/* atom_fold changed: stay sparse */
+	}
+	return;
+fail:
+	free(pf->dfa);
+	pf->dfa = NULL;
+}
+
+/* The rules that can fire with no pattern seen, and each pattern's rule. */
+static void
+candidates_build(struct prefilter *pf, const struct ruleset *rs)
+{
+	unsigned char *none = xcalloc(rs->npatterns + 1, 1);
+	size_t i, j;
+
+	pf->pat_rule = xcalloc(rs->npatterns + 1, sizeof(*pf->pat_rule));
+	pf->always = xcalloc(rs->n + 1, sizeof(*pf->always));
+	for (i = 0; i < rs->n; i++) {
+		const struct rule *r = rs->rules[i];
+
+		for (j = 0; j < r->npats; j++)
+			pf->pat_rule[r->pats[j].gidx] = (uint32_t)i;
+		if (prefilter_candidate(r, none))
+			pf->always[pf->nalways++] = (uint32_t)i;
+	}
+	free(none);
+}
+
 struct prefilter *
-prefilter_build(struct ruleset *rs)
+prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 {
 	struct prefilter *pf = xcalloc(1, sizeof(*pf));
 	struct bedge *be = NULL;
@@ -255,7 +424,16 @@ prefilter_build(struct ruleset *rs)
 		}
 	}
 	free(queue);
+	pf->root_out = pf->states[0].out != UINT32_MAX;
+	dfa_build(pf, dfa_max);
+	candidates_build(pf, rs);
 	return pf;
+}
+
+struct prefilter *
+prefilter_build(struct ruleset *rs)
+{
+	return prefilter_build_capped(rs, RF_PREFILTER_DFA_MAX);
 }
 
 void
@@ -266,25 +444,54 @@ prefilter_free(struct prefilter *pf)
 	free(pf->states);
 	free(pf->edges);
 	free(pf->outs);
+	free(pf->dfa);
+	free(pf->match_orig);
+	free(pf->pat_rule);
+	free(pf->always);
 	free(pf);
 }
 
-static void
-mark(const struct prefilter *pf, uint32_t s, unsigned char *seen)
+bool
+prefilter_is_dense(const struct prefilter *pf)
 {
-	uint32_t o;
-
-	for (o = pf->states[s].out; o != UINT32_MAX; o = pf->outs[o].next)
-		seen[pf->outs[o].pattern] = 1;
+	return pf->dfa != NULL;
 }
 
-/* Feeds one byte to the automaton from state s; returns the new state and
- * marks the patterns whose atoms end here. */
+/* Marks the patterns whose atoms end at trie state s, adding those seen
+ * for the first time to the list. */
+static void
+mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
+{
+	uint32_t o, p;
+
+	for (o = pf->states[s].out; o != UINT32_MAX; o = pf->outs[o].next) {
+		p = pf->outs[o].pattern;
+		if (!sn->seen[p]) {
+			sn->seen[p] = 1;
+			sn->list[sn->n++] = p;
+		}
+	}
+}
+
+/* Marks the patterns of trie state s and of its fail chain. */
+static void
+mark_all(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
+{
+	uint32_t d;
+
+	if (pf->states[s].out != UINT32_MAX)
+		mark(pf, s, sn);
+	for (d = pf->states[s].dict; d != UINT32_MAX; d = pf->states[d].dict)
+		mark(pf, d, sn);
+}
+
+/* Feeds one byte to the sparse automaton from state s; returns the new
+ * state and marks the patterns whose atoms end here. */
 static inline uint32_t
 step(const struct prefilter *pf, uint32_t s, unsigned char b,
-     unsigned char *seen)
+     struct prefilter_seen *sn)
 {
-	uint32_t t, d;
+	uint32_t t;
 
 	for (;;) {
 		if (s == 0) {
@@ -296,16 +503,14 @@ step(const struct prefilter *pf, uint32_t s, unsigned char b,
 			break;
 		s = pf->states[s].fail;
 	}
-	if (pf->states[t].out != UINT32_MAX)
-		mark(pf, t, seen);
-	for (d = pf->states[t].dict; d != UINT32_MAX; d = pf->states[d].dict)
-		mark(pf, d, seen);
+	mark_all(pf, t, sn);
 	return t;
 }
 
-void
-prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
-	       unsigned char *seen)
+/* The sparse automaton, character by character: decode, fold, encode. */
+static void
+scan_sparse(const struct prefilter *pf, const char *text, size_t len,
+	    struct prefilter_seen *sn)
 {
 	size_t i = 0, n, k;
 	uint32_t s = 0, cp;
@@ -317,7 +522,7 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 		if (c < 0x80) {
 			if (c >= 'A' && c <= 'Z')
 				c += 32;
-			s = step(pf, s, c, seen);
+			s = step(pf, s, c, sn);
 			i++;
 			continue;
 		}
@@ -327,12 +532,84 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 			i++;
 			continue;
 		}
-		n = n ? n : 1;
 		k = utf8_encode(atom_fold(cp), u);
 		for (size_t b = 0; b < k; b++)
-			s = step(pf, s, (unsigned char)u[b], seen);
+			s = step(pf, s, (unsigned char)u[b], sn);
 		i += n;
 	}
+}
+
+/* Marks the patterns of the DFA state at row offset s (a match state). */
+static void
+dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
+{
+	mark_all(pf, pf->match_orig[(s - pf->match_start) / pf->ncls], sn);
+}
+
+/*
+ * The DFA over the text folded on the fly: an ASCII byte or a two-byte
+ * character costs a table load or two; anything else (three- and
+ * four-byte characters, invalid bytes) is decoded, folded and encoded as
+ * the sparse scan does. An invalid byte restarts from the root, as no
+ * atom holds one.
+ */
+static void
+scan_dfa(const struct prefilter *pf, const char *text, size_t len,
+	 struct prefilter_seen *sn)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	const uint32_t *dfa = pf->dfa;
+	const uint32_t ms = pf->match_start;
+	size_t i = 0, n, k;
+	uint32_t s = 0, cp;
+
+	while (i < len) {
+		unsigned c = t[i];
+
+		if (c < 0x80) {
+			s = dfa[s + pf->cls_ascii[c]];
+			i++;
+		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+			   (t[i + 1] & 0xC0) == 0x80) {
+			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);
+			s = dfa[s + pf->cls2a[cp]];
+			if (s >= ms)
+				dfa_mark(pf, s, sn);
+			s = dfa[s + pf->cls2b[cp]];
+			i += 2;
+		} else {
+			char u[4];
+
+			n = utf8_decode(text + i, len - i, &cp);
+			if (!n) {
+				s = 0;
+				i++;
+				continue;
+			}
+			k = utf8_encode(atom_fold(cp), u);
+			for (size_t b = 0; b + 1 < k; b++) {
+				s = dfa[s + pf->cls[(unsigned char)u[b]]];
+				if (s >= ms)
+					dfa_mark(pf, s, sn);
+			}
+			s = dfa[s + pf->cls[(unsigned char)u[k - 1]]];
+			i += n;
+		}
+		if (s >= ms)
+			dfa_mark(pf, s, sn);
+	}
+}
+
+void
+prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
+	       struct prefilter_seen *sn)
+{
+	if (pf->root_out)
+		mark(pf, 0, sn);
+	if (pf->dfa)
+		scan_dfa(pf, text, len, sn);
+	else
+		scan_sparse(pf, text, len, sn);
 }
 
 /* Could n be true, given which patterns may match? (upper bound) */
@@ -404,4 +681,29 @@ prefilter_candidate(const struct rule *r, const unsigned char *seen)
 	if (r->view != VIEW_FOLDED)
 		return true;
 	return cond_may(r->cond, r, seen);
+}
+
+size_t
+prefilter_candidates(const struct prefilter *pf, const struct ruleset *rs,
+		     const struct prefilter_seen *sn, uint32_t *stamp,
+		     uint32_t epoch, uint32_t *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < pf->nalways; i++) {
+		stamp[pf->always[i]] = epoch;
+		out[n++] = pf->always[i];
+	}
+	for (i = 0; i < sn->n; i++) {
+		uint32_t r = pf->pat_rule[sn->list[i]];
+
+		if (stamp[r] == epoch)
+			continue;
+		stamp[r] = epoch;
+		if (prefilter_candidate(rs->rules[r], sn->seen))
+			out[n++] = r;
+	}
+	if (n > 1)
+		qsort(out, n, sizeof(*out), cmp_u32);
+	return n;
 }

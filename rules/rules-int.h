@@ -123,14 +123,36 @@ struct ruleset {
 
 /* The literal prefilter (prefilter.c). */
 struct prefilter;
+/* What a scan saw: seen[gidx] is 1 for each pattern an atom of which
+ * occurs, and list[0..n) those patterns in the order first seen. The
+ * caller owns both arrays (npatterns + 1 each) and clears seen and n
+ * before each document. */
+struct prefilter_seen {
+	unsigned char *seen;
+	uint32_t *list;
+	size_t n;
+};
 /* Builds the automaton of every pattern's atoms; numbers the patterns. */
 struct prefilter *prefilter_build(struct ruleset *rs);
+/* The same with another cap on the DFA's bytes (0: always sparse). */
+struct prefilter *prefilter_build_capped(struct ruleset *rs, size_t dfa_max);
 void prefilter_free(struct prefilter *pf);
-/* Sets seen[gidx] for each pattern an atom of which occurs in text. */
+/* Whether pf got its dense DFA (false: the sparse fallback). */
+bool prefilter_is_dense(const struct prefilter *pf);
+/* Adds to sn the patterns an atom of which occurs in text. */
 void prefilter_scan(const struct prefilter *pf, const char *text,
-		    size_t len, unsigned char *seen);
+		    size_t len, struct prefilter_seen *sn);
 /* Whether r can fire given seen (patterns without atoms may match). */
 bool prefilter_candidate(const struct rule *r, const unsigned char *seen);
+/*
+ * Writes to out (rs->n entries) the indexes of the rules that can fire
+ * given sn, in rule order, and returns how many. stamp (rs->n entries,
+ * caller-owned) must hold no value equal to epoch on entry.
+ */
+size_t prefilter_candidates(const struct prefilter *pf,
+			    const struct ruleset *rs,
+			    const struct prefilter_seen *sn, uint32_t *stamp,
+			    uint32_t epoch, uint32_t *out);
 
 /* Parser's hand-off to the compiler: one file's text. */
 struct rule_source {

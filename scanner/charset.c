@@ -246,19 +246,19 @@ charset_to_utf8(const char *data, size_t len, const char *http_charset,
 	}
 	snprintf(res->name, sizeof(res->name), "%s", name);
 	res->source = src;
+	/* valid UTF-8 was checked once above: no second pass */
+	if (is_utf8_name(name) && valid)
+		return buf_add(out, data, len);
 	if (is_utf8_name(name)) {
 		size_t before = out->len;
 		enum rf_err err = utf8_repair(out, data, len);
+		/* count the replacements utf8_repair made */
+		const char *p = out->data + before;
 
-		if (!valid) {
-			/* count the replacements utf8_repair made */
-			const char *p = out->data + before;
-
-			while ((p = memmem(p, (size_t)(out->data + out->len - p),
-					   "\xEF\xBF\xBD", 3))) {
-				res->replaced++;
-				p += 3;
-			}
+		while ((p = memmem(p, (size_t)(out->data + out->len - p),
+				   "\xEF\xBF\xBD", 3))) {
+			res->replaced++;
+			p += 3;
 		}
 		return err;
 	}

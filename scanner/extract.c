@@ -26,30 +26,104 @@
 #include "text/text.h"
 #include "common/banned.h"
 
-/* Elements whose content is never visible text. */
-static const char *const skip_tags[] = {
-	"script", "style", "noscript", "template", "head", "svg", "math",
-	"iframe", "object", "embed", "canvas", "select", "option",
+/* What an element's tag says about its text. */
+#define TAG_SKIP	0x1u	/* content never visible */
+#define TAG_BLOCK	0x2u	/* breaks the flow of text */
+#define TAG_CHROME	0x4u	/* page chrome wherever it is */
+#define TAG_EDGE	0x8u	/* chrome outside the listing's container */
+
+/*
+ * The tags with a kind, sorted by name for tag_kind()'s binary search:
+ * an element is looked up once per visit instead of being compared with
+ * every name of three lists.
+ */
+static const struct tag_entry {
+	const char *name;
+	unsigned kind;
+} tag_table[] = {
+	{ "address", TAG_BLOCK },
+	{ "article", TAG_BLOCK },
+	{ "aside", TAG_BLOCK | TAG_CHROME },
+	{ "blockquote", TAG_BLOCK },
+	{ "body", TAG_BLOCK },
+	{ "br", TAG_BLOCK },
+	{ "canvas", TAG_SKIP },
+	{ "caption", TAG_BLOCK },
+	{ "dd", TAG_BLOCK },
+	{ "details", TAG_BLOCK },
+	{ "div", TAG_BLOCK },
+	{ "dl", TAG_BLOCK },
+	{ "dt", TAG_BLOCK },
+	{ "embed", TAG_SKIP },
+	{ "fieldset", TAG_BLOCK },
+	{ "figcaption", TAG_BLOCK },
+	{ "figure", TAG_BLOCK },
+	{ "footer", TAG_BLOCK | TAG_EDGE },
+	{ "form", TAG_BLOCK | TAG_CHROME },
+	{ "h1", TAG_BLOCK },
+	{ "h2", TAG_BLOCK },
+	{ "h3", TAG_BLOCK },
+	{ "h4", TAG_BLOCK },
+	{ "h5", TAG_BLOCK },
+	{ "h6", TAG_BLOCK },
+	{ "head", TAG_SKIP },
+	{ "header", TAG_BLOCK | TAG_EDGE },
+	{ "hr", TAG_BLOCK },
+	{ "html", TAG_BLOCK },
+	{ "iframe", TAG_SKIP },
+	{ "li", TAG_BLOCK },
+	{ "main", TAG_BLOCK },
+	{ "math", TAG_SKIP },
+	{ "nav", TAG_BLOCK | TAG_CHROME },
+	{ "noscript", TAG_SKIP },
+	{ "object", TAG_SKIP },
+	{ "ol", TAG_BLOCK },
+	{ "option", TAG_SKIP },
+	{ "p", TAG_BLOCK },
+	{ "pre", TAG_BLOCK },
+	{ "script", TAG_SKIP },
+	{ "section", TAG_BLOCK },
+	{ "select", TAG_SKIP },
+	{ "style", TAG_SKIP },
+	{ "summary", TAG_BLOCK },
+	{ "svg", TAG_SKIP },
+	{ "table", TAG_BLOCK },
+	{ "td", TAG_BLOCK },
+	{ "template", TAG_SKIP },
+	{ "th", TAG_BLOCK },
+	{ "title", TAG_BLOCK },
+	{ "tr", TAG_BLOCK },
+	{ "ul", TAG_BLOCK },
 };
 
-/* Elements that break the flow of text. */
-static const char *const block_tags[] = {
-	"address", "article", "aside", "blockquote", "br", "dd", "details",
-	"div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
-	"form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-	"main", "nav", "ol", "p", "pre", "section", "summary", "table",
-	"td", "th", "tr", "ul", "body", "html", "title", "caption",
-};
-
-static bool
-tag_in(const xmlNode *n, const char *const *tags, size_t ntags)
+/* The TAG_* kind of element n. libxml2's HTML parser lower-cases names;
+ * other trees (feeds) may not, so upper-case ASCII is folded first. */
+static unsigned
+tag_kind(const xmlNode *n)
 {
-	size_t i;
+	const char *name = (const char *)n->name;
+	char low[16];
+	size_t i, lo = 0, hi = RF_ARRAY_SIZE(tag_table);
 
-	for (i = 0; i < ntags; i++)
-		if (strcasecmp((const char *)n->name, tags[i]) == 0)
-			return true;
-	return false;
+	for (i = 0; name[i]; i++) {
+		if (i + 1 >= sizeof(low))
+			return 0;	/* longer than any tag we know */
+		low[i] = name[i] >= 'A' && name[i] <= 'Z'
+			 ? (char)(name[i] + 32) : name[i];
+	}
+	low[i] = '\0';
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(low, tag_table[mid].name);
+
+		if (c == 0)
+			return tag_table[mid].kind;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
 }
 
 /* Collapses white space while text is appended: one space between words,
@@ -127,10 +201,6 @@ static const char *const chrome_tokens[] = {
 	"banner", "complementary", "contentinfo", "dialog", "footer",
 };
 
-/* Elements that are page chrome by their tag; header and footer only
- * outside the listing's own container. */
-static const char *const chrome_tags[] = { "nav", "aside", "form" };
-
 static bool
 token_in(const char *s, size_t n)
 {
@@ -165,13 +235,15 @@ attr_has_chrome(const xmlNode *n, const char *attr)
 	return yes;
 }
 
+/* Whether element n (of the given TAG_* kind) is page chrome: nav, aside
+ * and form by their tag; header and footer only outside the listing's
+ * own container; any element by its class, id or role. */
 static bool
-is_chrome(const xmlNode *n, bool in_listing)
+is_chrome(const xmlNode *n, unsigned kind, bool in_listing)
 {
-	if (tag_in(n, chrome_tags, RF_ARRAY_SIZE(chrome_tags)))
+	if (kind & TAG_CHROME)
 		return true;
-	if (!in_listing && (strcasecmp((const char *)n->name, "header") == 0 ||
-			    strcasecmp((const char *)n->name, "footer") == 0))
+	if (!in_listing && (kind & TAG_EDGE))
 		return true;
 	return attr_has_chrome(n, "class") || attr_has_chrome(n, "id") ||
 	       attr_has_chrome(n, "role");
@@ -204,13 +276,14 @@ walk_tree(struct walk *w, xmlNode *root)
 			return;
 		}
 		if (n->type == XML_ELEMENT_NODE) {
-			if (tag_in(n, skip_tags, RF_ARRAY_SIZE(skip_tags)) ||
+			unsigned kind = tag_kind(n);
+
+			if ((kind & TAG_SKIP) ||
 			    (!w->keep_chrome && n != root &&
-			     is_chrome(n, w->in_listing))) {
+			     is_chrome(n, kind, w->in_listing))) {
 				/* skipped whole */
 			} else {
-				if (tag_in(n, block_tags,
-					   RF_ARRAY_SIZE(block_tags)))
+				if (kind & TAG_BLOCK)
 					sink_break(w->sink);
 				descend = n->children != NULL;
 			}
@@ -233,7 +306,7 @@ walk_tree(struct walk *w, xmlNode *root)
 			n = n->parent;
 			depth--;
 			if (n && n->type == XML_ELEMENT_NODE &&
-			    tag_in(n, block_tags, RF_ARRAY_SIZE(block_tags)))
+			    (tag_kind(n) & TAG_BLOCK))
 				sink_break(w->sink);
 		}
 		if (!n || n == root)

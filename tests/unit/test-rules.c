@@ -775,6 +775,255 @@ test_comparisons(void **state)
 	buf_release(&ds.text);
 }
 
+/* The patterns seen in text by pf, as a string of gidx. */
+static void
+seen_str(const struct prefilter *pf, size_t npatterns, const char *text,
+	 struct buf *out)
+{
+	struct prefilter_seen sn = { 0 };
+	size_t i;
+
+	sn.seen = calloc(npatterns + 1, 1);
+	sn.list = calloc(npatterns + 1, sizeof(*sn.list));
+	assert_non_null(sn.seen);
+	assert_non_null(sn.list);
+	prefilter_scan(pf, text, strlen(text), &sn);
+	for (i = 0; i < npatterns; i++)
+		if (sn.seen[i])
+			buf_addf(out, "%zu ", i);
+	assert_true(sn.n <= npatterns);
+	free(sn.seen);
+	free(sn.list);
+}
+
+/* The dense DFA and the sparse fallback see the same patterns. */
+static void
+check_dense_sparse(struct ruleset *rs, const struct prefilter *sparse,
+		   const char *text)
+{
+	struct buf a, b;
+
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	seen_str(rs->pf, rs->npatterns, text, &a);
+	seen_str(sparse, rs->npatterns, text, &b);
+	if (strcmp(a.data, b.data) != 0)
+		print_error("'%s': dense '%s', sparse '%s'\n", text, a.data,
+			    b.data);
+	assert_string_equal(a.data, b.data);
+	buf_release(&a);
+	buf_release(&b);
+}
+
+/* Upper-cases ASCII and Russian Cyrillic letters (ё too) of s. */
+static void
+upcase(const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p >= 'a' && *p <= 'z') {
+			buf_addch(out, (char)(*p - 32));
+		} else if (p[0] == 0xD0 && p[1] >= 0xB0 && p[1] <= 0xBF) {
+			buf_addch(out, (char)0xD0);
+			buf_addch(out, (char)(p[1] - 0x20));
+			p++;
+		} else if (p[0] == 0xD1 && p[1] >= 0x80 && p[1] <= 0x8F) {
+			buf_addch(out, (char)0xD0);
+			buf_addch(out, (char)(p[1] + 0x20));
+			p++;
+		} else if (p[0] == 0xD1 && p[1] == 0x91) {
+			buf_add(out, "Ё", strlen("Ё"));
+			p++;
+		} else {
+			buf_addch(out, (char)*p);
+		}
+	}
+}
+
+/* Asserts the same verdicts with the prefilter on and off. */
+static void
+check_verdicts(struct ruleset *rs, const char *text)
+{
+	struct buf on, off;
+
+	buf_init(&on, 0);
+	buf_init(&off, 0);
+	fired_both(rs, text, &on, &off);
+	if (strcmp(on.data, off.data) != 0)
+		print_error("'%s': with prefilter '%s', without '%s'\n", text,
+			    on.data, off.data);
+	assert_string_equal(on.data, off.data);
+	buf_release(&on);
+	buf_release(&off);
+}
+
+/* The shipped packs get the dense DFA, which sees what the sparse
+ * automaton does on every example, as written and upper-cased; the
+ * upper-cased examples get the same verdicts with the prefilter. */
+static void
+test_prefilter_dense(void **state)
+{
+	struct diags ds = { 0 };
+	struct rules_options opts = { .diag = collect, .diag_arg = &ds };
+	struct rules_compiler *c = rules_compiler_new(&opts);
+	struct ruleset *rs = NULL;
+	struct prefilter *sparse;
+	size_t i, j;
+
+	buf_init(&ds.text, 0);
+	assert_int_equal(rules_compiler_add_path(c, RF_SRCDIR "/rules/packs"),
+			 RF_OK);
+	assert_int_equal(rules_compiler_finish(c, &rs), RF_OK);
+	rules_compiler_free(c);
+	sparse = prefilter_build_capped(rs, 0);
+	assert_true(prefilter_is_dense(rs->pf));
+	assert_false(prefilter_is_dense(sparse));
+	for (i = 0; i < rs->n; i++) {
+		for (j = 0; j < rs->rules[i]->nex; j++) {
+			const char *t = rs->rules[i]->ex[j].text;
+			struct buf up;
+
+			buf_init(&up, 0);
+			upcase(t, &up);
+			check_dense_sparse(rs, sparse, t);
+			check_dense_sparse(rs, sparse, up.data);
+			check_verdicts(rs, up.data);
+			buf_release(&up);
+		}
+	}
+	prefilter_free(sparse);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+static uint32_t
+lcg(uint32_t *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return *x >> 8;
+}
+
+/*
+ * Random rules in the shapes of bench/gen-rules (literals, word and
+ * prefix literals, small regexes) over a small alphabet so that they
+ * overlap, and random texts of their words, upper-cased, glued and mixed
+ * with characters the fold changes (İ, Ё, Σ, À), three-byte characters
+ * and invalid bytes: the prefilter changes no verdict, and the dense and
+ * sparse automata see the same patterns. Also with the DFA cap at 0,
+ * where the matcher runs on the sparse automaton.
+ */
+static void
+test_prefilter_random(void **state)
+{
+	static const char *const letters[] = {
+		"а", "б", "в", "е", "ё", "и", "к", "л", "м", "о", "р", "с",
+		"т", "у", "я", "ы", "a", "e", "k", "o", "x",
+	};
+	static const char *const noise[] = {
+		" ", " ", ", ", "\n", "İ", "Ё", "Σ", "À", "€", "\xff", "\xd0",
+		"1", "-", "ß",
+	};
+	struct buf text, words[200];
+	struct diags ds;
+	struct ruleset *rs;
+	struct prefilter *sparse;
+	uint32_t x = 12345;
+	size_t i, j, k, nl = RF_ARRAY_SIZE(letters);
+
+	buf_init(&text, 0);
+	for (i = 0; i < RF_ARRAY_SIZE(words); i++) {
+		size_t len = 2 + lcg(&x) % 4;
+
+		buf_init(&words[i], 0);
+		for (j = 0; j < len; j++)
+			buf_addstr(&words[i], letters[lcg(&x) % (nl - 5)]);
+		if (lcg(&x) % 8 == 0)
+			buf_addstr(&words[i], letters[nl - 5 + lcg(&x) % 5]);
+	}
+	for (i = 0; i < RF_ARRAY_SIZE(words); i++) {
+		const char *w = words[i].data;
+
+		buf_addf(&text, "rule r%zu {\n meta:\n  indicator = J01\n"
+			 "  strength = weak\n patterns:\n", i);
+		switch (lcg(&x) % 6) {
+		case 0:
+			buf_addf(&text, "  $a = \"%s\"\n", w);
+			break;
+		case 1:
+			buf_addf(&text, "  $a = \"%s\" word\n", w);
+			break;
+		case 2:
+			buf_addf(&text, "  $a = \"%s\" prefix\n", w);
+			break;
+		case 3:
+			buf_addf(&text, "  $a = /%s\\w{0,3}/\n", w);
+			break;
+		case 4:
+			buf_addf(&text, "  $a = /%s(?:а|ы|ом)/\n", w);
+			break;
+		default:
+			buf_addf(&text, "  $a = /\\d+/\n");
+			break;
+		}
+		buf_addf(&text, "  $b = \"%s\"\n condition:\n  %s\n}\n",
+			 words[(i * 7 + 3) % RF_ARRAY_SIZE(words)].data,
+			 i % 3 == 0 ? "$a and not $b" :
+			 i % 3 == 1 ? "$a or $b" : "$a");
+	}
+	rs = compile(text.data, &ds);
+	if (!rs)
+		print_error("%s", ds.text.data);
+	assert_non_null(rs);
+	assert_true(prefilter_is_dense(rs->pf));
+	sparse = prefilter_build_capped(rs, 0);
+	for (i = 0; i < 300; i++) {
+		struct buf doc, up;
+		size_t n = 1 + lcg(&x) % 12;
+
+		buf_init(&doc, 0);
+		buf_init(&up, 0);
+		for (k = 0; k < n; k++) {
+			buf_addstr(&doc, words[lcg(&x) % RF_ARRAY_SIZE(words)]
+					 .data);
+			if (lcg(&x) % 4)
+				buf_addstr(&doc,
+					   noise[lcg(&x) % RF_ARRAY_SIZE(noise)]);
+		}
+		upcase(doc.data, &up);
+		check_dense_sparse(rs, sparse, doc.data);
+		check_dense_sparse(rs, sparse, up.data);
+		if (i % 3 == 0) {
+			check_verdicts(rs, doc.data);
+			check_verdicts(rs, up.data);
+		}
+		buf_release(&doc);
+		buf_release(&up);
+	}
+	prefilter_free(sparse);
+	/* the matcher on the sparse fallback */
+	prefilter_free(rs->pf);
+	rs->pf = prefilter_build_capped(rs, 0);
+	assert_false(prefilter_is_dense(rs->pf));
+	for (i = 0; i < 60; i++) {
+		struct buf doc;
+
+		buf_init(&doc, 0);
+		for (k = 0; k < 6; k++) {
+			buf_addstr(&doc, words[lcg(&x) % RF_ARRAY_SIZE(words)]
+					 .data);
+			buf_addstr(&doc, noise[lcg(&x) % RF_ARRAY_SIZE(noise)]);
+		}
+		check_verdicts(rs, doc.data);
+		buf_release(&doc);
+	}
+	ruleset_free(rs);
+	for (i = 0; i < RF_ARRAY_SIZE(words); i++)
+		buf_release(&words[i]);
+	buf_release(&text);
+	buf_release(&ds.text);
+}
+
 int
 main(void)
 {
@@ -795,6 +1044,8 @@ main(void)
 		cmocka_unit_test(test_prefilter_sound),
 		cmocka_unit_test(test_prefilter_logic),
 		cmocka_unit_test(test_comparisons),
+		cmocka_unit_test(test_prefilter_dense),
+		cmocka_unit_test(test_prefilter_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
