@@ -341,6 +341,68 @@ try_at(struct entity_list *l, const char *text, size_t len, size_t i)
 	return e;
 }
 
+/*
+ * A Telegram name written bare after a label: "Telegram: hr_jobs",
+ * "Телеграм - hr_jobs", "тг: hr_jobs". Telegram names are 5 to 32
+ * letters, digits and underscores, the first a Latin letter; the label
+ * must be followed by ':' or a dash, so that prose ("telegram channel")
+ * is not taken. Returns where the name ends, or i.
+ */
+static size_t
+try_labeled_handle(struct entity_list *l, const char *text, size_t len,
+		   size_t i)
+{
+	static const char *const labels[] = {
+		"telegram", "Telegram", "TELEGRAM", "телеграмм", "Телеграмм",
+		"ТЕЛЕГРАММ", "телеграм", "Телеграм", "ТЕЛЕГРАМ", "tg", "TG",
+		"Tg", "тг", "ТГ", "Тг",
+	};
+	size_t k, j, s, e, n;
+
+	if (i > 0 && is_word_byte((unsigned char)text[i - 1]))
+		return i;
+	for (k = 0; k < RF_ARRAY_SIZE(labels); k++) {
+		n = strlen(labels[k]);
+		if (len - i >= n && memcmp(text + i, labels[k], n) == 0 &&
+		    (i + n == len || !is_word_byte((unsigned char)text[i + n])))
+			break;
+	}
+	if (k == RF_ARRAY_SIZE(labels))
+		return i;
+	j = i + n;
+	while (j < len && text[j] == ' ')
+		j++;
+	if (j < len && (text[j] == ':' || text[j] == '-'))
+		j++;
+	else if (len - j >= 3 && (memcmp(text + j, "\xe2\x80\x94", 3) == 0 ||
+				  memcmp(text + j, "\xe2\x80\x93", 3) == 0))
+		j += 3;	/* an em or en dash */
+	else
+		return i;
+	while (j < len && text[j] == ' ')
+		j++;
+	s = j;
+	if (s >= len || !isalpha((unsigned char)text[s]))
+		return i;
+	e = s;
+	while (e < len && is_handle_char((unsigned char)text[e]))
+		e++;
+	if (e - s < 5 || e - s > 32 ||
+	    (e < len && is_word_byte((unsigned char)text[e])))
+		return i;
+	{
+		char *v = xmalloc(e - s + 2);
+		size_t m;
+
+		v[0] = '@';
+		for (m = 0; m < e - s; m++)
+			v[m + 1] = (char)tolower((unsigned char)text[s + m]);
+		v[e - s + 1] = '\0';
+		add(l, ENTITY_HANDLE, v, s, e);
+	}
+	return e;
+}
+
 static size_t
 try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 {
@@ -506,14 +568,19 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 			if (next <= i)
 				next = phone_words_try(l, text, len, i);
 		} else if (c == 't' || c == 'w' || c == 'T' || c == 'W') {
-			next = try_link(l, text, len, i);
+			next = try_labeled_handle(l, text, len, i);
+			if (next <= i)
+				next = try_link(l, text, len, i);
 		} else if (c == 'i' || c == 'v' || c == 'I' || c == 'V') {
 			next = try_app_link(l, text, len, i);
 		} else if ((c == 0xD0 || c == 0xD1) &&
 			   (i == 0 ||
 			    !is_word_byte((unsigned char)text[i - 1]))) {
-			/* a Cyrillic word: "восемь семь ноль ..." */
-			next = phone_words_try(l, text, len, i);
+			/* a Cyrillic word: "Телеграм: name", "восемь семь
+			 * ноль ..." */
+			next = try_labeled_handle(l, text, len, i);
+			if (next <= i)
+				next = phone_words_try(l, text, len, i);
 		}
 		if (next <= i) {
 			/* skip the rest of a number or word */

@@ -58,9 +58,8 @@ grep -q '"rule":"structure.shared_phone"' "$(grep '\.jsonl$' "$T/out")" ||
 	fail "the JSONL report shows the J18 finding"
 [ "$(q "select count(*) from findings f join scores s on s.version_id = f.version_id where s.run_id = 1 and f.indicator = 'J18' and s.listing_id in (select id from listings where url like '%/40412.html' or url like '%/40416.html')")" = 0 ] ||
 	fail "no J18 on ordinary listings"
-# J18 against the demo site's labels: every listing labelled J18 but
-# 40559, whose Telegram name is written bare ("Telegram: name", not yet
-# taken for a handle), and nothing else
+# J18 against the demo site's labels: every listing labelled J18, and
+# nothing else (40559 writes its Telegram name bare: "Telegram: name")
 got=$(python3 - "$T/site/labels.csv" "$T/state/redflag.db" <<'PY'
 import csv, sqlite3, sys
 want = {r["path"].split("/")[-1] for r in csv.DictReader(open(sys.argv[1]))
@@ -73,7 +72,7 @@ got = {r[0].split("/")[-1] for r in c.execute(
 print(" ".join(sorted(want - got)) + " | " + " ".join(sorted(got - want)))
 PY
 )
-[ "$got" = "40559.html | " ] || fail "J18 missed | J18 not labelled: $got"
+[ "$got" = " | " ] || fail "J18 missed | J18 not labelled: $got"
 grep -q "^[1-9][0-9]* $report$" "$T/notified.txt" ||
 	fail "notify ran with the report path and the count of new highs"
 ls "$T"/state/warc/results-*.warc.gz >/dev/null ||

@@ -33,6 +33,16 @@ static const struct {
 	{ "+1 555 123 4567", "" },
 	{ "пишите @Dubai_Jobs2024 в Telegram", "handle:@dubai_jobs2024" },
 	{ "e-mail: HR@Example.kz.", "email:hr@example.kz" },
+	/* a Telegram name written bare after a label */
+	{ "Telegram: HR_Asia_Support7", "handle:@hr_asia_support7" },
+	{ "Пишите в Телеграм \xe2\x80\x94 dubai_jobs",
+	  "handle:@dubai_jobs" },
+	{ "тг: dubai_jobs, ТГ - work_uae", "handle:@dubai_jobs "
+	  "handle:@work_uae" },
+	{ "telegram channel dubai_jobs", "" },
+	{ "Telegram: abc", "" },
+	{ "Telegram: 12345678", "" },
+	{ "mytg: dubai_jobs", "" },
 	{ "t.me/WorkAbroad и https://wa.me/77011234567",
 	  "link:t.me/workabroad phone:+77011234567" },
 	{ "@ab is too short", "" },
