@@ -67,6 +67,7 @@ inflate_payload(const void *data, size_t len, struct buf *out)
 	z_stream z;
 	int rc;
 	enum rf_err err = RF_OK;
+	bool raw = false;
 
 	memset(&z, 0, sizeof(z));
 	/* 32 + 15: gzip or zlib header, detected */
@@ -84,8 +85,10 @@ inflate_payload(const void *data, size_t len, struct buf *out)
 		rc = inflate(&z, Z_NO_FLUSH);
 		out->len = (size_t)((char *)z.next_out - out->data);
 		out->data[out->len] = '\0';
-		if (rc == Z_DATA_ERROR && z.total_out == 0) {
-			/* raw deflate, as some servers send it */
+		if (rc == Z_DATA_ERROR && z.total_out == 0 && !raw) {
+			/* raw deflate, as some servers send it; once: bytes
+			 * that are not raw deflate either are corrupt */
+			raw = true;
 			inflateEnd(&z);
 			memset(&z, 0, sizeof(z));
 			if (inflateInit2(&z, -15) != Z_OK)
