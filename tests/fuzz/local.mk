@@ -26,6 +26,18 @@ FUZZ_TARGETS += tests/fuzz/fuzz-json
 tests_fuzz_fuzz_json_LDADD = $(FUZZ_LDADD)
 FUZZ_TARGETS += tests/fuzz/fuzz-match
 tests_fuzz_fuzz_match_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-charset
+tests_fuzz_fuzz_charset_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-fold
+tests_fuzz_fuzz_fold_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-jsonld
+tests_fuzz_fuzz_jsonld_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-job
+tests_fuzz_fuzz_job_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_job_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
+FUZZ_TARGETS += tests/fuzz/fuzz-warc
+tests_fuzz_fuzz_warc_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_warc_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 
 # Every module, so that any target may call any of them; the linker takes
 # only what a target uses.
