@@ -8,6 +8,17 @@
 #include "common/err.h"
 #include "crawler/crawl.h"
 
+/*
+ * The job file parser of crawl_job_load(), on len bytes at data that are
+ * followed by a NUL and are changed (lines are cut in place). path names
+ * the file in messages, gives the job its name, and its folder anchors
+ * relative paths; it need not exist. Errors and *out as for
+ * crawl_job_load(), less the reading ones. For the fuzz target.
+ */
+enum rf_err crawl_job_parse(const char *path, char *data, size_t len,
+			    struct crawl_job **out, struct buf *err)
+	RF_WARN_UNUSED;
+
 /* A link found in a page. */
 enum link_flags {
 	LINK_PAGINATION = 1,	/* rel="next" or rel="prev" */

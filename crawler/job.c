@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "crawler/crawl.h"
+#include "crawler/crawl-int.h"
 #include "crawler/url.h"
 #include "common/banned.h"
 
@@ -665,13 +666,10 @@ parse_line(struct job_parser *p, char *line)
 enum rf_err
 crawl_job_load(const char *path, struct crawl_job **out, struct buf *err)
 {
-	struct job_parser p;
 	struct buf data;
 	enum rf_err e;
-	char *line, *nl, *slash;
 
 	*out = NULL;
-	memset(&p, 0, sizeof(p));
 	buf_init(&data, RF_JOB_MAX_BYTES);
 	e = file_read(path, RF_JOB_MAX_BYTES, &data);
 	if (e != RF_OK) {
@@ -680,9 +678,23 @@ crawl_job_load(const char *path, struct crawl_job **out, struct buf *err)
 		buf_release(&data);
 		return e;
 	}
-	if (memchr(data.data, '\0', data.len)) {
+	e = crawl_job_parse(path, data.data, data.len, out, err);
+	buf_release(&data);
+	return e;
+}
+
+enum rf_err
+crawl_job_parse(const char *path, char *data, size_t len,
+		struct crawl_job **out, struct buf *err)
+{
+	struct job_parser p;
+	enum rf_err e;
+	char *line, *nl, *slash;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	if (memchr(data, '\0', len)) {
 		buf_addf(err, "%s: not a text file\n", path);
-		buf_release(&data);
 		return RF_EPARSE;
 	}
 	p.path = path;
@@ -720,7 +732,7 @@ crawl_job_load(const char *path, struct crawl_job **out, struct buf *err)
 		free(p.job->name);
 		p.job->name = xstrndup(base, n);
 	}
-	line = data.data;
+	line = data;
 	while (line && *line) {
 		p.line++;
 		nl = strchr(line, '\n');
@@ -743,7 +755,6 @@ crawl_job_load(const char *path, struct crawl_job **out, struct buf *err)
 	}
 	site_release(&p.defaults);
 	free(p.dir);
-	buf_release(&data);
 	return e;
 }
 

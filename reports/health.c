@@ -208,7 +208,6 @@ report_site_health(struct store *s, int64_t run_id, struct report_sites *l,
 		earlier[nearlier++] = prev.id;
 		before = prev.id;
 	}
-	err = RF_OK;
 	/* oldest first from here on */
 	for (i = 0; i < nearlier / 2; i++) {
 		int64_t t = earlier[i];

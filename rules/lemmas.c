@@ -320,6 +320,10 @@ rules_compiler_write_locks(struct rules_compiler *c, size_t *written)
 			struct lemma_entry gone = c->lemmas[i];
 
 			c->lemmas[i] = c->lemmas[--c->nlemmas];
+			/* the vacated slot (the same one when i was the last)
+			 * must not keep what gone frees */
+			memset(&c->lemmas[c->nlemmas], 0,
+			       sizeof(c->lemmas[c->nlemmas]));
 			entry_set_forms(&gone, NULL, 0);
 			free(gone.lang);
 			free(gone.lemma);

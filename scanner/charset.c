@@ -144,7 +144,10 @@ convert(const char *name, const char *data, size_t len, struct buf *out,
 			return RF_ETOOBIG;
 		}
 		o = out->data + out->len;
+		/* the storage may be larger than the cap: stop at the cap */
 		room = out->alloc - out->len - 1;
+		if (room > out->max - out->len)
+			room = out->max - out->len;
 		r = iconv(cd, &in, &left, &o, &room);
 		out->len = (size_t)(o - out->data);
 		out->data[out->len] = '\0';

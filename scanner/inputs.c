@@ -259,14 +259,14 @@ walk(const char *path, int depth, input_fn fn, void *arg)
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i;
 	struct buf child;
+	bool found = strcmp(path, "-") != 0 && stat(path, &st) == 0;
 
-	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
-	    !S_ISDIR(st.st_mode)) {
+	if (!found || !S_ISDIR(st.st_mode)) {
 		struct input_item it;
 
-		/* files, stdin, and paths that fail when read */
-		if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode) &&
-		    is_warc(path)) {
+		/* files, stdin, and paths that fail when read (st is not
+		 * set then) */
+		if (found && S_ISREG(st.st_mode) && is_warc(path)) {
 			walk_warc(path, fn, arg);
 			return;
 		}

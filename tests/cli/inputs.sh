@@ -50,4 +50,28 @@ expect_status 4 "a truncated WARC"
 expect_out '"url":"https://jobs.example/vacancy/1","status":"ok"' "records before the cut"
 expect_err "cut.warc#[0-9]*'" "the bad record is named by offset"
 
+# a gzip Content-Encoding whose payload is neither gzip, zlib nor raw
+# deflate: that record is an error, the scan goes on and ends (it used to
+# retry raw deflate forever)
+body='HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/html\r\n\r\n\377\377\377'
+{
+	printf 'WARC/1.1\r\nWARC-Type: response\r\n'
+	printf 'WARC-Target-URI: https://jobs.example/bad-gzip\r\n'
+	printf 'Content-Type: application/http\r\nContent-Length: %d\r\n\r\n' \
+		"$(printf "$body" | wc -c)"
+	printf "$body"
+	printf '\r\n\r\n'
+} >"$T/bad-gzip.warc"
+cat "$T/plain.warc" >>"$T/bad-gzip.warc"
+if command -v timeout >/dev/null; then
+	timeout 60 "$REDFLAG" scan "$T/bad-gzip.warc" >"$T/out" 2>"$T/err"
+	status=$?
+	ntests=$((ntests + 1))
+else
+	run scan "$T/bad-gzip.warc"
+fi
+expect_status 4 "a corrupt gzip payload"
+expect_err "compressed payload is corrupt" "the corrupt payload is named"
+expect_out '"url":"https://jobs.example/vacancy/1","status":"ok"' "records after it"
+
 done_ok

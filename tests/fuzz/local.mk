@@ -26,6 +26,18 @@ FUZZ_TARGETS += tests/fuzz/fuzz-json
 tests_fuzz_fuzz_json_LDADD = $(FUZZ_LDADD)
 FUZZ_TARGETS += tests/fuzz/fuzz-match
 tests_fuzz_fuzz_match_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-charset
+tests_fuzz_fuzz_charset_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-fold
+tests_fuzz_fuzz_fold_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-jsonld
+tests_fuzz_fuzz_jsonld_LDADD = $(FUZZ_LDADD)
+FUZZ_TARGETS += tests/fuzz/fuzz-job
+tests_fuzz_fuzz_job_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_job_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
+FUZZ_TARGETS += tests/fuzz/fuzz-warc
+tests_fuzz_fuzz_warc_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_warc_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 
 # Every module, so that any target may call any of them; the linker takes
 # only what a target uses.
@@ -91,10 +103,19 @@ clean-fuzz:
 	-rm -rf tests/fuzz/work tests/fuzz/artifacts tests/fuzz/*.fuzz.log
 .PHONY: clean-fuzz
 
-# make check-valgrind: the unit tests and fuzz replays of a plain build
-# under valgrind memcheck (scripts/valgrind-check).
-check-valgrind: $(check_PROGRAMS)
+# make memcheck (or check-valgrind): the cmocka unit tests and the fuzz
+# replays of a plain (debug, not sanitizer) build under valgrind memcheck,
+# --leak-check=full --error-exitcode=1 (scripts/valgrind-check).
+memcheck: $(check_PROGRAMS)
 	$(SHELL) $(srcdir)/scripts/valgrind-check $(abs_top_builddir)
-.PHONY: check-valgrind
+check-valgrind: memcheck
+.PHONY: memcheck check-valgrind
 EXTRA_DIST += scripts/valgrind-check scripts/valgrind.supp
+
+# make analyze: clang's static analyzer over a full build in analyze/
+# under the build directory, then cppcheck (scripts/analyze).
+analyze:
+	$(SHELL) $(srcdir)/scripts/analyze $(abs_top_builddir)/analyze
+.PHONY: analyze
+EXTRA_DIST += scripts/analyze scripts/cppcheck.supp
 CLEANFILES += tests/unit/*.valgrind.log tests/fuzz/*.valgrind.log

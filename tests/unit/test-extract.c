@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "common/utf8.h"
+#include "scanner/charset.h"
 #include "scanner/document.h"
 #include "scanner/profile.h"
 
@@ -341,6 +342,32 @@ test_bom_and_xml_declaration(void **state)
 	document_release(&d);
 }
 
+/* A conversion stops at the output's cap: buf storage grows in powers of
+ * two, past the cap, and iconv used to fill all of it. */
+static void
+test_charset_cap(void **state)
+{
+	char page[400];
+	struct charset_result res;
+	struct buf out;
+	size_t n, cap;
+	enum rf_err err;
+
+	(void)state;
+	n = to_charset("windows-1251", "Требуются работники в Дубай, "
+		       "зарплата 3000 USD. Жильё бесплатно. Требуются "
+		       "работники в Дубай.", page, sizeof(page));
+	for (cap = 1; cap < 2 * n + 8; cap++) {
+		buf_init(&out, cap);
+		err = charset_to_utf8(page, n, "windows-1251", false, &out,
+				      &res);
+		assert_true(out.len <= cap);
+		assert_true(err == RF_OK || err == RF_ETOOBIG);
+		assert_true(utf8_valid(out.data, out.len, NULL));
+		buf_release(&out);
+	}
+}
+
 /* An unknown declared charset makes libxml2 pass undecodable bytes on;
  * the fields must still be valid UTF-8 (found by fuzz-extract). */
 static void
@@ -605,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_html_declared_charset),
 		cmocka_unit_test(test_legacy_charsets),
 		cmocka_unit_test(test_bom_and_xml_declaration),
+		cmocka_unit_test(test_charset_cap),
 		cmocka_unit_test(test_html_unknown_charset_stays_utf8),
 		cmocka_unit_test(test_html_blocked_and_empty),
 		cmocka_unit_test(test_html_deep_nesting),
