@@ -429,7 +429,11 @@ char_lookalike(uint32_t cp, int sc)
 		x = extra_lookup(cp);
 		if (!x)
 			return 0;
-		return sc == SC_LAT ? x->lat : x->cyr;
+		m = sc == SC_LAT ? x->lat : x->cyr;
+		if (m || x->lower == cp)
+			return m;
+		/* a capital without one takes its small letter's (Ա, ա) */
+		return char_lookalike(x->lower, sc);
 	}
 	m = sc == SC_LAT ? fold_direct[cp].lat : fold_direct[cp].cyr;
 	if (m)
