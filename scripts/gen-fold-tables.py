@@ -91,6 +91,11 @@ def cls(c):
     cat = ud.category(c)
     s = script(c)
     if s:
+        # the class of what the letter folds to, so that folding a view
+        # again sees the same classes: MICRO SIGN folds to Greek mu
+        lo = lower(c)
+        if lo != c and script(lo):
+            return script(lo)
         return s
     if cat == "Nd" and c.isascii():
         return "digit"
