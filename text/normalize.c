@@ -439,9 +439,29 @@ char_lookalike(uint32_t cp, int sc)
 	if (m)
 		return m;
 	lo = fold_direct[cp].lower;
-	if (lo == cp || lo >= FOLD_DIRECT_END)
+	if (lo == cp)
 		return 0;
-	return sc == SC_LAT ? fold_direct[lo].lat : fold_direct[lo].cyr;
+	/* its small letter's, which may be in the extra table (Ⱥ, ⱥ) */
+	return char_lookalike(lo, sc);
+}
+
+/*
+ * Whether a letter past the direct table says much about the script of
+ * its word: as much as the letter it folds to (Greek ι for U+1FBE, a
+ * disguise like Greek ι itself), else only when it has no look-alike
+ * (small capital ᴛ stands in for т). Folding a view again must decide
+ * its words the same way.
+ */
+static bool
+ext_strong(uint32_t cp)
+{
+	const struct fold_xchar *x = extra_lookup(cp);
+
+	if (!x)
+		return true;
+	if (x->lower != cp && x->lower < FOLD_DIRECT_END)
+		return !(fold_direct[x->lower].flags & FOLD_CHAR_DISGUISE);
+	return !x->lat && !x->cyr;
 }
 
 /* ё and Ё as е and Е. */
@@ -714,8 +734,10 @@ word_count(const struct fold_cell *w, size_t n, struct word_stats *ws)
 		if (s == SC_NONE)
 			continue;
 		ws->all[s]++;
-		is_strong = cp >= FOLD_DIRECT_END ||
-			    !(fold_direct[cp].flags & FOLD_CHAR_DISGUISE);
+		is_strong = cp >= FOLD_DIRECT_END ?
+				    ext_strong(cp) :
+				    !(fold_direct[cp].flags &
+				      FOLD_CHAR_DISGUISE);
 		if (is_strong)
 			ws->strong[s]++;
 		if (s == SC_LAT && kazakh_latin(cp))
@@ -778,10 +800,12 @@ word_fold(struct folder *st, struct fold_cell *w, size_t n, bool email,
 
 	word_count(w, n, &ws);
 	sc = decide(ws.all, ws.strong, st->ctx);
-	/* a word of other scripts' letters only, all of them look-alikes of
-	 * the text's script, is in that script: Coptic "ⲃ" in "пишите ⲃ
-	 * лс" */
-	if (sc == SC_NONE && ws.letters > 0 && st->ctx != SC_NONE &&
+	/* a word of two or more letters of other scripts only, all of them
+	 * look-alikes of the text's script, is in that script ("ⲃⲟ" in a
+	 * Russian text). Not one letter alone: spaced-out letters are
+	 * joined before this, and a letter that turned Cyrillic here would
+	 * be joined when the view is folded again. */
+	if (sc == SC_NONE && ws.letters >= 2 && st->ctx != SC_NONE &&
 	    all_lookalikes(w, n, st->ctx))
 		sc = st->ctx;
 	/*

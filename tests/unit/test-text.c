@@ -99,7 +99,8 @@ static const struct fold_case fold_cases[] = {
 	  "доступ любимых марафоны" },
 	{ "рⱥбота Ⲣабота рабоⲧа", HOMO, "работа Работа работа" },
 	{ "rабота RАБОТА raбота", HOMO, "работа РАБОТА работа" },
-	{ "пишите ⲃ лс", HOMO, "пишите в лс" },
+	{ "пишите ⲃⲟ вторник", HOMO, "пишите во вторник" },
+	{ "пишите ⲃ лс", HOMO, "пишите ⲃ лс" },
 	{ "Straße Ꭹes", HOMO, "Straße Yes" },
 	{ "rabota r nami", HOMO, "rabota r nami" },
 	/* compounds, not disguises */
