@@ -9,6 +9,7 @@
  * classes and quantifiers, and gives up (no atoms) on anything else;
  * giving up is always safe, inventing an atom never is.
  */
+#include "config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,16 +389,59 @@ info_best(const struct info *in)
 	return NULL;
 }
 
-/* Whether candidate a is a better requirement than b. */
+bool
+atom_common(const char *a)
+{
+	size_t n = strlen(a);
+
+	/* a newline in an atom would match across two words */
+	if (n == 0 || memchr(a, '\n', n))
+		return false;
+	return memmem(common_words, common_words_len, a, n) != NULL;
+}
+
+/* Whether some atom of s is part of a common word (see weak()). */
+static bool
+set_common(const struct atom_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (atom_common(s->atoms[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether s is a poor requirement: an atom of fewer than 3 characters, or
+ * one inside a word that most documents have ("работ" in "работа"). Such a
+ * set lets its rule through to PCRE2 on most documents.
+ */
+static bool
+weak(const struct atom_set *s, size_t chars)
+{
+	return chars < 3 || set_common(s);
+}
+
+/*
+ * Whether candidate a is a better requirement than b: a set that is not
+ * weak beats one that is ("люб" beats "работ" in "любая работа"); between
+ * two of a kind the longer shortest atom wins, then the smaller set.
+ */
 static bool
 better(const struct atom_set *a, const struct atom_set *b)
 {
 	size_t la, lb;
+	bool wa, wb;
 
 	if (!b)
 		return true;
 	la = set_min_chars(a);
 	lb = set_min_chars(b);
+	wa = weak(a, la);
+	wb = weak(b, lb);
+	if (wa != wb)
+		return wb;
 	if (la != lb)
 		return la > lb;
 	return a->n < b->n;

@@ -2,6 +2,7 @@
 noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
 	rules/atoms.c \
+	rules/common-words.c \
 	rules/compile.c \
 	rules/lemmas.c \
 	rules/lint.c \
@@ -22,7 +23,8 @@ tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PCRE2_CFLAGS)
 tests_unit_test_rules_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
 
 EXTRA_DIST += rules/README.md $(RULE_PACKS) $(RULE_TEST_FILES) \
-	$(RULE_PACK_DOCS) scripts/check-literals
+	$(RULE_PACK_DOCS) scripts/check-literals \
+	scripts/gen-common-words.py
 nobase_dist_pkgdata_DATA += $(RULE_PACKS)
 RULE_PACKS = \
 	rules/packs/ru/pack.rules \

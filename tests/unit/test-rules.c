@@ -544,6 +544,14 @@ static const struct {
 	{ "ab{18446744073709551615x", "" },
 	{ "abc{000000000000000000000000000000000000000001}", "ab" },
 	{ "abc{99999999999999999999999}", "ab" },
+	/* an atom inside a common word ("работ" in "работа") loses to a
+	 * shorter one that is not (rules/common-words.c) */
+	{ "(люб|разн)\\w*\\s+(работ|ваканси)\\w*", "люб|разн" },
+	{ "любая\\s+работа", "любая" },
+	/* ... but not to one of fewer than 3 letters */
+	{ "(a|b)\\s+работ", "работ" },
+	/* both common: the longer one */
+	{ "работа\\s+для", "работа" },
 };
 
 static int
