@@ -22,11 +22,12 @@ struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
-	/* per pattern of the rule at hand: matched, and its spans */
-	bool *matched;
+	/* per pattern of the rule at hand: whether it has run, matched,
+	 * and its spans (spans[first[i]] .. count[i] of them) */
+	bool *ran, *matched;
 	size_t *first, *count;
-	struct span *spans;
-	size_t nspans, aspans;
+	struct span *spans, *spans2;	/* spans2: for reordering */
+	size_t nspans, aspans, aspans2;
 	/* the document at hand: its views (the folded view and the
 	 * transliterated one are made for title and body when a rule first
 	 * needs them), and per view and field the byte offsets of word
@@ -57,7 +58,10 @@ struct matcher {
 struct cond_ctx {
 	struct matcher *m;
 	const struct rule *r;	/* whose scope comparisons count over */
+	size_t errors;		/* patterns that hit a limit */
 };
+
+static void need(struct cond_ctx *ctx, size_t i);
 
 #define PROF_N 4	/* counters per rule in matcher.prof */
 
@@ -78,6 +82,7 @@ matcher_new(const struct ruleset *rs)
 	pcre2_set_match_limit(m->mctx, RF_PCRE2_MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, RF_PCRE2_MATCH_LIMIT);
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+	m->ran = xcalloc(rs->max_patterns + 1, sizeof(*m->ran));
 	m->matched = xcalloc(rs->max_patterns + 1, sizeof(*m->matched));
 	m->first = xcalloc(rs->max_patterns + 1, sizeof(*m->first));
 	m->seen = xcalloc(rs->npatterns + 1, 1);
@@ -134,10 +139,12 @@ matcher_free(struct matcher *m)
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->jit);
+	free(m->ran);
 	free(m->matched);
 	free(m->first);
 	free(m->count);
 	free(m->spans);
+	free(m->spans2);
 	free(m->prof);
 	free(m->seen);
 	free(m->sn.list);
@@ -344,9 +351,15 @@ word_gap(struct matcher *m, const struct span *x, const struct span *y)
 }
 
 static bool
-eval_near(struct matcher *m, const struct cond *n)
+eval_near(struct cond_ctx *ctx, const struct cond *n)
 {
+	struct matcher *m = ctx->m;
 	size_t i, j;
+
+	need(ctx, n->var);
+	if (!m->count[n->var])
+		return false;
+	need(ctx, n->var2);
 
 	for (i = 0; i < m->count[n->var]; i++) {
 		const struct span *a = &m->spans[m->first[n->var] + i];
@@ -371,9 +384,15 @@ eval_near(struct matcher *m, const struct cond *n)
 }
 
 static bool
-eval_unnegated(struct matcher *m, const struct cond *n)
+eval_unnegated(struct cond_ctx *ctx, const struct cond *n)
 {
+	struct matcher *m = ctx->m;
 	size_t i, j;
+
+	need(ctx, n->var);
+	if (!m->count[n->var])
+		return false;
+	need(ctx, n->var2);
 
 	for (i = 0; i < m->count[n->var]; i++) {
 		const struct span *a = &m->spans[m->first[n->var] + i];
@@ -514,6 +533,7 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
 
 	switch (n->op) {
 	case COND_VAR:
+		need(ctx, n->var);
 		return matched[n->var];
 	case COND_AND:
 		return cond_eval(n->a, ctx) && cond_eval(n->b, ctx);
@@ -522,15 +542,21 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
 	case COND_NOT:
 		return !cond_eval(n->a, ctx);
 	case COND_OF:
-		for (i = 0; i < n->nset; i++)
+		/* stop as soon as the answer is known */
+		for (i = 0; i < n->nset; i++) {
+			need(ctx, n->set[i]);
 			count += matched[n->set[i]];
+			if (n->n < 0 ? count < i + 1
+				     : count >= (size_t)n->n)
+				break;
+		}
 		return n->n < 0 ? count == n->nset : count >= (size_t)n->n;
 	case COND_TRUE:
 		return true;
 	case COND_NEAR:
-		return eval_near(ctx->m, n);
+		return eval_near(ctx, n);
 	case COND_UNNEG:
-		return eval_unnegated(ctx->m, n);
+		return eval_unnegated(ctx, n);
 	case COND_CMP:
 		return eval_cmp(ctx->m, ctx->r, n);
 	}
@@ -599,44 +625,106 @@ add_hits(struct matcher *m, const struct rule *r, struct hit **hits,
 	}
 }
 
-/* Evaluates rule r on in; returns whether it fired. Adds hits to res. */
+/*
+ * Runs pattern i of the rule at hand over the fields of its scope, once
+ * per rule and document, appending its spans. A pattern none of whose
+ * atoms occurred cannot match: the prefilter's scan already tells.
+ */
+static void
+run_pattern(struct cond_ctx *ctx, size_t i)
+{
+	struct matcher *m = ctx->m;
+	const struct rule *r = ctx->r;
+	int f;
+
+	m->ran[i] = true;
+	m->matched[i] = false;
+	m->first[i] = m->nspans;
+	m->count[i] = 0;
+	if (m->prefiltered && r->view == VIEW_FOLDED &&
+	    r->pats[i].atoms.n && !m->seen[r->pats[i].gidx])
+		return;
+	for (f = 0; f < FIELD_MAX; f++) {
+		const char *t;
+		size_t len;
+
+		if (!(r->scope & (1u << f)) ||
+		    !(t = view_text(m, r->view, (enum rule_field)f, &len)))
+			continue;
+		if (!match_field(m, &r->pats[i], i, r->view,
+				 (enum rule_field)f, t, len))
+			ctx->errors++;
+	}
+	m->count[i] = m->nspans - m->first[i];
+}
+
+/* The condition reads pattern i: run it if it has not run yet. */
+static void
+need(struct cond_ctx *ctx, size_t i)
+{
+	if (!ctx->m->ran[i])
+		run_pattern(ctx, i);
+}
+
+/*
+ * Puts the spans in pattern order, as if the patterns had run one after
+ * the other, so that hits come out the same whatever order the condition
+ * asked for them in (a stable counting sort by pattern).
+ */
+static void
+order_spans(struct matcher *m, size_t npats)
+{
+	struct span *tmp;
+	size_t i, a, k = 0;
+
+	ALLOC_GROW(m->spans2, m->nspans + 1, m->aspans2);
+	for (i = 0; i < npats; i++) {
+		if (m->count[i])
+			memcpy(&m->spans2[k], &m->spans[m->first[i]],
+			       m->count[i] * sizeof(*m->spans));
+		m->first[i] = k;
+		k += m->count[i];
+	}
+	tmp = m->spans;
+	m->spans = m->spans2;
+	m->spans2 = tmp;
+	a = m->aspans;
+	m->aspans = m->aspans2;
+	m->aspans2 = a;
+}
+
+/*
+ * Evaluates rule r on in; returns whether it fired. Adds hits to res.
+ * Patterns run as the condition reads them, so "$a and not $b" never runs
+ * $b where $a did not match; a rule that fires then runs the rest, since
+ * its hits name every pattern that matched. With explain on, all run.
+ */
 static bool
 match_rule(struct matcher *m, const struct rule *r,
 	   const struct scan_input *in, struct scan_result *res)
 {
 	size_t i;
-	int f;
 	bool fired;
-	struct cond_ctx ctx = { m, r };
+	struct cond_ctx ctx = { m, r, 0 };
 
+	(void)in;
 	m->nspans = 0;
-	for (i = 0; i < r->npats; i++) {
-		m->matched[i] = false;
-		m->first[i] = m->nspans;
-		/* a pattern none of whose atoms occurred cannot match: the
-		 * prefilter's scan of this document already tells */
-		if (m->prefiltered && r->view == VIEW_FOLDED &&
-		    r->pats[i].atoms.n && !m->seen[r->pats[i].gidx]) {
-			m->count[i] = 0;
-			continue;
-		}
-		for (f = 0; f < FIELD_MAX; f++) {
-			const char *t;
-			size_t len;
-
-			if (!(r->scope & (1u << f)) ||
-			    !(t = view_text(m, r->view, (enum rule_field)f,
-					    &len)))
-				continue;
-			if (!match_field(m, &r->pats[i], i, r->view,
-					 (enum rule_field)f, t, len)) {
-				if (!res->rule_errors++)
-					res->error_rule = r;
-			}
-		}
-		m->count[i] = m->nspans - m->first[i];
-	}
+	for (i = 0; i < r->npats; i++)
+		m->ran[i] = false;
+	if (m->explain)
+		for (i = 0; i < r->npats; i++)
+			run_pattern(&ctx, i);
 	fired = cond_eval(r->cond, &ctx);
+	if (fired) {
+		for (i = 0; i < r->npats; i++)
+			need(&ctx, i);
+		order_spans(m, r->npats);
+	}
+	if (ctx.errors) {
+		if (!res->rule_errors)
+			res->error_rule = r;
+		res->rule_errors += ctx.errors;
+	}
 	if (fired) {
 		ALLOC_GROW(res->fired, res->nfired + 1, res->afired);
 		res->fired[res->nfired++] = r;

@@ -404,6 +404,77 @@ test_runaway_bounded(void **state)
 	buf_release(&ds.text);
 }
 
+/*
+ * Patterns run as the condition reads them: "$a and $slow" never runs the
+ * runaway $slow where $a does not match (no rule error then), and a rule
+ * that fires still reports every pattern's hits, in pattern order, however
+ * its condition ordered them.
+ */
+static void
+test_lazy_patterns(void **state)
+{
+	struct diags ds;
+	struct scan_result res;
+	struct ruleset *rs = compile(
+		RULE("lazy", "J01", "weak",
+		     "  $slow = /(\\w+\\s?)+$/\n  $a = /\\bvisa\\b/\n",
+		     "$a and $slow")
+		RULE("order", "J02", "weak",
+		     "  $one = \"один\"\n  $two = \"два\"\n"
+		     "  $three = \"три\"\n",
+		     "$three and $two and ($one or $two)"),
+		&ds);
+	struct matcher *m;
+	struct scan_input in = { 0 };
+	struct buf text;
+	int i;
+
+	assert_non_null(rs);
+	buf_init(&text, 0);
+	for (i = 0; i < 5000; i++)
+		buf_addstr(&text, "word ");
+	buf_addch(&text, '!');
+	m = matcher_new(rs);
+	matcher_set_prefilter(m, false);	/* the condition alone decides */
+	in.text[FIELD_BODY] = text.data;
+	in.len[FIELD_BODY] = text.len;
+	scan_result_init(&res);
+	assert_int_equal(matcher_scan(m, &in, &res), RF_OK);
+	assert_int_equal(res.rule_errors, 0);
+	assert_int_equal(res.nfired, 0);
+
+	/* with $a present, $slow runs and hits its limit */
+	buf_reset(&text);
+	buf_addstr(&text, "visa ");
+	for (i = 0; i < 5000; i++)
+		buf_addstr(&text, "word ");
+	buf_addch(&text, '!');
+	in.text[FIELD_BODY] = text.data;
+	in.len[FIELD_BODY] = text.len;
+	assert_int_equal(matcher_scan(m, &in, &res), RF_OK);
+	assert_int_equal(res.rule_errors, 1);
+	assert_string_equal(rule_id(res.error_rule), "lazy");
+
+	/* read three, two first; the hits still come one, two, three */
+	in.text[FIELD_BODY] = "три два один два";
+	in.len[FIELD_BODY] = strlen(in.text[FIELD_BODY]);
+	assert_int_equal(matcher_scan(m, &in, &res), RF_OK);
+	assert_int_equal(res.nfired, 1);
+	assert_int_equal(res.nhits, 4);
+	assert_string_equal(res.hits[0].pattern, "one");
+	assert_string_equal(res.hits[1].pattern, "two");
+	assert_string_equal(res.hits[2].pattern, "two");
+	assert_int_equal(res.hits[1].start, strlen("три "));
+	assert_int_equal(res.hits[2].start, strlen("три два один "));
+	assert_string_equal(res.hits[3].pattern, "three");
+
+	scan_result_release(&res);
+	matcher_free(m);
+	buf_release(&text);
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
 static void
 fail_count(const struct example_failure *f, void *arg)
 {
@@ -1047,6 +1118,7 @@ main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_lint),
 		cmocka_unit_test(test_atoms),
+		cmocka_unit_test(test_lazy_patterns),
 		cmocka_unit_test(test_lint_more),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
