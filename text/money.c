@@ -298,11 +298,35 @@ currency_after(const char *text, size_t len, size_t j, int64_t *mult,
 	return NULL;
 }
 
-/* The end of a dash between two numbers of a range ("2000-3000",
- * "2000 – 3000"), or 0. */
-static size_t
-range_dash(const char *text, size_t len, size_t j)
+/* Whether the number at text[i] follows "от " or "from ": the start of a
+ * range written in words. */
+static bool
+after_from(const char *text, size_t i)
 {
+	static const char *const words[] = { "от", "От", "from", "From" };
+	size_t k, w;
+
+	if (i == 0 || (text[i - 1] != ' ' && text[i - 1] != '\t'))
+		return false;
+	i--;
+	for (k = 0; k < RF_ARRAY_SIZE(words); k++) {
+		w = strlen(words[k]);
+		if (i >= w && memcmp(text + i - w, words[k], w) == 0 &&
+		    (i == w || !isalnum((unsigned char)text[i - w - 1])) &&
+		    (i == w || (unsigned char)text[i - w - 1] < 0x80))
+			return true;
+	}
+	return false;
+}
+
+/* The end of a dash between two numbers of a range ("2000-3000", "2000 –
+ * 3000"), or with words, of "до" or "to" ("от 2000 до 3000"); or 0. */
+static size_t
+range_dash(const char *text, size_t len, size_t j, bool words_ok)
+{
+	static const char *const words[] = { "до", "До", "to" };
+	size_t k, w;
+
 	j = skip_space(text, len, j);
 	if (j < len && text[j] == '-')
 		j++;
@@ -311,8 +335,20 @@ range_dash(const char *text, size_t len, size_t j)
 		 ((unsigned char)text[j + 2] == 0x93 ||
 		  (unsigned char)text[j + 2] == 0x94))
 		j += 3;
-	else
+	else if (words_ok) {
+		for (k = 0; k < RF_ARRAY_SIZE(words); k++) {
+			w = strlen(words[k]);
+			/* the word, then a space: "до 3000", not "дом" */
+			if (len - j > w && memcmp(text + j, words[k], w) == 0 &&
+			    skip_space(text, len, j + w) > j + w)
+				break;
+		}
+		if (k == RF_ARRAY_SIZE(words))
+			return 0;
+		j += w;
+	} else {
 		return 0;
+	}
 	j = skip_space(text, len, j);
 	return j < len && isdigit((unsigned char)text[j]) ? j : 0;
 }
@@ -405,7 +441,8 @@ money_find(struct entity_list *l, const char *text, size_t len)
 		}
 		/* "2000-3000 $": the first number waits for the second's
 		 * currency */
-		if ((end = range_dash(text, len, n.end))) {
+		if ((end = range_dash(text, len, n.end,
+				      after_from(text, start)))) {
 			first = n;
 			first_start = start;
 			have_first = true;

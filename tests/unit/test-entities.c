@@ -105,6 +105,12 @@ static const struct {
 	{ "200 000 ₸", "money:200000 KZT" },
 	{ "2000-3000 $", "money:2000 USD money:3000 USD" },
 	{ "2–3 тыс. долларов", "money:2000 USD money:3000 USD" },
+	{ "от 2000 до 3000 $", "money:2000 USD money:3000 USD" },
+	{ "От 150 до 300 тыс. тенге", "money:150000 KZT money:300000 KZT" },
+	{ "from 100 to 200 USD", "money:100 USD money:200 USD" },
+	/* "до" without "от" before the first number is no range */
+	{ "смена 5 до 300 $", "money:300 USD" },
+	{ "работа от 5 домов 300 $", "money:300 USD" },
 	{ "$9.99", "money:9 USD" },
 	{ "5000 р-н", "" },
 	{ "опыт 3 года, 300 000 человек", "" },
