@@ -106,6 +106,7 @@ rule_free(struct rule *r)
 		free(r->pats[i].text);
 		free(r->pats[i].source_line);
 		pcre2_code_free(r->pats[i].code);
+		free(r->pats[i].re);
 		atom_set_release(&r->pats[i].atoms);
 	}
 	free(r->pats);
@@ -411,8 +412,10 @@ compile:
 			   "in pattern '$%s': %s", pat->name, (char *)msg);
 		goto out;
 	}
-	/* JIT is an optimisation: without it the interpreter still works */
-	(void)pcre2_jit_compile(pat->code, PCRE2_JIT_COMPLETE);
+	/* JIT-compiled on first use (pattern_code) */
+	pat->re = xmemdupz(re.data, re.len);
+	pat->re_len = re.len;
+	pat->re_opts = opts;
 	if (!(pat->mods & PAT_EXTENDED))
 		atoms_extract(re.data, re.len, &pat->atoms);
 	ok = true;
@@ -420,6 +423,37 @@ out:
 	free(map);
 	buf_release(&re);
 	return ok;
+}
+
+pcre2_code *
+pattern_code(const struct ruleset *rs, struct pattern *pat)
+{
+	int state = __atomic_load_n(&pat->code_state, __ATOMIC_ACQUIRE);
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (state == CODE_READY)
+		return pat->code;
+	if (state == CODE_FAILED)
+		return NULL;
+	pthread_mutex_lock(rs->code_lock);
+	state = __atomic_load_n(&pat->code_state, __ATOMIC_RELAXED);
+	if (state == CODE_NONE) {
+		if (!pat->code && pat->re)
+			pat->code = pcre2_compile((PCRE2_SPTR)pat->re,
+						  pat->re_len, pat->re_opts,
+						  &errcode, &erroff, NULL);
+		/* JIT is an optimisation: without it the interpreter
+		 * still works */
+		if (pat->code)
+			(void)pcre2_jit_compile(pat->code,
+						PCRE2_JIT_COMPLETE);
+		state = pat->code ? CODE_READY : CODE_FAILED;
+		/* release: a thread that sees READY sees the JIT code */
+		__atomic_store_n(&pat->code_state, state, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(rs->code_lock);
+	return state == CODE_READY ? pat->code : NULL;
 }
 
 /* Whether a compiled pattern matches the empty string. */
@@ -675,6 +709,8 @@ rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
 			rs->max_patterns = rs->rules[i]->npats;
 	c->rules = NULL;
 	c->nrules = c->arules = 0;
+	rs->code_lock = xmalloc(sizeof(*rs->code_lock));
+	pthread_mutex_init(rs->code_lock, NULL);
 	rs->pf = prefilter_build(rs);
 	ruleset_set_hash(rs);
 	*out = rs;
@@ -692,6 +728,10 @@ ruleset_free(struct ruleset *rs)
 		rule_free(rs->rules[i]);
 	free(rs->rules);
 	prefilter_free(rs->pf);
+	if (rs->code_lock) {
+		pthread_mutex_destroy(rs->code_lock);
+		free(rs->code_lock);
+	}
 	free(rs);
 }
 

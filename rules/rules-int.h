@@ -4,6 +4,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 
 #include "common/buf.h"
 #include "rules/rules.h"
@@ -30,7 +31,18 @@ struct pattern {
 	unsigned mods;
 	int line, col;		/* where the value starts */
 	char *source_line;
+	/*
+	 * The PCRE2 program. The compiler makes it (to report errors) but
+	 * does not JIT-compile it; a ruleset loaded from the cache has only
+	 * re. pattern_code() compiles and JIT-compiles it the first time a
+	 * matcher needs it, under the ruleset's lock, so a scan pays only
+	 * for the patterns the prefilter lets through.
+	 */
 	pcre2_code *code;
+	char *re;		/* the PCRE2 source code was compiled from */
+	size_t re_len;
+	uint32_t re_opts;	/* its pcre2_compile options */
+	int code_state;		/* enum code_state, accessed atomically */
 	bool used;		/* named by the condition */
 	struct atom_set atoms;	/* literal atoms, lower case (atoms.c) */
 	size_t gidx;		/* index among all patterns of the ruleset */
@@ -112,6 +124,13 @@ struct rule {
 	size_t nex, aex;
 };
 
+/* pattern.code_state */
+enum code_state {
+	CODE_NONE = 0,	/* not ready: pattern_code() makes it */
+	CODE_READY,	/* compiled and JIT-compiled (where JIT works) */
+	CODE_FAILED,	/* pcre2_compile failed (a damaged cache) */
+};
+
 struct ruleset {
 	struct rule **rules;
 	size_t n;
@@ -119,7 +138,15 @@ struct ruleset {
 	size_t max_patterns;
 	size_t npatterns;	/* in all rules */
 	struct prefilter *pf;
+	pthread_mutex_t *code_lock;	/* for pattern_code() */
 };
+
+/*
+ * The ready PCRE2 program of pat, a pattern of rs, compiled and
+ * JIT-compiled on first use; NULL when it cannot be compiled. Safe to
+ * call from several threads at once.
+ */
+pcre2_code *pattern_code(const struct ruleset *rs, struct pattern *pat);
 
 /* The literal prefilter (prefilter.c). */
 struct prefilter;
