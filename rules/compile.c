@@ -30,7 +30,7 @@ rules_diag(struct rules_compiler *c, enum diag_severity sev, const char *file,
 		c->errors++;
 	else
 		c->warnings++;
-	if (!c->opts.diag)
+	if (!c->opts.diag && !c->record)
 		return;
 	buf_init(&msg, 8192);
 	va_start(ap, fmt);
@@ -43,7 +43,10 @@ rules_diag(struct rules_compiler *c, enum diag_severity sev, const char *file,
 	d.code = code;
 	d.message = msg.data;
 	d.source_line = source_line;
-	c->opts.diag(&d, c->opts.diag_arg);
+	if (c->record)
+		cache_note_diag(c, &d);
+	if (c->opts.diag)
+		c->opts.diag(&d, c->opts.diag_arg);
 	buf_release(&msg);
 }
 
@@ -68,6 +71,7 @@ rules_compiler_free(struct rules_compiler *c)
 		rule_free(c->rules[i]);
 	free(c->rules);
 	lemma_cache_release(c);
+	cache_record_release(c);
 	free(c);
 }
 
@@ -512,6 +516,8 @@ add_file(struct rules_compiler *c, const char *path,
 	struct buf text;
 	struct rule_source src;
 	enum rf_err err;
+	unsigned char ident[32];
+	bool have_ident = c->record && cache_file_ident(path, ident);
 
 	buf_init(&text, 0);
 	err = file_read(path, RF_RULEFILE_MAX_BYTES, &text);
@@ -522,6 +528,9 @@ add_file(struct rules_compiler *c, const char *path,
 		buf_release(&text);
 		return err == RF_ENOENT || err == RF_EISDIR ? err : RF_EIO;
 	}
+	if (c->record)
+		cache_note_file(c, path, have_ident ? ident : NULL,
+				text.data, text.len);
 	rule_source_copy(&src, pack);
 	err = add_text(c, path, text.data, text.len, &src);
 	if (keep)
@@ -570,6 +579,8 @@ add_dir(struct rules_compiler *c, const char *path,
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
+	if (c->record)
+		cache_note_dir(c, path, names, n);
 	buf_init(&p, 0);
 	lemma_lock_read(c, path);
 	/* pack.rules first: its lang and classes hold for the folder */
@@ -692,28 +703,33 @@ rule_version(const struct rule *r)
 	return r->version;
 }
 
-enum rf_err
-rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
+struct ruleset *
+ruleset_build(struct rule **rules, size_t n)
 {
-	struct ruleset *rs;
+	struct ruleset *rs = xcalloc(1, sizeof(*rs));
 	size_t i;
 
-	*out = NULL;
-	if (c->errors)
-		return RF_ERULE;
-	rs = xcalloc(1, sizeof(*rs));
-	rs->rules = c->rules;
-	rs->n = c->nrules;
+	rs->rules = rules;
+	rs->n = n;
 	for (i = 0; i < rs->n; i++)
 		if (rs->rules[i]->npats > rs->max_patterns)
 			rs->max_patterns = rs->rules[i]->npats;
-	c->rules = NULL;
-	c->nrules = c->arules = 0;
 	rs->code_lock = xmalloc(sizeof(*rs->code_lock));
 	pthread_mutex_init(rs->code_lock, NULL);
 	rs->pf = prefilter_build(rs);
 	ruleset_set_hash(rs);
-	*out = rs;
+	return rs;
+}
+
+enum rf_err
+rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
+{
+	*out = NULL;
+	if (c->errors)
+		return RF_ERULE;
+	*out = ruleset_build(c->rules, c->nrules);
+	c->rules = NULL;
+	c->nrules = c->arules = 0;
 	return RF_OK;
 }
 

@@ -2,6 +2,7 @@
 noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
 	rules/atoms.c \
+	rules/cache.c \
 	rules/compile.c \
 	rules/lemmas.c \
 	rules/lint.c \
@@ -88,3 +89,9 @@ LEMMA_TEST_FILES = \
 	tests/data/lemma/long.aff tests/data/lemma/long.dic \
 	tests/data/lemma/num.aff tests/data/lemma/num.dic \
 	tests/data/lemma/uflag.aff tests/data/lemma/uflag.dic
+
+# the cache of compiled rulesets that make check's commands write
+clean-local: clean-rules-cache
+clean-rules-cache:
+	rm -rf tests/cache
+.PHONY: clean-rules-cache
