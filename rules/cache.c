@@ -47,6 +47,7 @@
 #include "common/encode.h"
 #include "common/limits.h"
 #include "common/sha256.h"
+#include "common/utf8.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "rules/rules-int.h"
@@ -427,6 +428,11 @@ get_mem_str(struct rd *r, size_t *len)
 		return NULL;
 	if (!(p = get_mem(r, n)))
 		return NULL;
+	/* the matcher and the reports take rule text as valid UTF-8 */
+	if (!utf8_valid((const char *)p, n, NULL)) {
+		r->bad = true;
+		return NULL;
+	}
 	if (len)
 		*len = n;
 	return xmemdupz(p, n);
@@ -626,6 +632,16 @@ get_rule(struct rd *r)
 		if (!p->re)
 			r->bad = true;
 		p->re_opts = get_u32(r);
+		/* the options compile_pattern uses, and only those: PCRE2
+		 * trusts a pattern given PCRE2_NO_UTF_CHECK, and the source
+		 * was checked as UTF-8 above */
+		if ((p->re_opts & ~(uint32_t)(PCRE2_UTF | PCRE2_UCP |
+					     PCRE2_CASELESS |
+					     PCRE2_NO_UTF_CHECK |
+					     PCRE2_DOTALL |
+					     PCRE2_EXTENDED)) ||
+		    !(p->re_opts & PCRE2_UTF))
+			r->bad = true;
 		na = get_u32(r);
 		if (!count_ok(r, na))
 			break;
@@ -956,6 +972,7 @@ entry_load(const char *path, const unsigned char *key,
 	size_t got = 0, i;
 	bool ok = false;
 
+	memset(e, 0, sizeof(*e));
 	if (fd < 0) {
 		if (errno == ENOENT)
 			note(info, "no entry yet");

@@ -18,6 +18,12 @@ RULES_LIBS = librules.a libtext.a libcommon.a $(PCRE2_LIBS) -lm
 
 check_PROGRAMS += tests/unit/test-rules
 TESTS += tests/unit/test-rules
+check_PROGRAMS += tests/unit/test-rulecache
+TESTS += tests/unit/test-rulecache
+tests_unit_test_rulecache_SOURCES = tests/unit/test-rulecache.c
+tests_unit_test_rulecache_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(PCRE2_CFLAGS)
+tests_unit_test_rulecache_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_rules_SOURCES = tests/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PCRE2_CFLAGS)
 tests_unit_test_rules_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
