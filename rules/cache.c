@@ -1051,7 +1051,8 @@ entry_name(const char *name)
 	return strcmp(name + 64, CACHE_SUFFIX) == 0;
 }
 
-/* Removes all but the RF_RULECACHE_KEEP newest entries of dir. */
+/* Removes all but the RF_RULECACHE_KEEP newest entries of dir, and the
+ * temporary files of writers that died more than an hour ago. */
 static void
 prune(const char *dir)
 {
@@ -1066,13 +1067,19 @@ prune(const char *dir)
 	buf_init(&p, 0);
 	while ((de = readdir(d))) {
 		struct stat st;
+		bool tmp = str_has_prefix(de->d_name, ".tmp-");
 
-		if (!entry_name(de->d_name))
+		if (!tmp && !entry_name(de->d_name))
 			continue;
 		buf_reset(&p);
 		buf_addf(&p, "%s/%s", dir, de->d_name);
 		if (lstat(p.data, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
+		if (tmp) {
+			if (st.st_mtime < time(NULL) - 3600)
+				(void)unlink(p.data);
+			continue;
+		}
 		ALLOC_GROW(v, n + 1, a);
 		v[n].name = xstrdup(p.data);
 		v[n].mtime = st.st_mtim;

@@ -546,6 +546,12 @@ test_folder(void **state)
 		write_file(fake, "old", 3);
 		utimes(fake, tv);
 	}
+	/* a dead writer's temporary file, old and new */
+	snprintf(fake, sizeof(fake), "%s/.tmp-old123", dir);
+	write_file(fake, "x", 1);
+	utimes(fake, tv);
+	snprintf(fake, sizeof(fake), "%s/.tmp-new123", dir);
+	write_file(fake, "x", 1);
 	snprintf(fake, sizeof(fake), "%s/keep-me.txt", dir);
 	write_file(fake, "x", 1);
 	rs = load(rules_path, dir, true, &st, NULL);	/* another key */
@@ -553,6 +559,10 @@ test_folder(void **state)
 	ruleset_free(rs);
 	assert_int_equal(count_entries(dir), RF_RULECACHE_KEEP);
 	assert_int_equal(access(fake, F_OK), 0);
+	snprintf(fake, sizeof(fake), "%s/.tmp-new123", dir);
+	assert_int_equal(access(fake, F_OK), 0);
+	snprintf(fake, sizeof(fake), "%s/.tmp-old123", dir);
+	assert_int_not_equal(access(fake, F_OK), 0);
 	/* both real entries are the newest: still there */
 	rs = load(rules_path, dir, true, &st, NULL);
 	assert_int_equal(st, RULES_CACHE_HIT);
