@@ -192,8 +192,9 @@ describe(const struct ruleset *rs, struct buf *out)
 			in.len[FIELD_TITLE] = in.len[FIELD_BODY] =
 				strlen(r->ex[j].text);
 			assert_int_equal(matcher_scan(m, &in, &res), RF_OK);
-			buf_addf(out, " ex %d %d %s: score %d fired", r->ex[j].match,
-				 r->ex[j].line, r->ex[j].text, res.score);
+			buf_addf(out, " ex %d %d %s: score %d fired",
+				 r->ex[j].match, r->ex[j].line, r->ex[j].text,
+				 res.score);
 			for (k = 0; k < res.nfired; k++)
 				buf_addf(out, " %s", rule_id(res.fired[k]));
 			for (k = 0; k < res.nhits; k++)
@@ -470,7 +471,8 @@ test_decode_mutations(void **state)
 				in.text[FIELD_BODY] = "визу оформим, работа в "
 						      "Дубае, WhatsApp "
 						      "+77011234567";
-				in.len[FIELD_BODY] = strlen(in.text[FIELD_BODY]);
+				in.len[FIELD_BODY] =
+					strlen(in.text[FIELD_BODY]);
 				scan_result_init(&res);
 				assert_int_equal(matcher_scan(m, &in, &res),
 						 RF_OK);
