@@ -83,6 +83,11 @@
 /* Bytes of the prefilter's dense DFA (rules/prefilter.c); a bigger
  * ruleset falls back to the slower sparse automaton. */
 #define RF_PREFILTER_DFA_MAX		((size_t)32 << 20)	/* 32 MiB */
+/* The on-disk cache of compiled rulesets (rules/cache.c): bytes of one
+ * entry, entries kept in the directory, depth of a condition it holds. */
+#define RF_RULECACHE_MAX_BYTES		((size_t)64 << 20)	/* 64 MiB */
+#define RF_RULECACHE_KEEP		8
+#define RF_RULECACHE_COND_DEPTH		4096
 /* The widest word window of near() and unnegated(). */
 #define RF_WINDOW_MAX_WORDS		1000
 /* Hits kept per rule per field; more are counted, not stored. */

@@ -30,7 +30,7 @@ rules_diag(struct rules_compiler *c, enum diag_severity sev, const char *file,
 		c->errors++;
 	else
 		c->warnings++;
-	if (!c->opts.diag)
+	if (!c->opts.diag && !c->record)
 		return;
 	buf_init(&msg, 8192);
 	va_start(ap, fmt);
@@ -43,7 +43,10 @@ rules_diag(struct rules_compiler *c, enum diag_severity sev, const char *file,
 	d.code = code;
 	d.message = msg.data;
 	d.source_line = source_line;
-	c->opts.diag(&d, c->opts.diag_arg);
+	if (c->record)
+		cache_note_diag(c, &d);
+	if (c->opts.diag)
+		c->opts.diag(&d, c->opts.diag_arg);
 	buf_release(&msg);
 }
 
@@ -68,6 +71,7 @@ rules_compiler_free(struct rules_compiler *c)
 		rule_free(c->rules[i]);
 	free(c->rules);
 	lemma_cache_release(c);
+	cache_record_release(c);
 	free(c);
 }
 
@@ -106,6 +110,7 @@ rule_free(struct rule *r)
 		free(r->pats[i].text);
 		free(r->pats[i].source_line);
 		pcre2_code_free(r->pats[i].code);
+		free(r->pats[i].re);
 		atom_set_release(&r->pats[i].atoms);
 	}
 	free(r->pats);
@@ -411,8 +416,10 @@ compile:
 			   "in pattern '$%s': %s", pat->name, (char *)msg);
 		goto out;
 	}
-	/* JIT is an optimisation: without it the interpreter still works */
-	(void)pcre2_jit_compile(pat->code, PCRE2_JIT_COMPLETE);
+	/* JIT-compiled on first use (pattern_code) */
+	pat->re = xmemdupz(re.data, re.len);
+	pat->re_len = re.len;
+	pat->re_opts = opts;
 	if (!(pat->mods & PAT_EXTENDED))
 		atoms_extract(re.data, re.len, &pat->atoms);
 	ok = true;
@@ -420,6 +427,37 @@ out:
 	free(map);
 	buf_release(&re);
 	return ok;
+}
+
+pcre2_code *
+pattern_code(const struct ruleset *rs, struct pattern *pat)
+{
+	int state = __atomic_load_n(&pat->code_state, __ATOMIC_ACQUIRE);
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (state == CODE_READY)
+		return pat->code;
+	if (state == CODE_FAILED)
+		return NULL;
+	pthread_mutex_lock(rs->code_lock);
+	state = __atomic_load_n(&pat->code_state, __ATOMIC_RELAXED);
+	if (state == CODE_NONE) {
+		if (!pat->code && pat->re)
+			pat->code = pcre2_compile((PCRE2_SPTR)pat->re,
+						  pat->re_len, pat->re_opts,
+						  &errcode, &erroff, NULL);
+		/* JIT is an optimisation: without it the interpreter
+		 * still works */
+		if (pat->code)
+			(void)pcre2_jit_compile(pat->code,
+						PCRE2_JIT_COMPLETE);
+		state = pat->code ? CODE_READY : CODE_FAILED;
+		/* release: a thread that sees READY sees the JIT code */
+		__atomic_store_n(&pat->code_state, state, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(rs->code_lock);
+	return state == CODE_READY ? pat->code : NULL;
 }
 
 /* Whether a compiled pattern matches the empty string. */
@@ -478,6 +516,8 @@ add_file(struct rules_compiler *c, const char *path,
 	struct buf text;
 	struct rule_source src;
 	enum rf_err err;
+	unsigned char ident[32];
+	bool have_ident = c->record && cache_file_ident(path, ident);
 
 	buf_init(&text, 0);
 	err = file_read(path, RF_RULEFILE_MAX_BYTES, &text);
@@ -488,6 +528,9 @@ add_file(struct rules_compiler *c, const char *path,
 		buf_release(&text);
 		return err == RF_ENOENT || err == RF_EISDIR ? err : RF_EIO;
 	}
+	if (c->record)
+		cache_note_file(c, path, have_ident ? ident : NULL,
+				text.data, text.len);
 	rule_source_copy(&src, pack);
 	err = add_text(c, path, text.data, text.len, &src);
 	if (keep)
@@ -536,6 +579,8 @@ add_dir(struct rules_compiler *c, const char *path,
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
+	if (c->record)
+		cache_note_dir(c, path, names, n);
 	buf_init(&p, 0);
 	lemma_lock_read(c, path);
 	/* pack.rules first: its lang and classes hold for the folder */
@@ -658,26 +703,33 @@ rule_version(const struct rule *r)
 	return r->version;
 }
 
-enum rf_err
-rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
+struct ruleset *
+ruleset_build(struct rule **rules, size_t n)
 {
-	struct ruleset *rs;
+	struct ruleset *rs = xcalloc(1, sizeof(*rs));
 	size_t i;
 
-	*out = NULL;
-	if (c->errors)
-		return RF_ERULE;
-	rs = xcalloc(1, sizeof(*rs));
-	rs->rules = c->rules;
-	rs->n = c->nrules;
+	rs->rules = rules;
+	rs->n = n;
 	for (i = 0; i < rs->n; i++)
 		if (rs->rules[i]->npats > rs->max_patterns)
 			rs->max_patterns = rs->rules[i]->npats;
-	c->rules = NULL;
-	c->nrules = c->arules = 0;
+	rs->code_lock = xmalloc(sizeof(*rs->code_lock));
+	pthread_mutex_init(rs->code_lock, NULL);
 	rs->pf = prefilter_build(rs);
 	ruleset_set_hash(rs);
-	*out = rs;
+	return rs;
+}
+
+enum rf_err
+rules_compiler_finish(struct rules_compiler *c, struct ruleset **out)
+{
+	*out = NULL;
+	if (c->errors)
+		return RF_ERULE;
+	*out = ruleset_build(c->rules, c->nrules);
+	c->rules = NULL;
+	c->nrules = c->arules = 0;
 	return RF_OK;
 }
 
@@ -692,6 +744,10 @@ ruleset_free(struct ruleset *rs)
 		rule_free(rs->rules[i]);
 	free(rs->rules);
 	prefilter_free(rs->pf);
+	if (rs->code_lock) {
+		pthread_mutex_destroy(rs->code_lock);
+		free(rs->code_lock);
+	}
 	free(rs);
 }
 

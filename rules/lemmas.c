@@ -88,12 +88,21 @@ lemma_lock_read(struct rules_compiler *c, const char *dir)
 	struct buf path, text;
 	char *line, *next;
 	int lineno = 0;
+	unsigned char ident[32];
+	bool have_ident;
 
 	buf_init(&path, 0);
 	buf_init(&text, RF_RULEFILE_MAX_BYTES);
 	buf_addf(&path, "%s/lemmas.lock", dir);
-	if (file_read(path.data, RF_RULEFILE_MAX_BYTES, &text) != RF_OK)
+	have_ident = c->record && cache_file_ident(path.data, ident);
+	if (file_read(path.data, RF_RULEFILE_MAX_BYTES, &text) != RF_OK) {
+		if (c->record)
+			cache_note_unreadable(c, path.data);
 		goto out;
+	}
+	if (c->record)
+		cache_note_file(c, path.data, have_ident ? ident : NULL,
+				text.data, text.len);
 	for (line = text.data; line && *line; line = next) {
 		char *lang, *lemma, *forms, *tab, *f;
 		char **v = NULL;
@@ -150,6 +159,10 @@ dict_for(struct rules_compiler *c, const char *lang, struct buf *msg)
 			return c->dicts[i].dict;
 	if (lemma_dict_open(NULL, lang, &d, msg) != RF_OK)
 		d = NULL;
+	if (d && c->record) {
+		cache_note_stat(c, lemma_dict_aff_path(d));
+		cache_note_stat(c, lemma_dict_dic_path(d));
+	}
 	/* remember failures too: one message per language is enough */
 	ALLOC_GROW(c->dicts, c->ndicts + 1, c->adicts);
 	c->dicts[c->ndicts].lang = xstrdup(lang);

@@ -2,6 +2,7 @@
 noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
 	rules/atoms.c \
+	rules/cache.c \
 	rules/common-words.c \
 	rules/compile.c \
 	rules/lemmas.c \
@@ -18,6 +19,12 @@ RULES_LIBS = librules.a libtext.a libcommon.a $(PCRE2_LIBS) -lm
 
 check_PROGRAMS += tests/unit/test-rules
 TESTS += tests/unit/test-rules
+check_PROGRAMS += tests/unit/test-rulecache
+TESTS += tests/unit/test-rulecache
+tests_unit_test_rulecache_SOURCES = tests/unit/test-rulecache.c
+tests_unit_test_rulecache_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(PCRE2_CFLAGS)
+tests_unit_test_rulecache_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_rules_SOURCES = tests/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PCRE2_CFLAGS)
 tests_unit_test_rules_LDADD = $(RULES_LIBS) $(CMOCKA_LIBS)
@@ -90,3 +97,9 @@ LEMMA_TEST_FILES = \
 	tests/data/lemma/long.aff tests/data/lemma/long.dic \
 	tests/data/lemma/num.aff tests/data/lemma/num.dic \
 	tests/data/lemma/uflag.aff tests/data/lemma/uflag.dic
+
+# the cache of compiled rulesets that make check's commands write
+clean-local: clean-rules-cache
+clean-rules-cache:
+	rm -rf tests/cache
+.PHONY: clean-rules-cache

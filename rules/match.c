@@ -568,15 +568,18 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
  * pattern hit a limit (a rule error, never "no match").
  */
 static bool
-match_field(struct matcher *m, const struct pattern *pat, size_t pi,
+match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	    enum rule_view v, enum rule_field f, const char *text, size_t len)
 {
 	PCRE2_SIZE off = 0, *ov;
 	size_t kept = 0;
 	int rc;
+	pcre2_code *code = pattern_code(m->rs, pat);
 
+	if (!code)
+		return false;	/* counted as a rule error */
 	while (off <= len) {
-		rc = pcre2_match(pat->code, (PCRE2_SPTR)text, len, off,
+		rc = pcre2_match(code, (PCRE2_SPTR)text, len, off,
 				 PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return true;

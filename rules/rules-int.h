@@ -4,6 +4,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 
 #include "common/buf.h"
 #include "rules/rules.h"
@@ -30,7 +31,18 @@ struct pattern {
 	unsigned mods;
 	int line, col;		/* where the value starts */
 	char *source_line;
+	/*
+	 * The PCRE2 program. The compiler makes it (to report errors) but
+	 * does not JIT-compile it; a ruleset loaded from the cache has only
+	 * re. pattern_code() compiles and JIT-compiles it the first time a
+	 * matcher needs it, under the ruleset's lock, so a scan pays only
+	 * for the patterns the prefilter lets through.
+	 */
 	pcre2_code *code;
+	char *re;		/* the PCRE2 source code was compiled from */
+	size_t re_len;
+	uint32_t re_opts;	/* its pcre2_compile options */
+	int code_state;		/* enum code_state, accessed atomically */
 	bool used;		/* named by the condition */
 	struct atom_set atoms;	/* literal atoms, lower case (atoms.c) */
 	size_t gidx;		/* index among all patterns of the ruleset */
@@ -112,6 +124,13 @@ struct rule {
 	size_t nex, aex;
 };
 
+/* pattern.code_state */
+enum code_state {
+	CODE_NONE = 0,	/* not ready: pattern_code() makes it */
+	CODE_READY,	/* compiled and JIT-compiled (where JIT works) */
+	CODE_FAILED,	/* pcre2_compile failed (a damaged cache) */
+};
+
 struct ruleset {
 	struct rule **rules;
 	size_t n;
@@ -119,7 +138,15 @@ struct ruleset {
 	size_t max_patterns;
 	size_t npatterns;	/* in all rules */
 	struct prefilter *pf;
+	pthread_mutex_t *code_lock;	/* for pattern_code() */
 };
+
+/*
+ * The ready PCRE2 program of pat, a pattern of rs, compiled and
+ * JIT-compiled on first use; NULL when it cannot be compiled. Safe to
+ * call from several threads at once.
+ */
+pcre2_code *pattern_code(const struct ruleset *rs, struct pattern *pat);
 
 /* The literal prefilter (prefilter.c). */
 struct prefilter;
@@ -174,8 +201,37 @@ struct lemma_entry {
 	bool used;		/* by a rule compiled this time */
 };
 
+/* A file, folder or dictionary a compile read, as the cache records it
+ * (cache.c): the entry is valid while every input is as recorded. */
+enum cache_input_kind {
+	INPUT_FILE = 'F',	/* digest of the content */
+	INPUT_UNREADABLE = 'U',	/* could not be read (no lemmas.lock) */
+	INPUT_DIR = 'D',	/* digest of the sorted names in it */
+	INPUT_STAT = 'S',	/* digest of device, inode, size, mtime */
+};
+struct cache_input {
+	unsigned char kind;
+	char *path;
+	unsigned char digest[32];
+	/* INPUT_FILE: the metadata digest before it was read; when it is
+	 * the same, the file is not read again */
+	unsigned char ident[32];
+};
+/* A diagnostic of the compile, replayed on a cache hit. */
+struct cache_diag {
+	enum diag_severity severity;
+	char *file, *code, *message, *source_line;
+	int line, col;
+};
+
 struct rules_compiler {
 	struct rules_options opts;
+	/* recording what a cache entry needs (cache.c) */
+	bool record;
+	struct cache_input *inputs;
+	size_t ninputs, ainputs;
+	struct cache_diag *diags;
+	size_t ndiags, adiags;
 	struct rule **rules;
 	size_t nrules, arules;
 	size_t errors, warnings;
@@ -188,6 +244,51 @@ struct rules_compiler {
 	} *dicts;
 	size_t ndicts, adicts;
 };
+
+/* cache.c: recording a compile's inputs and diagnostics (when c->record) */
+/* ident: cache_file_ident() of path before it was read, or NULL */
+void cache_note_file(struct rules_compiler *c, const char *path,
+		     const unsigned char *ident, const void *data,
+		     size_t len);
+bool cache_file_ident(const char *path, unsigned char *out);
+void cache_note_unreadable(struct rules_compiler *c, const char *path);
+/* names: the sorted entries of the folder, without those starting '.' */
+void cache_note_dir(struct rules_compiler *c, const char *path,
+		    char *const *names, size_t n);
+void cache_note_stat(struct rules_compiler *c, const char *path);
+void cache_note_diag(struct rules_compiler *c, const struct rule_diag *d);
+void cache_record_release(struct rules_compiler *c);
+
+/* A decoded cache entry: owns everything in it. */
+struct cache_entry {
+	struct cache_input *inputs;
+	size_t ninputs, ainputs;
+	struct cache_diag *diags;
+	size_t ndiags, adiags;
+	struct rule **rules;
+	size_t nrules, arules;
+};
+/*
+ * Encodes an entry for key (32 bytes) with c's recorded inputs and
+ * diagnostics and rs's rules into out (reset first). RF_ETOOBIG when it
+ * would pass RF_RULECACHE_MAX_BYTES or hold a condition deeper than
+ * RF_RULECACHE_COND_DEPTH.
+ */
+enum rf_err cache_entry_encode(const unsigned char *key,
+			       const struct rules_compiler *c,
+			       const struct ruleset *rs, struct buf *out);
+/*
+ * Decodes and validates an entry: header, key (when key is not NULL),
+ * checksum (when check_sum), then every field. RF_EINVAL on any
+ * mismatch or damage, *e left empty. e is caller-owned; release it with
+ * cache_entry_release.
+ */
+enum rf_err cache_entry_decode(const unsigned char *data, size_t len,
+			       const unsigned char *key, bool check_sum,
+			       struct cache_entry *e);
+void cache_entry_release(struct cache_entry *e);
+/* Makes a ruleset of rules (n of them), taking them and the array. */
+struct ruleset *ruleset_build(struct rule **rules, size_t n);
 
 /* lemmas.c */
 void lemma_lock_read(struct rules_compiler *c, const char *dir);

@@ -92,6 +92,56 @@ enum rf_err rules_compiler_add_string(struct rules_compiler *c,
 enum rf_err rules_compiler_finish(struct rules_compiler *c,
 				  struct ruleset **out) RF_WARN_UNUSED;
 /*
+ * The on-disk cache of compiled rulesets (rules/cache.c). An entry holds
+ * the parsed rules, their lemma forms, PCRE2 sources and literal atoms,
+ * and the warnings of the compile; loading one skips reading
+ * dictionaries, parsing, folding and pcre2_compile. An entry is keyed by
+ * the paths given, the options, the cache format, PCRE2's version and
+ * the caller's build id, and is used only when every file and folder the
+ * compile read (rule files, lemmas.lock files, pack folders, hunspell
+ * dictionaries by size and time) is as it was.
+ */
+struct rules_cache_options {
+	const char *dir;	/* where entries live; NULL: no cache */
+	const char *build_id;	/* identifies the program that compiles:
+				 * an entry of another build is not used */
+};
+
+enum rules_cache_state {
+	RULES_CACHE_OFF = 0,	/* not used: disabled, or no usable folder */
+	RULES_CACHE_HIT,	/* the ruleset came from the cache */
+	RULES_CACHE_STORED,	/* compiled, and written to the cache */
+	RULES_CACHE_MISSED,	/* compiled; nothing written (note says why) */
+};
+
+/* What rules_compile_paths did with the cache; caller-owned:
+ * rules_cache_info_init/_release. */
+struct rules_cache_info {
+	enum rules_cache_state state;
+	char *path;	/* the entry's file, or NULL */
+	char *note;	/* why an entry was not used or not written, or NULL */
+};
+void rules_cache_info_init(struct rules_cache_info *info);
+void rules_cache_info_release(struct rules_cache_info *info);
+
+/*
+ * Compiles the rules at paths (n of them) as rules_compiler_add_path on
+ * each and then rules_compiler_finish would, or loads the same ruleset
+ * from the cache (copts, which may be NULL or have a NULL dir: no
+ * cache). On a hit, the warnings of the compile are replayed through c's
+ * callback; compiles with errors and opts.lock_lemmas are never cached.
+ * A damaged or stale entry is ignored (info->note says why) and
+ * rewritten; a cache that cannot be read or written is only a note.
+ * Returns the first error of a path (RF_ENOENT, RF_EIO), else RF_ERULE
+ * when a rule failed, else RF_OK with *out a new ruleset the caller
+ * frees with ruleset_free. info may be NULL.
+ */
+enum rf_err rules_compile_paths(struct rules_compiler *c,
+				const char *const *paths, size_t n,
+				const struct rules_cache_options *copts,
+				struct rules_cache_info *info,
+				struct ruleset **out) RF_WARN_UNUSED;
+/*
  * Writes the lemmas.lock of each pack whose rules use ~lemma terms (after
  * a compile with opts.lock_lemmas), atomically; *written gets how many
  * files. RF_EIO, reported through the callback, when one could not be

@@ -28,7 +28,10 @@ rules_usage(FILE *out)
 		"  list    one line per rule: id, language, indicator, weight,"
 		"\n          status, title\n\n"
 		"PATH is a rule file or a pack directory; without one, the "
-		"default\nrules: $REDFLAG_RULES, else %s\n",
+		"default\nrules: $REDFLAG_RULES, else %s\n\n"
+		"check, test and list take -v (say where the compiled rules "
+		"came from),\n--no-cache and --cache-dir DIR before the "
+		"paths: see redflag(1), FILES.\n",
 		rules_default_path());
 }
 
@@ -46,6 +49,8 @@ rules_check(struct ruleset *rs)
 {
 	fprintf(stderr, "%zu rules compiled (rules hash %.16s)\n",
 		ruleset_count(rs), ruleset_hash(rs));
+	if (rules_load_summary())
+		fprintf(stderr, "%s\n", rules_load_summary());
 	return EXIT_CLEAN;
 }
 
@@ -192,7 +197,7 @@ cmd_rules(int argc, char **argv)
 {
 	struct ruleset *rs;
 	size_t i;
-	int code;
+	int code, k;
 
 	if (argc < 2)
 		return usage_error("rules", "which action: check, test, list, "
@@ -212,16 +217,25 @@ cmd_rules(int argc, char **argv)
 	for (i = 0; i < RF_ARRAY_SIZE(actions); i++) {
 		if (strcmp(argv[1], actions[i].name) != 0)
 			continue;
-		if (argc > 2 && argv[2][0] == '-' && argv[2][1]) {
-			if (strcmp(argv[2], "--help") == 0 ||
-			    strcmp(argv[2], "-h") == 0) {
+		for (k = 2; k < argc && argv[k][0] == '-' && argv[k][1]; k++) {
+			if (strcmp(argv[k], "--help") == 0 ||
+			    strcmp(argv[k], "-h") == 0) {
 				rules_usage(stdout);
 				return EXIT_CLEAN;
+			} else if (strcmp(argv[k], "--no-cache") == 0) {
+				rules_cache_set(true, NULL);
+			} else if (strcmp(argv[k], "-v") == 0 ||
+				   strcmp(argv[k], "--verbose") == 0) {
+				log_set_level(LOG_INFO);
+			} else if (strcmp(argv[k], "--cache-dir") == 0 &&
+				   k + 1 < argc) {
+				rules_cache_set(false, argv[++k]);
+			} else {
+				return usage_error("rules", "unknown option "
+						   "'%s'", argv[k]);
 			}
-			return usage_error("rules", "unknown option '%s'",
-					   argv[2]);
 		}
-		rs = rules_load(argv + 2, (size_t)(argc - 2), actions[i].lint,
+		rs = rules_load(argv + k, (size_t)(argc - k), actions[i].lint,
 				&code);
 		if (!rs)
 			return code;

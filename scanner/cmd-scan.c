@@ -73,7 +73,8 @@ scan_usage(FILE *out)
 		"[--alert-level LEVEL]\n"
 		"                   [-j N] [--explain] [--profile] "
 		"[--profiles PATH]... [-q]\n"
-		"                   PATH...|-\n\n"
+		"                   [-v] [--no-cache] [--cache-dir DIR] "
+		"PATH...|-\n\n"
 		"Scores each input for trafficking-recruitment indicators.\n"
 		"Inputs are files (HTML or text, recognised by content), "
 		"directories\n(walked recursively) or - for standard input.\n\n"
@@ -95,6 +96,16 @@ scan_usage(FILE *out)
 		"                          *.profile files "
 		"(redflag-profile(5)); repeatable\n"
 		"  -q, --quiet             no warnings on stderr\n"
+		"  -v, --verbose           say where the rules came from "
+		"(the cache?)\n"
+		"      --no-cache          compile the rules, neither reading "
+		"nor\n"
+		"                          writing the cache of compiled "
+		"rules\n"
+		"      --cache-dir DIR     keep that cache in DIR (default:\n"
+		"                          $REDFLAG_CACHE_DIR, else "
+		"$XDG_CACHE_HOME/redflag,\n"
+		"                          else ~/.cache/redflag)\n"
 		"  -h, --help              this help\n\n"
 		"Exit: 0 nothing reached the alert level, 1 something did, "
 		"2 usage or a\nbad profile, 3 rule errors, 4 an input could "
@@ -156,6 +167,11 @@ print_profile(const struct worker *w, size_t nw, const struct ruleset *rs)
 	}
 	fprintf(stderr, "%zu of %zu rules have a pattern without literal "
 		"atoms and run on every document\n", unfiltered, n);
+	/* rule times include compiling each pattern on its first use */
+	if (rules_load_summary())
+		fprintf(stderr, "%s; each pattern's PCRE2 program is "
+			"compiled the first time a document needs it\n",
+			rules_load_summary());
 	free(rows);
 }
 
@@ -397,6 +413,9 @@ cmd_scan(int argc, char **argv)
 		{ "explain", no_argument, NULL, 'E' },
 		{ "profile", no_argument, NULL, 'P' },
 		{ "profiles", required_argument, NULL, 'X' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-cache", no_argument, NULL, 'N' },
+		{ "cache-dir", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -414,7 +433,7 @@ cmd_scan(int argc, char **argv)
 	o.fmt = output_format_find("jsonl");
 	o.alert = LEVEL_MEDIUM;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:j:qh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "r:f:j:qvh", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'r':
@@ -455,6 +474,15 @@ cmd_scan(int argc, char **argv)
 			break;
 		case 'q':
 			log_set_level(LOG_ERROR);
+			break;
+		case 'v':
+			log_set_level(LOG_INFO);
+			break;
+		case 'N':
+			rules_cache_set(true, NULL);
+			break;
+		case 'C':
+			rules_cache_set(false, optarg);
 			break;
 		case 'E':
 			o.flags |= OUT_EXPLAIN;

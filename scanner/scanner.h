@@ -41,6 +41,16 @@ extern const char redflag_version[];
  * NULL with *code set to EXIT_RULES (or EXIT_RUNTIME when unreadable).
  */
 struct ruleset *rules_load(char **paths, size_t n, bool lint, int *code);
+/*
+ * How rules_load uses the cache of compiled rulesets (redflag(1),
+ * FILES): off (--no-cache), or in dir (--cache-dir; NULL keeps the
+ * default: $REDFLAG_CACHE_DIR, else $XDG_CACHE_HOME/redflag, else
+ * ~/.cache/redflag). $REDFLAG_NO_CACHE turns it off too. Copies dir.
+ */
+void rules_cache_set(bool off, const char *dir);
+/* One line on what the last rules_load did (compiled or loaded from the
+ * cache, in how much CPU time), or NULL before any. */
+const char *rules_load_summary(void);
 /* rules lock: writes the lemmas.lock files of the rules at paths (the
  * default rules when n is 0); returns an exit code. */
 int rules_lock(char **paths, size_t n);

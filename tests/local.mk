@@ -5,6 +5,7 @@ CLI_TESTS = \
 	tests/cli/scan.sh \
 	tests/cli/badinput.sh \
 	tests/cli/rules.sh \
+	tests/cli/rulecache.sh \
 	tests/cli/explain.sh \
 	tests/cli/inputs.sh \
 	tests/cli/lemma.sh \

@@ -11,6 +11,10 @@ trap 'rm -rf "$T"' EXIT
 # rules come from the source tree, whatever the environment says
 REDFLAG_RULES="$top_srcdir/rules/packs"
 export REDFLAG_RULES
+# the cache of compiled rules goes to the scratch directory, never HOME
+XDG_CACHE_HOME="$T/cache"
+export XDG_CACHE_HOME
+unset REDFLAG_CACHE_DIR REDFLAG_NO_CACHE
 ntests=0
 
 fail() {
