@@ -28,6 +28,8 @@ struct info {
 	struct atom_set exact;
 	bool req_ok;		/* every match contains one of req */
 	struct atom_set req;
+	bool req2_ok;		/* ... and one of req2, another part's */
+	struct atom_set req2;
 };
 
 struct rx {
@@ -109,7 +111,8 @@ info_release(struct info *in)
 {
 	atom_set_release(&in->exact);
 	atom_set_release(&in->req);
-	in->exact_ok = in->req_ok = false;
+	atom_set_release(&in->req2);
+	in->exact_ok = in->req_ok = in->req2_ok = false;
 }
 
 /* The node matches only the empty string (anchors, lookarounds). */
@@ -413,35 +416,41 @@ set_common(const struct atom_set *s)
 }
 
 /*
- * Whether s is a poor requirement: an atom of fewer than 3 characters, or
- * one inside a word that most documents have ("работ" in "работа"). Such a
+ * Whether a set is a poor requirement: an atom of fewer than 3 characters,
+ * or one inside a word that most documents have ("работ" in "работа"). Such a
  * set lets its rule through to PCRE2 on most documents.
  */
 static bool
-weak(const struct atom_set *s, size_t chars)
+weak(size_t chars, bool common)
 {
-	return chars < 3 || set_common(s);
+	return chars < 3 || common;
 }
 
 /*
  * Whether candidate a is a better requirement than b: a set that is not
- * weak beats one that is ("люб" beats "работ" in "любая работа"); between
- * two of a kind the longer shortest atom wins, then the smaller set.
+ * weak beats one that is ("люб" beats "работ" in "любая работа"); then
+ * one without a common atom; then the longer shortest atom, then the
+ * smaller set.
  */
 static bool
 better(const struct atom_set *a, const struct atom_set *b)
 {
 	size_t la, lb;
-	bool wa, wb;
+	bool wa, wb, ca, cb;
 
 	if (!b)
 		return true;
 	la = set_min_chars(a);
 	lb = set_min_chars(b);
-	wa = weak(a, la);
-	wb = weak(b, lb);
+	ca = set_common(a);
+	cb = set_common(b);
+	wa = weak(la, ca);
+	wb = weak(lb, cb);
 	if (wa != wb)
 		return wb;
+	/* two short sets: "$" beats "в", which every text has */
+	if (ca != cb)
+		return cb;
 	if (la != lb)
 		return la > lb;
 	return a->n < b->n;
@@ -583,23 +592,40 @@ cross(struct atom_set *run, const struct atom_set *item)
 	return true;
 }
 
+/* The two best requirements of a sequence so far. */
+struct best2 {
+	bool have, have2;
+	struct atom_set best, second;
+};
+
+/* Offers cand as a requirement; keeps the two best. */
 static void
-keep_best(struct atom_set *best, bool *have, const struct atom_set *cand)
+keep_best(struct best2 *b, const struct atom_set *cand)
 {
 	if (!cand || set_min_len(cand) == 0)
 		return;
-	if (*have && !better(cand, best))
-		return;
-	atom_set_release(best);
-	set_copy(best, cand);
-	*have = true;
+	if (!b->have || better(cand, &b->best)) {
+		if (b->have) {
+			atom_set_release(&b->second);
+			b->second = b->best;
+			b->have2 = true;
+		}
+		memset(&b->best, 0, sizeof(b->best));
+		set_copy(&b->best, cand);
+		b->have = true;
+	} else if (!b->have2 || better(cand, &b->second)) {
+		atom_set_release(&b->second);
+		set_copy(&b->second, cand);
+		b->have2 = true;
+	}
 }
 
 static void
 info_concat(struct rx *x, struct info *out)
 {
-	struct atom_set run = { 0 }, best = { 0 };
-	bool have_best = false, all_exact = true;
+	struct atom_set run = { 0 };
+	struct best2 b = { 0 };
+	bool all_exact = true;
 
 	set_add(&run, "", 0);
 	info_init(out);
@@ -612,10 +638,12 @@ info_concat(struct rx *x, struct info *out)
 			continue;
 		}
 		/* the run of exact strings ends here: it is a candidate */
-		keep_best(&best, &have_best, &run);
+		keep_best(&b, &run);
 		if (!item.exact_ok)
 			all_exact = false;
-		keep_best(&best, &have_best, info_best(&item));
+		keep_best(&b, info_best(&item));
+		if (item.req2_ok)
+			keep_best(&b, &item.req2);
 		atom_set_release(&run);
 		if (item.exact_ok) {
 			/* too many strings to cross: restart from this item */
@@ -629,10 +657,14 @@ info_concat(struct rx *x, struct info *out)
 		out->exact_ok = true;
 		set_copy(&out->exact, &run);
 	}
-	keep_best(&best, &have_best, &run);
-	if (have_best) {
+	keep_best(&b, &run);
+	if (b.have) {
 		out->req_ok = true;
-		out->req = best;
+		out->req = b.best;
+	}
+	if (b.have2) {
+		out->req2_ok = true;
+		out->req2 = b.second;
 	}
 	atom_set_release(&run);
 }
@@ -667,6 +699,15 @@ info_alt(struct rx *x, struct info *out)
 				atom_set_release(&out->req);
 				out->req_ok = false;
 			}
+			/* a second requirement only if every branch has one:
+			 * the union of the branches' seconds */
+			if (out->req_ok && out->req2_ok && br.req2_ok &&
+			    out->req2.n + br.req2.n <= SET_MAX) {
+				set_copy(&out->req2, &br.req2);
+			} else {
+				atom_set_release(&out->req2);
+				out->req2_ok = false;
+			}
 			info_release(&br);
 		}
 		if (x->p < x->end && *x->p == '|') {
@@ -682,14 +723,35 @@ info_alt(struct rx *x, struct info *out)
 	}
 }
 
+/* Whether a and b hold the same strings. */
+static bool
+set_equal(const struct atom_set *a, const struct atom_set *b)
+{
+	size_t i, j;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		for (j = 0; j < b->n; j++)
+			if (strcmp(a->atoms[i], b->atoms[j]) == 0)
+				break;
+		if (j == b->n)
+			return false;
+	}
+	return true;
+}
+
 bool
-atoms_extract(const char *re, size_t len, struct atom_set *out)
+atoms_extract(const char *re, size_t len, struct atom_set *out,
+	      struct atom_set *out2)
 {
 	struct rx x = { re, re + len, false };
 	struct info in;
 	const struct atom_set *best;
 
 	memset(out, 0, sizeof(*out));
+	if (out2)
+		memset(out2, 0, sizeof(*out2));
 	info_alt(&x, &in);
 	if (x.fail || x.p != x.end) {
 		info_release(&in);
@@ -698,6 +760,9 @@ atoms_extract(const char *re, size_t len, struct atom_set *out)
 	best = info_best(&in);
 	if (best)
 		set_copy(out, best);
+	if (out2 && best && in.req2_ok && set_min_len(&in.req2) > 0 &&
+	    !set_equal(best, &in.req2))
+		set_copy(out2, &in.req2);
 	info_release(&in);
 	return out->n > 0;
 }

@@ -54,7 +54,7 @@
 #include "common/banned.h"
 
 #define CACHE_MAGIC	"RFRULES"	/* and its NUL: 8 bytes */
-#define CACHE_FORMAT	1u
+#define CACHE_FORMAT	2u	/* 2: a pattern's second atom set */
 #define CACHE_HEADER	(8 + 4 + 4 + 32 + 8 + 32)
 #define CACHE_SUFFIX	".rfc"
 #define NO_STR		0xffffffffu
@@ -312,6 +312,9 @@ put_rule(struct buf *b, const struct rule *r)
 		put_u32(b, (uint32_t)p->atoms.n);
 		for (j = 0; j < p->atoms.n; j++)
 			put_str(b, p->atoms.atoms[j]);
+		put_u32(b, (uint32_t)p->atoms2.n);
+		for (j = 0; j < p->atoms2.n; j++)
+			put_str(b, p->atoms2.atoms[j]);
 	}
 	if (!put_cond(b, r->cond, 0))
 		return false;
@@ -653,6 +656,18 @@ get_rule(struct rd *r)
 				break;
 			ALLOC_GROW(p->atoms.atoms, p->atoms.n + 1, aa);
 			p->atoms.atoms[p->atoms.n++] = a;
+		}
+		na = r->bad ? 0 : get_u32(r);
+		if (!count_ok(r, na))
+			break;
+		aa = 0;
+		for (j = 0; j < na && !r->bad; j++) {
+			char *a = need_str(r);
+
+			if (!a)
+				break;
+			ALLOC_GROW(p->atoms2.atoms, p->atoms2.n + 1, aa);
+			p->atoms2.atoms[p->atoms2.n++] = a;
 		}
 	}
 	ru->cond = get_cond(r, ru->npats, 0);

@@ -112,6 +112,7 @@ rule_free(struct rule *r)
 		pcre2_code_free(r->pats[i].code);
 		free(r->pats[i].re);
 		atom_set_release(&r->pats[i].atoms);
+		atom_set_release(&r->pats[i].atoms2);
 	}
 	free(r->pats);
 	for (i = 0; i < r->nex; i++)
@@ -421,7 +422,7 @@ compile:
 	pat->re_len = re.len;
 	pat->re_opts = opts;
 	if (!(pat->mods & PAT_EXTENDED))
-		atoms_extract(re.data, re.len, &pat->atoms);
+		atoms_extract(re.data, re.len, &pat->atoms, &pat->atoms2);
 	ok = true;
 out:
 	free(map);

@@ -645,7 +645,7 @@ run_pattern(struct cond_ctx *ctx, size_t i)
 	m->first[i] = m->nspans;
 	m->count[i] = 0;
 	if (m->prefiltered && r->view == VIEW_FOLDED &&
-	    r->pats[i].atoms.n && !m->seen[r->pats[i].gidx])
+	    !pattern_may(&r->pats[i], m->seen))
 		return;
 	for (f = 0; f < FIELD_MAX; f++) {
 		const char *t;

@@ -319,12 +319,48 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 	for (i = 0; i < rs->n; i++) {
 		const struct rule *r = rs->rules[i];
 
-		for (j = 0; j < r->npats; j++)
+		for (j = 0; j < r->npats; j++) {
 			pf->pat_rule[r->pats[j].gidx] = (uint32_t)i;
+			if (r->pats[j].atoms.n && r->pats[j].atoms2.n)
+				pf->pat_rule[r->pats[j].gidx2] = (uint32_t)i;
+		}
 		if (prefilter_candidate(r, none))
 			pf->always[pf->nalways++] = (uint32_t)i;
 	}
 	free(none);
+}
+
+/* Adds the atoms of set to the trie, each with output id. */
+static void
+add_atoms(struct prefilter *pf, struct trie_hash *h, struct bedge **be,
+	  size_t *nbe, size_t *abe, const struct atom_set *set, size_t id)
+{
+	size_t k;
+
+	for (k = 0; k < set->n; k++) {
+		const unsigned char *a = (const unsigned char *)set->atoms[k];
+		uint32_t s = 0, t;
+		struct output *o;
+
+		for (; *a; a++) {
+			t = trie_child(h, s, *a);
+			if (t == UINT32_MAX) {
+				t = new_state(pf);
+				trie_add(h, s, *a, t);
+				ALLOC_GROW(*be, *nbe + 1, *abe);
+				(*be)[*nbe].from = s;
+				(*be)[*nbe].to = t;
+				(*be)[*nbe].byte = *a;
+				(*nbe)++;
+			}
+			s = t;
+		}
+		ALLOC_GROW(pf->outs, pf->nouts + 1, pf->aouts);
+		o = &pf->outs[pf->nouts];
+		o->pattern = (uint32_t)id;
+		o->next = pf->states[s].out;
+		pf->states[s].out = (uint32_t)pf->nouts++;
+	}
 }
 
 struct prefilter *
@@ -332,7 +368,7 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 {
 	struct prefilter *pf = xcalloc(1, sizeof(*pf));
 	struct bedge *be = NULL;
-	size_t nbe = 0, abe = 0, i, j, k, gidx = 0, head, tail;
+	size_t nbe = 0, abe = 0, i, j, gidx = 0, head, tail;
 	uint32_t *queue;
 	struct trie_hash h = { 0 };
 
@@ -341,34 +377,22 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 		struct rule *r = rs->rules[i];
 
 		for (j = 0; j < r->npats; j++, gidx++) {
+			r->pats[j].gidx = gidx;
+			add_atoms(pf, &h, &be, &nbe, &abe, &r->pats[j].atoms,
+				  gidx);
+		}
+	}
+	/* the second sets get the ids after every pattern's */
+	for (i = 0; i < rs->n; i++) {
+		struct rule *r = rs->rules[i];
+
+		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
 
-			p->gidx = gidx;
-			for (k = 0; k < p->atoms.n; k++) {
-				const unsigned char *a =
-					(const unsigned char *)p->atoms.atoms[k];
-				uint32_t s = 0, t;
-				struct output *o;
-
-				for (; *a; a++) {
-					t = trie_child(&h, s, *a);
-					if (t == UINT32_MAX) {
-						t = new_state(pf);
-						trie_add(&h, s, *a, t);
-						ALLOC_GROW(be, nbe + 1, abe);
-						be[nbe].from = s;
-						be[nbe].to = t;
-						be[nbe].byte = *a;
-						nbe++;
-					}
-					s = t;
-				}
-				ALLOC_GROW(pf->outs, pf->nouts + 1, pf->aouts);
-				o = &pf->outs[pf->nouts];
-				o->pattern = (uint32_t)gidx;
-				o->next = pf->states[s].out;
-				pf->states[s].out = (uint32_t)pf->nouts++;
-			}
+			if (!p->atoms.n || !p->atoms2.n)
+				continue;
+			p->gidx2 = gidx;
+			add_atoms(pf, &h, &be, &nbe, &abe, &p->atoms2, gidx++);
 		}
 	}
 	rs->npatterns = gidx;
@@ -640,7 +664,7 @@ cond_must(const struct cond *n, const struct rule *r,
 static bool
 pat_may(const struct rule *r, size_t i, const unsigned char *seen)
 {
-	return r->pats[i].atoms.n == 0 || seen[r->pats[i].gidx];
+	return pattern_may(&r->pats[i], seen);
 }
 
 static bool

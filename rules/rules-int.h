@@ -45,7 +45,11 @@ struct pattern {
 	int code_state;		/* enum code_state, accessed atomically */
 	bool used;		/* named by the condition */
 	struct atom_set atoms;	/* literal atoms, lower case (atoms.c) */
+	/* a second set every match also contains one of, from another
+	 * part of the regex; empty when there is none */
+	struct atom_set atoms2;
 	size_t gidx;		/* index among all patterns of the ruleset */
+	size_t gidx2;		/* atoms2's index in prefilter_seen */
 };
 
 enum cond_op {
@@ -136,7 +140,8 @@ struct ruleset {
 	size_t n;
 	char hash[65];		/* of every rule's id and version */
 	size_t max_patterns;
-	size_t npatterns;	/* in all rules */
+	size_t npatterns;	/* ids in prefilter_seen: every pattern
+				 * (gidx), then every second atom set */
 	struct prefilter *pf;
 	pthread_mutex_t *code_lock;	/* for pattern_code() */
 };
@@ -159,6 +164,17 @@ struct prefilter_seen {
 	uint32_t *list;
 	size_t n;
 };
+/*
+ * Whether pattern p may match given what the prefilter saw: it has no
+ * atoms, or an atom of each of its sets occurred.
+ */
+static inline bool
+pattern_may(const struct pattern *p, const unsigned char *seen)
+{
+	return p->atoms.n == 0 ||
+	       (seen[p->gidx] && (p->atoms2.n == 0 || seen[p->gidx2]));
+}
+
 /* Builds the automaton of every pattern's atoms; numbers the patterns. */
 struct prefilter *prefilter_build(struct ruleset *rs);
 /* The same with another cap on the DFA's bytes (0: always sparse). */
@@ -321,8 +337,12 @@ void rule_source_release(struct rule_source *src);
 /*
  * Fills out with lower-case strings such that every match of the regex
  * re contains one of them. Returns false, out empty, when it cannot tell.
+ * When out2 is not NULL, fills it with a second such set, from another
+ * part of the regex, or leaves it empty: a match contains an atom of out
+ * and one of out2.
  */
-bool atoms_extract(const char *re, size_t len, struct atom_set *out);
+bool atoms_extract(const char *re, size_t len, struct atom_set *out,
+		   struct atom_set *out2);
 void atom_set_release(struct atom_set *s);
 /* Characters in the shortest atom of s. */
 size_t atom_set_min_chars(const struct atom_set *s);

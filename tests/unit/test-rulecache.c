@@ -182,6 +182,9 @@ describe(const struct ruleset *rs, struct buf *out)
 				 p->used, p->re, p->re_opts);
 			for (k = 0; k < p->atoms.n; k++)
 				buf_addf(out, " %s", p->atoms.atoms[k]);
+			buf_addstr(out, " and");
+			for (k = 0; k < p->atoms2.n; k++)
+				buf_addf(out, " %s", p->atoms2.atoms[k]);
 			buf_addch(out, '\n');
 		}
 		for (j = 0; j < r->nex; j++) {

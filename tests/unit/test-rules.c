@@ -641,7 +641,8 @@ test_atoms(void **state)
 		struct buf got;
 
 		buf_init(&got, 0);
-		atoms_extract(atom_cases[i].re, strlen(atom_cases[i].re), &set);
+		atoms_extract(atom_cases[i].re, strlen(atom_cases[i].re), &set,
+			      NULL);
 		if (set.n)
 			qsort(set.atoms, set.n, sizeof(*set.atoms), cmp_atom);
 		for (j = 0; j < set.n; j++)
@@ -653,6 +654,72 @@ test_atoms(void **state)
 		assert_string_equal(got.data, atom_cases[i].atoms);
 		atom_set_release(&set);
 		buf_release(&got);
+	}
+}
+
+/* regex, its best atom set and its second one, sorted, '|'-joined */
+static const struct {
+	const char *re;
+	const char *atoms, *atoms2;
+} atom2_cases[] = {
+	/* the two parts of a sequence, the rarer first */
+	{ "(люб|разн)\\w*\\s+(работ|ваканси)\\w*", "люб|разн",
+	  "ваканси|работ" },
+	/* two short sets: not the one every text has */
+	{ "\\d+\\s*(zzq|\\$)\\s+в\\s+(qqqq|wwww)", "qqqq|wwww",
+	  "$|zzq" },
+	/* one part only: no second set */
+	{ "виза", "виза", "" },
+	{ "(abc|\\d+)", "", "" },
+	/* alternation: the union of the branches' seconds, if each has one */
+	{ "(alpha\\s+beta|gamma\\s+delta)", "alpha|gamma", "beta|delta" },
+	{ "(alpha\\s+beta|gamma)", "alpha|gamma", "" },
+	/* an optional part is no requirement */
+	{ "alpha(\\s+beta)?", "alpha", "" },
+	/* a repeated part still is */
+	{ "(alpha\\s)+beta", "alpha", "beta" },
+	{ "(?:(alpha)\\s+(beta))", "alpha", "beta" },
+};
+
+static void
+join_atoms(struct atom_set *set, struct buf *got)
+{
+	size_t j;
+
+	if (set->n)
+		qsort(set->atoms, set->n, sizeof(*set->atoms), cmp_atom);
+	buf_reset(got);
+	for (j = 0; j < set->n; j++)
+		buf_addf(got, "%s%s", j ? "|" : "", set->atoms[j]);
+}
+
+static void
+test_atoms2(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(atom2_cases) / sizeof(atom2_cases[0]); i++) {
+		struct atom_set set, set2;
+		struct buf got, got2;
+
+		buf_init(&got, 0);
+		buf_init(&got2, 0);
+		atoms_extract(atom2_cases[i].re, strlen(atom2_cases[i].re),
+			      &set, &set2);
+		join_atoms(&set, &got);
+		join_atoms(&set2, &got2);
+		if (strcmp(got.data, atom2_cases[i].atoms) != 0 ||
+		    strcmp(got2.data, atom2_cases[i].atoms2) != 0)
+			print_error("atoms of /%s/: got '%s' and '%s', want "
+				    "'%s' and '%s'\n", atom2_cases[i].re,
+				    got.data, got2.data, atom2_cases[i].atoms,
+				    atom2_cases[i].atoms2);
+		assert_string_equal(got.data, atom2_cases[i].atoms);
+		assert_string_equal(got2.data, atom2_cases[i].atoms2);
+		atom_set_release(&set);
+		atom_set_release(&set2);
+		buf_release(&got);
+		buf_release(&got2);
 	}
 }
 
@@ -1119,6 +1186,7 @@ main(void)
 		cmocka_unit_test(test_lint),
 		cmocka_unit_test(test_atoms),
 		cmocka_unit_test(test_lazy_patterns),
+		cmocka_unit_test(test_atoms2),
 		cmocka_unit_test(test_lint_more),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
