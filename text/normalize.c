@@ -1238,6 +1238,9 @@ struct fast_char {
 	uint8_t out[2];
 };
 
+/* The longest word after a spaced-out run that the fast path takes. */
+#define FAST_RUN_WORD 256
+
 /* ASCII, then U+0080 to U+07FF (two-byte UTF-8) */
 static struct fast_char fast_tab[0x800];
 /* whether U+FFFD, what an invalid byte is read as, ends a word */
@@ -1329,7 +1332,7 @@ fast_decode(const unsigned char *s, size_t len, uint32_t *cp)
  * bytes at o, the first character having olen bytes, as that many calls
  * of fold_put() would.
  */
-static void
+static inline void
 fast_map(struct fold *f, size_t at, size_t o, size_t olen)
 {
 	struct fold_atom *a = f->natoms ? &f->atoms[f->natoms - 1] : NULL;
@@ -1355,8 +1358,8 @@ fast_plain(struct folder *st, size_t i)
 
 	while (j < st->len && s[j] < 0x80 && fast_tab[s[j]].plain)
 		j++;
-	if (j == i || (v->len + (j - i) >= v->alloc &&
-		       buf_grow(v, j - i) != RF_OK))
+	if (j == i || v->len > v->max - (j - i) ||
+	    (v->len + (j - i) >= v->alloc && buf_grow(v, j - i) != RF_OK))
 		return i;
 	memcpy(v->data + v->len, s + i, j - i);
 	fast_map(st->f, v->len, i, 1);
@@ -1369,57 +1372,79 @@ fast_plain(struct folder *st, size_t i)
 /*
  * Folds the word at text[i] when it is one the fast path can take (see
  * above) and returns where it ends, or returns i. No word may be open; a
- * spaced-out run may be pending, which the word then ends.
+ * spaced-out run may be pending, which the word then ends. The word is
+ * folded into the view's spare room as it is read, and kept or not.
  */
 static size_t
 fast_word(struct folder *st, size_t i)
 {
 	const unsigned char *s = (const unsigned char *)st->s;
+	const struct fast_char *fc;
 	struct fold *f = st->f;
 	struct buf *v = &f->view;
-	size_t j, n, first, count = 0, at;
+	size_t j, n, len = st->len, count = 0, at = v->len, w;
+	unsigned char *out, keep[FAST_RUN_WORD];
 	uint32_t cp;
 	int kind, sc;
 
-	if ((first = fast_decode(s + i, st->len - i, &cp)) == 0)
+	if (s[i] < 0x80)
+		kind = fast_tab[s[i]].kind;
+	else if ((n = fast_decode(s + i, len - i, &cp)) != 0)
+		kind = fast_tab[cp].kind;
+	else
 		return i;
-	kind = fast_tab[cp].kind;
 	if (kind != FK_LAT && kind != FK_CYR && kind != FK_DIGIT)
 		return i;
-	for (j = i; j < st->len; j += n, count++) {
-		n = fast_decode(s + j, st->len - j, &cp);
-		if (n == 0 || fast_tab[cp].kind != kind)
+	/* room for the rest of the text folded byte for byte (never past
+	 * the cap, which is RF_FOLD_EXPANSION times the largest input) */
+	if (v->len > v->max - (len - i) ||
+	    (v->alloc - v->len <= len - i && buf_grow(v, len - i) != RF_OK))
+		return i;
+	out = (unsigned char *)v->data + v->len;
+	for (j = i; j < len; count++) {
+		if (s[j] < 0x80) {
+			fc = &fast_tab[s[j]];
+			if (fc->kind != kind)
+				break;
+			*out++ = fc->out[0];
+			j++;
+		} else if ((n = fast_decode(s + j, len - j, &cp)) != 0 &&
+			   fast_tab[cp].kind == kind) {
+			fc = &fast_tab[cp];
+			out[0] = fc->out[0];
+			out[1] = fc->out[1];
+			out += 2;
+			j += 2;
+		} else {
 			break;
+		}
 	}
 	if (kind != FK_DIGIT && count < 2)
-		return i;	/* one letter: perhaps spaced out */
-	if (j < st->len) {
-		n = fast_decode(s + j, st->len - j, &cp);
-		if (n == 0 && utf8_decode(st->s + j, st->len - j, &cp) == 0)
+		goto reject;	/* one letter: perhaps spaced out */
+	if (j < len) {
+		n = fast_decode(s + j, len - j, &cp);
+		if (n == 0 && utf8_decode(st->s + j, len - j, &cp) == 0)
 			cp = UTF8_REPLACEMENT;
 		if (n ? fast_tab[cp].kind != FK_END :
 			cp == UTF8_REPLACEMENT ? !fast_invalid_ends :
 						 !fast_ends_word(cp))
-			return i;
+			goto reject;
 	}
-	if (v->len + (j - i) >= v->alloc && buf_grow(v, j - i) != RF_OK)
-		return i;
 	sc = kind == FK_LAT ? SC_LAT : kind == FK_CYR ? SC_CYR : SC_NONE;
 	if (st->in_run) {
-		if (!st->rexpect || f->ncells != st->rlen)
-			return i;
+		/* the run goes to the view first, then the word */
+		w = j - i;
+		if (!st->rexpect || f->ncells != st->rlen || w > sizeof(keep))
+			goto reject;
+		memcpy(keep, v->data + at, w);
+		v->data[v->len] = '\0';
 		run_end(st, true, sc);
-		if (v->len + (j - i) >= v->alloc &&
-		    buf_grow(v, j - i) != RF_OK)
-			return i;	/* not reached: as above */
+		if (v->alloc - v->len <= w && buf_grow(v, w) != RF_OK)
+			return i;	/* not reached: room was made above */
+		at = v->len;
+		memcpy(v->data + at, keep, w);
 	}
-	at = v->len;
-	for (n = i; n < j; n += first) {
-		first = fast_decode(s + n, j - n, &cp);
-		v->data[v->len++] = (char)fast_tab[cp].out[0];
-		if (first == 2)
-			v->data[v->len++] = (char)fast_tab[cp].out[1];
-	}
+	v->len = at + (j - i);
 	v->data[v->len] = '\0';
 	fast_map(f, at, i, s[i] < 0x80 ? 1 : 2);
 	if (sc != SC_NONE)
@@ -1427,6 +1452,9 @@ fast_word(struct folder *st, size_t i)
 	/* no cell is left to take a mark; none follows (see above) */
 	st->attach = false;
 	return j;
+reject:
+	v->data[v->len] = '\0';
+	return i;
 }
 
 enum rf_err
