@@ -1215,7 +1215,8 @@ fold_put(struct fold *f, uint32_t cp, uint32_t o, uint32_t olen, int split,
  * folded: decide() gives it its own script whatever the context (no other
  * script has a letter), so it is neither mixed nor a compound, has no
  * digits for fold_leet() and no letter of another script to replace, and
- * sets the context to its script. A word of digits alone has no letters:
+ * sets the context to its script. An ASCII apostrophe right between two
+ * of its letters is part of it (cell_in_word()) and changes none of this. A word of digits alone has no letters:
  * decide() gives SC_NONE and nothing is replaced. Its end must be a
  * character that ends a word whatever follows it: neither a word
  * character nor an apostrophe (which may join "Stack'ом") after
@@ -1347,68 +1348,50 @@ fast_map(struct fold *f, size_t at, size_t o, size_t olen)
 	a->linear = 1;
 }
 
-/* Copies the ASCII characters that stay as they are from text[i] on;
- * returns where they end. No word may be open nor a run pending. */
-static size_t
-fast_plain(struct folder *st, size_t i)
-{
-	const unsigned char *s = (const unsigned char *)st->s;
-	struct buf *v = &st->f->view;
-	size_t j = i;
-
-	while (j < st->len && s[j] < 0x80 && fast_tab[s[j]].plain)
-		j++;
-	if (j == i || v->len > v->max - (j - i) ||
-	    (v->len + (j - i) >= v->alloc && buf_grow(v, j - i) != RF_OK))
-		return i;
-	memcpy(v->data + v->len, s + i, j - i);
-	fast_map(st->f, v->len, i, 1);
-	v->len += j - i;
-	v->data[v->len] = '\0';
-	st->attach = false;
-	return j;
-}
-
 /*
- * Folds the word at text[i] when it is one the fast path can take (see
- * above) and returns where it ends, or returns i. No word may be open; a
- * spaced-out run may be pending, which the word then ends. The word is
- * folded into the view's spare room as it is read, and kept or not.
+ * Reads the word at text[i] and writes it folded to out when it is one the
+ * fast path can take (see above): returns where it ends and its script in
+ * *sc, or returns i (out may have been written to all the same). out
+ * must have room for the rest of the text.
  */
 static size_t
-fast_word(struct folder *st, size_t i)
+fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
+	       int *sc)
 {
 	const unsigned char *s = (const unsigned char *)st->s;
 	const struct fast_char *fc;
-	struct fold *f = st->f;
-	struct buf *v = &f->view;
-	size_t j, n, len = st->len, count = 0, at = v->len, w;
-	unsigned char *out, keep[FAST_RUN_WORD];
+	size_t j, n, len = st->len, count = 0;
 	uint32_t cp;
-	int kind, sc;
+	int kind;
 
 	if (s[i] < 0x80)
 		kind = fast_tab[s[i]].kind;
-	else if ((n = fast_decode(s + i, len - i, &cp)) != 0)
+	else if (fast_decode(s + i, len - i, &cp) != 0)
 		kind = fast_tab[cp].kind;
 	else
 		return i;
 	if (kind != FK_LAT && kind != FK_CYR && kind != FK_DIGIT)
 		return i;
-	/* room for the rest of the text folded byte for byte (never past
-	 * the cap, which is RF_FOLD_EXPANSION times the largest input) */
-	if (v->len > v->max - (len - i) ||
-	    (v->alloc - v->len <= len - i && buf_grow(v, len - i) != RF_OK))
-		return i;
-	out = (unsigned char *)v->data + v->len;
 	for (j = i; j < len; count++) {
 		if (s[j] < 0x80) {
 			fc = &fast_tab[s[j]];
-			if (fc->kind != kind)
-				break;
+			if (fc->kind != kind) {
+				/* don't, company's: an ASCII apostrophe between
+				 * two letters of the word's script is in it */
+				if (s[j] != '\'' || kind == FK_DIGIT ||
+				    j + 1 == len ||
+				    fast_decode(s + j + 1, len - j - 1, &cp) ==
+					    0 ||
+				    fast_tab[cp].kind != kind)
+					break;
+				*out++ = '\'';
+				j++;
+				count--;
+				continue;
+			}
 			*out++ = fc->out[0];
 			j++;
-		} else if ((n = fast_decode(s + j, len - j, &cp)) != 0 &&
+		} else if (fast_decode(s + j, len - j, &cp) != 0 &&
 			   fast_tab[cp].kind == kind) {
 			fc = &fast_tab[cp];
 			out[0] = fc->out[0];
@@ -1420,7 +1403,7 @@ fast_word(struct folder *st, size_t i)
 		}
 	}
 	if (kind != FK_DIGIT && count < 2)
-		goto reject;	/* one letter: perhaps spaced out */
+		return i;	/* one letter: perhaps spaced out */
 	if (j < len) {
 		n = fast_decode(s + j, len - j, &cp);
 		if (n == 0 && utf8_decode(st->s + j, len - j, &cp) == 0)
@@ -1428,33 +1411,102 @@ fast_word(struct folder *st, size_t i)
 		if (n ? fast_tab[cp].kind != FK_END :
 			cp == UTF8_REPLACEMENT ? !fast_invalid_ends :
 						 !fast_ends_word(cp))
-			goto reject;
+			return i;
 	}
-	sc = kind == FK_LAT ? SC_LAT : kind == FK_CYR ? SC_CYR : SC_NONE;
-	if (st->in_run) {
-		/* the run goes to the view first, then the word */
-		w = j - i;
-		if (!st->rexpect || f->ncells != st->rlen || w > sizeof(keep))
-			goto reject;
-		memcpy(keep, v->data + at, w);
-		v->data[v->len] = '\0';
-		run_end(st, true, sc);
-		if (v->alloc - v->len <= w && buf_grow(v, w) != RF_OK)
-			return i;	/* not reached: room was made above */
-		at = v->len;
-		memcpy(v->data + at, keep, w);
+	*sc = kind == FK_LAT ? SC_LAT : kind == FK_CYR ? SC_CYR : SC_NONE;
+	return j;
+}
+
+/* Makes room in f's view for the rest of the text from i on, folded byte
+ * for byte; false when it cannot (never past the cap, which is
+ * RF_FOLD_EXPANSION times the largest input, so not reached). */
+static bool
+fast_room(struct folder *st, size_t i)
+{
+	struct buf *v = &st->f->view;
+	size_t rest = st->len - i;
+
+	return v->len <= v->max - rest &&
+	       (v->alloc - v->len > rest || buf_grow(v, rest) == RF_OK);
+}
+
+/*
+ * Takes the fast path from text[i] on, no word open nor run pending:
+ * ASCII that stays as it is and fast words, as far as they go. Their
+ * bytes keep their places, so the stretch is one linear atom of the map
+ * at most. Returns where the general path takes over.
+ */
+static size_t
+fast_stretch(struct folder *st, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)st->s;
+	struct buf *v = &st->f->view;
+	unsigned char *out;
+	size_t p = i, q, len = st->len;
+	int sc;
+
+	if (!fast_room(st, i))
+		return i;
+	out = (unsigned char *)v->data + v->len;
+	for (;;) {
+		for (q = p; q < len && s[q] < 0x80 && fast_tab[s[q]].plain;
+		     q++)
+			out[q - i] = s[q];
+		p = q;
+		if (p == len)
+			break;
+		q = fast_scan_word(st, p, out + (p - i), &sc);
+		if (q == p)
+			break;
+		if (sc != SC_NONE)
+			st->ctx = sc;
+		p = q;
 	}
-	v->len = at + (j - i);
+	if (p > i) {
+		fast_map(st->f, v->len, i, s[i] < 0x80 ? 1 : 2);
+		v->len += p - i;
+		st->attach = false;
+	}
 	v->data[v->len] = '\0';
-	fast_map(f, at, i, s[i] < 0x80 ? 1 : 2);
+	return p;
+}
+
+/*
+ * The fast word at text[i] after a spaced-out run, which it ends: the run
+ * goes to the view first, then the word. Returns where the word ends, or
+ * i when the general path must take it.
+ */
+static size_t
+fast_word_after_run(struct folder *st, size_t i)
+{
+	struct fold *f = st->f;
+	struct buf *v = &f->view;
+	unsigned char keep[FAST_RUN_WORD];
+	size_t j, w, at;
+	int sc;
+
+	if (!st->rexpect || f->ncells != st->rlen || !fast_room(st, i))
+		return i;
+	/* read into the spare room, which the run's output will take */
+	j = fast_scan_word(st, i, (unsigned char *)v->data + v->len, &sc);
+	w = j - i;
+	if (j > i && w <= sizeof(keep))
+		memcpy(keep, v->data + v->len, w);
+	v->data[v->len] = '\0';
+	if (j == i || w > sizeof(keep))
+		return i;
+	run_end(st, true, sc);
+	if (v->alloc - v->len <= w && buf_grow(v, w) != RF_OK)
+		return i;	/* not reached: room was made above */
+	at = v->len;
+	memcpy(v->data + at, keep, w);
+	v->len += w;
+	v->data[v->len] = '\0';
+	fast_map(f, at, i, ((const unsigned char *)st->s)[i] < 0x80 ? 1 : 2);
 	if (sc != SC_NONE)
 		st->ctx = sc;
-	/* no cell is left to take a mark; none follows (see above) */
 	st->attach = false;
 	return j;
-reject:
-	v->data[v->len] = '\0';
-	return i;
 }
 
 enum rf_err
@@ -1486,9 +1538,8 @@ text_fold(struct fold *out, const char *text, size_t len, unsigned flags)
 	i = 0;
 	while (i < len) {
 		if (fast && st.wstart == NONE) {
-			j = st.in_run ? i : fast_plain(&st, i);
-			if (j == i)
-				j = fast_word(&st, i);
+			j = st.in_run ? fast_word_after_run(&st, i) :
+					fast_stretch(&st, i);
 			if (j > i) {
 				i = j;
 				continue;
