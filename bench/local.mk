@@ -48,7 +48,7 @@ check_PROGRAMS += bench/bench-text
 bench_bench_text_SOURCES = bench/bench-text.c bench/ref-fold.c \
 	bench/ref-langid.c
 bench_bench_text_LDADD = libtext.a libcommon.a -lm
-EXTRA_DIST += bench/text-check
+EXTRA_DIST += bench/text-check bench/fuzz-fold-diff.c
 
 text-check: bench/bench-text$(EXEEXT)
 	@$(SHELL) '$(abs_top_srcdir)/bench/text-check' bench/bench-text$(EXEEXT)

@@ -1202,11 +1202,11 @@ fold_put(struct fold *f, uint32_t cp, uint32_t o, uint32_t olen, int split,
  * The fast path of text_fold() with every flag on (TEXT_FOLD_DEFAULT, what
  * the matcher asks for). Most of a listing is runs of ASCII punctuation and
  * spaces, and words of ASCII or two-byte letters of one script. Between
- * words (no word open, no spaced-out run pending) such a run or word goes
+ * words (no word open, no spaced-out run pending) such runs and words go
  * straight to the view, each character folding to as many bytes as it had,
  * so the map grows by a linear atom at most: what the general path would
  * do, as the analysis below says, without its cells. Anything else (marks,
- * invisible characters, apostrophes, digits next to letters, one-letter
+ * invisible characters, other apostrophes, digits next to letters, one-letter
  * words, mixed scripts, three-byte characters inside words) goes through
  * the general path. The tables are made at the first call from the same
  * functions the general path calls, so the two cannot disagree.
@@ -1216,13 +1216,13 @@ fold_put(struct fold *f, uint32_t cp, uint32_t o, uint32_t olen, int split,
  * script has a letter), so it is neither mixed nor a compound, has no
  * digits for fold_leet() and no letter of another script to replace, and
  * sets the context to its script. An ASCII apostrophe right between two
- * of its letters is part of it (cell_in_word()) and changes none of this. A word of digits alone has no letters:
- * decide() gives SC_NONE and nothing is replaced. Its end must be a
- * character that ends a word whatever follows it: neither a word
- * character nor an apostrophe (which may join "Stack'ом") after
- * compatibility folding, nor invisible, nor a mark (both of which the
- * general path reads as inside the word). The end itself is left to the
- * general path.
+ * of its letters is part of it (cell_in_word()) and changes none of this.
+ * A word of digits alone has no letters: decide() gives SC_NONE and
+ * nothing is replaced. Its end must be a character that ends a word
+ * whatever follows it: neither a word character nor an apostrophe (which
+ * may join "Stack'ом") after compatibility folding, nor invisible, nor a
+ * mark (both of which the general path reads as inside the word). A word
+ * right after a spaced-out run ends the run first, as in word_end().
  */
 enum {
 	FK_NONE = 0,	/* the general path decides */
