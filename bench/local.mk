@@ -39,3 +39,19 @@ bench_bench_crawl_LDADD = $(CRAWLER_LIBS)
 .PHONY: run-bench-crawl
 run-bench-crawl: bench/bench-crawl tests/server/testsrv
 	bench/bench-crawl tests/server/testsrv
+
+# bench-text: text_fold() and lang_detect() against frozen copies of
+# their previous versions (bench/ref-*.c): the same output on real text
+# (`make text-check`, over ../shared/data when it is there) and the
+# speed-up (`make text-speed`, over the corpus of `make bench`).
+check_PROGRAMS += bench/bench-text
+bench_bench_text_SOURCES = bench/bench-text.c bench/ref-fold.c \
+	bench/ref-langid.c
+bench_bench_text_LDADD = libtext.a libcommon.a -lm
+EXTRA_DIST += bench/text-check bench/fuzz-fold-diff.c
+
+text-check: bench/bench-text$(EXEEXT)
+	@$(SHELL) '$(abs_top_srcdir)/bench/text-check' bench/bench-text$(EXEEXT)
+text-speed: bench/bench-text$(EXEEXT)
+	bench/bench-text speed -r 5 '$(BENCH_STORE)/corpus-vacancies-25000-1/corpus.txt'
+.PHONY: text-check text-speed

@@ -67,6 +67,11 @@ struct detector {
 	size_t wlen;
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
+	struct word_cache *cache;	/* this thread's, or NULL */
+	/* the word ended last, not yet scored (see word_end()) */
+	uint32_t pword[WORD_MAX];
+	size_t pwlen, pwletters;
+	struct cache_slot *pslot;
 };
 
 static const char *const lang_names[LANG_COUNT] = {
@@ -238,17 +243,65 @@ compose(uint32_t base, uint32_t mark)
  * where it lists none), so that a word adds up whole rows: built once, at
  * the first call, then only read.
  */
-static uint8_t gram_rows[LANGID_MAX_GRAMS][LANGID_MAX_MODELS];
+struct gram_row {
+	uint64_t key;
+	uint8_t score[LANGID_MAX_MODELS];
+};
+static struct gram_row gram_rows[LANGID_MAX_GRAMS];
+/*
+ * A hash table of the n-grams made at the same time, each slot the index
+ * of its row plus one in the low GRAM_INDEX_BITS bits, 0 when empty, and
+ * more bits of the key's hash above them, so that most keys that are not
+ * there cost no look at a row (linear probing; at most a third full).
+ */
+#define GRAM_SLOT_BITS	14
+#define GRAM_INDEX_BITS	14
+static uint32_t gram_slots[1u << GRAM_SLOT_BITS];
 /* each model's penalty per word: SC_OTHER, SC_LATIN_RU or 0 */
 static int32_t model_penalty[LANGID_MAX_MODELS];
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
+
+/* classify() of every one- and two-byte character, lower case in lower */
+struct chr_info {
+	uint16_t lower;
+	uint8_t kind;	/* enum chr */
+};
+static struct chr_info chr_tab[0x800];
+
+/* Each thread's cache of word scores (struct word_cache), or none. */
+static pthread_key_t cache_key;
+static bool have_cache_key;
+
+static void
+cache_free(void *c)
+{
+	free(c);
+}
+
+#define GRAM_SLOT_MASK	((1u << GRAM_SLOT_BITS) - 1)
+
+/* The bits of hash h stored above a slot's index. */
+static inline uint32_t
+gram_tag(uint64_t h)
+{
+	return (uint32_t)(h >> 8) & ~((1u << GRAM_INDEX_BITS) - 1);
+}
 
 static void
 gram_rows_build(void)
 {
 	const struct langid_gram *g;
 	const struct langid_post *p;
-	size_t i, k;
+	uint32_t lower;
+	uint64_t h;
+	size_t i, k, slot;
+
+	have_cache_key = pthread_key_create(&cache_key, cache_free) == 0;
+	for (i = 0; i < RF_ARRAY_SIZE(chr_tab); i++) {
+		lower = 0;
+		chr_tab[i].kind = (uint8_t)classify((uint32_t)i, &lower);
+		chr_tab[i].lower = (uint16_t)lower;
+	}
 
 	for (i = 0; i < langid_nmodels; i++) {
 		if (i >= langid_first_other)
@@ -259,10 +312,16 @@ gram_rows_build(void)
 
 	for (i = 0; i < langid_ngrams && i < LANGID_MAX_GRAMS; i++) {
 		g = &langid_grams[i];
+		gram_rows[i].key = g->key;
 		for (k = 0; k < g->count; k++) {
 			p = &langid_posts[g->first + k];
-			gram_rows[i][p->model] = p->score;
+			gram_rows[i].score[p->model] = p->score;
 		}
+		h = g->key * 0x9E3779B97F4A7C15u;
+		slot = (size_t)(h >> (64 - GRAM_SLOT_BITS));
+		while (gram_slots[slot] != 0)
+			slot = (slot + 1) & GRAM_SLOT_MASK;
+		gram_slots[slot] = (uint32_t)(i + 1) | gram_tag(h);
 	}
 }
 
@@ -270,18 +329,20 @@ gram_rows_build(void)
 static const uint8_t *
 gram_find(uint64_t key)
 {
-	size_t mask = ((size_t)1 << langid_slot_bits) - 1;
-	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >>
-			    (64 - langid_slot_bits));
-	uint16_t i;
+	uint64_t h = key * 0x9E3779B97F4A7C15u;
+	size_t s = (size_t)(h >> (64 - GRAM_SLOT_BITS));
+	uint32_t tag = gram_tag(h), v;
 
 	for (;;) {
-		i = langid_slots[s];
-		if (i == 0)
+		v = gram_slots[s];
+		if (v == 0)
 			return NULL;
-		if (langid_grams[i - 1].key == key)
-			return gram_rows[i - 1];
-		s = (s + 1) & mask;
+		if ((v & ~((1u << GRAM_INDEX_BITS) - 1)) == tag &&
+		    gram_rows[(v & ((1u << GRAM_INDEX_BITS) - 1)) - 1].key ==
+			    key)
+			return gram_rows[(v & ((1u << GRAM_INDEX_BITS) - 1)) -
+					 1].score;
+		s = (s + 1) & GRAM_SLOT_MASK;
 	}
 }
 
@@ -312,12 +373,29 @@ word_listed(const uint32_t *w, size_t n)
 	return 0;
 }
 
-/* What a word's letters say, before the models' penalties. */
+/* A word's score in every model (see word_score()). */
 struct word_score {
-	uint16_t acc[LANGID_MAX_MODELS];	/* n-gram scores, in units */
-	uint32_t ngrams;
-	uint32_t allowed;	/* models whose alphabet has every letter */
-	uint32_t listed;	/* models that list the word */
+	int32_t sc[LANGID_MAX_MODELS];	/* the word's score per model */
+};
+
+/*
+ * A word's score depends on its letters only, and words repeat: within a
+ * text and across the texts a thread reads. Each thread keeps the scores
+ * of the last words it saw, one per slot of a direct-mapped table, words
+ * of up to CACHE_WORD letters below U+10000; a slot is taken only after
+ * its word compares equal, so the cache changes nothing but the time.
+ */
+#define CACHE_BITS	12
+#define CACHE_WORD	16
+
+struct cache_slot {
+	uint16_t n;			/* letters of w, 0 when empty */
+	uint16_t w[CACHE_WORD];
+	struct word_score ws;
+};
+
+struct word_cache {
+	struct cache_slot slot[1u << CACHE_BITS];
 };
 
 /* Scores the word w[0, n), 0 < n <= WORD_MAX, into *ws. */
@@ -325,21 +403,23 @@ static void
 word_score(const uint32_t *w, size_t n, struct word_score *ws)
 {
 	uint32_t seq[WORD_MAX + 2];
+	/* sums in a local array, which no row can alias: in registers */
+	uint16_t acc[LANGID_MAX_MODELS] = { 0 };
+	uint32_t ngrams = 0, allowed = UINT32_MAX, listed;
+	int32_t base;
 	const uint8_t *row;
 	uint64_t key;
 	size_t i, j, m, len = n + 2;
 
-	memset(ws, 0, sizeof(*ws));
-	ws->allowed = UINT32_MAX;
 	seq[0] = SYM_BOUNDARY;
 	for (i = 0; i < n; i++) {
 		if (w[i] < FOLD_DIRECT_END) {
 			seq[i + 1] = w[i];
 			if (w[i] != UZ_APOSTROPHE)
-				ws->allowed &= langid_alpha[w[i]];
+				allowed &= langid_alpha[w[i]];
 		} else {
 			seq[i + 1] = SYM_UNKNOWN;
-			ws->allowed = 0;
+			allowed = 0;
 		}
 	}
 	seq[len - 1] = SYM_BOUNDARY;
@@ -352,16 +432,27 @@ word_score(const uint32_t *w, size_t n, struct word_score *ws)
 			row = gram_find(key);
 			if (row == NULL) {
 				/* nor any longer n-gram ending here */
-				ws->ngrams += (i < GRAM_MAX ? i + 1 : GRAM_MAX)
-					- j;
+				ngrams += (i < GRAM_MAX ? i + 1 : GRAM_MAX) - j;
 				break;
 			}
-			ws->ngrams++;
+			ngrams++;
 			for (m = 0; m < LANGID_MAX_MODELS; m++)
-				ws->acc[m] += row[m];
+				acc[m] += row[m];
 		}
 	}
-	ws->listed = word_listed(w, n);
+	/*
+	 * A model's score for the word: its n-grams' scores, or all n-grams
+	 * unlisted and SC_FOREIGN when a letter is outside its alphabet;
+	 * SC_LISTED for a listed word; the model's own penalty.
+	 */
+	listed = word_listed(w, n);
+	base = langid_unseen * (int32_t)ngrams;
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		ws->sc[m] = base - model_penalty[m] +
+			    ((allowed >> m) & 1 ?
+				     (int32_t)acc[m] * LANGID_SCORE_UNIT :
+				     -SC_FOREIGN) +
+			    ((listed >> m) & 1 ? SC_LISTED : 0);
 }
 
 static size_t
@@ -381,54 +472,118 @@ best_model(const int64_t *v, size_t n)
  * scores, or all n-grams unlisted and SC_FOREIGN when a letter is outside
  * its alphabet; SC_LISTED for a listed word; the model's own penalty.
  */
+static void word_score(const uint32_t *w, size_t n, struct word_score *ws);
+
+/* The slot of c for the word w[0, n), or NULL when it is not cached. */
+static struct cache_slot *
+cache_slot_of(struct word_cache *c, const uint32_t *w, size_t n)
+{
+	uint64_t h = 0xCBF29CE484222325u;
+	size_t i;
+
+	if (c == NULL || n > CACHE_WORD)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (w[i] > 0xFFFF)
+			return NULL;
+		h = (h ^ w[i]) * 0x100000001B3u;
+	}
+	return &c->slot[(h * 0x9E3779B97F4A7C15u) >> (64 - CACHE_BITS)];
+}
+
+/* The score of the word w[0, n), from its slot sl when it holds it. */
+static const struct word_score *
+word_score_cached(struct cache_slot *sl, const uint32_t *w, size_t n,
+		  struct word_score *tmp)
+{
+	size_t i;
+
+	if (sl == NULL) {
+		word_score(w, n, tmp);
+		return tmp;
+	}
+	if (sl->n == n) {
+		for (i = 0; i < n && sl->w[i] == w[i]; i++)
+			;
+		if (i == n)
+			return &sl->ws;
+	}
+	word_score(w, n, &sl->ws);
+	sl->n = (uint16_t)n;
+	for (i = 0; i < n; i++)
+		sl->w[i] = (uint16_t)w[i];
+	return &sl->ws;
+}
+
+static void
+word_take(struct detector *d)
+{
+	struct word_score tmp;
+	const int32_t *sc;
+	struct step *st;
+	int64_t sw, v, top = INT64_MIN;
+	uint32_t switched = 0, up;
+	size_t m, top_model = 0, nm = d->nmodels;
+
+	sc = word_score_cached(d->pslot, d->pword, d->pwlen, &tmp)->sc;
+	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
+	st = &d->steps[d->nsteps];
+	st->letters = (uint16_t)d->pwletters;
+	st->best = (uint8_t)d->best;
+	/* all LANGID_MAX_MODELS, unused ones too: a loop the compiler
+	 * vectorizes */
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		d->total[m] += sc[m];
+	sw = d->nsteps > 0 ? d->vit[d->best] - SC_SWITCH : INT64_MIN;
+	for (m = 0; m < nm; m++) {
+		/* without branches: which way goes is data, not pattern */
+		v = d->vit[m];
+		up = sw > v;
+		switched |= up << m;
+		v = (up ? sw : v) + sc[m];
+		d->vit[m] = v;
+		top_model = v > top ? m : top_model;
+		top = v > top ? v : top;
+	}
+	st->switched = switched;
+	d->best = top_model;
+	d->nsteps++;
+	d->pwlen = 0;
+}
+
+/*
+ * Ends the word collected in d. It is scored when the next word ends (or
+ * the text does, word_flush()), so that its cache slot, fetched from
+ * memory now, has arrived by then; the words are still taken in order.
+ */
 static void
 word_end(struct detector *d)
 {
-	struct word_score ws;
-	struct step *st;
-	int64_t sw = 0, v, top = INT64_MIN;
-	int32_t sc, base;
-	uint32_t bit;
-	size_t m, top_model = 0;
+	struct cache_slot *sl;
 
 	d->apostrophe = false;
 	if (d->wlen == 0)
 		return;
-	word_score(d->word, d->wlen, &ws);
-	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
-	st = &d->steps[d->nsteps];
-	st->switched = 0;
-	st->letters = (uint16_t)d->wletters;
-	st->best = (uint8_t)d->best;
-	if (d->nsteps > 0)
-		sw = d->vit[d->best] - SC_SWITCH;
-	base = langid_unseen * (int32_t)ws.ngrams;
-	for (m = 0; m < d->nmodels; m++) {
-		bit = 1u << m;
-		sc = base - model_penalty[m];
-		if (ws.allowed & bit)
-			sc += (int32_t)ws.acc[m] * LANGID_SCORE_UNIT;
-		else
-			sc -= SC_FOREIGN;
-		if (ws.listed & bit)
-			sc += SC_LISTED;
-		d->total[m] += sc;
-		v = d->vit[m];
-		if (d->nsteps > 0 && sw > v) {
-			v = sw;
-			st->switched |= bit;
-		}
-		v += sc;
-		d->vit[m] = v;
-		if (v > top) {
-			top = v;
-			top_model = m;
-		}
-	}
-	d->best = top_model;
-	d->nsteps++;
+	sl = cache_slot_of(d->cache, d->word, d->wlen);
+	if (sl)
+		__builtin_prefetch(sl);
+	if (d->pwlen > 0)
+		word_take(d);
+	memcpy(d->pword, d->word, d->wlen * sizeof(d->word[0]));
+	d->pwlen = d->wlen;
+	d->pwletters = d->wletters;
+	d->pslot = sl;
 	d->wlen = 0;
 	d->wletters = 0;
+}
+
+/* Ends the last word and scores it. */
+static void
+word_flush(struct detector *d)
+{
+	word_end(d);
+	if (d->pwlen > 0)
+		word_take(d);
 }
 
 static void
@@ -449,12 +604,30 @@ scan(struct detector *d, const char *text, size_t len)
 	size_t i = 0, n;
 	uint32_t cp, lower = 0, c;
 
+	const unsigned char *s = (const unsigned char *)text;
+	enum chr kind;
+
 	while (i < len) {
-		n = utf8_decode(text + i, len - i, &cp);
-		if (n == 0)
-			n = 1;	/* an invalid byte: U+FFFD, a separator */
+		if (s[i] < 0x80) {
+			cp = s[i];
+			n = 1;
+		} else if (s[i] >= 0xC2 && s[i] < 0xE0 && i + 1 < len &&
+			   (s[i + 1] & 0xC0) == 0x80) {
+			cp = (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F);
+			n = 2;
+		} else {
+			n = utf8_decode(text + i, len - i, &cp);
+			if (n == 0)
+				n = 1;	/* invalid: U+FFFD, a separator */
+		}
 		i += n;
-		switch (classify(cp, &lower)) {
+		if (cp < RF_ARRAY_SIZE(chr_tab)) {
+			kind = (enum chr)chr_tab[cp].kind;
+			lower = chr_tab[cp].lower;
+		} else {
+			kind = classify(cp, &lower);
+		}
+		switch (kind) {
 		case CHR_LETTER:
 			word_add(d, lower);
 			break;
@@ -481,7 +654,7 @@ scan(struct detector *d, const char *text, size_t len)
 			break;
 		}
 	}
-	word_end(d);
+	word_flush(d);
 }
 
 /* Walks the best path back, counting the letters of each model. */
@@ -551,6 +724,16 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
+	if (have_cache_key) {
+		d.cache = pthread_getspecific(cache_key);
+		if (d.cache == NULL) {
+			d.cache = xcalloc(1, sizeof(*d.cache));
+			if (pthread_setspecific(cache_key, d.cache) != 0) {
+				free(d.cache);
+				d.cache = NULL;
+			}
+		}
+	}
 	for (m = langid_first_other; m < d.nmodels; m++) {
 		d.total[m] = -SC_OTHER_TEXT;
 		d.vit[m] = -SC_OTHER_TEXT;

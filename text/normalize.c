@@ -1,4 +1,5 @@
 /* normalize.c: the folded view of a text and its offset map (text.h). */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1196,12 +1197,325 @@ fold_put(struct fold *f, uint32_t cp, uint32_t o, uint32_t olen, int split,
 	a->linear = (uint32_t)linear;
 }
 
+
+/*
+ * The fast path of text_fold() with every flag on (TEXT_FOLD_DEFAULT, what
+ * the matcher asks for). Most of a listing is runs of ASCII punctuation and
+ * spaces, and words of ASCII or two-byte letters of one script. Between
+ * words (no word open, no spaced-out run pending) such runs and words go
+ * straight to the view, each character folding to as many bytes as it had,
+ * so the map grows by a linear atom at most: what the general path would
+ * do, as the analysis below says, without its cells. Anything else (marks,
+ * invisible characters, other apostrophes, digits next to letters, one-letter
+ * words, mixed scripts, three-byte characters inside words) goes through
+ * the general path. The tables are made at the first call from the same
+ * functions the general path calls, so the two cannot disagree.
+ *
+ * Why a word of two or more letters, all Latin or all Cyrillic, is copied
+ * folded: decide() gives it its own script whatever the context (no other
+ * script has a letter), so it is neither mixed nor a compound, has no
+ * digits for fold_leet() and no letter of another script to replace, and
+ * sets the context to its script. An ASCII apostrophe right between two
+ * of its letters is part of it (cell_in_word()) and changes none of this.
+ * A word of digits alone has no letters: decide() gives SC_NONE and
+ * nothing is replaced. Its end must be a character that ends a word
+ * whatever follows it: neither a word character nor an apostrophe (which
+ * may join "Stack'ом") after compatibility folding, nor invisible, nor a
+ * mark (both of which the general path reads as inside the word). A word
+ * right after a spaced-out run ends the run first, as in word_end().
+ */
+enum {
+	FK_NONE = 0,	/* the general path decides */
+	FK_LAT,		/* a Latin letter, folded to as many bytes */
+	FK_CYR,		/* a Cyrillic letter, the same */
+	FK_DIGIT,	/* an ASCII digit */
+	FK_END,		/* ends a word (see above) */
+};
+
+/* FK_* of a character, and what it folds to when a letter or digit. */
+struct fast_char {
+	uint8_t kind;
+	uint8_t plain;	/* ASCII outside words: copied as it is */
+	uint8_t out[2];
+};
+
+/* The longest word after a spaced-out run that the fast path takes. */
+#define FAST_RUN_WORD 256
+
+/* ASCII, then U+0080 to U+07FF (two-byte UTF-8) */
+static struct fast_char fast_tab[0x800];
+/* whether U+FFFD, what an invalid byte is read as, ends a word */
+static bool fast_invalid_ends;
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+/* Whether cp, as the general path would read it, ends a word. */
+static bool
+fast_ends_word(uint32_t cp)
+{
+	uint32_t out[3];
+	size_t k, j;
+	int cls;
+
+	if (is_invisible(cp) || char_class(cp) == FOLD_CL_MARK)
+		return false;
+	k = compat_map(cp, out);
+	if (k == 0) {
+		out[0] = cp;
+		k = 1;
+	}
+	for (j = 0; j < k; j++) {
+		cp = fold_yo(char_base(out[j]));
+		cls = char_class(cp);
+		if (word_char(cp, cls) || is_apostrophe(cp))
+			return false;
+	}
+	return true;
+}
+
+static void
+fast_build(void)
+{
+	struct fast_char *fc;
+	uint32_t cp, t, lo, out[3];
+	char enc[4];
+	int cls;
+
+	fast_invalid_ends = fast_ends_word(UTF8_REPLACEMENT);
+	for (cp = 0; cp < RF_ARRAY_SIZE(fast_tab); cp++) {
+		fc = &fast_tab[cp];
+		if (fast_ends_word(cp)) {
+			fc->kind = FK_END;
+			fc->plain = cp < 0x80 && compat_map(cp, out) == 0 &&
+				    char_lower(fold_yo(char_base(cp))) == cp;
+			continue;
+		}
+		if (is_invisible(cp) || char_class(cp) == FOLD_CL_MARK ||
+		    compat_map(cp, out) != 0)
+			continue;
+		t = fold_yo(char_base(cp));
+		cls = char_class(t);
+		lo = char_lower(t);
+		if (utf8_encode(lo, enc) != (cp < 0x80 ? 1u : 2u))
+			continue;
+		if (cls == FOLD_CL_LAT || cls == FOLD_CL_CYR ||
+		    cls == FOLD_CL_DIGIT) {
+			fc->kind = cls == FOLD_CL_LAT ? FK_LAT :
+				   cls == FOLD_CL_CYR ? FK_CYR : FK_DIGIT;
+			fc->out[0] = (uint8_t)enc[0];
+			fc->out[1] = (uint8_t)enc[1];
+		} else if (is_apostrophe(cp) && cp < 0x80 && lo == cp) {
+			fc->plain = 1;	/* outside a word, as it is */
+		}
+	}
+}
+
+/*
+ * The character at s[0, len): its code point below 0x800 in *cp and its
+ * length, or 0 when it is not one- or two-byte UTF-8.
+ */
+static inline size_t
+fast_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] < 0xE0 && len >= 2 &&
+	    (s[1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	return 0;
+}
+
+/*
+ * Records that view bytes [at, at + n) came linearly from the original
+ * bytes at o, the first character having olen bytes, as that many calls
+ * of fold_put() would.
+ */
+static inline void
+fast_map(struct fold *f, size_t at, size_t o, size_t olen)
+{
+	struct fold_atom *a = f->natoms ? &f->atoms[f->natoms - 1] : NULL;
+
+	if (a && a->linear && a->o + (at - a->f) == o)
+		return;
+	ALLOC_GROW(f->atoms, f->natoms + 1, f->aatoms);
+	a = &f->atoms[f->natoms++];
+	a->f = (uint32_t)at;
+	a->o = (uint32_t)o;
+	a->olen = (uint32_t)olen;
+	a->linear = 1;
+}
+
+/*
+ * Reads the word at text[i] and writes it folded to out when it is one the
+ * fast path can take (see above): returns where it ends and its script in
+ * *sc, or returns i (out may have been written to all the same). out
+ * must have room for the rest of the text.
+ */
+static size_t
+fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
+	       int *sc)
+{
+	const unsigned char *s = (const unsigned char *)st->s;
+	const struct fast_char *fc;
+	size_t j, n, len = st->len, count = 0;
+	uint32_t cp;
+	int kind;
+
+	if (s[i] < 0x80)
+		kind = fast_tab[s[i]].kind;
+	else if (fast_decode(s + i, len - i, &cp) != 0)
+		kind = fast_tab[cp].kind;
+	else
+		return i;
+	if (kind != FK_LAT && kind != FK_CYR && kind != FK_DIGIT)
+		return i;
+	for (j = i; j < len; count++) {
+		if (s[j] < 0x80) {
+			fc = &fast_tab[s[j]];
+			if (fc->kind != kind) {
+				/* don't, company's: an ASCII apostrophe between
+				 * two letters of the word's script is in it */
+				if (s[j] != '\'' || kind == FK_DIGIT ||
+				    j + 1 == len ||
+				    fast_decode(s + j + 1, len - j - 1, &cp) ==
+					    0 ||
+				    fast_tab[cp].kind != kind)
+					break;
+				*out++ = '\'';
+				j++;
+				count--;
+				continue;
+			}
+			*out++ = fc->out[0];
+			j++;
+		} else if (fast_decode(s + j, len - j, &cp) != 0 &&
+			   fast_tab[cp].kind == kind) {
+			fc = &fast_tab[cp];
+			out[0] = fc->out[0];
+			out[1] = fc->out[1];
+			out += 2;
+			j += 2;
+		} else {
+			break;
+		}
+	}
+	if (kind != FK_DIGIT && count < 2)
+		return i;	/* one letter: perhaps spaced out */
+	if (j < len) {
+		n = fast_decode(s + j, len - j, &cp);
+		if (n == 0 && utf8_decode(st->s + j, len - j, &cp) == 0)
+			cp = UTF8_REPLACEMENT;
+		if (n ? fast_tab[cp].kind != FK_END :
+			cp == UTF8_REPLACEMENT ? !fast_invalid_ends :
+						 !fast_ends_word(cp))
+			return i;
+	}
+	*sc = kind == FK_LAT ? SC_LAT : kind == FK_CYR ? SC_CYR : SC_NONE;
+	return j;
+}
+
+/* Makes room in f's view for the rest of the text from i on, folded byte
+ * for byte; false when it cannot (never past the cap, which is
+ * RF_FOLD_EXPANSION times the largest input, so not reached). */
+static bool
+fast_room(struct folder *st, size_t i)
+{
+	struct buf *v = &st->f->view;
+	size_t rest = st->len - i;
+
+	return v->len <= v->max - rest &&
+	       (v->alloc - v->len > rest || buf_grow(v, rest) == RF_OK);
+}
+
+/*
+ * Takes the fast path from text[i] on, no word open nor run pending:
+ * ASCII that stays as it is and fast words, as far as they go. Their
+ * bytes keep their places, so the stretch is one linear atom of the map
+ * at most. Returns where the general path takes over.
+ */
+static size_t
+fast_stretch(struct folder *st, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)st->s;
+	struct buf *v = &st->f->view;
+	unsigned char *out;
+	size_t p = i, q, len = st->len;
+	int sc;
+
+	if (!fast_room(st, i))
+		return i;
+	out = (unsigned char *)v->data + v->len;
+	for (;;) {
+		for (q = p; q < len && s[q] < 0x80 && fast_tab[s[q]].plain;
+		     q++)
+			out[q - i] = s[q];
+		p = q;
+		if (p == len)
+			break;
+		q = fast_scan_word(st, p, out + (p - i), &sc);
+		if (q == p)
+			break;
+		if (sc != SC_NONE)
+			st->ctx = sc;
+		p = q;
+	}
+	if (p > i) {
+		fast_map(st->f, v->len, i, s[i] < 0x80 ? 1 : 2);
+		v->len += p - i;
+		st->attach = false;
+	}
+	v->data[v->len] = '\0';
+	return p;
+}
+
+/*
+ * The fast word at text[i] after a spaced-out run, which it ends: the run
+ * goes to the view first, then the word. Returns where the word ends, or
+ * i when the general path must take it.
+ */
+static size_t
+fast_word_after_run(struct folder *st, size_t i)
+{
+	struct fold *f = st->f;
+	struct buf *v = &f->view;
+	unsigned char keep[FAST_RUN_WORD];
+	size_t j, w, at;
+	int sc;
+
+	if (!st->rexpect || f->ncells != st->rlen || !fast_room(st, i))
+		return i;
+	/* read into the spare room, which the run's output will take */
+	j = fast_scan_word(st, i, (unsigned char *)v->data + v->len, &sc);
+	w = j - i;
+	if (j > i && w <= sizeof(keep))
+		memcpy(keep, v->data + v->len, w);
+	v->data[v->len] = '\0';
+	if (j == i || w > sizeof(keep))
+		return i;
+	run_end(st, true, sc);
+	if (v->alloc - v->len <= w && buf_grow(v, w) != RF_OK)
+		return i;	/* not reached: room was made above */
+	at = v->len;
+	memcpy(v->data + at, keep, w);
+	v->len += w;
+	v->data[v->len] = '\0';
+	fast_map(f, at, i, ((const unsigned char *)st->s)[i] < 0x80 ? 1 : 2);
+	if (sc != SC_NONE)
+		st->ctx = sc;
+	st->attach = false;
+	return j;
+}
+
 enum rf_err
 text_fold(struct fold *out, const char *text, size_t len, unsigned flags)
 {
 	struct folder st;
-	size_t i, n;
+	size_t i, j, n;
 	uint32_t cp;
+	bool fast;
 
 	fold_reset(out, 0);
 	if (len > RF_FOLD_INPUT_MAX)
@@ -1217,8 +1531,20 @@ text_fold(struct fold *out, const char *text, size_t len, unsigned flags)
 	st.flags = flags;
 	st.wstart = NONE;
 	st.ctx = SC_NONE;
+	fast = flags == TEXT_FOLD_ALL;
+	if (fast)
+		pthread_once(&fast_once, fast_build);
 
-	for (i = 0; i < len; i += n) {
+	i = 0;
+	while (i < len) {
+		if (fast && st.wstart == NONE) {
+			j = st.in_run ? fast_word_after_run(&st, i) :
+					fast_stretch(&st, i);
+			if (j > i) {
+				i = j;
+				continue;
+			}
+		}
 		if ((unsigned char)text[i] < 0x80) {
 			cp = (unsigned char)text[i];
 			n = 1;
@@ -1228,6 +1554,7 @@ text_fold(struct fold *out, const char *text, size_t len, unsigned flags)
 			out->ninvalid++;
 		}
 		take_char(&st, cp, i, n);
+		i += n;
 	}
 	if (st.wstart != NONE)
 		word_end(&st, out->ncells);

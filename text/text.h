@@ -303,8 +303,10 @@ enum rf_err lang_parse(const char *name, enum lang_id *out) RF_WARN_UNUSED;
  * separators; only the first RF_LANGID_MAX_BYTES are looked at) into *out.
  * Borrows text for the call. Thread-safe: the model is constant data (a
  * dense copy of it is made once, under pthread_once) and every call has
- * its own state. Works on the text as extracted or on its folded view
- * (text_fold()); the folded view is better for disguised words
+ * its own state, but for a per-thread cache of word scores (656 KiB,
+ * made at a thread's first call, freed when the thread exits), which
+ * changes nothing but the time. Works on the text as extracted or on its
+ * folded view (text_fold()); the folded view is better for disguised words
  * ("Tpeбуютcя", "бiлiм" typed with a Latin i), the extracted text for
  * Turkish (the view folds ı to i).
  *

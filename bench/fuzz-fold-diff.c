@@ -1,0 +1,73 @@
+/*
+ * fuzz-fold-diff.c: a libFuzzer target that folds its input with
+ * text_fold() and with the frozen reference (bench/ref-fold.c) and fails
+ * when the views, maps or counters differ; also lang_detect() against
+ * bench/ref-langid.c. The first byte is a set of TEXT_FOLD_* flags, used
+ * besides TEXT_FOLD_DEFAULT. Not built by make: in a tree configured with
+ * CC=clang --enable-fuzzing,
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$SRC \
+ *     $SRC/bench/fuzz-fold-diff.c $SRC/bench/ref-fold.c \
+ *     $SRC/bench/ref-langid.c libtext.a libcommon.a -lm -o fuzz-fold-diff
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text-int.h"
+#include "text/text.h"
+
+void ref_fold_init(struct fold *f);
+void ref_fold_release(struct fold *f);
+enum rf_err ref_text_fold(struct fold *out, const char *text, size_t len,
+			  unsigned flags);
+void ref_lang_detect(const char *text, size_t len, struct lang_result *out);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+compare(const char *text, size_t len, unsigned flags)
+{
+	static struct fold a, b;
+	static int init;
+
+	if (!init) {
+		ref_fold_init(&a);
+		fold_init(&b);
+		init = 1;
+	}
+	if (ref_text_fold(&a, text, len, flags) !=
+		    text_fold(&b, text, len, flags) ||
+	    a.view.len != b.view.len ||
+	    memcmp(a.view.data, b.view.data, a.view.len + 1) != 0 ||
+	    a.natoms != b.natoms ||
+	    (a.natoms &&
+	     memcmp(a.atoms, b.atoms, a.natoms * sizeof(*a.atoms)) != 0) ||
+	    a.nmixed != b.nmixed || a.nhomoglyph != b.nhomoglyph ||
+	    a.nleet != b.nleet || a.njoined != b.njoined ||
+	    a.ninvisible != b.ninvisible || a.ninvalid != b.ninvalid) {
+		fprintf(stderr, "flags 0x%02x\nold: '%s'\nnew: '%s'\n", flags,
+			a.view.data, b.view.data);
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lang_result x, y;
+	const char *text = (const char *)data + 1;
+
+	if (size == 0)
+		return 0;
+	compare(text, size - 1, TEXT_FOLD_DEFAULT);
+	compare(text, size - 1, data[0]);
+	ref_lang_detect(text, size - 1, &x);
+	lang_detect(text, size - 1, &y);
+	if (x.lang != y.lang || x.confidence != y.confidence ||
+	    x.nletters != y.nletters || x.npresent != y.npresent ||
+	    x.latin_ru != y.latin_ru ||
+	    memcmp(x.present, y.present, x.npresent * sizeof(x.present[0])))
+		abort();
+	return 0;
+}

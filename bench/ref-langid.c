@@ -1,0 +1,629 @@
+/*
+ * ref-langid.c: text/langid.c as of commit c966859, frozen, renamed
+ * ref_*: the reference bench/bench-text compares lang_detect() with
+ * (every field of struct lang_result). Not part of any library.
+ */
+#define lang_name ref_lang_name
+#define lang_parse ref_lang_parse
+#define lang_detect ref_lang_detect
+#define lang_identify ref_lang_identify
+#define lang_share ref_lang_share
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/limits.h"
+#include "common/utf8.h"
+#include "common/xmalloc.h"
+#include "text/text-int.h"
+#include "common/banned.h"
+
+/*
+ * Scores are in 1/100 nat, the unit of langid_unseen. The constants were
+ * chosen on half of the NTREX sentences (docs/langid.md) and checked on
+ * the other half.
+ *
+ * A word with a letter outside a model's alphabet scores in that model as
+ * if none of its n-grams were listed, and SC_FOREIGN less.
+ */
+#define SC_FOREIGN	500
+/* a word of langid-words.txt, for each model that lists it */
+#define SC_LISTED	600
+/* per word, for models of other languages: the region's languages first */
+#define SC_OTHER	400
+/* once per text, for models of other languages */
+#define SC_OTHER_TEXT	1000
+/* per word, for Russian typed in Latin: Uzbek and Turkmen first */
+#define SC_LATIN_RU	300
+/* changing language between two words, when splitting a mixed text */
+#define SC_SWITCH	3000
+/* temperature of the confidence (softmax over the sums) */
+#define SC_TEMPERATURE	400.0
+
+/*
+ * Longer words are scored in pieces of this many letters, so that a word's
+ * n-gram scores add up in 16 bits: (WORD_MAX + 2) * GRAM_MAX * 255 < 2^16.
+ */
+#define WORD_MAX	32
+/* n-grams of up to this many symbols */
+#define GRAM_MAX	5
+/* symbols of the n-gram keys */
+#define SYM_BOUNDARY	1u
+#define SYM_UNKNOWN	0x7FFu
+#define SYM_BITS	11
+#define UZ_APOSTROPHE	0x02BBu
+
+/* What the Viterbi pass keeps per word to walk back. */
+struct step {
+	uint32_t switched;	/* models entered from best here */
+	uint16_t letters;
+	uint8_t best;		/* the best model after the word before */
+};
+
+struct detector {
+	size_t nmodels;
+	int64_t total[LANGID_MAX_MODELS];	/* sums over all words */
+	int64_t vit[LANGID_MAX_MODELS];		/* best path ending in model */
+	size_t best;				/* the model of the best path */
+	struct step *steps;
+	size_t nsteps, asteps;
+	size_t nother;		/* letters of other scripts */
+	uint32_t word[WORD_MAX];
+	size_t wlen;
+	size_t wletters;	/* letters of word[], not apostrophes */
+	bool apostrophe;	/* one seen after the last letter */
+};
+
+static const char *const lang_names[LANG_COUNT] = {
+	[LANG_UND] = "und",
+	[LANG_RU] = "ru",
+	[LANG_KK] = "kk",
+	[LANG_KY] = "ky",
+	[LANG_UZ_LATN] = "uz-Latn",
+	[LANG_UZ_CYRL] = "uz-Cyrl",
+	[LANG_TG] = "tg",
+	[LANG_TK] = "tk",
+	[LANG_EN] = "en",
+	[LANG_OTHER] = "other",
+};
+
+const char *
+lang_name(enum lang_id lang)
+{
+	if ((unsigned)lang >= LANG_COUNT)
+		return "und";
+	return lang_names[lang];
+}
+
+enum rf_err
+lang_parse(const char *name, enum lang_id *out)
+{
+	size_t i;
+
+	if (name == NULL)
+		return RF_EINVAL;
+	for (i = 0; i < LANG_COUNT; i++) {
+		if (strcasecmp(name, lang_names[i]) == 0) {
+			*out = (enum lang_id)i;
+			return RF_OK;
+		}
+	}
+	return RF_EINVAL;
+}
+
+/* ---- characters ---- */
+
+static const struct fold_xchar *
+extra_lookup(uint32_t cp)
+{
+	size_t lo = 0, hi = fold_extra_len, mid;
+
+	if (cp > 0xFFFF)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fold_extra[mid].cp < cp)
+			lo = mid + 1;
+		else if (fold_extra[mid].cp > cp)
+			hi = mid;
+		else
+			return &fold_extra[mid];
+	}
+	return NULL;
+}
+
+/* Letters of scripts other than Latin, Cyrillic and Greek, roughly. */
+static bool
+other_script_letter(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{ 0x0531, 0x0587 },	/* Armenian */
+		{ 0x05D0, 0x05F2 },	/* Hebrew */
+		{ 0x0620, 0x064A },	/* Arabic */
+		{ 0x066E, 0x06D3 },
+		{ 0x06D5, 0x06D5 },
+		{ 0x06FA, 0x06FF },
+		{ 0x0750, 0x077F },
+		{ 0x08A0, 0x08C9 },
+		{ 0x0900, 0x0DFF },	/* Indic scripts */
+		{ 0x0E01, 0x0E30 },	/* Thai */
+		{ 0x0E40, 0x0E46 },
+		{ 0x10A0, 0x10FF },	/* Georgian */
+		{ 0x1100, 0x11FF },	/* Hangul Jamo */
+		{ 0x3041, 0x30FF },	/* kana */
+		{ 0x3131, 0x318E },	/* Hangul compatibility Jamo */
+		{ 0x3400, 0x4DBF },	/* CJK */
+		{ 0x4E00, 0x9FFF },
+		{ 0xAC00, 0xD7A3 },	/* Hangul syllables */
+		{ 0xF900, 0xFAFF },
+		{ 0xFB50, 0xFDFF },	/* Arabic presentation forms */
+		{ 0xFE70, 0xFEFC },
+		{ 0x20000, 0x3134F },	/* CJK extensions */
+	};
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_SIZE(ranges); i++) {
+		if (cp < ranges[i][0])
+			return false;
+		if (cp <= ranges[i][1])
+			return true;
+	}
+	return false;
+}
+
+enum chr {
+	CHR_SEP,	/* ends a word */
+	CHR_LETTER,	/* Latin or Cyrillic */
+	CHR_OTHER,	/* a letter of another script */
+	CHR_MARK,	/* combining mark */
+	CHR_APOSTROPHE,
+};
+
+/* The kind of cp and, for a letter, its lower case in *lower. */
+static enum chr
+classify(uint32_t cp, uint32_t *lower)
+{
+	const struct fold_xchar *x;
+	int cls;
+
+	if (cp == '\'' || cp == 0x02BB || cp == 0x02BC || cp == 0x2018 ||
+	    cp == 0x2019 || cp == '`' || cp == 0x00B4 || cp == 0x2032)
+		return CHR_APOSTROPHE;
+	if (cp < FOLD_DIRECT_END) {
+		cls = fold_direct[cp].cls;
+		*lower = fold_direct[cp].lower;
+	} else if ((x = extra_lookup(cp)) != NULL) {
+		cls = x->cls;
+		*lower = x->lower;
+	} else {
+		return other_script_letter(cp) ? CHR_OTHER : CHR_SEP;
+	}
+	switch (cls) {
+	case FOLD_CL_LAT:
+	case FOLD_CL_CYR:
+		if (*lower == 0x0451)	/* ё as е, like the model */
+			*lower = 0x0435;
+		else if (cp == 0x0131)	/* Turkish ı is no Turkmen letter */
+			*lower = 0x0131;
+		return CHR_LETTER;
+	case FOLD_CL_GRK:
+	case FOLD_CL_OLET:
+		return CHR_OTHER;
+	case FOLD_CL_MARK:
+		return CHR_MARK;
+	default:
+		return CHR_SEP;
+	}
+}
+
+/* base followed by the combining mark: the composed letter, or 0. */
+static uint32_t
+compose(uint32_t base, uint32_t mark)
+{
+	size_t lo = 0, hi = fold_compose_len, mid;
+	const struct fold_compose *c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = &fold_compose[mid];
+		if (c->base < base || (c->base == base && c->mark < mark))
+			lo = mid + 1;
+		else if (c->base > base || c->mark > mark)
+			hi = mid;
+		else
+			return c->composed == 0x0451 ? 0x0435 : c->composed;
+	}
+	return 0;
+}
+
+/* ---- the model ---- */
+
+/*
+ * The postings as one row of scores per n-gram, a score for every model (0
+ * where it lists none), so that a word adds up whole rows: built once, at
+ * the first call, then only read.
+ */
+static uint8_t gram_rows[LANGID_MAX_GRAMS][LANGID_MAX_MODELS];
+/* each model's penalty per word: SC_OTHER, SC_LATIN_RU or 0 */
+static int32_t model_penalty[LANGID_MAX_MODELS];
+static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
+
+static void
+gram_rows_build(void)
+{
+	const struct langid_gram *g;
+	const struct langid_post *p;
+	size_t i, k;
+
+	for (i = 0; i < langid_nmodels; i++) {
+		if (i >= langid_first_other)
+			model_penalty[i] = SC_OTHER;
+		else if (i == langid_latin_ru)
+			model_penalty[i] = SC_LATIN_RU;
+	}
+
+	for (i = 0; i < langid_ngrams && i < LANGID_MAX_GRAMS; i++) {
+		g = &langid_grams[i];
+		for (k = 0; k < g->count; k++) {
+			p = &langid_posts[g->first + k];
+			gram_rows[i][p->model] = p->score;
+		}
+	}
+}
+
+/* The row of the n-gram key, or NULL when no model lists it. */
+static const uint8_t *
+gram_find(uint64_t key)
+{
+	size_t mask = ((size_t)1 << langid_slot_bits) - 1;
+	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >>
+			    (64 - langid_slot_bits));
+	uint16_t i;
+
+	for (;;) {
+		i = langid_slots[s];
+		if (i == 0)
+			return NULL;
+		if (langid_grams[i - 1].key == key)
+			return gram_rows[i - 1];
+		s = (s + 1) & mask;
+	}
+}
+
+/* The models that list the word w[0, n), as a bit set. */
+static uint32_t
+word_listed(const uint32_t *w, size_t n)
+{
+	uint64_t h = 0xCBF29CE484222325u;
+	char u[4];
+	size_t i, j, k, lo = 0, hi = langid_nwords, mid;
+
+	for (i = 0; i < n; i++) {
+		k = utf8_encode(w[i], u);
+		for (j = 0; j < k; j++) {
+			h ^= (unsigned char)u[j];
+			h *= 0x100000001B3u;
+		}
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (langid_words[mid].hash < h)
+			lo = mid + 1;
+		else if (langid_words[mid].hash > h)
+			hi = mid;
+		else
+			return langid_words[mid].models;
+	}
+	return 0;
+}
+
+/* What a word's letters say, before the models' penalties. */
+struct word_score {
+	uint16_t acc[LANGID_MAX_MODELS];	/* n-gram scores, in units */
+	uint32_t ngrams;
+	uint32_t allowed;	/* models whose alphabet has every letter */
+	uint32_t listed;	/* models that list the word */
+};
+
+/* Scores the word w[0, n), 0 < n <= WORD_MAX, into *ws. */
+static void
+word_score(const uint32_t *w, size_t n, struct word_score *ws)
+{
+	uint32_t seq[WORD_MAX + 2];
+	const uint8_t *row;
+	uint64_t key;
+	size_t i, j, m, len = n + 2;
+
+	memset(ws, 0, sizeof(*ws));
+	ws->allowed = UINT32_MAX;
+	seq[0] = SYM_BOUNDARY;
+	for (i = 0; i < n; i++) {
+		if (w[i] < FOLD_DIRECT_END) {
+			seq[i + 1] = w[i];
+			if (w[i] != UZ_APOSTROPHE)
+				ws->allowed &= langid_alpha[w[i]];
+		} else {
+			seq[i + 1] = SYM_UNKNOWN;
+			ws->allowed = 0;
+		}
+	}
+	seq[len - 1] = SYM_BOUNDARY;
+	for (i = 0; i < len; i++) {
+		key = 0;
+		for (j = 0; j < GRAM_MAX && j <= i; j++) {
+			key |= (uint64_t)seq[i - j] << (SYM_BITS * j);
+			if (j == 0 && seq[i] == SYM_BOUNDARY)
+				continue;
+			row = gram_find(key);
+			if (row == NULL) {
+				/* nor any longer n-gram ending here */
+				ws->ngrams += (i < GRAM_MAX ? i + 1 : GRAM_MAX)
+					- j;
+				break;
+			}
+			ws->ngrams++;
+			for (m = 0; m < LANGID_MAX_MODELS; m++)
+				ws->acc[m] += row[m];
+		}
+	}
+	ws->listed = word_listed(w, n);
+}
+
+static size_t
+best_model(const int64_t *v, size_t n)
+{
+	size_t m, best = 0;
+
+	for (m = 1; m < n; m++)
+		if (v[m] > v[best])
+			best = m;
+	return best;
+}
+
+/*
+ * Scores the word collected in d in every model and takes it into the
+ * sums and the best paths. A model's score for the word: its n-grams'
+ * scores, or all n-grams unlisted and SC_FOREIGN when a letter is outside
+ * its alphabet; SC_LISTED for a listed word; the model's own penalty.
+ */
+static void
+word_end(struct detector *d)
+{
+	struct word_score ws;
+	struct step *st;
+	int64_t sw = 0, v, top = INT64_MIN;
+	int32_t sc, base;
+	uint32_t bit;
+	size_t m, top_model = 0;
+
+	d->apostrophe = false;
+	if (d->wlen == 0)
+		return;
+	word_score(d->word, d->wlen, &ws);
+	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
+	st = &d->steps[d->nsteps];
+	st->switched = 0;
+	st->letters = (uint16_t)d->wletters;
+	st->best = (uint8_t)d->best;
+	if (d->nsteps > 0)
+		sw = d->vit[d->best] - SC_SWITCH;
+	base = langid_unseen * (int32_t)ws.ngrams;
+	for (m = 0; m < d->nmodels; m++) {
+		bit = 1u << m;
+		sc = base - model_penalty[m];
+		if (ws.allowed & bit)
+			sc += (int32_t)ws.acc[m] * LANGID_SCORE_UNIT;
+		else
+			sc -= SC_FOREIGN;
+		if (ws.listed & bit)
+			sc += SC_LISTED;
+		d->total[m] += sc;
+		v = d->vit[m];
+		if (d->nsteps > 0 && sw > v) {
+			v = sw;
+			st->switched |= bit;
+		}
+		v += sc;
+		d->vit[m] = v;
+		if (v > top) {
+			top = v;
+			top_model = m;
+		}
+	}
+	d->best = top_model;
+	d->nsteps++;
+	d->wlen = 0;
+	d->wletters = 0;
+}
+
+static void
+word_add(struct detector *d, uint32_t cp)
+{
+	if (d->wlen + (d->apostrophe ? 2 : 1) > WORD_MAX)
+		word_end(d);
+	if (d->apostrophe && d->wlen > 0)
+		d->word[d->wlen++] = UZ_APOSTROPHE;
+	d->apostrophe = false;
+	d->word[d->wlen++] = cp;
+	d->wletters++;
+}
+
+static void
+scan(struct detector *d, const char *text, size_t len)
+{
+	size_t i = 0, n;
+	uint32_t cp, lower = 0, c;
+
+	while (i < len) {
+		n = utf8_decode(text + i, len - i, &cp);
+		if (n == 0)
+			n = 1;	/* an invalid byte: U+FFFD, a separator */
+		i += n;
+		switch (classify(cp, &lower)) {
+		case CHR_LETTER:
+			word_add(d, lower);
+			break;
+		case CHR_MARK:
+			/* й typed as и + U+0306: compose, else ignore */
+			if (d->wlen > 0 && !d->apostrophe) {
+				c = compose(d->word[d->wlen - 1], cp);
+				if (c != 0)
+					d->word[d->wlen - 1] = c;
+			}
+			break;
+		case CHR_APOSTROPHE:
+			if (d->wlen > 0 && !d->apostrophe)
+				d->apostrophe = true;
+			else
+				word_end(d);
+			break;
+		case CHR_OTHER:
+			word_end(d);
+			d->nother++;
+			break;
+		case CHR_SEP:
+			word_end(d);
+			break;
+		}
+	}
+	word_end(d);
+}
+
+/* Walks the best path back, counting the letters of each model. */
+static void
+path_letters(const struct detector *d, size_t *letters)
+{
+	size_t t, cur;
+
+	if (d->nsteps == 0)
+		return;
+	cur = d->best;
+	for (t = d->nsteps; t-- > 0;) {
+		letters[cur] += d->steps[t].letters;
+		if (t > 0 && (d->steps[t].switched & (1u << cur)))
+			cur = d->steps[t].best;
+	}
+}
+
+/* The confidence in lang: its share of exp((sum - best) / T) over all. */
+static double
+confidence(const struct detector *d, size_t best, enum lang_id lang)
+{
+	double p = 0, all = 0, e;
+	size_t m;
+
+	for (m = 0; m < d->nmodels; m++) {
+		e = exp((double)(d->total[m] - d->total[best]) /
+			SC_TEMPERATURE);
+		all += e;
+		if (langid_models[m].lang == lang)
+			p += e;
+	}
+	return all > 0 ? p / all : 0;
+}
+
+static void
+result_shares(struct lang_result *r, const size_t *lang_letters,
+	      size_t letters)
+{
+	struct lang_share s;
+	size_t i, j;
+
+	r->npresent = 0;
+	for (i = 0; i < LANG_COUNT; i++) {
+		if (lang_letters[i] == 0)
+			continue;
+		s.lang = (enum lang_id)i;
+		s.share = (double)lang_letters[i] / (double)letters;
+		for (j = r->npresent; j > 0 && r->present[j - 1].share <
+		     s.share; j--)
+			r->present[j] = r->present[j - 1];
+		r->present[j] = s;
+		r->npresent++;
+	}
+}
+
+void
+lang_detect(const char *text, size_t len, struct lang_result *out)
+{
+	struct detector d;
+	size_t letters[LANGID_MAX_MODELS] = { 0 };
+	size_t lang_letters[LANG_COUNT] = { 0 };
+	size_t m, best, nletters;
+	enum lang_id lang, major;
+
+	pthread_once(&gram_rows_once, gram_rows_build);
+	memset(out, 0, sizeof(*out));
+	memset(&d, 0, sizeof(d));
+	d.nmodels = langid_nmodels;
+	for (m = langid_first_other; m < d.nmodels; m++) {
+		d.total[m] = -SC_OTHER_TEXT;
+		d.vit[m] = -SC_OTHER_TEXT;
+	}
+	if (text == NULL)
+		len = 0;
+	len = utf8_prefix(text, len, RF_LANGID_MAX_BYTES);
+	if (len > 0)
+		scan(&d, text, len);
+
+	path_letters(&d, letters);
+	nletters = d.nother;
+	for (m = 0; m < d.nmodels; m++) {
+		lang_letters[langid_models[m].lang] += letters[m];
+		nletters += letters[m];
+	}
+	lang_letters[LANG_OTHER] += d.nother;
+	out->nletters = nletters;
+	if (nletters < LANG_MIN_LETTERS)
+		goto out;
+	result_shares(out, lang_letters, nletters);
+
+	if (d.nother * 2 > nletters) {
+		out->lang = LANG_OTHER;
+		out->confidence = (double)d.nother / (double)nletters;
+		goto out;
+	}
+	best = best_model(d.total, d.nmodels);
+	lang = langid_models[best].lang;
+	major = out->present[0].lang;
+	if (lang_letters[lang] * 2 < nletters &&
+	    lang_letters[major] > lang_letters[lang]) {
+		/* mixed: the language of most letters, not the best sum */
+		out->lang = major;
+		out->confidence = out->present[0].share;
+		out->latin_ru = major == LANG_RU &&
+			letters[langid_latin_ru] * 2 > lang_letters[LANG_RU];
+		goto out;
+	}
+	out->lang = lang;
+	out->confidence = confidence(&d, best, lang);
+	out->latin_ru = best == langid_latin_ru;
+out:
+	free(d.steps);
+}
+
+enum lang_id
+lang_identify(const char *text, size_t len, double *confidence_out)
+{
+	struct lang_result r;
+
+	lang_detect(text, len, &r);
+	if (confidence_out != NULL)
+		*confidence_out = r.confidence;
+	return r.lang;
+}
+
+double
+lang_share(const struct lang_result *r, enum lang_id lang)
+{
+	size_t i;
+
+	for (i = 0; i < r->npresent; i++)
+		if (r->present[i].lang == lang)
+			return r->present[i].share;
+	return 0;
+}
