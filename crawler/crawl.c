@@ -58,6 +58,10 @@ struct site_rt {
 	char *root_real;	/* its folder, symbolic links resolved */
 	long fetched;		/* responses this run */
 	long in_flight;
+	/* whether the last origin in_scope() looked up was in the site's
+	 * domains: the links of a page mostly share one */
+	char *scope_origin;
+	bool scope_ok;
 	bool budget_hit;
 	const char *user_agent;
 };
@@ -384,25 +388,36 @@ url_scope_domain(const char *url)
 	return dom;
 }
 
+/* Whether url (of origin) is in the site's domains. */
 static bool
-in_scope(struct crawl *c, struct site_rt *s, const char *url)
+in_domains(struct site_rt *s, const char *url, const char *origin)
 {
 	char *dom;
 	size_t i;
 	bool ok = false;
 
+	/* the domain depends on the host alone */
+	if (s->scope_origin && strcmp(s->scope_origin, origin) == 0)
+		return s->scope_ok;
+	dom = url_scope_domain(url);
+	for (i = 0; dom && i < s->ndomains && !ok; i++)
+		ok = strcmp(dom, s->domains[i]) == 0;
+	free(dom);
+	free(s->scope_origin);
+	s->scope_origin = xstrdup(origin);
+	s->scope_ok = ok;
+	return ok;
+}
+
+static bool
+in_scope(struct crawl *c, struct site_rt *s, const char *url,
+	 const char *origin)
+{
 	if (str_has_prefix(url, "file://")) {
 		if (!s->file_root || !str_has_prefix(url, s->file_root))
 			return false;
-	} else {
-		dom = url_scope_domain(url);
-		if (!dom)
-			return false;
-		for (i = 0; i < s->ndomains && !ok; i++)
-			ok = strcmp(dom, s->domains[i]) == 0;
-		free(dom);
-		if (!ok)
-			return false;
+	} else if (!in_domains(s, url, origin)) {
+		return false;
 	}
 	if (s->allow.n && !patterns_match(c, &s->allow, url))
 		return false;
@@ -796,15 +811,18 @@ enqueue(struct crawl *c, struct site_rt *s, const char *url, int depth,
 	char *origin;
 	bool added = false;
 
-	if (url_is_trap(url) ||
+	if (!str_has_prefix(url, "file://"))
+		origin = url_origin(url);
+	else
+		origin = s->file_root ? xstrdup(s->file_root) : NULL;
+	if (!origin || url_is_trap(url) ||
 	    !(parent == 0 && depth == 0 && kind != CRAWL_SITEMAP ?
 		      !patterns_match(c, &s->deny, url) :
-		      in_scope(c, s, url))) {
+		      in_scope(c, s, url, origin))) {
 		c->sum->links_dropped++;
+		free(origin);
 		return;
 	}
-	origin = str_has_prefix(url, "file://") ? xstrdup(s->file_root) :
-						  url_origin(url);
 	n.url = url;
 	n.host = origin;
 	n.site = s->cfg->name;
@@ -845,8 +863,7 @@ on_link(const char *href, unsigned flags, void *arg)
 		free(abs);
 		abs = NULL;
 	}
-	if (url_resolve(lf->base, href, &abs) != RF_OK ||
-	    url_normalize(abs, &opts, &norm) != RF_OK) {
+	if (url_resolve_normal(lf->base, href, &opts, &norm) != RF_OK) {
 		c->sum->links_dropped++;
 		goto out;
 	}
@@ -2471,6 +2488,7 @@ sites_free(struct crawl *c)
 		free(s->domains);
 		free(s->file_root);
 		free(s->root_real);
+		free(s->scope_origin);
 	}
 	free(c->sites);
 }
