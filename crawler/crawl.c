@@ -126,10 +126,12 @@ struct xfer {
  * seen) waits in a struct deferred until those records are durable: they
  * are synced in the background (warc_writer_sync_start()) while the loop
  * goes on with the pages of other hosts, and the first turn after the sync
- * has ended applies the ops to the frontier, whose commit at the end of
- * that turn makes them state. The host keeps its slot (no next request)
- * until then, so a kill repeats at most one request per host: the one
- * whose result was not committed yet.
+ * has ended applies the ops of every fetch it covered to the frontier and
+ * commits them together. The host keeps its slot (no next request) until
+ * that commit, so a kill repeats at most one request per host: the one
+ * whose result was not committed yet. Fetches that wrote nothing wait the
+ * same way, for one rule; with the WARC left to the kernel the "sync"
+ * ends at once and the ops are committed in the next turn.
  */
 enum deferred_op {
 	DEF_DONE,		/* frontier_done() */
@@ -176,9 +178,10 @@ struct crawl {
 	bool stop_requested;
 	/* the group commit: ops whose records were written since the last
 	 * sync began, and those the running sync covers (sync_running) */
-	bool defer;		/* the fetch being finished wrote records */
+	bool defer;		/* a fetch is being finished */
 	struct deferred_list waiting, syncing;
 	bool sync_running;
+	double last_commit;	/* monotonic */
 	bool failed;		/* database or disk */
 	enum rf_err err;
 	pcre2_match_data *md;
@@ -676,12 +679,20 @@ deferred_apply(struct crawl *c, struct deferred_list *l)
 						 d->r.fetched_at);
 			break;
 		case DEF_RELEASE:
-			d->slot->busy = false;
 			break;
 		}
 		if (e != RF_OK)
 			db_failed(c, "cannot record a page");
 	}
+	/* the hosts go on once their pages are state */
+	if (!c->failed && frontier_commit(c->fr) != RF_OK)
+		db_failed(c, "cannot commit");
+	if (!c->failed && frontier_begin(c->fr) != RF_OK)
+		db_failed(c, "cannot begin a transaction");
+	c->last_commit = now_mono();
+	for (d = l->head; d && !c->failed; d = d->next)
+		if (d->op == DEF_RELEASE)
+			d->slot->busy = false;
 	deferred_list_free(l);
 }
 
@@ -696,8 +707,9 @@ sync_wake(void *arg)
 
 /*
  * One step of the group commit: when the running sync has ended (or
- * after waiting for it, with wait), applies the ops it covered; then,
- * when none runs, starts one for the ops waiting.
+ * after waiting for it, with wait), applies the ops it covered, commits
+ * and lets their hosts go on; then, when none runs, starts one for the
+ * ops waiting. Runs inside a transaction, and leaves one open.
  */
 static void
 group_commit_step(struct crawl *c, bool wait)
@@ -1307,11 +1319,9 @@ file_page(struct crawl *c, struct host *h, struct frontier_url *u)
 	e = file_fetch(c, h->site->root_real, u->url, h->site->cfg->max_body,
 		       &data, &r.status, &r.loc, &r.have_loc);
 	/* as for a transfer (xfer_done()): the host waits for the state */
-	c->defer = r.have_loc && !c->job->warc_nosync;
-	if (c->defer) {
-		h->slot->busy = true;
-		defer_op(c, DEF_RELEASE, 0, NULL, NULL, h->slot);
-	}
+	c->defer = true;
+	h->slot->busy = true;
+	defer_op(c, DEF_RELEASE, 0, NULL, NULL, h->slot);
 	if (e == RF_OK && r.status == 200) {
 		h->st.fetched++;
 		h->site->fetched++;
@@ -1722,10 +1732,6 @@ record_capture(struct crawl *c, struct xfer *x, struct page_result *r,
 		goto out;
 	}
 	r->have_loc = true;
-	/* what the state says of a page waits for its records to be
-	 * durable; robots.txt leaves no state */
-	if (!x->is_robots && !c->job->warc_nosync)
-		c->defer = true;
 	if (!found && allow_revisit && r->status >= 200 && r->status < 300 &&
 	    x->body.len > 0)
 		payload_add(c, r->sha1, r->loc.id, x->u.url,
@@ -2068,11 +2074,14 @@ xfer_done(struct crawl *c, struct xfer *x, CURLcode rc)
 	/* the delay counts from the end of this request, and robots.txt
 	 * may just have raised it */
 	ready = now_mono();
+	/* what a page leaves to the state waits for its records (the group
+	 * commit), and the host's next request for that state; robots.txt
+	 * leaves no state */
+	c->defer = !x->is_robots;
 	if (x->is_robots)
 		robots_finished(c, x, rc, status);
 	else
 		page_finished(c, x, rc, status);
-	/* the host's next request waits for this one's state */
 	if (c->defer)
 		defer_op(c, DEF_RELEASE, 0, NULL, NULL, h->slot);
 	else
@@ -2650,10 +2659,11 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 			summary->stop = CRAWL_STOP_INTERRUPTED;
 			break;
 		}
-		/* one transaction per turn: the transfers that ended (what
-		 * they leave to the state waits for their WARC records:
-		 * the group commit), the ops whose records are durable now,
-		 * then the transfers that may start */
+		/* the transfers that ended (what they leave to the state
+		 * waits for their WARC records: the group commit), the ops
+		 * whose records are durable now, committed, then the
+		 * transfers that may start; the transaction stays open
+		 * from one turn to the next */
 		if (frontier_begin(c.fr) != RF_OK) {
 			db_failed(&c, "cannot begin a transaction");
 			break;
@@ -2680,13 +2690,17 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 		if (c.failed)
 			break;
 		pending = schedule(&c, &wait_ms);
-		/* no sync here: the commit holds no op whose records the
-		 * disk may not have */
 		if (c.failed)
 			break;
-		if (frontier_commit(c.fr) != RF_OK) {
-			db_failed(&c, "cannot commit");
-			break;
+		/* the rest (links found, URLs robots.txt blocks, progress)
+		 * goes with the next group of pages, or after a second; it
+		 * names no record */
+		if (now_mono() - c.last_commit >= 1.0) {
+			if (frontier_commit(c.fr) != RF_OK) {
+				db_failed(&c, "cannot commit");
+				break;
+			}
+			c.last_commit = now_mono();
 		}
 		if (c.sync_running || c.waiting.head)
 			pending = true;
