@@ -1690,7 +1690,10 @@ record_capture(struct crawl *c, struct xfer *x, struct page_result *r,
 	rs.body = x->body.data;
 	rs.body_len = x->body.len;
 	rs.body_dechunked = true;
+	rs.payload_digest = NULL;
+	rq.payload_digest = NULL;
 	warc_payload_digest(&rs, r->sha1);
+	rs.payload_digest = r->sha1;
 	body = (const unsigned char *)x->body.data;
 	sha256_digest(body, x->body.len, d);
 	encode_hex(d, sizeof(d), r->sha256);

@@ -892,8 +892,16 @@ http_parts(struct rec *r, const struct warc_http *msg, struct buf *scratch,
 		r->part[1] = msg->body;
 		r->part_len[1] = msg->body_len;
 	}
-	payload_sha1(msg, chunked, d);
-	warc_sha1_label(d, digest);
+	/* what warc_payload_digest() writes, else hashed here */
+	if (msg->payload_digest &&
+	    strlen(msg->payload_digest) == WARC_DIGEST_SIZE - 1 &&
+	    strncmp(msg->payload_digest, "sha1:", 5) == 0 &&
+	    valid_digest(msg->payload_digest)) {
+		memcpy(digest, msg->payload_digest, WARC_DIGEST_SIZE);
+	} else {
+		payload_sha1(msg, chunked, d);
+		warc_sha1_label(d, digest);
+	}
 	r->payload_digest = digest;
 }
 

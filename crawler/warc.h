@@ -105,6 +105,10 @@ struct warc_http {
 	const void *body;
 	size_t body_len;
 	bool body_dechunked;
+	/* What warc_payload_digest() gave for this message, when the
+	 * caller has it already (the writer then does not hash the body
+	 * again), or NULL. */
+	const char *payload_digest;
 };
 
 /* What the records of one capture share. Borrowed. */

@@ -280,6 +280,7 @@ http_msg(const char *head, const char *body, size_t body_len, bool dechunked)
 	m.body = body;
 	m.body_len = body_len;
 	m.body_dechunked = dechunked;
+	m.payload_digest = NULL;
 	return m;
 }
 
@@ -1423,30 +1424,44 @@ check_chunked(const char *body, const char *payload, bool incomplete)
 	struct warc_writer_opts opts = { .sync = WARC_SYNC_NONE };
 	struct warc_writer *w;
 	struct warc_capture cap = { .target_uri = "http://e.test/" };
-	struct warc_loc loc;
+	struct warc_loc loc[3];
 	struct warc_record *rec;
 	const struct warc_http_msg *hm;
 	char *path;
+	int i;
 
 	warc_payload_digest(&m, got);
 	sha1_label(payload, strlen(payload), want);
 	assert_string_equal(got, want);
 
-	/* the reader takes the same payload out of the block */
+	/* the reader takes the same payload out of the block; the digest
+	 * is the same when the caller gives it (it is not hashed again),
+	 * and one that is not of the writer's form is not taken */
 	assert_int_equal(warc_writer_open(dir, "c", 0, &opts, &w), RF_OK);
-	assert_int_equal(warc_write_exchange(w, &cap, NULL, &m, NULL, &loc),
-			 RF_OK);
+	for (i = 0; i < 3; i++) {
+		m.payload_digest = i == 0 ? NULL : i == 1 ? got : "sha1:AB";
+		assert_int_equal(warc_write_exchange(w, &cap, NULL, &m, NULL,
+						     &loc[i]),
+				 RF_OK);
+	}
 	assert_int_equal(warc_writer_close(w), RF_OK);
-	path = path_in(dir, loc.file);
-	assert_int_equal(warc_read_at(path, loc.offset, 0, &rec), RF_OK);
-	hm = warc_record_http(rec);
-	assert_non_null(hm);
-	assert_int_equal(hm->payload_len, strlen(payload));
-	assert_memory_equal(hm->payload, payload, hm->payload_len);
-	assert_int_equal(hm->payload_incomplete, incomplete);
-	assert_int_equal(warc_record_check_payload(rec), WARC_DIGEST_OK);
-	warc_record_free(rec);
-	free(path);
+	for (i = 0; i < 3; i++) {
+		path = path_in(dir, loc[i].file);
+		assert_int_equal(warc_read_at(path, loc[i].offset, 0, &rec),
+				 RF_OK);
+		assert_string_equal(warc_record_header(rec,
+						       "WARC-Payload-Digest"),
+				    want);
+		hm = warc_record_http(rec);
+		assert_non_null(hm);
+		assert_int_equal(hm->payload_len, strlen(payload));
+		assert_memory_equal(hm->payload, payload, hm->payload_len);
+		assert_int_equal(hm->payload_incomplete, incomplete);
+		assert_int_equal(warc_record_check_payload(rec),
+				 WARC_DIGEST_OK);
+		warc_record_free(rec);
+		free(path);
+	}
 	remove_tmpdir(dir);
 }
 
