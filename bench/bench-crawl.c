@@ -12,8 +12,9 @@
  *   3. Pages per second of crawl_run() against the loopback test server
  *      with politeness off (delay 0; robots.txt fetched and obeyed, it
  *      sets no Crawl-delay there), WARC records and state written as in
- *      a real crawl (the WARC synced once per turn of the fetch loop,
- *      before the state commits), with that million-URL frontier behind
+ *      a real crawl (the WARC synced in the background, and the pages
+ *      committed as fetched once that sync has ended: the group commit
+ *      of crawl.c), with that million-URL frontier behind
  *      it: on one host (a twentieth of the pages), then on HOSTS hosts
  *      (127.0.0.2 and up, which the crawler takes as distinct hosts),
  *      then on HOSTS hosts again with the WARC left to the kernel to
@@ -335,7 +336,8 @@ crawl(const char *dir, const char *name, int port, int nhosts, long pages,
 	struct crawl_summary sum;
 	struct crawl_callbacks cb;
 	char path[256], cmd[600];
-	const char *how = sync ? "fsync per turn" : "synced by the kernel";
+	const char *how = sync ? "synced before the state" :
+				 "synced by the kernel";
 	double t0, t1, c0, s0, rate;
 	char what[128];
 	int i;
@@ -450,7 +452,7 @@ main(int argc, char **argv)
 		       "hosts/1 host: bare %.2f, crawl %.2f\n", one / base1,
 		       nhosts, many / basen, nhosts, basen / base1,
 		       many / one);
-	printf("ratios: %d hosts, fsync per turn / kernel sync %.2f\n",
+	printf("ratios: %d hosts, synced / kernel sync %.2f\n",
 	       nhosts, many / many_nosync);
 done:
 	printf("crawl: peak memory %ld KiB\n", peak_rss_kib());

@@ -952,8 +952,8 @@ warc_ensure(struct crawl *c)
 	}
 	memset(&o, 0, sizeof(o));
 	o.info = info;
-	/* synced once per turn, before the state that names the records
-	 * is committed (state_commit()) */
+	/* synced in the background before the state that names the
+	 * records is committed (the group commit) */
 	o.sync = c->job->warc_nosync ? WARC_SYNC_NONE : WARC_SYNC_FILE;
 	if (mkdir(c->job->warc_dir, 0750) != 0 && errno != EEXIST) {
 		msg(c, CRAWL_MSG_ERROR, "cannot create WARC folder '%s': %s",
