@@ -16,7 +16,8 @@
  *      committed as fetched once that sync has ended: the group commit
  *      of crawl.c), with that million-URL frontier behind
  *      it: on one host (a twentieth of the pages), then on HOSTS hosts
- *      (127.0.0.2 and up, which the crawler takes as distinct hosts),
+ *      (127.0.0.2 and up, which the crawler takes as distinct hosts;
+ *      one host is 127.0.0.2),
  *      then on HOSTS hosts again with the WARC left to the kernel to
  *      sync.
  *
@@ -279,7 +280,7 @@ bare_fetch(int port, int nhosts, long pages)
 	for (i = 0; i < nhosts; i++) {
 		hosts[i].easy = curl_easy_init();
 		snprintf(hosts[i].ip, sizeof(hosts[i].ip), "127.0.0.%d",
-			 nhosts == 1 ? 1 : i + 2);
+			 i + 2);
 		curl_easy_setopt(hosts[i].easy, CURLOPT_WRITEFUNCTION,
 				 discard);
 		curl_easy_setopt(hosts[i].easy, CURLOPT_PRIVATE, &hosts[i]);
@@ -359,8 +360,11 @@ crawl(const char *dir, const char *name, int port, int nhosts, long pages,
 	s = crawl_job_add_site(job, "bench");
 	s->seeds = xcalloc((size_t)nhosts, sizeof(*s->seeds));
 	for (i = 0; i < nhosts; i++) {
+		/* not 127.0.0.1: its robots.txt asks for 0.1 s between
+		 * requests (the test site), and the frontier's other
+		 * site is there */
 		snprintf(path, sizeof(path), "http://127.0.0.%d:%d/bench/0",
-			 nhosts == 1 ? 1 : i + 2, port);
+			 i + 2, port);
 		s->seeds[i] = xstrdup(path);
 	}
 	s->nseeds = (size_t)nhosts;
