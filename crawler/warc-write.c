@@ -775,7 +775,9 @@ warc_writer_sync_start(struct warc_writer *w, void (*wake)(void *),
 	if (pthread_create(&w->bg, NULL, bg_main, w) != 0) {
 		/* no thread: sync here */
 		w->unsynced = true;
-		return warc_writer_sync(w);
+		if ((err = warc_writer_sync(w)) != RF_OK)
+			return err;
+		goto ended;
 	}
 	w->bg_running = true;
 	return RF_OK;
