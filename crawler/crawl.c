@@ -58,6 +58,10 @@ struct site_rt {
 	char *root_real;	/* its folder, symbolic links resolved */
 	long fetched;		/* responses this run */
 	long in_flight;
+	/* whether the last origin in_scope() looked up was in the site's
+	 * domains: the links of a page mostly share one */
+	char *scope_origin;
+	bool scope_ok;
 	bool budget_hit;
 	const char *user_agent;
 };
@@ -116,6 +120,41 @@ struct xfer {
 	time_t started;
 };
 
+/*
+ * The group commit. A finished fetch writes its WARC records at once, but
+ * what the state is to say of it (the URL done or to retry, the payload
+ * seen) waits in a struct deferred until those records are durable: they
+ * are synced in the background (warc_writer_sync_start()) while the loop
+ * goes on with the pages of other hosts, and the first turn after the sync
+ * has ended applies the ops of every fetch it covered to the frontier and
+ * commits them together. The host keeps its slot (no next request) until
+ * that commit, so a kill repeats at most one request per host: the one
+ * whose result was not committed yet. Fetches that wrote nothing wait the
+ * same way, for one rule; with the WARC left to the kernel the "sync"
+ * ends at once and the ops are committed in the next turn.
+ */
+enum deferred_op {
+	DEF_DONE,		/* frontier_done() */
+	DEF_RETRY,		/* frontier_retry() */
+	DEF_PAYLOAD,		/* frontier_payload_add() */
+	DEF_RELEASE,		/* the host's slot is free again */
+};
+
+struct deferred {
+	struct deferred *next;
+	enum deferred_op op;
+	int64_t id;
+	struct frontier_result r;	/* its strings live in str[] */
+	const char *uri;		/* DEF_PAYLOAD */
+	struct slot *slot;		/* DEF_RELEASE */
+	char str[];
+};
+
+/* Ops in the order they came; tail points at the last next pointer. */
+struct deferred_list {
+	struct deferred *head, **tail;
+};
+
 struct crawl {
 	const struct crawl_job *job;
 	const struct crawl_callbacks *cb;
@@ -137,6 +176,12 @@ struct crawl {
 	double elapsed_before;
 	uint64_t rng;
 	bool stop_requested;
+	/* the group commit: ops whose records were written since the last
+	 * sync began, and those the running sync covers (sync_running) */
+	bool defer;		/* a fetch is being finished */
+	struct deferred_list waiting, syncing;
+	bool sync_running;
+	double last_commit;	/* monotonic */
 	bool failed;		/* database or disk */
 	enum rf_err err;
 	pcre2_match_data *md;
@@ -346,25 +391,36 @@ url_scope_domain(const char *url)
 	return dom;
 }
 
+/* Whether url (of origin) is in the site's domains. */
 static bool
-in_scope(struct crawl *c, struct site_rt *s, const char *url)
+in_domains(struct site_rt *s, const char *url, const char *origin)
 {
 	char *dom;
 	size_t i;
 	bool ok = false;
 
+	/* the domain depends on the host alone */
+	if (s->scope_origin && strcmp(s->scope_origin, origin) == 0)
+		return s->scope_ok;
+	dom = url_scope_domain(url);
+	for (i = 0; dom && i < s->ndomains && !ok; i++)
+		ok = strcmp(dom, s->domains[i]) == 0;
+	free(dom);
+	free(s->scope_origin);
+	s->scope_origin = xstrdup(origin);
+	s->scope_ok = ok;
+	return ok;
+}
+
+static bool
+in_scope(struct crawl *c, struct site_rt *s, const char *url,
+	 const char *origin)
+{
 	if (str_has_prefix(url, "file://")) {
 		if (!s->file_root || !str_has_prefix(url, s->file_root))
 			return false;
-	} else {
-		dom = url_scope_domain(url);
-		if (!dom)
-			return false;
-		for (i = 0; i < s->ndomains && !ok; i++)
-			ok = strcmp(dom, s->domains[i]) == 0;
-		free(dom);
-		if (!ok)
-			return false;
+	} else if (!in_domains(s, url, origin)) {
+		return false;
 	}
 	if (s->allow.n && !patterns_match(c, &s->allow, url))
 		return false;
@@ -523,12 +579,212 @@ backoff_wait(struct crawl *c, double base, int n)
 	return w / 2 + rand_unit(c) * w / 2;
 }
 
-/* Records the end of a URL's fetches in this run; keeps the queue count. */
+/* ---- the group commit ---- */
+
+static void
+deferred_list_init(struct deferred_list *l)
+{
+	l->head = NULL;
+	l->tail = &l->head;
+}
+
+static void
+deferred_list_free(struct deferred_list *l)
+{
+	struct deferred *d, *next;
+
+	for (d = l->head; d; d = next) {
+		next = d->next;
+		free(d);
+	}
+	deferred_list_init(l);
+}
+
+static size_t
+str_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s to *p and moves *p past it; NULL stays NULL. */
+static const char *
+str_put(char **p, const char *s)
+{
+	size_t n;
+	char *at = *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(at, s, n);
+	*p += n;
+	return at;
+}
+
+/* Queues an op for when the records written so far are durable. */
+static void
+defer_op(struct crawl *c, enum deferred_op op, int64_t id,
+	 const struct frontier_result *r, const char *uri, struct slot *slot)
+{
+	struct deferred *d;
+	size_t n = 0;
+	char *p;
+
+	if (r)
+		n = str_size(r->error) + str_size(r->etag) +
+		    str_size(r->last_modified) + str_size(r->payload_sha1) +
+		    str_size(r->sha256) + str_size(r->warc_file) +
+		    str_size(r->warc_id) + str_size(r->redirect);
+	n += str_size(uri);
+	d = xmalloc(sizeof(*d) + n);
+	memset(d, 0, sizeof(*d));
+	d->op = op;
+	d->id = id;
+	d->slot = slot;
+	p = d->str;
+	if (r) {
+		d->r = *r;
+		d->r.error = str_put(&p, r->error);
+		d->r.etag = str_put(&p, r->etag);
+		d->r.last_modified = str_put(&p, r->last_modified);
+		d->r.payload_sha1 = str_put(&p, r->payload_sha1);
+		d->r.sha256 = str_put(&p, r->sha256);
+		d->r.warc_file = str_put(&p, r->warc_file);
+		d->r.warc_id = str_put(&p, r->warc_id);
+		d->r.redirect = str_put(&p, r->redirect);
+	}
+	d->uri = str_put(&p, uri);
+	*c->waiting.tail = d;
+	c->waiting.tail = &d->next;
+}
+
+static void
+deferred_apply(struct crawl *c, struct deferred_list *l)
+{
+	struct deferred *d;
+	enum rf_err e = RF_OK;
+
+	for (d = l->head; d && !c->failed; d = d->next) {
+		switch (d->op) {
+		case DEF_DONE:
+			e = frontier_done(c->fr, d->id, &d->r);
+			break;
+		case DEF_RETRY:
+			e = frontier_retry(c->fr, d->id, d->r.next_fetch,
+					   d->r.status, d->r.error);
+			break;
+		case DEF_PAYLOAD:
+			e = frontier_payload_add(c->fr, d->r.payload_sha1,
+						 d->r.warc_id, d->uri,
+						 d->r.fetched_at);
+			break;
+		case DEF_RELEASE:
+			break;
+		}
+		if (e != RF_OK)
+			db_failed(c, "cannot record a page");
+	}
+	/* the hosts go on once their pages are state */
+	if (!c->failed && frontier_commit(c->fr) != RF_OK)
+		db_failed(c, "cannot commit");
+	if (!c->failed && frontier_begin(c->fr) != RF_OK)
+		db_failed(c, "cannot begin a transaction");
+	c->last_commit = now_mono();
+	for (d = l->head; d && !c->failed; d = d->next)
+		if (d->op == DEF_RELEASE)
+			d->slot->busy = false;
+	deferred_list_free(l);
+}
+
+/* Called from the WARC writer's helper thread: the poll may end. */
+static void
+sync_wake(void *arg)
+{
+	struct crawl *c = arg;
+
+	curl_multi_wakeup(c->multi);
+}
+
+/*
+ * One step of the group commit: when the running sync has ended (or
+ * after waiting for it, with wait), applies the ops it covered, commits
+ * and lets their hosts go on; then, when none runs, starts one for the
+ * ops waiting. Runs inside a transaction, and leaves one open.
+ */
+static void
+group_commit_step(struct crawl *c, bool wait)
+{
+	enum rf_err e;
+
+	if (c->sync_running &&
+	    (wait || warc_writer_sync_ended(c->warc))) {
+		c->sync_running = false;
+		e = warc_writer_sync_end(c->warc);
+		if (e != RF_OK) {
+			if (!c->failed)
+				msg(c, CRAWL_MSG_ERROR, "cannot sync the WARC "
+				    "file in '%s': %s", c->job->warc_dir,
+				    rf_strerror(e));
+			c->failed = true;
+			c->err = RF_EIO;
+			return;
+		}
+		deferred_apply(c, &c->syncing);
+	}
+	if (c->sync_running || !c->waiting.head || c->failed)
+		return;
+	c->syncing = c->waiting;
+	deferred_list_init(&c->waiting);
+	c->sync_running = true;
+	e = warc_writer_sync_start(c->warc, sync_wake, c);
+	if (e != RF_OK) {
+		if (!c->failed)
+			msg(c, CRAWL_MSG_ERROR, "cannot sync the WARC file in "
+			    "'%s': %s", c->job->warc_dir, rf_strerror(e));
+		c->failed = true;
+		c->err = RF_EIO;
+	}
+}
+
+/* Applies every op waiting, once their records are durable. */
+static void
+group_commit_drain(struct crawl *c)
+{
+	/* the running sync, then one for what came after it */
+	group_commit_step(c, true);
+	group_commit_step(c, true);
+}
+
+/*
+ * Records the end of a URL's fetches in this run, now or (when the fetch
+ * wrote records) once they are durable; keeps the queue count.
+ */
 static enum rf_err
 url_done(struct crawl *c, int64_t id, const struct frontier_result *r)
 {
 	c->queued--;
+	if (c->defer) {
+		defer_op(c, DEF_DONE, id, r, NULL, NULL);
+		return RF_OK;
+	}
 	return frontier_done(c->fr, id, r);
+}
+
+/* Puts URL id back in the queue, now or as url_done() does. */
+static enum rf_err
+url_retry(struct crawl *c, int64_t id, double next_fetch, long status,
+	  const char *error)
+{
+	struct frontier_result r;
+
+	if (!c->defer)
+		return frontier_retry(c->fr, id, next_fetch, status, error);
+	memset(&r, 0, sizeof(r));
+	r.next_fetch = next_fetch;
+	r.status = status;
+	r.error = error;
+	defer_op(c, DEF_RETRY, id, &r, NULL, NULL);
+	return RF_OK;
 }
 
 /* ---- enqueueing ---- */
@@ -567,15 +823,18 @@ enqueue(struct crawl *c, struct site_rt *s, const char *url, int depth,
 	char *origin;
 	bool added = false;
 
-	if (url_is_trap(url) ||
+	if (!str_has_prefix(url, "file://"))
+		origin = url_origin(url);
+	else
+		origin = s->file_root ? xstrdup(s->file_root) : NULL;
+	if (!origin || url_is_trap(url) ||
 	    !(parent == 0 && depth == 0 && kind != CRAWL_SITEMAP ?
 		      !patterns_match(c, &s->deny, url) :
-		      in_scope(c, s, url))) {
+		      in_scope(c, s, url, origin))) {
 		c->sum->links_dropped++;
+		free(origin);
 		return;
 	}
-	origin = str_has_prefix(url, "file://") ? xstrdup(s->file_root) :
-						  url_origin(url);
 	n.url = url;
 	n.host = origin;
 	n.site = s->cfg->name;
@@ -616,8 +875,7 @@ on_link(const char *href, unsigned flags, void *arg)
 		free(abs);
 		abs = NULL;
 	}
-	if (url_resolve(lf->base, href, &abs) != RF_OK ||
-	    url_normalize(abs, &opts, &norm) != RF_OK) {
+	if (url_resolve_normal(lf->base, href, &opts, &norm) != RF_OK) {
 		c->sum->links_dropped++;
 		goto out;
 	}
@@ -694,8 +952,8 @@ warc_ensure(struct crawl *c)
 	}
 	memset(&o, 0, sizeof(o));
 	o.info = info;
-	/* synced once per turn, before the state that names the records
-	 * is committed (state_commit()) */
+	/* synced in the background before the state that names the
+	 * records is committed (the group commit) */
 	o.sync = c->job->warc_nosync ? WARC_SYNC_NONE : WARC_SYNC_FILE;
 	if (mkdir(c->job->warc_dir, 0750) != 0 && errno != EEXIST) {
 		msg(c, CRAWL_MSG_ERROR, "cannot create WARC folder '%s': %s",
@@ -1060,6 +1318,10 @@ file_page(struct crawl *c, struct host *h, struct frontier_url *u)
 	buf_init(&data, h->site->cfg->max_body);
 	e = file_fetch(c, h->site->root_real, u->url, h->site->cfg->max_body,
 		       &data, &r.status, &r.loc, &r.have_loc);
+	/* as for a transfer (xfer_done()): the host waits for the state */
+	c->defer = true;
+	h->slot->busy = true;
+	defer_op(c, DEF_RELEASE, 0, NULL, NULL, h->slot);
 	if (e == RF_OK && r.status == 200) {
 		h->st.fetched++;
 		h->site->fetched++;
@@ -1081,6 +1343,7 @@ file_page(struct crawl *c, struct host *h, struct frontier_url *u)
 		if (url_done(c, u->id, &fr) != RF_OK)
 			db_failed(c, "cannot record a page");
 	}
+	c->defer = false;
 	buf_release(&data);
 	page_result_release(&r);
 }
@@ -1364,6 +1627,25 @@ head_complete(const struct buf *head)
 		str_has_suffix(head->data, "\n\n"));
 }
 
+/* Remembers a payload's first record, now or as url_done() does. */
+static void
+payload_add(struct crawl *c, const char *sha1, const char *warc_id,
+	    const char *uri, double date)
+{
+	struct frontier_result r;
+
+	if (c->defer) {
+		memset(&r, 0, sizeof(r));
+		r.payload_sha1 = sha1;
+		r.warc_id = warc_id;
+		r.fetched_at = date;
+		defer_op(c, DEF_PAYLOAD, 0, &r, uri, NULL);
+	} else if (frontier_payload_add(c->fr, sha1, warc_id, uri, date) !=
+		   RF_OK) {
+		db_failed(c, "cannot record a payload");
+	}
+}
+
 /* Writes the capture of x to the WARC, as exchange or revisit. */
 static void
 record_capture(struct crawl *c, struct xfer *x, struct page_result *r,
@@ -1408,7 +1690,10 @@ record_capture(struct crawl *c, struct xfer *x, struct page_result *r,
 	rs.body = x->body.data;
 	rs.body_len = x->body.len;
 	rs.body_dechunked = true;
+	rs.payload_digest = NULL;
+	rq.payload_digest = NULL;
 	warc_payload_digest(&rs, r->sha1);
+	rs.payload_digest = r->sha1;
 	body = (const unsigned char *)x->body.data;
 	sha256_digest(body, x->body.len, d);
 	encode_hex(d, sizeof(d), r->sha256);
@@ -1444,17 +1729,16 @@ record_capture(struct crawl *c, struct xfer *x, struct page_result *r,
 	} else {
 		e = warc_write_exchange(c->warc, &cap, &rq, &rs, NULL,
 					&r->loc);
-		if (e == RF_OK && allow_revisit && r->status >= 200 &&
-		    r->status < 300 && x->body.len > 0 &&
-		    frontier_payload_add(c->fr, r->sha1, r->loc.id, x->u.url,
-					 (double)x->started) != RF_OK)
-			db_failed(c, "cannot record a payload");
 	}
 	if (e != RF_OK) {
 		warc_failed(c, e);
 		goto out;
 	}
 	r->have_loc = true;
+	if (!found && allow_revisit && r->status >= 200 && r->status < 300 &&
+	    x->body.len > 0)
+		payload_add(c, r->sha1, r->loc.id, x->u.url,
+			    (double)x->started);
 out:
 	free(warc_id);
 	free(uri);
@@ -1490,8 +1774,7 @@ fetch_failed(struct crawl *c, struct host *h, struct xfer *x,
 		return;
 	}
 	wait = backoff_wait(c, h->site->cfg->retry_base, x->u.attempts);
-	if (frontier_retry(c->fr, x->u.id, wall + wait, status, error) !=
-	    RF_OK)
+	if (url_retry(c, x->u.id, wall + wait, status, error) != RF_OK)
 		db_failed(c, "cannot record a retry");
 	msg(c, CRAWL_MSG_DEBUG, "'%s': %s; retry in %.1f s", x->u.url, error,
 	    wait);
@@ -1705,8 +1988,8 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 			fr.error = "still refused after retries";
 			if (url_done(c, x->u.id, &fr) != RF_OK)
 				db_failed(c, "cannot record a page");
-		} else if (frontier_retry(c->fr, x->u.id, wall + wait, status,
-					  "asked to slow down") != RF_OK) {
+		} else if (url_retry(c, x->u.id, wall + wait, status,
+				     "asked to slow down") != RF_OK) {
 			db_failed(c, "cannot record a retry");
 		}
 		goto out;
@@ -1716,8 +1999,8 @@ page_finished(struct crawl *c, struct xfer *x, CURLcode rc, long status)
 		wait = backoff_wait(c, h->site->cfg->retry_base,
 				    x->u.attempts);
 		if (x->u.attempts + 1 < RF_CRAWL_ATTEMPTS_MAX) {
-			if (frontier_retry(c->fr, x->u.id, wall + wait, status,
-					   "server error") != RF_OK)
+			if (url_retry(c, x->u.id, wall + wait, status,
+				      "server error") != RF_OK)
 				db_failed(c, "cannot record a retry");
 			goto out;
 		}
@@ -1789,16 +2072,24 @@ xfer_done(struct crawl *c, struct xfer *x, CURLcode rc)
 	xfer_unlink(c, x);
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	c->active--;
-	h->slot->busy = false;
 	if (!x->is_robots)
 		h->site->in_flight--;
 	/* the delay counts from the end of this request, and robots.txt
 	 * may just have raised it */
 	ready = now_mono();
+	/* what a page leaves to the state waits for its records (the group
+	 * commit), and the host's next request for that state; robots.txt
+	 * leaves no state */
+	c->defer = !x->is_robots;
 	if (x->is_robots)
 		robots_finished(c, x, rc, status);
 	else
 		page_finished(c, x, rc, status);
+	if (c->defer)
+		defer_op(c, DEF_RELEASE, 0, NULL, NULL, h->slot);
+	else
+		h->slot->busy = false;
+	c->defer = false;
 	ready += h->delay;
 	if (h->slot->ready_at < ready)
 		h->slot->ready_at = ready;
@@ -2209,6 +2500,7 @@ sites_free(struct crawl *c)
 		free(s->domains);
 		free(s->file_root);
 		free(s->root_real);
+		free(s->scope_origin);
 	}
 	free(c->sites);
 }
@@ -2336,6 +2628,8 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 		0x9e3779b97f4a7c15ULL;
 	c.hash_size = 64;
 	c.hash = xcalloc(c.hash_size, sizeof(*c.hash));
+	deferred_list_init(&c.waiting);
+	deferred_list_init(&c.syncing);
 	buf_init(&err, 4096);
 	buf_init(&json, 0);
 	if (crawl_job_check(job, &err) != RF_OK) {
@@ -2368,9 +2662,11 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 			summary->stop = CRAWL_STOP_INTERRUPTED;
 			break;
 		}
-		/* one transaction per turn: the transfers that ended, then
-		 * the ones that may start; committed once their WARC
-		 * records are on disk */
+		/* the transfers that ended (what they leave to the state
+		 * waits for their WARC records: the group commit), the ops
+		 * whose records are durable now, committed, then the
+		 * transfers that may start; the transaction stays open
+		 * from one turn to the next */
 		if (frontier_begin(c.fr) != RF_OK) {
 			db_failed(&c, "cannot begin a transaction");
 			break;
@@ -2384,6 +2680,8 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 					  (char **)&x);
 			xfer_done(&c, x, m->data.result);
 		}
+		if (!c.failed)
+			group_commit_step(&c, false);
 		if (!c.failed && now_mono() - last_save >= 1.0) {
 			last_save = now_mono();
 			if (frontier_run_progress(c.fr, c.elapsed_before +
@@ -2395,8 +2693,20 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 		if (c.failed)
 			break;
 		pending = schedule(&c, &wait_ms);
-		if (c.failed || !state_commit(&c))
+		if (c.failed)
 			break;
+		/* the rest (links found, URLs robots.txt blocks, progress)
+		 * goes with the next group of pages, or after a second; it
+		 * names no record */
+		if (now_mono() - c.last_commit >= 1.0) {
+			if (frontier_commit(c.fr) != RF_OK) {
+				db_failed(&c, "cannot commit");
+				break;
+			}
+			c.last_commit = now_mono();
+		}
+		if (c.sync_running || c.waiting.head)
+			pending = true;
 		if (!pending && c.active == 0)
 			break;
 		progress(&c, &last_progress);
@@ -2423,8 +2733,18 @@ crawl_run(const struct crawl_job *job, const struct crawl_callbacks *cb,
 	crawl_summary_json(summary, &json);
 	buf_reset(&err);
 	crawl_summary_stop(summary, &err);
-	if (frontier_begin(c.fr) != RF_OK ||
-	    frontier_run_progress(c.fr, summary->elapsed) != RF_OK ||
+	if (frontier_begin(c.fr) != RF_OK) {
+		db_failed(&c, "cannot finish the run");
+		e = RF_EDB;
+		goto out;
+	}
+	/* the pages whose records were written: a stop repeats none */
+	group_commit_drain(&c);
+	if (c.failed) {
+		e = c.err;
+		goto out;
+	}
+	if (frontier_run_progress(c.fr, summary->elapsed) != RF_OK ||
 	    frontier_run_finish(c.fr, now_wall(), err.data, json.data,
 				summary->stop != CRAWL_STOP_INTERRUPTED) !=
 		    RF_OK) {
@@ -2441,6 +2761,9 @@ out:
 	}
 	if (c.multi)
 		curl_multi_cleanup(c.multi);
+	/* ops not applied: their pages are fetched again next time */
+	deferred_list_free(&c.waiting);
+	deferred_list_free(&c.syncing);
 	frontier_close(c.fr);
 	for (i = 0; i < c.nhosts; i++)
 		host_free(c.hosts[i]);

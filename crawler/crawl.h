@@ -263,8 +263,8 @@ struct crawl_callbacks {
 	int (*page)(const struct crawl_page *p, void *arg);
 	/* Sync the page's WARC record to disk before page() sees it, for a
 	 * callback that stores where the record is (redflag run). Otherwise
-	 * records are synced once per turn of the fetch loop, before the
-	 * state database commits the pages as fetched. */
+	 * records are synced in the background, and the state database
+	 * commits the pages as fetched once that sync has ended. */
 	bool page_synced;
 	/* Diagnostics (the library never prints). May be NULL. */
 	void (*message)(enum crawl_msg_level level, const char *msg,

@@ -6,11 +6,14 @@
  * implementation of the same calls.
  *
  * Crash safety: every change between frontier_begin() and frontier_commit()
- * is one transaction. The fetch loop commits once per turn, after it has
- * written the turn's WARC records and synced them to disk (one fsync for
- * the turn, so the state never names a record a power cut could take
- * away), so a kill at any moment loses at most the fetches of the turn
- * in progress, which the next run repeats. A URL being fetched stays
+ * is one transaction. The fetch loop records what a fetch gave only once
+ * the WARC records it wrote are on disk (synced in the background, one
+ * fdatasync for every fetch that ended meanwhile: the group commit in
+ * crawl.c), and commits those results together; a host starts no other
+ * request before its last one is committed. So the state never names a
+ * record a power cut could take away, and a kill at any moment loses at
+ * most one fetch per host (in flight, or waiting for its records to
+ * reach the disk), which the next run repeats. A URL being fetched stays
  * "queued" in the database until its result is committed: there is no
  * "in flight" state to repair after a crash.
  *

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "common/limits.h"
+#include "common/util.h"
 #include "common/xmalloc.h"
 #include "crawler/url.h"
 #include "common/banned.h"
@@ -309,6 +310,68 @@ url_resolve(const char *base, const char *href, char **out)
 out:
 	buf_release(&rel);
 	curl_url_cleanup(h);
+	return err;
+}
+
+/*
+ * Whether href is a path that resolves and normalises to itself: plain
+ * characters only (no '%', ';', '?', '#', ':', no whitespace), no "//"
+ * at its start (an authority), no dot segment.
+ */
+static bool
+href_plain(const char *href, size_t *len)
+{
+	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+				    "opqrstuvwxyz0123456789-._~/";
+	size_t n = strspn(href, plain), i;
+
+	if (n == 0 || href[n] != '\0' || (href[0] == '/' && href[1] == '/'))
+		return false;
+	/* a segment "." or ".." (the only dots the path may not keep) */
+	for (i = 0; i < n; i++)
+		if (href[i] == '.' && (i == 0 || href[i - 1] == '/'))
+			return false;
+	*len = n;
+	return true;
+}
+
+enum rf_err
+url_resolve_normal(const char *base, const char *href,
+		   const struct url_norm_opts *opts, char **out)
+{
+	const char *auth, *end, *q;
+	size_t hlen, keep;
+	char *abs = NULL;
+	enum rf_err err;
+
+	if (href_plain(href, &hlen) &&
+	    (str_has_prefix(base, "http://") ||
+	     str_has_prefix(base, "https://"))) {
+		auth = strstr(base, "://") + 3;
+		end = auth + strcspn(auth, "/?#");
+		if (href[0] == '/') {
+			keep = (size_t)(end - base);
+		} else {
+			/* the base's directory: up to its path's last '/' */
+			q = end + strcspn(end, "?#");
+			while (q > end && q[-1] != '/')
+				q--;
+			keep = (size_t)(q - base);
+			if (q == end)
+				keep = 0;	/* no path: the long way */
+		}
+		if (keep && keep + hlen <= RF_URL_MAX_BYTES) {
+			*out = xmalloc(keep + hlen + 1);
+			memcpy(*out, base, keep);
+			memcpy(*out + keep, href, hlen + 1);
+			return RF_OK;
+		}
+	}
+	*out = NULL;
+	err = url_resolve(base, href, &abs);
+	if (!err)
+		err = url_normalize(abs, opts, out);
+	free(abs);
 	return err;
 }
 

@@ -73,6 +73,18 @@ enum rf_err url_normalize(const char *url, const struct url_norm_opts *opts,
 			  char **out) RF_WARN_UNUSED;
 
 /*
+ * url_resolve() of href against base, then url_normalize() with opts: the
+ * same result and errors, when base is in normal form already (a URL the
+ * frontier gave, or one url_normalize() made). The common link, a path of
+ * letters, digits and - . _ ~ / (absolute, or relative without a scheme)
+ * with no dot segment, against an http or https base, is joined to the
+ * base without parsing either; any other goes the long way.
+ */
+enum rf_err url_resolve_normal(const char *base, const char *href,
+			       const struct url_norm_opts *opts, char **out)
+	RF_WARN_UNUSED;
+
+/*
  * Sets *out to the host of the absolute URL url, in lower case, an IPv6
  * address without its brackets: a new string the caller frees. A URL
  * without a host is RF_EINVAL.

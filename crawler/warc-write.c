@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,14 @@ struct warc_writer {
 	char info_id[WARC_ID_SIZE];	/* the current file's warcinfo */
 	bool broken;		/* a failed write could not be undone */
 	bool unsynced;		/* written since the last fsync() */
+	/* the background sync (warc_writer_sync_start()): fd is not closed
+	 * while it runs */
+	pthread_t bg;
+	bool bg_running;	/* started, not joined yet */
+	atomic_bool bg_ended;	/* set by the thread when done */
+	int bg_errno;		/* its fdatasync()'s errno, 0 if fine */
+	void (*bg_wake)(void *);
+	void *bg_arg;
 	z_stream z;
 	bool z_ready;
 	struct buf out;		/* the members of one write */
@@ -502,6 +512,21 @@ append_out(struct warc_writer *w)
 
 static enum rf_err open_file(struct warc_writer *w);
 
+/* Waits for the background sync, if one runs; RF_EIO if it failed. */
+static enum rf_err
+bg_join(struct warc_writer *w)
+{
+	if (!w->bg_running)
+		return RF_OK;
+	pthread_join(w->bg, NULL);
+	w->bg_running = false;
+	if (w->bg_errno == 0)
+		return RF_OK;
+	/* as in append_out(): after a failed sync nothing can be trusted */
+	w->broken = true;
+	return RF_EIO;
+}
+
 static enum rf_err
 finish_file(struct warc_writer *w)
 {
@@ -509,6 +534,9 @@ finish_file(struct warc_writer *w)
 
 	if (w->fd < 0)
 		return RF_OK;
+	/* the background sync uses fd: wait for it */
+	if (bg_join(w) != RF_OK)
+		err = RF_EIO;
 	if (w->sync != WARC_SYNC_NONE && fsync(w->fd) != 0)
 		err = RF_EIO;
 	if (close(w->fd) != 0)
@@ -696,14 +724,83 @@ warc_writer_sync(struct warc_writer *w)
 		return RF_OK;
 	if (w->broken)
 		return RF_EIO;
+	if (bg_join(w) != RF_OK)
+		return RF_EIO;
 	if (w->fd < 0 || !w->unsynced)
 		return RF_OK;
-	if (fsync(w->fd) != 0) {
+	/* an append-only file: fdatasync() flushes the data and the size
+	 * that makes it readable, which is all a record needs */
+	if (fdatasync(w->fd) != 0) {
 		/* as in append_out(): the pages may be gone */
 		w->broken = true;
 		return RF_EIO;
 	}
 	w->unsynced = false;
+	return RF_OK;
+}
+
+static void *
+bg_main(void *arg)
+{
+	struct warc_writer *w = arg;
+
+	w->bg_errno = fdatasync(w->fd) == 0 ? 0 : errno;
+	atomic_store(&w->bg_ended, true);
+	if (w->bg_wake)
+		w->bg_wake(w->bg_arg);
+	return NULL;
+}
+
+enum rf_err
+warc_writer_sync_start(struct warc_writer *w, void (*wake)(void *),
+		       void *arg)
+{
+	enum rf_err err;
+
+	if (!w || w->sync == WARC_SYNC_NONE)
+		goto ended;
+	if ((err = bg_join(w)) != RF_OK)
+		return err;
+	if (w->broken)
+		return RF_EIO;
+	if (w->fd < 0 || !w->unsynced)
+		goto ended;
+	w->bg_errno = 0;
+	w->bg_wake = wake;
+	w->bg_arg = arg;
+	atomic_store(&w->bg_ended, false);
+	/* from here the records written so far are the thread's: a later
+	 * write marks the file unsynced again */
+	w->unsynced = false;
+	if (pthread_create(&w->bg, NULL, bg_main, w) != 0) {
+		/* no thread: sync here */
+		w->unsynced = true;
+		if ((err = warc_writer_sync(w)) != RF_OK)
+			return err;
+		goto ended;
+	}
+	w->bg_running = true;
+	return RF_OK;
+ended:
+	/* nothing to wait for, but the caller still hears of it */
+	if (wake)
+		wake(arg);
+	return RF_OK;
+}
+
+bool
+warc_writer_sync_ended(struct warc_writer *w)
+{
+	return !w || !w->bg_running || atomic_load(&w->bg_ended);
+}
+
+enum rf_err
+warc_writer_sync_end(struct warc_writer *w)
+{
+	if (!w)
+		return RF_OK;
+	if (bg_join(w) != RF_OK || w->broken)
+		return RF_EIO;
 	return RF_OK;
 }
 
@@ -797,8 +894,16 @@ http_parts(struct rec *r, const struct warc_http *msg, struct buf *scratch,
 		r->part[1] = msg->body;
 		r->part_len[1] = msg->body_len;
 	}
-	payload_sha1(msg, chunked, d);
-	warc_sha1_label(d, digest);
+	/* what warc_payload_digest() writes, else hashed here */
+	if (msg->payload_digest &&
+	    strlen(msg->payload_digest) == WARC_DIGEST_SIZE - 1 &&
+	    strncmp(msg->payload_digest, "sha1:", 5) == 0 &&
+	    valid_digest(msg->payload_digest)) {
+		memcpy(digest, msg->payload_digest, WARC_DIGEST_SIZE);
+	} else {
+		payload_sha1(msg, chunked, d);
+		warc_sha1_label(d, digest);
+	}
 	r->payload_digest = digest;
 }
 

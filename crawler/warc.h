@@ -105,6 +105,10 @@ struct warc_http {
 	const void *body;
 	size_t body_len;
 	bool body_dechunked;
+	/* What warc_payload_digest() gave for this message, when the
+	 * caller has it already (the writer then does not hash the body
+	 * again), or NULL. */
+	const char *payload_digest;
 };
 
 /* What the records of one capture share. Borrowed. */
@@ -181,12 +185,35 @@ enum rf_err warc_writer_open(const char *dir, const char *prefix,
 enum rf_err warc_writer_close(struct warc_writer *w);
 
 /*
- * Makes every record written so far durable: fsync() of the current file
+ * Makes every record written so far durable: fdatasync() of the current file
  * when something was written since the last one (records in finished files
  * already are), nothing under WARC_SYNC_NONE. RF_EIO when the sync failed;
  * the writer is then broken, as after a failed write. NULL is fine.
  */
 enum rf_err warc_writer_sync(struct warc_writer *w) RF_WARN_UNUSED;
+
+/*
+ * The same in the background, for a caller that goes on working while the
+ * disk catches up (the crawler's fetch loop: it writes the next records
+ * meanwhile, and commits the state naming the earlier ones once the sync
+ * has ended). warc_writer_sync_start() starts an fdatasync() of every
+ * record written so far in a helper thread and returns at once; a sync
+ * still running is waited for first, so there is one at a time. wake(arg)
+ * (may be NULL) is called when it has ended, from the helper thread
+ * (curl_multi_wakeup() is made for that), or at once from this one when
+ * there was nothing to sync. warc_writer_sync_ended() tells, without
+ * waiting, whether warc_writer_sync_end() would return at once.
+ * warc_writer_sync_end() waits for the sync started last, then says
+ * whether the records written before its start are durable: RF_OK, or
+ * RF_EIO when the sync (or a rotation meanwhile) failed, and the writer
+ * is then broken. The writer's other calls stay on the caller's thread;
+ * rotating or closing the file waits for the helper. NULL is fine.
+ */
+enum rf_err warc_writer_sync_start(struct warc_writer *w,
+				   void (*wake)(void *), void *arg)
+	RF_WARN_UNUSED;
+bool warc_writer_sync_ended(struct warc_writer *w);
+enum rf_err warc_writer_sync_end(struct warc_writer *w) RF_WARN_UNUSED;
 
 /* The name (in dir) of the file being written. Borrowed from w. */
 const char *warc_writer_file(const struct warc_writer *w);

@@ -384,7 +384,10 @@ seed = $BASE/slow?n=6
 seed = $BASE/slow?n=7
 depth = 0
 delay = 0
-timeout = 0.3
+# /slow drips a byte every 200 ms: every request times out; robots.txt
+# must not, even on a loaded machine (a timed-out robots.txt counts as a
+# failure too, and the host would park before its fifth /slow)
+timeout = 1
 retry_base = 0.01
 EOF2
 : >"$SERVER_LOG"
@@ -393,8 +396,14 @@ expect_status 0 "crawl of a host that times out"
 expect_err "parked after 5 failures in a row" "parking logged"
 [ "$(json_get "$T/park.json" 'd["hosts"][0]["parked"]')" = True ] ||
 	fail "host not parked: $(cat "$T/park.json")"
+# the crawler's count is exact; the server's log may miss a request that
+# timed out before the server read its head (a loaded machine), never
+# see one more
+[ "$(json_get "$T/park.json" 'd["hosts"][0]["errors"]')" -eq 5 ] ||
+	fail "not 5 failed requests before parking: $(cat "$T/park.json")"
 n=$(grep -c ' /slow' "$SERVER_LOG")
-[ "$n" -eq 5 ] || fail "$n requests to a host that should be parked after 5"
+[ "$n" -ge 1 ] && [ "$n" -le 5 ] ||
+	fail "$n requests to a host that should be parked after 5"
 # not "frontier exhausted": the stop reason says what was left behind,
 # in the summary, the --stats file and the state
 python3 - "$T/park.json" <<'PY' || fail "parked stop: $(cat "$T/park.json")"
@@ -415,7 +424,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	*) fail "stop reason in the state: '$r'" ;;
 	esac
 fi
-ntests=$((ntests + 3))
+ntests=$((ntests + 4))
 
 # ---- usage
 run crawl

@@ -329,6 +329,60 @@ test_resolve(void **state)
 	}
 }
 
+/*
+ * url_resolve_normal() gives what url_resolve() then url_normalize() give,
+ * for links it joins itself and for those it leaves to them.
+ */
+static void
+test_resolve_normal(void **state)
+{
+	static const char *const bases[] = {
+		"http://a/b/c/d?q", "https://a.kz:8443/", "http://a/b/c/",
+		"http://u@a/x/y", "http://[::1]:8080/p/q",
+		"http://127.0.0.2:9/bench/17", "file:///srv/site/a.html",
+	};
+	static const char *const hrefs[] = {
+		"/bench/18", "bench/19", "g", "/", "g/", "./g", "../g", ".",
+		"..", "/a/./b", "/a/../b", "a/..", "/.well-known/x", "a..b",
+		"~u/x", "/a//b", "//h/x", "/A-Z_0~9.html", "g;x=1", "g?y",
+		"g#s", "/g%41", " /g ", "/g\th", "", "#", "?", "g:h",
+		"/x/jsessionid=1", "\xd0\xb2", "-", "_",
+	};
+	const struct url_norm_opts file = { .allow_file = true };
+	struct buf long_href;
+	size_t i, j;
+
+	buf_init(&long_href, 0);
+	(void)buf_addch(&long_href, '/');
+	while (long_href.len < RF_URL_MAX_BYTES - 10)
+		(void)buf_addstr(&long_href, "abcdefgh/");
+	for (i = 0; i < RF_ARRAY_SIZE(bases); i++) {
+		for (j = 0; j <= RF_ARRAY_SIZE(hrefs); j++) {
+			const char *href = j < RF_ARRAY_SIZE(hrefs) ?
+						   hrefs[j] : long_href.data;
+			char *abs = NULL, *want = NULL, *got = NULL;
+			enum rf_err e1, e2;
+
+			e1 = url_resolve(bases[i], href, &abs);
+			if (e1 == RF_OK)
+				e1 = url_normalize(abs, &file, &want);
+			e2 = url_resolve_normal(bases[i], href, &file, &got);
+			if (e1 != e2 || (want && (!got ||
+						  strcmp(want, got) != 0))) {
+				print_error("'%s' + '%s': '%s' (%d), expected "
+					    "'%s' (%d)\n", bases[i], href,
+					    got ? got : "(null)", e2,
+					    want ? want : "(null)", e1);
+				fail();
+			}
+			free(abs);
+			free(want);
+			free(got);
+		}
+	}
+	buf_release(&long_href);
+}
+
 static void
 test_resolve_errors(void **state)
 {
@@ -602,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_normalize_caps),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_resolve_errors),
+		cmocka_unit_test(test_resolve_normal),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_registrable_domain),
 		cmocka_unit_test(test_is_trap),

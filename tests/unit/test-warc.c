@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -280,6 +281,7 @@ http_msg(const char *head, const char *body, size_t body_len, bool dechunked)
 	m.body = body;
 	m.body_len = body_len;
 	m.body_dechunked = dechunked;
+	m.payload_digest = NULL;
 	return m;
 }
 
@@ -766,6 +768,87 @@ test_whole_file_gzip(void **state)
 	remove_tmpdir(dir);
 }
 
+static atomic_int wakes;
+
+static void
+count_wake(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&wakes, 1);
+}
+
+/*
+ * The background sync: started after writes, ended later, left running
+ * across a rotation and at the close; wake called once per start; every
+ * record readable where the writer said.
+ */
+static void
+test_sync_background(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer_opts opts = { .sync = WARC_SYNC_FILE };
+	struct warc_writer *w;
+	struct warc_capture cap = { .target_uri = "http://example.test/" };
+	struct warc_http resp;
+	struct warc_loc locs[12];
+	char body[600];
+	size_t i;
+	int started = 0;
+
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (char)('!' + (i * 7919) % 90);
+	resp = http_msg(resp_head, body, sizeof(body), false);
+	assert_int_equal(warc_writer_open(dir, "bg", 2500, &opts, &w),
+			 RF_OK);
+	atomic_store(&wakes, 0);
+	for (i = 0; i < RF_ARRAY_SIZE(locs); i++) {
+		assert_int_equal(warc_write_exchange(w, &cap, NULL, &resp,
+						     NULL, &locs[i]),
+				 RF_OK);
+		assert_int_equal(warc_writer_sync_start(w, count_wake, NULL),
+				 RF_OK);
+		started++;
+		/* every third left running into the next writes (and so
+		 * into rotations) */
+		if (i % 3 != 2) {
+			assert_int_equal(warc_writer_sync_end(w), RF_OK);
+			assert_true(warc_writer_sync_ended(w));
+			assert_int_equal(atomic_load(&wakes), started);
+		}
+	}
+	/* nothing new since: wake at once, nothing to wait for */
+	assert_int_equal(warc_writer_sync_end(w), RF_OK);
+	assert_int_equal(warc_writer_sync_start(w, count_wake, NULL), RF_OK);
+	started++;
+	assert_true(warc_writer_sync_ended(w));
+	assert_int_equal(atomic_load(&wakes), started);
+	/* one running at the close */
+	assert_int_equal(warc_write_exchange(w, &cap, NULL, &resp, NULL,
+					     NULL),
+			 RF_OK);
+	assert_int_equal(warc_writer_sync_start(w, NULL, NULL), RF_OK);
+	assert_int_equal(warc_writer_close(w), RF_OK);
+	for (i = 0; i < RF_ARRAY_SIZE(locs); i++)
+		check_read_at(dir, &locs[i], WARC_TYPE_RESPONSE);
+
+	/* left to the kernel, or no writer: ended at once */
+	opts.sync = WARC_SYNC_NONE;
+	assert_int_equal(warc_writer_open(dir, "none", 0, &opts, &w), RF_OK);
+	assert_int_equal(warc_write_exchange(w, &cap, NULL, &resp, NULL,
+					     NULL),
+			 RF_OK);
+	assert_int_equal(warc_writer_sync_start(w, count_wake, NULL), RF_OK);
+	assert_true(warc_writer_sync_ended(w));
+	assert_int_equal(warc_writer_sync_end(w), RF_OK);
+	assert_int_equal(warc_writer_close(w), RF_OK);
+	assert_int_equal(warc_writer_sync_start(NULL, count_wake, NULL),
+			 RF_OK);
+	assert_true(warc_writer_sync_ended(NULL));
+	assert_int_equal(warc_writer_sync_end(NULL), RF_OK);
+	assert_int_equal(atomic_load(&wakes), started + 2);
+	remove_tmpdir(dir);
+}
+
 static void
 test_rotation(void **state)
 {
@@ -793,7 +876,7 @@ test_rotation(void **state)
 		assert_int_equal(warc_write_exchange(w, &cap, NULL, &resp,
 						     NULL, &locs[i]),
 				 RF_OK);
-		/* the caller's sync, as the crawler does once per turn;
+		/* the caller's sync, as redflag run does per page;
 		 * again at once: nothing new to sync */
 		if (i % 3 == 0) {
 			assert_int_equal(warc_writer_sync(w), RF_OK);
@@ -1423,30 +1506,44 @@ check_chunked(const char *body, const char *payload, bool incomplete)
 	struct warc_writer_opts opts = { .sync = WARC_SYNC_NONE };
 	struct warc_writer *w;
 	struct warc_capture cap = { .target_uri = "http://e.test/" };
-	struct warc_loc loc;
+	struct warc_loc loc[3];
 	struct warc_record *rec;
 	const struct warc_http_msg *hm;
 	char *path;
+	int i;
 
 	warc_payload_digest(&m, got);
 	sha1_label(payload, strlen(payload), want);
 	assert_string_equal(got, want);
 
-	/* the reader takes the same payload out of the block */
+	/* the reader takes the same payload out of the block; the digest
+	 * is the same when the caller gives it (it is not hashed again),
+	 * and one that is not of the writer's form is not taken */
 	assert_int_equal(warc_writer_open(dir, "c", 0, &opts, &w), RF_OK);
-	assert_int_equal(warc_write_exchange(w, &cap, NULL, &m, NULL, &loc),
-			 RF_OK);
+	for (i = 0; i < 3; i++) {
+		m.payload_digest = i == 0 ? NULL : i == 1 ? got : "sha1:AB";
+		assert_int_equal(warc_write_exchange(w, &cap, NULL, &m, NULL,
+						     &loc[i]),
+				 RF_OK);
+	}
 	assert_int_equal(warc_writer_close(w), RF_OK);
-	path = path_in(dir, loc.file);
-	assert_int_equal(warc_read_at(path, loc.offset, 0, &rec), RF_OK);
-	hm = warc_record_http(rec);
-	assert_non_null(hm);
-	assert_int_equal(hm->payload_len, strlen(payload));
-	assert_memory_equal(hm->payload, payload, hm->payload_len);
-	assert_int_equal(hm->payload_incomplete, incomplete);
-	assert_int_equal(warc_record_check_payload(rec), WARC_DIGEST_OK);
-	warc_record_free(rec);
-	free(path);
+	for (i = 0; i < 3; i++) {
+		path = path_in(dir, loc[i].file);
+		assert_int_equal(warc_read_at(path, loc[i].offset, 0, &rec),
+				 RF_OK);
+		assert_string_equal(warc_record_header(rec,
+						       "WARC-Payload-Digest"),
+				    want);
+		hm = warc_record_http(rec);
+		assert_non_null(hm);
+		assert_int_equal(hm->payload_len, strlen(payload));
+		assert_memory_equal(hm->payload, payload, hm->payload_len);
+		assert_int_equal(hm->payload_incomplete, incomplete);
+		assert_int_equal(warc_record_check_payload(rec),
+				 WARC_DIGEST_OK);
+		warc_record_free(rec);
+		free(path);
+	}
 	remove_tmpdir(dir);
 }
 
@@ -1574,6 +1671,7 @@ main(void)
 		cmocka_unit_test(test_uncompressed),
 		cmocka_unit_test(test_whole_file_gzip),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_sync_background),
 		cmocka_unit_test(test_name_collision),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_failed_write),

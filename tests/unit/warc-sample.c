@@ -44,6 +44,7 @@ msg(const char *head, const void *body, size_t len, bool dechunked)
 	m.body = body;
 	m.body_len = len;
 	m.body_dechunked = dechunked;
+	m.payload_digest = NULL;
 	return m;
 }
 
