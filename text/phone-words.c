@@ -1,10 +1,12 @@
 /* phone-words.c: phone numbers with their digits spelled out in Russian. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/limits.h"
+#include "common/utf8.h"
 #include "text/text-int.h"
 #include "common/banned.h"
 
@@ -42,6 +44,66 @@ static const struct number_word {
 	{ "семьсот", NW_HUNDREDS, 700 }, { "восемьсот", NW_HUNDREDS, 800 },
 	{ "девятьсот", NW_HUNDREDS, 900 }, { "плюс", NW_PLUS, 0 },
 };
+
+/*
+ * The index (0 for а .. 31 for я) of a Russian letter of either case, ё as
+ * е; -1 for anything else.
+ */
+static int
+ru_index(uint32_t cp)
+{
+	if (cp >= 0x410 && cp <= 0x42F)
+		return (int)(cp - 0x410);
+	if (cp >= 0x430 && cp <= 0x44F)
+		return (int)(cp - 0x430);
+	if (cp == 0x401 || cp == 0x451)
+		return 5;	/* е */
+	return -1;
+}
+
+/* Which pairs of first letters number words have: bit b of pairs[a] for
+ * a word that starts with letters a, b. */
+static uint32_t first_pairs[32];
+static pthread_once_t first_pairs_once = PTHREAD_ONCE_INIT;
+
+static void
+first_pairs_init(void)
+{
+	size_t k;
+
+	for (k = 0; k < RF_ARRAY_SIZE(number_words); k++) {
+		const char *w = number_words[k].word;
+		size_t n = strlen(w), m;
+		uint32_t a, b;
+		int x, y;
+
+		m = utf8_decode(w, n, &a);
+		if (!m || !utf8_decode(w + m, n - m, &b) ||
+		    (x = ru_index(a)) < 0 || (y = ru_index(b)) < 0)
+			abort();	/* the table holds Russian words */
+		first_pairs[x] |= 1u << y;
+	}
+}
+
+/*
+ * Whether the word at text[j] may be a number word, by its first two
+ * letters: most words are ruled out without being read whole.
+ */
+static bool
+may_be_number_word(const char *text, size_t len, size_t j)
+{
+	uint32_t a, b;
+	size_t m;
+	int x, y;
+
+	pthread_once(&first_pairs_once, first_pairs_init);
+	m = utf8_decode(text + j, len - j, &a);
+	if (!m || !utf8_decode(text + j + m, len - j - m, &b))
+		return false;
+	x = ru_index(a);
+	y = ru_index(b);
+	return x >= 0 && y >= 0 && (first_pairs[x] >> y & 1);
+}
 
 static const struct number_word *
 number_word(const char *w)
@@ -180,6 +242,8 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 		} else {
 			const struct number_word *nw;
 
+			if (!may_be_number_word(text, len, j))
+				break;
 			e = entity_word(text, len, j, w, sizeof(w));
 			if (e == j || !(nw = number_word(w)))
 				break;
