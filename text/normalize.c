@@ -691,10 +691,22 @@ lone_lookalike(const struct fold_cell *w, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (w[i].cls == FOLD_CL_LAT)
-			return w[i].cp < FOLD_DIRECT_END &&
-			       (fold_direct[w[i].cp].flags & FOLD_CHAR_LONE);
+	uint32_t cp;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].cls != FOLD_CL_LAT)
+			continue;
+		cp = w[i].cp;
+		if (cp >= FOLD_DIRECT_END)
+			return false;
+		/* a capital with no look-alike of its own is taken as its
+		 * small letter, which the view will hold, would be (Ɣ as
+		 * ɣ): else the view folded again would differ */
+		if (!fold_direct[cp].cyr && fold_direct[cp].lower != cp &&
+		    fold_direct[cp].lower < FOLD_DIRECT_END)
+			cp = fold_direct[cp].lower;
+		return fold_direct[cp].flags & FOLD_CHAR_LONE;
+	}
 	return false;
 }
 
@@ -795,7 +807,7 @@ word_fold(struct folder *st, struct fold_cell *w, size_t n, bool email,
 {
 	struct word_stats ws;
 	size_t lat, i;
-	uint32_t m;
+	uint32_t m, c;
 	int sc, s;
 	bool compound;
 
@@ -855,6 +867,13 @@ word_fold(struct folder *st, struct fold_cell *w, size_t n, bool email,
 				continue;
 			m = char_lookalike(w[i].cp, sc);
 			if (!m)
+				continue;
+			/* a look-alike that would compose with the mark kept
+			 * after it (Armenian ց and a breve as ğ) stays as it
+			 * is: folding the view again would compose them */
+			if ((st->flags & TEXT_FOLD_COMPAT) && i + 1 < n &&
+			    w[i + 1].cls == FOLD_CL_MARK &&
+			    compose(m, w[i + 1].cp, &c))
 				continue;
 			if (!(sc == SC_CYR && kazakh_latin(w[i].cp)))
 				st->f->nhomoglyph++;
