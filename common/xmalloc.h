@@ -17,11 +17,13 @@ char *xmemdupz(const void *p, size_t n);
 
 /*
  * Grow array a (of *alloc elements) so that it holds at least nr; like git's
- * ALLOC_GROW. a, nr and alloc are evaluated more than once.
+ * ALLOC_GROW. a, nr and alloc are evaluated more than once. Afterwards a is
+ * never NULL: a NULL array is allocated even for nr 0, which also tells
+ * static analyzers what "alloc > 0 implies a != NULL" cannot.
  */
 #define ALLOC_GROW(a, nr, alloc)                                          \
 	do {                                                              \
-		if ((size_t)(nr) > (size_t)(alloc)) {                     \
+		if ((size_t)(nr) > (size_t)(alloc) || !(a)) {             \
 			size_t alloc_new_ = ((size_t)(alloc) + 16) * 3 / 2; \
 			if (alloc_new_ < (size_t)(nr))                    \
 				alloc_new_ = (size_t)(nr);                \

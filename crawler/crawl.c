@@ -64,7 +64,30 @@ struct site_rt {
 	bool scope_ok;
 	bool budget_hit;
 	const char *user_agent;
+	/* credentials of seeds written "http://user:password@host/", by
+	 * origin: sent to that origin only, and kept out of every URL
+	 * (frontier, WARC, store, messages) */
+	struct site_login *logins;
+	size_t nlogins;
 };
+
+struct site_login {
+	char *origin;		/* "https://host:port" */
+	char *user;
+	char *password;		/* or NULL */
+};
+
+/* The login of a site for an origin, or NULL. */
+static struct site_login *
+login_of(struct site_rt *s, const char *origin)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlogins; i++)
+		if (!strcmp(s->logins[i].origin, origin))
+			return &s->logins[i];
+	return NULL;
+}
 
 /*
  * Politeness is per host name: the origins of one host (http and https,
@@ -1479,6 +1502,7 @@ static bool
 xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 {
 	const struct crawl_site *s = h->site->cfg;
+	const struct site_login *login;
 	CURL *e;
 
 	x->c = c;
@@ -1534,6 +1558,13 @@ xfer_start(struct crawl *c, struct host *h, struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_PROXY, s->proxy);
 	if (s->cookie_file)
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, s->cookie_file);
+	/* a seed's credentials, to its origin only (as Basic or whatever the
+	 * server asks for); the request record shows them redacted */
+	if ((login = login_of(h->site, h->name))) {
+		curl_easy_setopt(e, CURLOPT_USERNAME, login->user);
+		if (login->password)
+			curl_easy_setopt(e, CURLOPT_PASSWORD, login->password);
+	}
 	/* verification stays on; a job may name the CA to trust, or turn
 	 * it off for a site explicitly (logged, and said in the WARC) */
 	if (s->ca_file)
@@ -2452,8 +2483,10 @@ sites_init(struct crawl *c)
 			}
 			dom = url_scope_domain(cfg->seeds[k]);
 			if (!dom) {
-				msg(c, CRAWL_MSG_ERROR, "bad seed '%s'",
-				    cfg->seeds[k]);
+				char *shown = url_redact(cfg->seeds[k]);
+
+				msg(c, CRAWL_MSG_ERROR, "bad seed '%s'", shown);
+				free(shown);
 				return false;
 			}
 			s->domains = xreallocarray(s->domains,
@@ -2501,6 +2534,12 @@ sites_free(struct crawl *c)
 		free(s->file_root);
 		free(s->root_real);
 		free(s->scope_origin);
+		for (k = 0; k < s->nlogins; k++) {
+			free(s->logins[k].origin);
+			free(s->logins[k].user);
+			free(s->logins[k].password);
+		}
+		free(s->logins);
 	}
 	free(c->sites);
 }
@@ -2519,21 +2558,62 @@ host_loaded(const char *host, const char *site, double due, void *arg)
 	h->due = due;
 }
 
+/*
+ * Puts seed in normal form in *out, without its credentials, which it
+ * records as the site's login for the seed's origin (a later seed of the
+ * same origin replaces them).
+ */
+static enum rf_err
+seed_normalize(struct site_rt *s, const char *seed, char **out)
+{
+	static const struct url_norm_opts fopts = { .allow_file = true };
+	char *rest = NULL, *user = NULL, *password = NULL, *origin;
+	struct site_login *l;
+	enum rf_err err;
+
+	*out = NULL;
+	err = url_split_credentials(seed, &rest, &user, &password);
+	if (!err)
+		err = url_normalize(rest, &fopts, out);
+	if (err || !user || str_has_prefix(*out, "file://"))
+		goto out;
+	origin = url_origin(*out);
+	l = login_of(s, origin);
+	if (!l) {
+		s->logins = xreallocarray(s->logins, s->nlogins + 1,
+					  sizeof(*s->logins));
+		l = &s->logins[s->nlogins++];
+		l->origin = origin;
+	} else {
+		free(origin);
+		free(l->user);
+		free(l->password);
+	}
+	l->user = user;
+	l->password = password;
+	user = password = NULL;
+out:
+	free(rest);
+	free(user);
+	free(password);
+	return err;
+}
+
 static bool
 seeds_add(struct crawl *c)
 {
 	size_t i, k;
 	struct site_rt *s;
-	static const struct url_norm_opts fopts = { .allow_file = true };
-	char *norm;
+	char *norm, *shown;
 
 	for (i = 0; i < c->nsites; i++) {
 		s = &c->sites[i];
 		for (k = 0; k < s->cfg->nseeds; k++) {
-			if (url_normalize(s->cfg->seeds[k], &fopts, &norm) !=
+			if (seed_normalize(s, s->cfg->seeds[k], &norm) !=
 			    RF_OK) {
-				msg(c, CRAWL_MSG_ERROR, "bad seed '%s'",
-				    s->cfg->seeds[k]);
+				shown = url_redact(s->cfg->seeds[k]);
+				msg(c, CRAWL_MSG_ERROR, "bad seed '%s'", shown);
+				free(shown);
 				return false;
 			}
 			/* seeds are in scope by definition: only deny

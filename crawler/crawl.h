@@ -95,6 +95,13 @@ struct crawl_site {
 	double retry_base;
 };
 
+/* What a command that crawls or writes the store does as root. */
+enum crawl_root {
+	CRAWL_ROOT_WARN,	/* runs, with a warning (the default) */
+	CRAWL_ROOT_ALLOW,	/* runs, silently: root on purpose */
+	CRAWL_ROOT_REFUSE,	/* does not run */
+};
+
 struct crawl_job {
 	struct crawl_site *sites;
 	size_t nsites;
@@ -113,7 +120,7 @@ struct crawl_job {
 	char *rules_path;	/* rule file or pack folder, or NULL: defaults */
 	char *alert_level;	/* low, medium or high, or NULL: medium */
 	long retention_days;	/* purge listings unseen this long; 0: keep */
-	bool refuse_root;	/* run refuses to run as root */
+	enum crawl_root root;	/* as_root = warn | allow | refuse */
 };
 
 /* Defaults of a job and a new site (see redflag-job(5)). */
@@ -128,6 +135,9 @@ struct crawl_job {
 
 /* A new job with the defaults and no site; the caller frees it. */
 struct crawl_job *crawl_job_new(void);
+/* Sets *out from "warn", "allow" or "refuse"; anything else is RF_EINVAL. */
+enum rf_err crawl_root_parse(const char *s, enum crawl_root *out)
+	RF_WARN_UNUSED;
 /* Frees job and everything it owns; NULL is fine. */
 void crawl_job_free(struct crawl_job *job);
 /* Appends a site with the defaults, named name (copied); returns it,

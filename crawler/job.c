@@ -117,6 +117,20 @@ site_copy(struct crawl_site *dst, const struct crawl_site *src)
 	dst->ca_file = str_dup_or_null(src->ca_file);
 }
 
+enum rf_err
+crawl_root_parse(const char *s, enum crawl_root *out)
+{
+	if (!strcmp(s, "warn"))
+		*out = CRAWL_ROOT_WARN;
+	else if (!strcmp(s, "allow"))
+		*out = CRAWL_ROOT_ALLOW;
+	else if (!strcmp(s, "refuse"))
+		*out = CRAWL_ROOT_REFUSE;
+	else
+		return RF_EINVAL;
+	return RF_OK;
+}
+
 struct crawl_job *
 crawl_job_new(void)
 {
@@ -389,10 +403,13 @@ site_key(struct job_parser *p, struct crawl_site *s, const char *key,
 
 	if (!strcmp(key, "seed")) {
 		u = job_url(p, v, false);
-		if (!u)
+		if (!u) {
+			char *shown = url_redact(v);
+
 			job_error(p, "bad seed '%s': give an http, https or "
-				     "file URL or a path", v);
-		else
+				     "file URL or a path", shown);
+			free(shown);
+		} else
 			strv_push(p, &s->seeds, &s->nseeds, u);
 	} else if (!strcmp(key, "root")) {
 		u = job_url(p, v, true);
@@ -554,9 +571,19 @@ job_key(struct job_parser *p, const char *key, const char *v)
 			job_error(p, "bad retention_days '%s': 0 to 36500", v);
 		else
 			job->retention_days = (long)d;
+	} else if (!strcmp(key, "as_root")) {
+		if (crawl_root_parse(v, &job->root) != RF_OK)
+			job_error(p, "bad as_root '%s': warn, allow or refuse",
+				  v);
 	} else if (!strcmp(key, "refuse_root")) {
-		if (!parse_bool(v, &job->refuse_root))
+		bool refuse;
+
+		/* the older key: yes is as_root = refuse, no is warn */
+		if (!parse_bool(v, &refuse))
 			job_error(p, "bad refuse_root '%s': yes or no", v);
+		else
+			job->root = refuse ? CRAWL_ROOT_REFUSE :
+					     CRAWL_ROOT_WARN;
 	} else {
 		return false;
 	}

@@ -840,3 +840,65 @@ url_is_trap(const char *url)
 	free(segs);
 	return trap;
 }
+
+enum rf_err
+url_split_credentials(const char *url, char **rest, char **user,
+		      char **password)
+{
+	CURLU *h = NULL;
+	enum rf_err err;
+
+	*rest = *user = *password = NULL;
+	err = url_parse(url, &h);
+	if (err)
+		goto out;
+	*user = url_part(h, CURLUPART_USER, CURLU_URLDECODE);
+	*password = url_part(h, CURLUPART_PASSWORD, CURLU_URLDECODE);
+	if (!*user && !*password) {
+		*rest = xstrdup(url);
+		goto out;
+	}
+	if (!*user)
+		*user = xstrdup("");
+	if (curl_url_set(h, CURLUPART_USER, NULL, 0) != CURLUE_OK ||
+	    curl_url_set(h, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+	    (err = url_get(h, URL_WORK_MAX, rest)) != RF_OK) {
+		err = RF_EINVAL;
+		free(*user);
+		free(*password);
+		*user = *password = NULL;
+	}
+out:
+	curl_url_cleanup(h);
+	return err;
+}
+
+char *
+url_redact(const char *s)
+{
+	struct buf out;
+	const char *p = s, *auth, *end, *at, *colon;
+
+	/* "***" for an empty password grows by three bytes per "://",
+	 * which takes five: the cap is never reached */
+	buf_init(&out, 3 * strlen(s) + 16);
+	while ((auth = strstr(p, "://"))) {
+		auth += 3;
+		/* the authority ends at the path, query, fragment or text */
+		end = auth + strcspn(auth, "/?# \t\r\n'\"<>");
+		at = NULL;
+		for (colon = auth; colon < end; colon++)
+			if (*colon == '@')
+				at = colon;
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon) {
+			buf_add(&out, p, (size_t)(colon + 1 - p));
+			buf_addstr(&out, "***");
+			p = at;
+		}
+		buf_add(&out, p, (size_t)(end - p));
+		p = end;
+	}
+	buf_addstr(&out, p);
+	return buf_detach(&out, NULL);
+}

@@ -126,4 +126,24 @@ bool url_is_trap(const char *url);
 enum rf_err url_pct_normalize(struct buf *out, const char *s, size_t len)
 	RF_WARN_UNUSED;
 
+
+/*
+ * Splits the credentials off the absolute URL url ("http://user:pw@host/"):
+ * *rest is url without them, *user and *password their percent-decoded
+ * values (NULL when absent; a password without a user name gives the
+ * user ""); all three are new strings the caller frees. A URL without
+ * credentials comes back as a copy with both NULL. On error
+ * (RF_EINVAL: url does not parse) all three are NULL.
+ */
+enum rf_err url_split_credentials(const char *url, char **rest, char **user,
+				  char **password) RF_WARN_UNUSED;
+
+/*
+ * Returns a copy of s, a URL or any text that may hold one, with the
+ * password of every "scheme://user:password@" replaced by "***", for
+ * messages and records: a new string the caller frees. Works on the text
+ * alone, so that a URL too broken to parse is redacted too.
+ */
+char *url_redact(const char *s);
+
 #endif

@@ -477,9 +477,14 @@ parse_one_flag(struct parse_ctx *p, const char *tok, size_t len,
 	uint32_t f[RF_LEMMA_FLAGS_MAX];
 	size_t n;
 
-	if (parse_flags(p->d, tok, len, false, f, &n) != RF_OK || n != 1)
-		return fail(p, RF_EPARSE, "bad affix flag '%.*s'", (int)len,
-			    tok);
+	if (parse_flags(p->d, tok, len, false, f, &n) != RF_OK || n != 1) {
+		/* returned here, not through the variadic fail(), which the
+		 * static analyzer does not follow: it took the error for 0
+		 * and *flag for read unset */
+		(void)fail(p, RF_EPARSE, "bad affix flag '%.*s'", (int)len,
+			   tok);
+		return RF_EPARSE;
+	}
 	*flag = f[0];
 	return RF_OK;
 }

@@ -40,7 +40,7 @@ crawl_usage(FILE *out)
 		"[--depth N]\n"
 		"                     [--allow-private] [--no-tls-verify] "
 		"[--stats FILE]\n"
-		"                     [--check] [-v]\n"
+		"                     [--check] [--as-root MODE] [-v]\n"
 		"                     [URL...]\n\n"
 		"Fetches sites politely (robots.txt, one request per host at a "
 		"time,\na delay between requests) into WARC files, keeping "
@@ -65,6 +65,9 @@ crawl_usage(FILE *out)
 		"      --stats FILE    write the summary as JSON to FILE\n"
 		"      --check         check the job and print its sites; "
 		"crawl nothing\n"
+		"      --as-root MODE  as root: warn (the default), allow "
+		"or refuse;\n"
+		"                      overrides the job's as_root\n"
 		"  -v, --verbose       the summary and more; twice: every "
 		"page\n"
 		"  -h, --help          this help\n\n"
@@ -248,6 +251,7 @@ enum {
 	OPT_STATS,
 	OPT_CHECK,
 	OPT_NO_TLS_VERIFY,
+	OPT_AS_ROOT,
 };
 
 /* --check: one line per site, what the crawl would do, and whether its
@@ -273,8 +277,12 @@ print_job(const struct crawl_job *job)
 		       s->sitemaps ? ", sitemaps" : "",
 		       s->ignore_robots ? ", robots.txt IGNORED" : "",
 		       s->tls_noverify ? ", TLS NOT VERIFIED" : "");
-		for (k = 0; k < s->nseeds; k++)
-			printf("  seed %s\n", s->seeds[k]);
+		for (k = 0; k < s->nseeds; k++) {
+			char *shown = url_redact(s->seeds[k]);
+
+			printf("  seed %s\n", shown);
+			free(shown);
+		}
 		if (!s->profile)
 			continue;
 		path = s->profile;
@@ -302,6 +310,7 @@ cmd_crawl(int argc, char **argv)
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "no-tls-verify", no_argument, NULL, OPT_NO_TLS_VERIFY },
+		{ "as-root", required_argument, NULL, OPT_AS_ROOT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -311,6 +320,8 @@ cmd_crawl(int argc, char **argv)
 	double delay = -1;
 	long long max_pages = -1, depth = -1;
 	bool allow_private = false, check = false, no_tls_verify = false;
+	bool root_set = false;
+	enum crawl_root root = CRAWL_ROOT_WARN;
 	int verbose = 0, c, code = EXIT_CLEAN, i;
 	struct crawl_job *job = NULL;
 	struct crawl_summary sum;
@@ -371,6 +382,15 @@ cmd_crawl(int argc, char **argv)
 		case OPT_NO_TLS_VERIFY:
 			no_tls_verify = true;
 			break;
+		case OPT_AS_ROOT:
+			if (crawl_root_parse(optarg, &root) != RF_OK) {
+				code = usage_error("crawl", "bad --as-root "
+						   "'%s': warn, allow or "
+						   "refuse", optarg);
+				goto out;
+			}
+			root_set = true;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -401,8 +421,11 @@ cmd_crawl(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++) {
 		if (!add_seed(job, argv[i])) {
+			char *shown = url_redact(argv[i]);
+
 			code = usage_error("crawl", "bad URL '%s': give an "
-					   "http or https URL", argv[i]);
+					   "http or https URL", shown);
+			free(shown);
 			goto out;
 		}
 	}
@@ -433,6 +456,11 @@ cmd_crawl(int argc, char **argv)
 	if (check) {
 		if (!print_job(job))
 			code = EXIT_USAGE;
+		goto out;
+	}
+	if (!root_allowed(root_set ? root : job->root,
+			  root_set ? "--as-root" : config)) {
+		code = EXIT_RUNTIME;
 		goto out;
 	}
 

@@ -273,7 +273,8 @@ job_profiles_free(const struct crawl_job *job, struct profile_set **sets)
 {
 	size_t i, k;
 
-	if (!sets)
+	/* sets come from job_profiles(job): none without a job */
+	if (!sets || !job)
 		return;
 	for (i = 0; i < job->nsites; i++) {
 		for (k = 0; k < i && sets[k] != sets[i]; k++)
@@ -513,7 +514,8 @@ static void
 run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: redflag run -c JOB.conf [--alert-exit] [-v]\n\n"
+		"usage: redflag run -c JOB.conf [--alert-exit] "
+		"[--as-root MODE] [-v]\n\n"
 		"The nightly job: crawls the job's sites (resuming an "
 		"unfinished crawl),\nscans and stores every listing, marks "
 		"what disappeared, writes the run's\nreport and prints its "
@@ -522,6 +524,9 @@ run_usage(FILE *out)
 		"      --alert-exit    exit 1 when new or changed listings "
 		"reached the\n"
 		"                      job's alert level (default medium)\n"
+		"      --as-root MODE  as root: warn (the default), allow "
+		"or refuse;\n"
+		"                      overrides the job's as_root\n"
 		"  -v, --verbose       progress and a summary on stderr\n\n"
 		"Exit: 0 ran to its stop condition, 1 with --alert-exit and "
 		"alerts,\n2 usage, 3 rule errors, 4 runtime error (another "
@@ -534,6 +539,7 @@ cmd_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "alert-exit", no_argument, NULL, 'A' },
+		{ "as-root", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -552,6 +558,8 @@ cmd_run(int argc, char **argv)
 	const char *config = NULL;
 	char *report = NULL, *rules[1];
 	bool alert_exit = false, verbose = false, crawled = false;
+	bool root_set = false;
+	enum crawl_root root = CRAWL_ROOT_WARN;
 	int c, code = EXIT_CLEAN;
 	size_t i, removed = 0, collapsed = 0;
 	enum rf_err e;
@@ -565,6 +573,15 @@ cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'A': alert_exit = true; break;
+		case 'R':
+			if (crawl_root_parse(optarg, &root) != RF_OK) {
+				code = usage_error("run", "bad --as-root '%s': "
+						   "warn, allow or refuse",
+						   optarg);
+				goto out;
+			}
+			root_set = true;
+			break;
 		case 'v': verbose = true; break;
 		case 'h':
 			run_usage(stdout);
@@ -594,14 +611,10 @@ cmd_run(int argc, char **argv)
 		code = EXIT_USAGE;
 		goto out;
 	}
-	if (geteuid() == 0) {
-		if (job->refuse_root) {
-			log_error("'%s' sets refuse_root: not running as root",
-				  config);
-			code = EXIT_RUNTIME;
-			goto out;
-		}
-		log_info("running as root: redflag needs no privileges");
+	if (!root_allowed(root_set ? root : job->root,
+			  root_set ? "--as-root" : config)) {
+		code = EXIT_RUNTIME;
+		goto out;
 	}
 	st.job = job;
 	st.blocked = xcalloc(job->nsites + 1, sizeof(*st.blocked));
@@ -874,11 +887,14 @@ static void
 rescore_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: redflag rescore -c JOB.conf [-v]\n\n"
+		"usage: redflag rescore -c JOB.conf [--as-root MODE] [-v]\n\n"
 		"Applies today's rules to the listings of the job's last "
 		"finished run,\nread back from its WARC files, without "
 		"crawling, and records the new\nscores as a run of their "
-		"own; writes its report and prints its path.\n");
+		"own; writes its report and prints its path.\n\n"
+		"      --as-root MODE  as root: warn (the default), allow "
+		"or refuse;\n"
+		"                      overrides the job's as_root\n");
 }
 
 int
@@ -886,6 +902,7 @@ cmd_rescore(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "as-root", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -906,6 +923,8 @@ cmd_rescore(int argc, char **argv)
 	int64_t run_id = 0;
 	size_t i, collapsed = 0;
 	enum rf_err e;
+	enum crawl_root root = CRAWL_ROOT_WARN;
+	bool root_set = false;
 
 	memset(&st, 0, sizeof(st));
 	buf_init(&err, 0);
@@ -916,6 +935,14 @@ cmd_rescore(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
 		if (c == 'c') {
 			config = optarg;
+		} else if (c == 'R') {
+			if (crawl_root_parse(optarg, &root) != RF_OK) {
+				code = usage_error("rescore", "bad --as-root "
+						   "'%s': warn, allow or "
+						   "refuse", optarg);
+				goto out;
+			}
+			root_set = true;
 		} else if (c == 'v') {
 			log_set_level(LOG_INFO);
 		} else if (c == 'h') {
@@ -939,6 +966,11 @@ cmd_rescore(int argc, char **argv)
 	}
 	if (!(st.profiles = job_profiles(job))) {
 		code = EXIT_USAGE;
+		goto out;
+	}
+	if (!root_allowed(root_set ? root : job->root,
+			  root_set ? "--as-root" : config)) {
+		code = EXIT_RUNTIME;
 		goto out;
 	}
 	st.job = job;

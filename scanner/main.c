@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -56,6 +57,22 @@ usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'redflag %s%s--help'.\n", cmd ? cmd : "",
 		cmd ? " " : "");
 	return EXIT_USAGE;
+}
+
+bool
+root_allowed(enum crawl_root mode, const char *from)
+{
+	if (geteuid() != 0 || mode == CRAWL_ROOT_ALLOW)
+		return true;
+	if (mode == CRAWL_ROOT_REFUSE) {
+		log_error("not running as root: %s says as_root = refuse",
+			  from ? from : "the job");
+		return false;
+	}
+	log_warn("running as root, which redflag does not need (run it as "
+		 "an ordinary user; as_root = allow in the job or "
+		 "--as-root=allow silences this)");
+	return true;
 }
 
 int

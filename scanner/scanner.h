@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "crawler/crawl.h"
 #include "rules/rules.h"
 #include "scanner/document.h"
 
@@ -106,5 +107,13 @@ struct profile_set *profiles_load(char **paths, size_t n, bool *failed);
 
 /* Prints a usage error and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) RF_PRINTF(2, 3);
+
+/*
+ * For the commands that crawl or write the store (crawl, run, rescore):
+ * as root, warns on stderr, says nothing or refuses, by mode (the job's
+ * as_root, or --as-root, named by from in the refusal). Returns whether
+ * the command may go on.
+ */
+bool root_allowed(enum crawl_root mode, const char *from);
 
 #endif

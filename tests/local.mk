@@ -12,6 +12,7 @@ CLI_TESTS = \
 	tests/cli/eval.sh \
 	tests/cli/packs.sh \
 	tests/cli/run.sh \
+	tests/cli/retention.sh \
 	tests/cli/rule-errors.sh \
 	tests/cli/report.sh \
 	tests/cli/report-chromium.sh \

@@ -128,7 +128,7 @@ parse_number(const char *text, size_t len, size_t i, struct money_num *n)
 		n->whole = n->whole * 10 + (text[j] - '0');
 	/* groups of three after a first group of one to three digits */
 	while (d <= 3 && j < len && (s = group_sep(text, len, j)) &&
-	       (g = digits_at(text, len, j + s)) == 3 &&
+	       digits_at(text, len, j + s) == 3 &&
 	       (!sep || sep == text[j]) && ndig + 3 <= MONEY_DIGITS_MAX) {
 		sep = text[j];
 		for (g = j + s; g < j + s + 3; g++)

@@ -997,9 +997,9 @@ word_end(struct folder *st, size_t k)
 	/* one-letter words wait for what follows them */
 	if (single_letter(f->cells + ws, k - ws)) {
 		if (st->in_run && !st->rexpect) {
-			/* not reached: a separator always comes between */
+			/* not reached: a separator always comes between
+			 * (ws is not read again on this path) */
 			shift = run_end(st, false, SC_NONE);
-			ws -= shift;
 			k -= shift;
 		}
 		if (!st->in_run) {

@@ -4,7 +4,10 @@
  * (normalising a normalised URL gives it back, or the frontier would hold
  * one page twice), no longer than RF_URL_MAX_BYTES and with a host; a
  * resolved link must normalise the same way; nothing may crash on the
- * way, including the host, registrable domain and trap checks.
+ * way, including the host, registrable domain and trap checks. Seed
+ * credentials: redacting the base twice changes nothing more, and it
+ * grows by at most three bytes per "://" ("u:@h" becomes "u:***@h"); a
+ * URL split from its credentials has none left, and keeps its host.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -46,6 +49,44 @@ check_normal_form(const char *url, const struct url_norm_opts *opts)
 	free(dom);
 }
 
+/* url_redact() and url_split_credentials() on url. */
+static void
+check_credentials(const char *url)
+{
+	char *r1 = url_redact(url), *r2 = url_redact(r1);
+	char *rest = NULL, *user = NULL, *password = NULL, *again = NULL;
+	char *u2 = NULL, *p2 = NULL, *h1 = NULL, *h2 = NULL;
+	size_t n = 0;
+	const char *p;
+
+	for (p = url; (p = strstr(p, "://")); p += 3)
+		n++;
+	FUZZ_ASSERT(strcmp(r1, r2) == 0);
+	FUZZ_ASSERT(strlen(r1) <= strlen(url) + 3 * n);
+	if (url_split_credentials(url, &rest, &user, &password) != RF_OK) {
+		FUZZ_ASSERT(!rest && !user && !password);
+		goto out;
+	}
+	FUZZ_ASSERT(rest && (user || !password));
+	if (url_split_credentials(rest, &again, &u2, &p2) == RF_OK)
+		FUZZ_ASSERT(!u2 && !p2);
+	if (url_host(url, &h1) == RF_OK) {
+		FUZZ_ASSERT(url_host(rest, &h2) == RF_OK);
+		FUZZ_ASSERT(strcmp(h1, h2) == 0);
+	}
+out:
+	free(r1);
+	free(r2);
+	free(rest);
+	free(user);
+	free(password);
+	free(again);
+	free(u2);
+	free(p2);
+	free(h1);
+	free(h2);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,6 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_normal_form(base, NULL);
 	check_normal_form(base, &file_opts);
+	check_credentials(base);
 	if (url_resolve(base, href, &abs) == RF_OK) {
 		FUZZ_ASSERT(strlen(abs) <= RF_URL_INPUT_MAX_BYTES);
 		check_normal_form(abs, NULL);

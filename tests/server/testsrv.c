@@ -8,7 +8,8 @@
  * Binds 127.0.0.1 on a free port (with ADDRESSES, 1 to 250, also
  * 127.0.0.2 ... on the same port: distinct hosts for the crawler's
  * benchmark), writes the port to PORTFILE, appends
- * "TIME METHOD PATH[?QUERY] port=PORT ua=PRODUCT [cookie=COOKIE]" lines
+ * "TIME METHOD PATH[?QUERY] port=PORT ua=PRODUCT [cookie=COOKIE]
+ * [auth=AUTHORIZATION]" lines
  * to LOGFILE (TIME in seconds, wall clock, microseconds; PORT the
  * client's, which tells connections apart; PRODUCT the User-Agent's first
  * word), and exits on SIGTERM or SIGINT or after SECONDS
@@ -126,7 +127,7 @@ log_request(struct MHD_Connection *conn, const char *method, const char *url)
 	struct timespec ts;
 	char query[512] = "";
 
-	const char *cookie, *ua;
+	const char *cookie, *ua, *auth;
 	const union MHD_ConnectionInfo *info;
 	unsigned port = 0;
 
@@ -134,6 +135,8 @@ log_request(struct MHD_Connection *conn, const char *method, const char *url)
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, query);
 	cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
 	ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
+	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					   "Authorization");
 	pthread_mutex_lock(&log_lock);
 	info = MHD_get_connection_info(conn,
 				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -141,11 +144,12 @@ log_request(struct MHD_Connection *conn, const char *method, const char *url)
 	    info->client_addr->sa_family == AF_INET)
 		port = ntohs(((const struct sockaddr_in *)(const void *)
 				      info->client_addr)->sin_port);
-	fprintf(reqlog, "%lld.%06ld %s %s%s%s port=%u ua=%.*s%s%s\n",
+	fprintf(reqlog, "%lld.%06ld %s %s%s%s port=%u ua=%.*s%s%s%s%s\n",
 		(long long)ts.tv_sec, ts.tv_nsec / 1000, method, url,
 		query[0] ? "?" : "", query, port,
 		ua ? (int)strcspn(ua, " \t") : 1, ua ? ua : "-",
-		cookie ? " cookie=" : "", cookie ? cookie : "");
+		cookie ? " cookie=" : "", cookie ? cookie : "",
+		auth ? " auth=" : "", auth ? auth : "");
 	fflush(reqlog);
 	pthread_mutex_unlock(&log_lock);
 }

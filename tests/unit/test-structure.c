@@ -107,9 +107,13 @@ setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-structure-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f)
 		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-structure-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
 	snprintf(f->path, sizeof(f->path), "%s/s.db", f->dir);
 	*state = f;
 	return 0;

@@ -646,6 +646,79 @@ test_addr(void **state)
 	assert_false(addr_is_loopback((const struct sockaddr *)&un));
 }
 
+static void
+test_redact(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "http://scott:tiger@example.com/a",
+		  "http://scott:***@example.com/a" },
+		{ "https://u:p@h:8080", "https://u:***@h:8080" },
+		{ "http://scott@example.com/", "http://scott@example.com/" },
+		{ "http://example.com/a@b:c", "http://example.com/a@b:c" },
+		/* an '@' in the password as written, and two URLs */
+		{ "seed 'http://u:p@ss@h/x' and ftp://v:w@h2?q",
+		  "seed 'http://u:***@h/x' and ftp://v:***@h2?q" },
+		{ "http://:secret@h/", "http://:***@h/" },
+		{ "no URL: a:b@c", "no URL: a:b@c" },
+		{ "http://", "http://" },
+		{ "", "" },
+	};
+	size_t i;
+	char *got;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = url_redact(cases[i].in);
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+}
+
+static void
+test_split_credentials(void **state)
+{
+	char *rest, *user, *password;
+
+	(void)state;
+	assert_int_equal(url_split_credentials(
+		"http://sc%40tt:ti%3Ager@Example.com:81/a?b", &rest, &user,
+		&password), RF_OK);
+	assert_string_equal(rest, "http://Example.com:81/a?b");
+	assert_string_equal(user, "sc@tt");
+	assert_string_equal(password, "ti:ger");
+	free(rest);
+	free(user);
+	free(password);
+	assert_int_equal(url_split_credentials("http://scott@h/", &rest,
+					       &user, &password), RF_OK);
+	assert_string_equal(rest, "http://h/");
+	assert_string_equal(user, "scott");
+	assert_null(password);
+	free(rest);
+	free(user);
+	assert_int_equal(url_split_credentials("http://:pw@h/", &rest, &user,
+					       &password), RF_OK);
+	assert_string_equal(rest, "http://h/");
+	assert_string_equal(user, "");
+	assert_string_equal(password, "pw");
+	free(rest);
+	free(user);
+	free(password);
+	assert_int_equal(url_split_credentials("https://h/x", &rest, &user,
+					       &password), RF_OK);
+	assert_string_equal(rest, "https://h/x");
+	assert_null(user);
+	assert_null(password);
+	free(rest);
+	assert_int_equal(url_split_credentials("not a url", &rest, &user,
+					       &password), RF_EINVAL);
+	assert_null(rest);
+	assert_null(user);
+	assert_null(password);
+}
+
 int
 main(void)
 {
@@ -662,6 +735,8 @@ main(void)
 		cmocka_unit_test(test_is_trap),
 		cmocka_unit_test(test_pct_normalize_cap),
 		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_split_credentials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
