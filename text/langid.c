@@ -607,6 +607,8 @@ scan(struct detector *d, const char *text, size_t len)
 	const unsigned char *s = (const unsigned char *)text;
 	enum chr kind;
 
+	if (!text)
+		return;	/* no text (len is 0 then) */
 	while (i < len) {
 		if (s[i] < 0x80) {
 			cp = s[i];
