@@ -703,14 +703,12 @@ order_spans(struct matcher *m, size_t npats)
  * its hits name every pattern that matched. With explain on, all run.
  */
 static bool
-match_rule(struct matcher *m, const struct rule *r,
-	   const struct scan_input *in, struct scan_result *res)
+match_rule(struct matcher *m, const struct rule *r, struct scan_result *res)
 {
 	size_t i;
 	bool fired;
 	struct cond_ctx ctx = { m, r, 0 };
 
-	(void)in;
 	m->nspans = 0;
 	for (i = 0; i < r->npats; i++)
 		m->ran[i] = false;
@@ -765,21 +763,20 @@ prefilter_document(struct matcher *m, const struct scan_input *in)
 	}
 }
 
-/* Evaluates rule i on in, timing it when profiling. */
+/* Evaluates rule i on the document at hand, timing it when profiling. */
 static void
-scan_rule(struct matcher *m, size_t i, const struct scan_input *in,
-	  struct scan_result *res)
+scan_rule(struct matcher *m, size_t i, struct scan_result *res)
 {
 	const struct rule *r = m->rs->rules[i];
 	struct timespec t0, t1;
 	bool fired;
 
 	if (!m->profile) {
-		match_rule(m, r, in, res);
+		match_rule(m, r, res);
 		return;
 	}
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	fired = match_rule(m, r, in, res);
+	fired = match_rule(m, r, res);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
 	m->prof[i * PROF_N]++;
 	m->prof[i * PROF_N + 1] += fired;
@@ -800,7 +797,7 @@ matcher_scan(struct matcher *m, const struct scan_input *in,
 	/* explain wants close calls too: it runs every rule */
 	if (m->no_prefilter || m->explain) {
 		for (i = 0; i < m->rs->n; i++)
-			scan_rule(m, i, in, res);
+			scan_rule(m, i, res);
 		goto out;
 	}
 	/* only the rules that can fire given the atoms seen, in order */
@@ -818,7 +815,7 @@ matcher_scan(struct matcher *m, const struct scan_input *in,
 			m->prof[m->cand[i] * PROF_N + 3]--;
 	}
 	for (i = 0; i < n; i++)
-		scan_rule(m, m->cand[i], in, res);
+		scan_rule(m, m->cand[i], res);
 out:
 	score_result(&score_model_default, res);
 	return RF_OK;
@@ -866,7 +863,7 @@ ruleset_test(const struct ruleset *rs, example_fail_fn fail, void *arg,
 			/* through the prefilter, as a scan would */
 			prefilter_document(m, &in);
 			fired = prefilter_candidate(r, m->seen) &&
-				match_rule(m, r, &in, &res);
+				match_rule(m, r, &res);
 			if (fired == r->ex[j].match) {
 				(*passed)++;
 				continue;
