@@ -30,11 +30,14 @@ struct info {
 	struct atom_set req;
 	bool req2_ok;		/* ... and one of req2, another part's */
 	struct atom_set req2;
+	bool pre_ok;		/* every match starts with one of pre */
+	struct atom_set pre;
 };
 
 struct rx {
 	const char *p, *end;
 	bool fail;		/* syntax we do not follow: no atoms at all */
+	bool nopre;		/* \K moves a match's start: no prefix set */
 };
 
 static void
@@ -112,7 +115,8 @@ info_release(struct info *in)
 	atom_set_release(&in->exact);
 	atom_set_release(&in->req);
 	atom_set_release(&in->req2);
-	in->exact_ok = in->req_ok = in->req2_ok = false;
+	atom_set_release(&in->pre);
+	in->exact_ok = in->req_ok = in->req2_ok = in->pre_ok = false;
 }
 
 /* The node matches only the empty string (anchors, lookarounds). */
@@ -122,6 +126,8 @@ info_empty(struct info *in)
 	info_init(in);
 	in->exact_ok = true;
 	set_add(&in->exact, "", 0);
+	in->pre_ok = true;
+	set_add(&in->pre, "", 0);
 }
 
 /* The node matches something we cannot describe. */
@@ -237,13 +243,24 @@ escape(struct rx *x, uint32_t *cp)
 	}
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9')) {
-		/* classes (\w \d \p{..}), back references, \Q: not literal */
+		/* classes (\w \d \p{..}), back references, octal and
+		 * control characters, \K: not a literal we know; the whole
+		 * escape is consumed, so what follows is read as itself */
 		x->p++;
-		if ((c == 'p' || c == 'P') && x->p < x->end && *x->p == '{') {
+		if ((c == 'p' || c == 'P' || c == 'o' || c == 'N') &&
+		    x->p < x->end && *x->p == '{') {
 			while (x->p < x->end && *x->p != '}')
 				x->p++;
 			if (x->p < x->end)
 				x->p++;
+		} else if (c >= '0' && c <= '9') {
+			while (x->p < x->end && *x->p >= '0' && *x->p <= '9')
+				x->p++;
+		} else if (c == 'c') {
+			if (x->p < x->end)
+				next_cp(x);
+		} else if (c == 'K') {
+			x->nopre = true;
 		} else if (c == 'k' || c == 'g' || c == 'Q' || c == 'E') {
 			x->fail = true;	/* named references, quoting */
 		}
@@ -329,14 +346,66 @@ info_class(struct rx *x, struct info *out)
 	out->exact_ok = true;
 }
 
+/* Skips to the ')' that closes a group with no nested groups. */
+static void
+skip_to_close(struct rx *x)
+{
+	while (x->p < x->end && *x->p != ')')
+		x->p++;
+	if (x->p < x->end)
+		x->p++;
+	else
+		x->fail = true;
+}
+
 /* '(' ... ')' */
 static void
 info_group(struct rx *x, struct info *out)
 {
 	x->p++;	/* '(' */
+	if (x->p < x->end && *x->p == '*') {
+		/* a verb such as (*COMMIT) or (*SKIP): it changes where
+		 * matches can start */
+		x->fail = true;
+		info_unknown(out);
+		return;
+	}
 	if (x->p < x->end && *x->p == '?') {
 		const char *q = x->p + 1;
+		char c = q < x->end ? *q : 0;
 
+		if (c == '#' || c == 'C') {
+			/* a comment or a callout: matches nothing */
+			x->p = q;
+			skip_to_close(x);
+			info_empty(out);
+			return;
+		}
+		if (c == '(') {
+			x->fail = true;	/* a conditional group */
+			info_unknown(out);
+			return;
+		}
+		if (c == 'R' || c == '&' || c == '+' ||
+		    (c >= '0' && c <= '9') ||
+		    (c == '-' && q + 1 < x->end && q[1] >= '0' &&
+		     q[1] <= '9') ||
+		    (c == 'P' && q + 1 < x->end &&
+		     (q[1] == '=' || q[1] == '>'))) {
+			/* a back reference or a call of another group:
+			 * matches what we cannot know here */
+			x->p = q;
+			skip_to_close(x);
+			info_unknown(out);
+			return;
+		}
+		if (c == '>' || c == '|') {
+			/* atomic and branch-reset groups hold the same
+			 * strings as plain ones */
+			x->p = q + 1;
+			info_alt(x, out);
+			goto close;
+		}
 		if (q < x->end && (*q == '=' || *q == '!' ||
 				   (*q == '<' && q + 1 < x->end &&
 				    (q[1] == '=' || q[1] == '!')))) {
@@ -357,9 +426,11 @@ info_group(struct rx *x, struct info *out)
 				x->p++;
 			x->p++;
 		} else {
-			/* inline options such as (?i) or (?x: ...) */
+			/* inline options such as (?i) or (?s: ...); x
+			 * changes how the rest reads, and anything else is
+			 * syntax we do not follow */
 			while (q < x->end && *q != ')' && *q != ':') {
-				if (*q == 'x')
+				if (*q == 'x' || !strchr("imnsJU-^", *q))
 					x->fail = true;
 				q++;
 			}
@@ -559,6 +630,11 @@ info_item(struct rx *x, struct info *out)
 		out->exact_ok = true;
 		add_cp(&out->exact, cp);
 	}
+	/* an exact node starts with one of its strings */
+	if (out->exact_ok && !out->pre_ok) {
+		set_copy(&out->pre, &out->exact);
+		out->pre_ok = true;
+	}
 	quantify(x, out);
 }
 
@@ -620,12 +696,39 @@ keep_best(struct best2 *b, const struct atom_set *cand)
 	}
 }
 
+/*
+ * The prefix set of a sequence whose leading exact strings are run and
+ * whose next item is item: each string of run that is not empty, and
+ * where run may be empty, the item's own prefixes. False when the item
+ * has none.
+ */
+static bool
+concat_prefix(struct atom_set *pre, const struct atom_set *run,
+	      const struct info *item)
+{
+	size_t i;
+	bool empty = false;
+
+	for (i = 0; i < run->n; i++) {
+		if (run->atoms[i][0])
+			set_add(pre, run->atoms[i], strlen(run->atoms[i]));
+		else
+			empty = true;
+	}
+	if (!empty)
+		return true;
+	if (!item->pre_ok || pre->n + item->pre.n > SET_MAX)
+		return false;
+	set_copy(pre, &item->pre);
+	return true;
+}
+
 static void
 info_concat(struct rx *x, struct info *out)
 {
 	struct atom_set run = { 0 };
 	struct best2 b = { 0 };
-	bool all_exact = true;
+	bool all_exact = true, lead = true;
 
 	set_add(&run, "", 0);
 	info_init(out);
@@ -636,6 +739,13 @@ info_concat(struct rx *x, struct info *out)
 		if (item.exact_ok && cross(&run, &item.exact)) {
 			info_release(&item);
 			continue;
+		}
+		if (lead) {
+			/* what a match starts with is decided here */
+			out->pre_ok = concat_prefix(&out->pre, &run, &item);
+			if (!out->pre_ok)
+				atom_set_release(&out->pre);
+			lead = false;
 		}
 		/* the run of exact strings ends here: it is a candidate */
 		keep_best(&b, &run);
@@ -656,6 +766,11 @@ info_concat(struct rx *x, struct info *out)
 	if (all_exact) {
 		out->exact_ok = true;
 		set_copy(&out->exact, &run);
+	}
+	if (lead) {
+		/* exact throughout (the empty sequence too) */
+		out->pre_ok = true;
+		set_copy(&out->pre, &run);
 	}
 	keep_best(&b, &run);
 	if (b.have) {
@@ -698,6 +813,14 @@ info_alt(struct rx *x, struct info *out)
 			} else {
 				atom_set_release(&out->req);
 				out->req_ok = false;
+			}
+			/* a match starts with a prefix of its branch */
+			if (out->pre_ok && br.pre_ok &&
+			    out->pre.n + br.pre.n <= SET_MAX) {
+				set_copy(&out->pre, &br.pre);
+			} else {
+				atom_set_release(&out->pre);
+				out->pre_ok = false;
 			}
 			/* a second requirement only if every branch has one:
 			 * the union of the branches' seconds */
@@ -745,7 +868,7 @@ bool
 atoms_extract(const char *re, size_t len, struct atom_set *out,
 	      struct atom_set *out2)
 {
-	struct rx x = { re, re + len, false };
+	struct rx x = { re, re + len, false, false };
 	struct info in;
 	const struct atom_set *best;
 
@@ -763,6 +886,21 @@ atoms_extract(const char *re, size_t len, struct atom_set *out,
 	if (out2 && best && in.req2_ok && set_min_len(&in.req2) > 0 &&
 	    !set_equal(best, &in.req2))
 		set_copy(out2, &in.req2);
+	info_release(&in);
+	return out->n > 0;
+}
+
+bool
+atoms_prefix(const char *re, size_t len, struct atom_set *out)
+{
+	struct rx x = { re, re + len, false, false };
+	struct info in;
+
+	memset(out, 0, sizeof(*out));
+	info_alt(&x, &in);
+	if (!x.fail && !x.nopre && x.p == x.end && in.pre_ok &&
+	    set_min_len(&in.pre) > 0)
+		set_copy(out, &in.pre);
 	info_release(&in);
 	return out->n > 0;
 }

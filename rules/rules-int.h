@@ -343,6 +343,13 @@ void rule_source_release(struct rule_source *src);
  */
 bool atoms_extract(const char *re, size_t len, struct atom_set *out,
 		   struct atom_set *out2);
+/*
+ * Fills out with lower-case strings, none empty, such that every match of
+ * re starts with one of them (after zero-width assertions), so a match
+ * can only start where the prefilter saw one begin. Returns false, out
+ * empty, when it cannot tell.
+ */
+bool atoms_prefix(const char *re, size_t len, struct atom_set *out);
 void atom_set_release(struct atom_set *s);
 /* Characters in the shortest atom of s. */
 size_t atom_set_min_chars(const struct atom_set *s);

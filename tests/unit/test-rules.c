@@ -623,6 +623,21 @@ static const struct {
 	{ "(a|b)\\s+работ", "работ" },
 	/* both common: the longer one */
 	{ "работа\\s+для", "работа" },
+	/* groups whose strings are a plain group's (they once read as
+	 * empty, inventing "xy") */
+	{ "x(?>abc)y", "xabcy" },
+	{ "x(?|abc|d)y", "xabcy|xdy" },
+	{ "x(?#a:b)y", "xy" },
+	/* verbs and conditionals: no atoms at all */
+	{ "(*COMMIT)abc", "" },
+	{ "x(*SKIP)yz", "" },
+	{ "(a)x(?(1)a|b)y", "" },
+	/* a call of another group matches what it matches */
+	{ "(abc)x(?1)yz", "abcx" },
+	/* escapes read whole: \cA, octal, \o{..} are one character */
+	{ "\\cAbcd", "bcd" },
+	{ "\\101bcd", "bcd" },
+	{ "\\o{101}bcd", "bcd" },
 };
 
 static int
@@ -720,6 +735,58 @@ test_atoms2(void **state)
 		atom_set_release(&set2);
 		buf_release(&got);
 		buf_release(&got2);
+	}
+}
+
+/* regex, the strings every match starts with, sorted, '|'-joined */
+static const struct {
+	const char *re;
+	const char *pre;
+} prefix_cases[] = {
+	{ "виза", "виза" },
+	{ "\\b(удал[её]нн|дистанционн)\\w*\\s+", "дистанционн|удаленн|удалённ" },
+	{ "(?<![\\p{L}\\p{N}_])(?:виз)(?![\\p{L}\\p{N}_])", "виз" },
+	{ "^abc", "abc" },
+	{ "(?=a)bc", "bc" },
+	{ "(?i)test", "test" },
+	{ "[a-c]x", "ax|bx|cx" },
+	/* a branch that is not exact still starts with its literal */
+	{ "(ab|cd\\w*)x", "ab|cd" },
+	{ "(ab)+c", "ab" },
+	/* a branch that may be empty: the next item's start too */
+	{ "(|ab)c", "abc|c" },
+	/* nothing known to start with */
+	{ "\\w+виза", "" },
+	{ "a?bc", "" },
+	{ "x|\\d+", "" },
+	{ "(?:)", "" },
+	/* \K moves the start of a match */
+	{ "ab\\Kcd", "" },
+	{ "(*COMMIT)abc", "" },
+};
+
+static void
+test_atoms_prefix(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(prefix_cases) / sizeof(prefix_cases[0]); i++) {
+		struct atom_set set;
+		struct buf got;
+		bool ok;
+
+		buf_init(&got, 0);
+		ok = atoms_prefix(prefix_cases[i].re,
+				  strlen(prefix_cases[i].re), &set);
+		assert_true(ok == (set.n > 0));
+		join_atoms(&set, &got);
+		if (strcmp(got.data, prefix_cases[i].pre) != 0)
+			print_error("prefix of /%s/: got '%s', want '%s'\n",
+				    prefix_cases[i].re, got.data,
+				    prefix_cases[i].pre);
+		assert_string_equal(got.data, prefix_cases[i].pre);
+		atom_set_release(&set);
+		buf_release(&got);
 	}
 }
 
@@ -1187,6 +1254,7 @@ main(void)
 		cmocka_unit_test(test_atoms),
 		cmocka_unit_test(test_lazy_patterns),
 		cmocka_unit_test(test_atoms2),
+		cmocka_unit_test(test_atoms_prefix),
 		cmocka_unit_test(test_lint_more),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
