@@ -20,6 +20,7 @@
 #include "common/banned.h"
 
 #define SET_MAX 64	/* strings in one set before we stop expanding */
+#define PRE_MAX 256	/* strings in a prefix set */
 #define ATOM_MAX 48	/* bytes in one atom */
 
 /* What is known about the strings a regex node matches. */
@@ -270,7 +271,8 @@ escape(struct rx *x, uint32_t *cp)
 	return 1;
 }
 
-/* [...] : a small class of plain characters is an exact set. */
+/* [...] : a small class of plain characters is an exact set; a larger
+ * one ([0-9]) still tells what a match starts with. */
 static void
 info_class(struct rx *x, struct info *out)
 {
@@ -319,7 +321,7 @@ info_class(struct rx *x, struct info *out)
 			} else {
 				hi = next_cp(x);
 			}
-			if (hi < prev || hi - prev > 8) {
+			if (hi < prev || hi - prev > SET_MAX) {
 				plain = false;
 				continue;
 			}
@@ -338,9 +340,17 @@ info_class(struct rx *x, struct info *out)
 		return;
 	}
 	x->p++;	/* ']' */
-	if (negate || !plain || out->exact.n > 8 || out->exact.n == 0) {
+	if (negate || !plain || out->exact.n > SET_MAX ||
+	    out->exact.n == 0) {
 		info_release(out);
 		info_unknown(out);
+		return;
+	}
+	if (out->exact.n > 8) {
+		/* too many to cross with what follows */
+		out->pre = out->exact;
+		out->pre_ok = true;
+		memset(&out->exact, 0, sizeof(out->exact));
 		return;
 	}
 	out->exact_ok = true;
@@ -532,6 +542,7 @@ static void
 quantify(struct rx *x, struct info *in)
 {
 	long lo = -1;
+	bool once = false;	/* at most once: ? */
 	const char *save;
 
 	if (x->p >= x->end)
@@ -539,6 +550,7 @@ quantify(struct rx *x, struct info *in)
 	switch (*x->p) {
 	case '*':
 	case '?':
+		once = *x->p == '?';
 		lo = 0;
 		x->p++;
 		break;
@@ -573,10 +585,33 @@ quantify(struct rx *x, struct info *in)
 	}
 	if (x->p < x->end && (*x->p == '?' || *x->p == '+'))
 		x->p++;	/* lazy or possessive */
+	if (once && in->exact_ok && in->exact.n < SET_MAX) {
+		/* its strings or the empty one: still exact, so "о?плат"
+		 * is оплат or плат, no longer a requirement */
+		atom_set_release(&in->req);
+		atom_set_release(&in->req2);
+		in->req_ok = in->req2_ok = false;
+		set_add(&in->exact, "", 0);
+		if (in->pre_ok)
+			set_add(&in->pre, "", 0);
+		return;
+	}
 	if (lo == 0) {
-		/* may match nothing: no longer a requirement */
+		/* may match nothing: no longer a requirement, and what it
+		 * starts with, or nothing */
+		struct atom_set pre = in->pre;
+		bool pre_ok = in->pre_ok;
+
+		memset(&in->pre, 0, sizeof(in->pre));
 		info_release(in);
 		info_unknown(in);
+		if (pre_ok) {
+			in->pre = pre;
+			set_add(&in->pre, "", 0);
+			in->pre_ok = true;
+		} else {
+			atom_set_release(&pre);
+		}
 		return;
 	}
 	/* one or more: still required, no longer exact */
@@ -696,31 +731,138 @@ keep_best(struct best2 *b, const struct atom_set *cand)
 	}
 }
 
+/* Cuts each string of s to its first chars characters. */
+static void
+set_truncate(struct atom_set *s, size_t chars)
+{
+	struct atom_set t = { 0 };
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const char *a = s->atoms[i];
+		size_t b = 0, c = 0;
+
+		while (a[b] && c < chars) {
+			b++;
+			while (((unsigned char)a[b] & 0xC0) == 0x80)
+				b++;
+			c++;
+		}
+		set_add(&t, a, b);
+	}
+	atom_set_release(s);
+	*s = t;
+}
+
 /*
- * The prefix set of a sequence whose leading exact strings are run and
- * whose next item is item: each string of run that is not empty, and
- * where run may be empty, the item's own prefixes. False when the item
- * has none.
+ * Adds the strings of src to the prefix set dst. A prefix of a prefix is
+ * one too, so when the union would pass PRE_MAX both are cut shorter
+ * (to 4 characters, then 3, then 2) until it fits. False when it does
+ * not.
  */
 static bool
-concat_prefix(struct atom_set *pre, const struct atom_set *run,
-	      const struct info *item)
+pre_union(struct atom_set *dst, const struct atom_set *src)
 {
+	struct atom_set t = { 0 };
+	size_t chars;
+
+	if (dst->n + src->n <= PRE_MAX) {
+		set_copy(dst, src);
+		return true;
+	}
+	set_copy(&t, src);
+	for (chars = 4; chars >= 2; chars--) {
+		set_truncate(dst, chars);
+		set_truncate(&t, chars);
+		if (dst->n + t.n <= PRE_MAX) {
+			set_copy(dst, &t);
+			atom_set_release(&t);
+			return true;
+		}
+	}
+	atom_set_release(&t);
+	return false;
+}
+
+/* Adds the strings of src but the empty one to the prefix set dst. */
+static bool
+pre_add_nonempty(struct atom_set *dst, const struct atom_set *src,
+		 bool *had_empty)
+{
+	struct atom_set t = { 0 };
 	size_t i;
+	bool ok;
+
+	for (i = 0; i < src->n; i++) {
+		if (src->atoms[i][0])
+			set_add(&t, src->atoms[i], strlen(src->atoms[i]));
+		else
+			*had_empty = true;
+	}
+	ok = pre_union(dst, &t);
+	atom_set_release(&t);
+	return ok;
+}
+
+/*
+ * What a sequence starts with, item by item: the exact strings its
+ * leading items cross to (prun); where those may be empty, the prefixes
+ * of the next item; where that item may match nothing too (x?, \b), of
+ * the items after it.
+ */
+struct prefix_walk {
+	bool open;		/* the sequence so far may match nothing */
+	bool ok;
+	struct atom_set pre;	/* prefixes found, none empty */
+	struct atom_set prun;	/* exact strings since the last open item */
+};
+
+static void
+prefix_walk_item(struct prefix_walk *w, const struct info *item)
+{
 	bool empty = false;
 
-	for (i = 0; i < run->n; i++) {
-		if (run->atoms[i][0])
-			set_add(pre, run->atoms[i], strlen(run->atoms[i]));
-		else
-			empty = true;
+	if (!w->open || !w->ok)
+		return;
+	if (item->exact_ok && cross(&w->prun, &item->exact))
+		return;
+	/* the exact run ends here */
+	if (!pre_add_nonempty(&w->pre, &w->prun, &empty)) {
+		w->ok = false;
+		return;
 	}
-	if (!empty)
-		return true;
-	if (!item->pre_ok || pre->n + item->pre.n > SET_MAX)
-		return false;
-	set_copy(pre, &item->pre);
-	return true;
+	atom_set_release(&w->prun);
+	set_add(&w->prun, "", 0);
+	if (!empty) {
+		w->open = false;
+		return;
+	}
+	/* it may have been empty: the item decides */
+	empty = false;
+	if (!item->pre_ok || !pre_add_nonempty(&w->pre, &item->pre, &empty)) {
+		w->ok = false;
+		return;
+	}
+	w->open = empty;
+}
+
+/* The walk's answer into out; the sequence is over. */
+static void
+prefix_walk_end(struct prefix_walk *w, struct info *out)
+{
+	bool empty = false;
+
+	if (w->ok && w->open && !pre_add_nonempty(&w->pre, &w->prun, &empty))
+		w->ok = false;
+	if (w->ok && empty)
+		set_add(&w->pre, "", 0);	/* the sequence may be empty */
+	out->pre_ok = w->ok;
+	if (w->ok) {
+		out->pre = w->pre;
+		memset(&w->pre, 0, sizeof(w->pre));
+	}
+	atom_set_release(&w->pre);
+	atom_set_release(&w->prun);
 }
 
 static void
@@ -728,24 +870,20 @@ info_concat(struct rx *x, struct info *out)
 {
 	struct atom_set run = { 0 };
 	struct best2 b = { 0 };
-	bool all_exact = true, lead = true;
+	struct prefix_walk w = { true, true, { 0 }, { 0 } };
+	bool all_exact = true;
 
 	set_add(&run, "", 0);
+	set_add(&w.prun, "", 0);
 	info_init(out);
 	while (x->p < x->end && *x->p != '|' && *x->p != ')' && !x->fail) {
 		struct info item;
 
 		info_item(x, &item);
+		prefix_walk_item(&w, &item);
 		if (item.exact_ok && cross(&run, &item.exact)) {
 			info_release(&item);
 			continue;
-		}
-		if (lead) {
-			/* what a match starts with is decided here */
-			out->pre_ok = concat_prefix(&out->pre, &run, &item);
-			if (!out->pre_ok)
-				atom_set_release(&out->pre);
-			lead = false;
 		}
 		/* the run of exact strings ends here: it is a candidate */
 		keep_best(&b, &run);
@@ -767,11 +905,7 @@ info_concat(struct rx *x, struct info *out)
 		out->exact_ok = true;
 		set_copy(&out->exact, &run);
 	}
-	if (lead) {
-		/* exact throughout (the empty sequence too) */
-		out->pre_ok = true;
-		set_copy(&out->pre, &run);
-	}
+	prefix_walk_end(&w, out);
 	keep_best(&b, &run);
 	if (b.have) {
 		out->req_ok = true;
@@ -815,10 +949,8 @@ info_alt(struct rx *x, struct info *out)
 				out->req_ok = false;
 			}
 			/* a match starts with a prefix of its branch */
-			if (out->pre_ok && br.pre_ok &&
-			    out->pre.n + br.pre.n <= SET_MAX) {
-				set_copy(&out->pre, &br.pre);
-			} else {
+			if (!out->pre_ok || !br.pre_ok ||
+			    !pre_union(&out->pre, &br.pre)) {
 				atom_set_release(&out->pre);
 				out->pre_ok = false;
 			}
@@ -864,6 +996,42 @@ set_equal(const struct atom_set *a, const struct atom_set *b)
 	return true;
 }
 
+/*
+ * Drops the strings of s that another one makes redundant: for a
+ * requirement, one that contains another ("abc" beside "ab"); for a
+ * prefix set, one that starts with another.
+ */
+static void
+set_minimize(struct atom_set *s, bool prefix)
+{
+	bool *drop = xcalloc(s->n + 1, sizeof(*drop));
+	size_t i, j, k = 0;
+
+	for (i = 0; i < s->n; i++) {
+		const char *a = s->atoms[i];
+		size_t la = strlen(a);
+
+		for (j = 0; j < s->n && !drop[i]; j++) {
+			const char *b = s->atoms[j];
+			size_t lb = strlen(b);
+
+			/* of equal strings, the first stays */
+			if (i == j || lb > la || (lb == la && j > i))
+				continue;
+			drop[i] = prefix ? memcmp(a, b, lb) == 0
+					 : memmem(a, la, b, lb) != NULL;
+		}
+	}
+	for (i = 0; i < s->n; i++) {
+		if (drop[i])
+			free(s->atoms[i]);
+		else
+			s->atoms[k++] = s->atoms[i];
+	}
+	s->n = k;
+	free(drop);
+}
+
 bool
 atoms_extract(const char *re, size_t len, struct atom_set *out,
 	      struct atom_set *out2)
@@ -887,6 +1055,12 @@ atoms_extract(const char *re, size_t len, struct atom_set *out,
 	    !set_equal(best, &in.req2))
 		set_copy(out2, &in.req2);
 	info_release(&in);
+	set_minimize(out, false);
+	if (out2) {
+		set_minimize(out2, false);
+		if (set_equal(out, out2))
+			atom_set_release(out2);
+	}
 	return out->n > 0;
 }
 
@@ -902,6 +1076,7 @@ atoms_prefix(const char *re, size_t len, struct atom_set *out)
 	    set_min_len(&in.pre) > 0)
 		set_copy(out, &in.pre);
 	info_release(&in);
+	set_minimize(out, true);
 	return out->n > 0;
 }
 
@@ -909,4 +1084,10 @@ size_t
 atom_set_min_chars(const struct atom_set *s)
 {
 	return set_min_chars(s);
+}
+
+bool
+atom_set_equal(const struct atom_set *a, const struct atom_set *b)
+{
+	return set_equal(a, b);
 }

@@ -54,7 +54,8 @@
 #include "common/banned.h"
 
 #define CACHE_MAGIC	"RFRULES"	/* and its NUL: 8 bytes */
-#define CACHE_FORMAT	2u	/* 2: a pattern's second atom set */
+#define CACHE_FORMAT	3u	/* 2: a pattern's second atom set;
+				 * 3: its prefix set */
 #define CACHE_HEADER	(8 + 4 + 4 + 32 + 8 + 32)
 #define CACHE_SUFFIX	".rfc"
 #define NO_STR		0xffffffffu
@@ -315,6 +316,9 @@ put_rule(struct buf *b, const struct rule *r)
 		put_u32(b, (uint32_t)p->atoms2.n);
 		for (j = 0; j < p->atoms2.n; j++)
 			put_str(b, p->atoms2.atoms[j]);
+		put_u32(b, (uint32_t)p->pre.n);
+		for (j = 0; j < p->pre.n; j++)
+			put_str(b, p->pre.atoms[j]);
 	}
 	if (!put_cond(b, r->cond, 0))
 		return false;
@@ -669,6 +673,25 @@ get_rule(struct rd *r)
 			ALLOC_GROW(p->atoms2.atoms, p->atoms2.n + 1, aa);
 			p->atoms2.atoms[p->atoms2.n++] = a;
 		}
+		na = r->bad ? 0 : get_u32(r);
+		if (!count_ok(r, na))
+			break;
+		aa = 0;
+		for (j = 0; j < na && !r->bad; j++) {
+			char *a = need_str(r);
+
+			if (!a)
+				break;
+			/* atoms_prefix never makes an empty one */
+			if (!*a) {
+				free(a);
+				r->bad = true;
+				break;
+			}
+			ALLOC_GROW(p->pre.atoms, p->pre.n + 1, aa);
+			p->pre.atoms[p->pre.n++] = a;
+		}
+		p->pidx = PIDX_NONE;
 	}
 	ru->cond = get_cond(r, ru->npats, 0);
 	if (!ru->cond)

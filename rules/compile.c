@@ -110,9 +110,11 @@ rule_free(struct rule *r)
 		free(r->pats[i].text);
 		free(r->pats[i].source_line);
 		pcre2_code_free(r->pats[i].code);
+		pcre2_code_free(r->pats[i].acode);
 		free(r->pats[i].re);
 		atom_set_release(&r->pats[i].atoms);
 		atom_set_release(&r->pats[i].atoms2);
+		atom_set_release(&r->pats[i].pre);
 	}
 	free(r->pats);
 	for (i = 0; i < r->nex; i++)
@@ -421,8 +423,11 @@ compile:
 	pat->re = xmemdupz(re.data, re.len);
 	pat->re_len = re.len;
 	pat->re_opts = opts;
-	if (!(pat->mods & PAT_EXTENDED))
+	pat->pidx = PIDX_NONE;
+	if (!(pat->mods & PAT_EXTENDED)) {
 		atoms_extract(re.data, re.len, &pat->atoms, &pat->atoms2);
+		atoms_prefix(re.data, re.len, &pat->pre);
+	}
 	ok = true;
 out:
 	free(map);
@@ -459,6 +464,38 @@ pattern_code(const struct ruleset *rs, struct pattern *pat)
 	}
 	pthread_mutex_unlock(rs->code_lock);
 	return state == CODE_READY ? pat->code : NULL;
+}
+
+pcre2_code *
+pattern_anchored_code(const struct ruleset *rs, struct pattern *pat)
+{
+	int state = __atomic_load_n(&pat->acode_state, __ATOMIC_ACQUIRE);
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (state == CODE_READY)
+		return pat->acode;
+	if (state == CODE_FAILED)
+		return NULL;
+	pthread_mutex_lock(rs->code_lock);
+	state = __atomic_load_n(&pat->acode_state, __ATOMIC_RELAXED);
+	if (state == CODE_NONE) {
+		/* JIT ignores PCRE2_ANCHORED given to pcre2_match(): the
+		 * anchored program is a second compile */
+		if (pat->re)
+			pat->acode = pcre2_compile((PCRE2_SPTR)pat->re,
+						   pat->re_len,
+						   pat->re_opts |
+						   PCRE2_ANCHORED,
+						   &errcode, &erroff, NULL);
+		if (pat->acode)
+			(void)pcre2_jit_compile(pat->acode,
+						PCRE2_JIT_COMPLETE);
+		state = pat->acode ? CODE_READY : CODE_FAILED;
+		__atomic_store_n(&pat->acode_state, state, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(rs->code_lock);
+	return state == CODE_READY ? pat->acode : NULL;
 }
 
 /* Whether a compiled pattern matches the empty string. */

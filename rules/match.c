@@ -50,6 +50,8 @@ struct matcher {
 	struct entity_list ents[FIELD_MAX];
 	bool ents_ready[FIELD_MAX];
 	struct prefilter_seen sn;	/* seen, and the list of those seen */
+	uint32_t *starts;	/* where a pattern may start in a field */
+	size_t astarts;
 	uint32_t *cand;		/* the rules to evaluate, by index */
 	uint32_t *stamp;	/* per rule: epoch when last listed */
 	uint32_t epoch;
@@ -85,9 +87,8 @@ matcher_new(const struct ruleset *rs)
 	m->ran = xcalloc(rs->max_patterns + 1, sizeof(*m->ran));
 	m->matched = xcalloc(rs->max_patterns + 1, sizeof(*m->matched));
 	m->first = xcalloc(rs->max_patterns + 1, sizeof(*m->first));
-	m->seen = xcalloc(rs->npatterns + 1, 1);
-	m->sn.seen = m->seen;
-	m->sn.list = xcalloc(rs->npatterns + 1, sizeof(*m->sn.list));
+	prefilter_seen_init(&m->sn, rs->npatterns);
+	m->seen = m->sn.seen;
 	m->cand = xcalloc(rs->n + 1, sizeof(*m->cand));
 	m->stamp = xcalloc(rs->n + 1, sizeof(*m->stamp));
 	for (int f = 0; f < FIELD_MAX; f++) {
@@ -146,8 +147,8 @@ matcher_free(struct matcher *m)
 	free(m->spans);
 	free(m->spans2);
 	free(m->prof);
-	free(m->seen);
-	free(m->sn.list);
+	prefilter_seen_release(&m->sn);
+	free(m->starts);
 	free(m->cand);
 	free(m->stamp);
 	for (int f = 0; f < FIELD_MAX; f++) {
@@ -563,6 +564,102 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
 	return false;
 }
 
+/* Appends the span of the match in m->md. */
+static void
+add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+
+	ALLOC_GROW(m->spans, m->nspans + 1, m->aspans);
+	m->spans[m->nspans].pat = pi;
+	m->spans[m->nspans].field = f;
+	m->spans[m->nspans].view = v;
+	m->spans[m->nspans].start = ov[0];
+	m->spans[m->nspans].end = ov[1];
+	m->nspans++;
+}
+
+/*
+ * The places in field f where the prefilter saw an atom of pat's prefix
+ * set begin, sorted, into m->starts; returns how many. Every match of pat
+ * starts at one of them.
+ */
+static size_t
+prefix_starts(struct matcher *m, const struct pattern *pat,
+	      enum rule_field f)
+{
+	const struct prefilter_seen *sn = &m->sn;
+	uint32_t k;
+	size_t n = 0, i, j;
+
+	if (!sn->pos_n[pat->pidx])
+		return 0;	/* pos_first is stale */
+	ALLOC_GROW(m->starts, sn->pos_n[pat->pidx] + 1, m->astarts);
+	for (k = sn->pos_first[pat->pidx]; k != UINT32_MAX;
+	     k = sn->pos[k].next) {
+		uint32_t s = sn->pos[k].start;
+
+		if (sn->pos[k].field != f)
+			continue;
+		/* found in order of their ends: nearly sorted already */
+		for (i = n; i > 0 && m->starts[i - 1] > s; i--)
+			m->starts[i] = m->starts[i - 1];
+		m->starts[i] = s;
+		n++;
+	}
+	/* two atoms of a set may start at one place */
+	for (i = j = 0; i < n; i++)
+		if (!j || m->starts[j - 1] != m->starts[i])
+			m->starts[j++] = m->starts[i];
+	return j;
+}
+
+/*
+ * Runs a pattern anchored at each place its prefix set starts, as the
+ * search of match_field would find its matches: the leftmost start at or
+ * after the end of the last match. Returns false on a limit, or when the
+ * anchored program cannot be made (then *fallback).
+ */
+static bool
+match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
+	       enum rule_view v, enum rule_field f, const char *text,
+	       size_t len, bool *fallback)
+{
+	PCRE2_SIZE off = 0, *ov;
+	size_t kept = 0, i, n;
+	int rc;
+	pcre2_code *code = pattern_anchored_code(m->rs, pat);
+
+	if (!code) {
+		*fallback = true;
+		return true;
+	}
+	n = prefix_starts(m, pat, f);
+	for (i = 0; i < n; i++) {
+		if (m->starts[i] < off || m->starts[i] > len)
+			continue;
+		rc = pcre2_match(code, (PCRE2_SPTR)text, len, m->starts[i],
+				 PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0)
+			return false;
+		ov = pcre2_get_ovector_pointer(m->md);
+		if (ov[1] > ov[0]) {
+			m->matched[pi] = true;
+			if (kept++ >= RF_HITS_PER_RULE_MAX)
+				return true;
+			add_span(m, pi, v, f);
+			off = ov[1];
+		} else {
+			/* empty (a prefix has a character, but \K is
+			 * refused only by atoms_prefix): step on */
+			off = ov[1] + 1;
+		}
+	}
+	return true;
+}
+
 /*
  * Runs one pattern over one field, adding spans. Returns false when the
  * pattern hit a limit (a rule error, never "no match").
@@ -574,8 +671,19 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	PCRE2_SIZE off = 0, *ov;
 	size_t kept = 0;
 	int rc;
-	pcre2_code *code = pattern_code(m->rs, pat);
+	pcre2_code *code;
 
+	/* where the prefilter saw where matches can start, only there */
+	if (m->prefiltered && v == VIEW_FOLDED && pat->pidx != PIDX_NONE &&
+	    !m->sn.pos_over[pat->pidx]) {
+		bool fallback = false;
+		bool ok = match_field_at(m, pat, pi, v, f, text, len,
+					 &fallback);
+
+		if (!fallback)
+			return ok;
+	}
+	code = pattern_code(m->rs, pat);
 	if (!code)
 		return false;	/* counted as a rule error */
 	while (off <= len) {
@@ -590,13 +698,7 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 			m->matched[pi] = true;
 			if (kept++ >= RF_HITS_PER_RULE_MAX)
 				return true;
-			ALLOC_GROW(m->spans, m->nspans + 1, m->aspans);
-			m->spans[m->nspans].pat = pi;
-			m->spans[m->nspans].field = f;
-			m->spans[m->nspans].view = v;
-			m->spans[m->nspans].start = ov[0];
-			m->spans[m->nspans].end = ov[1];
-			m->nspans++;
+			add_span(m, pi, v, f);
 			off = ov[1];
 		} else {
 			/* empty match: step one character */
@@ -749,17 +851,16 @@ prefilter_document(struct matcher *m, const struct scan_input *in)
 	if (m->no_prefilter)
 		return;
 	m->prefiltered = true;
-	/* only the patterns seen last time need clearing */
-	for (size_t i = 0; i < m->sn.n; i++)
-		m->seen[m->sn.list[i]] = 0;
-	m->sn.n = 0;
+	prefilter_seen_clear(&m->sn);
 	for (f = 0; f < FIELD_MAX; f++) {
 		size_t len;
 		const char *t = view_text(m, VIEW_FOLDED, (enum rule_field)f,
 					  &len);
 
-		if (t)
+		if (t) {
+			m->sn.field = (unsigned char)f;
 			prefilter_scan(m->rs->pf, t, len, &m->sn);
+		}
 	}
 }
 

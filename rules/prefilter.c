@@ -28,6 +28,7 @@
 #include "rules/rules-int.h"
 #include "common/banned.h"
 
+
 struct edge {
 	unsigned char byte;
 	uint32_t to;
@@ -41,6 +42,7 @@ struct state {
 	uint32_t first_edge;	/* edges of this state are contiguous after
 				 * the build: edges[first_edge, +nedges) */
 	uint16_t nedges;
+	uint8_t chars;		/* characters of the atom ending here */
 };
 
 /* An output: the pattern an atom belongs to, chained per state. */
@@ -71,6 +73,9 @@ struct prefilter {
 	uint16_t cls_ascii[128];	/* ASCII byte -> class of its fold */
 	/* two-byte code point -> classes of its fold's bytes */
 	uint16_t cls2a[0x800], cls2b[0x800];
+
+	/* ids whose atoms' places are noted (prefix sets) */
+	unsigned char *want_pos;
 
 	/* which rules to evaluate */
 	uint32_t *pat_rule;		/* pattern gidx -> rule index */
@@ -323,11 +328,40 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 			pf->pat_rule[r->pats[j].gidx] = (uint32_t)i;
 			if (r->pats[j].atoms.n && r->pats[j].atoms2.n)
 				pf->pat_rule[r->pats[j].gidx2] = (uint32_t)i;
+			if (r->pats[j].pidx != PIDX_NONE)
+				pf->pat_rule[r->pats[j].pidx] = (uint32_t)i;
 		}
 		if (prefilter_candidate(r, none))
 			pf->always[pf->nalways++] = (uint32_t)i;
 	}
 	free(none);
+}
+
+/*
+ * Whether the places of a prefix set are worth noting: a set with a lone
+ * letter is not (every word has one), a lone digit or sign is ("5" in
+ * "500 $ в день", "$").
+ */
+static bool
+prefix_usable(const struct atom_set *set)
+{
+	size_t i;
+
+	if (!set->n)
+		return false;
+	for (i = 0; i < set->n; i++) {
+		const char *a = set->atoms[i];
+		uint32_t cp;
+		size_t n = utf8_decode(a, strlen(a), &cp);
+
+		if (!n)
+			return false;
+		if (a[n])
+			continue;	/* two characters or more */
+		if ((cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp < 0x2000))
+			return false;	/* Latin, Greek, Cyrillic ... */
+	}
+	return true;
 }
 
 /* Adds the atoms of set to the trie, each with output id. */
@@ -340,9 +374,11 @@ add_atoms(struct prefilter *pf, struct trie_hash *h, struct bedge **be,
 	for (k = 0; k < set->n; k++) {
 		const unsigned char *a = (const unsigned char *)set->atoms[k];
 		uint32_t s = 0, t;
+		unsigned chars = 0;
 		struct output *o;
 
 		for (; *a; a++) {
+			chars += (*a & 0xC0) != 0x80;
 			t = trie_child(h, s, *a);
 			if (t == UINT32_MAX) {
 				t = new_state(pf);
@@ -355,6 +391,8 @@ add_atoms(struct prefilter *pf, struct trie_hash *h, struct bedge **be,
 			}
 			s = t;
 		}
+		/* atoms are at most ATOM_MAX (48) bytes */
+		pf->states[s].chars = (uint8_t)(chars < 255 ? chars : 255);
 		ALLOC_GROW(pf->outs, pf->nouts + 1, pf->aouts);
 		o = &pf->outs[pf->nouts];
 		o->pattern = (uint32_t)id;
@@ -395,7 +433,35 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 			add_atoms(pf, &h, &be, &nbe, &abe, &p->atoms2, gidx++);
 		}
 	}
+	/* then the prefix sets that are neither, of the rules that read
+	 * the folded view the prefilter scans */
+	for (i = 0; i < rs->n; i++) {
+		struct rule *r = rs->rules[i];
+
+		for (j = 0; j < r->npats; j++) {
+			struct pattern *p = &r->pats[j];
+
+			p->pidx = PIDX_NONE;
+			if (r->view != VIEW_FOLDED || !prefix_usable(&p->pre))
+				continue;
+			if (p->atoms.n && atom_set_equal(&p->pre, &p->atoms)) {
+				p->pidx = p->gidx;
+			} else if (p->atoms.n && p->atoms2.n &&
+				   atom_set_equal(&p->pre, &p->atoms2)) {
+				p->pidx = p->gidx2;
+			} else {
+				p->pidx = gidx;
+				add_atoms(pf, &h, &be, &nbe, &abe, &p->pre,
+					  gidx++);
+			}
+		}
+	}
 	rs->npatterns = gidx;
+	pf->want_pos = xcalloc(gidx + 1, 1);
+	for (i = 0; i < rs->n; i++)
+		for (j = 0; j < rs->rules[i]->npats; j++)
+			if (rs->rules[i]->pats[j].pidx != PIDX_NONE)
+				pf->want_pos[rs->rules[i]->pats[j].pidx] = 1;
 	free(h.slots);
 	/* edges grouped by state, sorted by byte */
 	if (nbe)
@@ -472,6 +538,7 @@ prefilter_free(struct prefilter *pf)
 	free(pf->match_orig);
 	free(pf->pat_rule);
 	free(pf->always);
+	free(pf->want_pos);
 	free(pf);
 }
 
@@ -481,10 +548,95 @@ prefilter_is_dense(const struct prefilter *pf)
 	return pf->dfa != NULL;
 }
 
-/* Marks the patterns whose atoms end at trie state s, adding those seen
- * for the first time to the list. */
+void
+prefilter_seen_init(struct prefilter_seen *sn, size_t npatterns)
+{
+	memset(sn, 0, sizeof(*sn));
+	sn->seen = xcalloc(npatterns + 1, 1);
+	sn->list = xcalloc(npatterns + 1, sizeof(*sn->list));
+	sn->pos_first = xcalloc(npatterns + 1, sizeof(*sn->pos_first));
+	sn->pos_last = xcalloc(npatterns + 1, sizeof(*sn->pos_last));
+	sn->pos_n = xcalloc(npatterns + 1, sizeof(*sn->pos_n));
+	sn->pos_over = xcalloc(npatterns + 1, 1);
+}
+
+void
+prefilter_seen_release(struct prefilter_seen *sn)
+{
+	free(sn->seen);
+	free(sn->list);
+	free(sn->pos);
+	free(sn->pos_first);
+	free(sn->pos_last);
+	free(sn->pos_n);
+	free(sn->pos_over);
+	memset(sn, 0, sizeof(*sn));
+}
+
+void
+prefilter_seen_clear(struct prefilter_seen *sn)
+{
+	size_t i;
+
+	/* only the ids seen last time need clearing; an id with places
+	 * noted was seen */
+	for (i = 0; i < sn->n; i++) {
+		uint32_t p = sn->list[i];
+
+		sn->seen[p] = 0;
+		sn->pos_n[p] = 0;
+		sn->pos_over[p] = 0;
+	}
+	sn->n = 0;
+	sn->npos = 0;
+}
+
+/*
+ * Notes that an atom of prefix set id, of chars characters, ends at byte
+ * end of text. Folding maps a character to one character, so the atom
+ * starts chars characters back in the text as it is.
+ */
 static void
-mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
+note_pos(struct prefilter_seen *sn, uint32_t id, const char *text,
+	 size_t end, unsigned chars)
+{
+	size_t start = end, k;
+
+	if (sn->pos_over[id])
+		return;
+	if (sn->pos_n[id] >= RF_PREFILTER_POS_PER_SET ||
+	    sn->npos >= RF_PREFILTER_POS_MAX || end > UINT32_MAX) {
+		sn->pos_over[id] = 1;
+		return;
+	}
+	while (chars-- > 0 && start > 0) {
+		start--;
+		while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80)
+			start--;
+	}
+	k = sn->npos;
+	if (k == sn->apos) {
+		sn->apos = sn->apos ? 2 * sn->apos : 64;
+		if (sn->apos > RF_PREFILTER_POS_MAX)
+			sn->apos = RF_PREFILTER_POS_MAX;
+		sn->pos = xreallocarray(sn->pos, sn->apos, sizeof(*sn->pos));
+	}
+	sn->npos++;
+	sn->pos[k].start = (uint32_t)start;
+	sn->pos[k].next = UINT32_MAX;
+	sn->pos[k].field = sn->field;
+	if (sn->pos_n[id]++ == 0)
+		sn->pos_first[id] = (uint32_t)k;
+	else
+		sn->pos[sn->pos_last[id]].next = (uint32_t)k;
+	sn->pos_last[id] = (uint32_t)k;
+}
+
+/* Marks the patterns whose atoms end at trie state s, at byte end of
+ * text, adding those seen for the first time to the list. */
+static void
+mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
+     const char *text, size_t end)
 {
 	uint32_t o, p;
 
@@ -494,26 +646,29 @@ mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
 			sn->seen[p] = 1;
 			sn->list[sn->n++] = p;
 		}
+		if (pf->want_pos[p])
+			note_pos(sn, p, text, end, pf->states[s].chars);
 	}
 }
 
 /* Marks the patterns of trie state s and of its fail chain. */
 static void
-mark_all(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
+mark_all(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
+	 const char *text, size_t end)
 {
 	uint32_t d;
 
 	if (pf->states[s].out != UINT32_MAX)
-		mark(pf, s, sn);
+		mark(pf, s, sn, text, end);
 	for (d = pf->states[s].dict; d != UINT32_MAX; d = pf->states[d].dict)
-		mark(pf, d, sn);
+		mark(pf, d, sn, text, end);
 }
 
 /* Feeds one byte to the sparse automaton from state s; returns the new
  * state and marks the patterns whose atoms end here. */
 static inline uint32_t
 step(const struct prefilter *pf, uint32_t s, unsigned char b,
-     struct prefilter_seen *sn)
+     struct prefilter_seen *sn, const char *text, size_t end)
 {
 	uint32_t t;
 
@@ -527,7 +682,7 @@ step(const struct prefilter *pf, uint32_t s, unsigned char b,
 			break;
 		s = pf->states[s].fail;
 	}
-	mark_all(pf, t, sn);
+	mark_all(pf, t, sn, text, end);
 	return t;
 }
 
@@ -546,7 +701,7 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 		if (c < 0x80) {
 			if (c >= 'A' && c <= 'Z')
 				c += 32;
-			s = step(pf, s, c, sn);
+			s = step(pf, s, c, sn, text, i + 1);
 			i++;
 			continue;
 		}
@@ -558,16 +713,18 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 		}
 		k = utf8_encode(atom_fold(cp), u);
 		for (size_t b = 0; b < k; b++)
-			s = step(pf, s, (unsigned char)u[b], sn);
+			s = step(pf, s, (unsigned char)u[b], sn, text, i + n);
 		i += n;
 	}
 }
 
 /* Marks the patterns of the DFA state at row offset s (a match state). */
 static void
-dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn)
+dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
+	 const char *text, size_t end)
 {
-	mark_all(pf, pf->match_orig[(s - pf->match_start) / pf->ncls], sn);
+	mark_all(pf, pf->match_orig[(s - pf->match_start) / pf->ncls], sn,
+		 text, end);
 }
 
 /*
@@ -598,7 +755,7 @@ scan_dfa(const struct prefilter *pf, const char *text, size_t len,
 			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);
 			s = dfa[s + pf->cls2a[cp]];
 			if (s >= ms)
-				dfa_mark(pf, s, sn);
+				dfa_mark(pf, s, sn, text, i + 2);
 			s = dfa[s + pf->cls2b[cp]];
 			i += 2;
 		} else {
@@ -614,13 +771,13 @@ scan_dfa(const struct prefilter *pf, const char *text, size_t len,
 			for (size_t b = 0; b + 1 < k; b++) {
 				s = dfa[s + pf->cls[(unsigned char)u[b]]];
 				if (s >= ms)
-					dfa_mark(pf, s, sn);
+					dfa_mark(pf, s, sn, text, i + n);
 			}
 			s = dfa[s + pf->cls[(unsigned char)u[k - 1]]];
 			i += n;
 		}
 		if (s >= ms)
-			dfa_mark(pf, s, sn);
+			dfa_mark(pf, s, sn, text, i);
 	}
 }
 
@@ -629,7 +786,7 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 	       struct prefilter_seen *sn)
 {
 	if (pf->root_out)
-		mark(pf, 0, sn);
+		mark(pf, 0, sn, text, 0);
 	if (pf->dfa)
 		scan_dfa(pf, text, len, sn);
 	else

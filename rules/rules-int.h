@@ -50,7 +50,17 @@ struct pattern {
 	struct atom_set atoms2;
 	size_t gidx;		/* index among all patterns of the ruleset */
 	size_t gidx2;		/* atoms2's index in prefilter_seen */
+	/* the strings every match starts with (atoms_prefix), empty when
+	 * unknown; the prefilter records where they occur under id pidx
+	 * (PIDX_NONE: it does not), and PCRE2 is tried, anchored by
+	 * acode, only there */
+	struct atom_set pre;
+	size_t pidx;
+	pcre2_code *acode;
+	int acode_state;	/* enum code_state, accessed atomically */
 };
+
+#define PIDX_NONE ((size_t)-1)
 
 enum cond_op {
 	COND_VAR, COND_AND, COND_OR, COND_NOT, COND_OF, COND_TRUE,
@@ -152,6 +162,10 @@ struct ruleset {
  * call from several threads at once.
  */
 pcre2_code *pattern_code(const struct ruleset *rs, struct pattern *pat);
+/* The same program compiled PCRE2_ANCHORED: it matches only where a
+ * search starts. */
+pcre2_code *pattern_anchored_code(const struct ruleset *rs,
+				  struct pattern *pat);
 
 /* The literal prefilter (prefilter.c). */
 struct prefilter;
@@ -163,7 +177,30 @@ struct prefilter_seen {
 	unsigned char *seen;
 	uint32_t *list;
 	size_t n;
+	/*
+	 * Where the atoms of the prefix sets (pattern.pidx) start: for id
+	 * i, a chain from pos_first[i] through pos[].next, in the order
+	 * found, of pos_n[i] entries; pos_over[i] when there were more
+	 * than RF_PREFILTER_POS_PER_SET or the document passed
+	 * RF_PREFILTER_POS_MAX (then PCRE2 searches the whole text).
+	 * Entries of ids not in list are stale. field is the field the
+	 * caller scans next. Allocated by prefilter_seen_init.
+	 */
+	struct prefilter_pos {
+		uint32_t start;		/* byte offset in the field's text */
+		uint32_t next;		/* UINT32_MAX ends the chain */
+		unsigned char field;
+	} *pos;
+	size_t npos, apos;
+	uint32_t *pos_first, *pos_last, *pos_n;
+	unsigned char *pos_over;
+	unsigned char field;
 };
+/* Allocates sn's arrays for npatterns ids; _release frees them. */
+void prefilter_seen_init(struct prefilter_seen *sn, size_t npatterns);
+void prefilter_seen_release(struct prefilter_seen *sn);
+/* Forgets the last document: clears the ids in the list. */
+void prefilter_seen_clear(struct prefilter_seen *sn);
 /*
  * Whether pattern p may match given what the prefilter saw: it has no
  * atoms, or an atom of each of its sets occurred.
@@ -171,6 +208,9 @@ struct prefilter_seen {
 static inline bool
 pattern_may(const struct pattern *p, const unsigned char *seen)
 {
+	/* a match starts with an atom of the prefix set */
+	if (p->pidx != PIDX_NONE && !seen[p->pidx])
+		return false;
 	return p->atoms.n == 0 ||
 	       (seen[p->gidx] && (p->atoms2.n == 0 || seen[p->gidx2]));
 }
@@ -353,6 +393,8 @@ bool atoms_prefix(const char *re, size_t len, struct atom_set *out);
 void atom_set_release(struct atom_set *s);
 /* Characters in the shortest atom of s. */
 size_t atom_set_min_chars(const struct atom_set *s);
+/* Whether a and b hold the same strings. */
+bool atom_set_equal(const struct atom_set *a, const struct atom_set *b);
 /* The lower case of a code point, as atoms are folded. */
 uint32_t atom_fold(uint32_t cp);
 /* Whether atom a (folded, NUL-terminated) is part of a word common in

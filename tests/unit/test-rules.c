@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "common/buf.h"
+#include "common/limits.h"
 #include "rules/rules.h"
 #include "rules/rules-int.h"
 
@@ -615,6 +616,10 @@ static const struct {
 	{ "ab{18446744073709551615x", "" },
 	{ "abc{000000000000000000000000000000000000000001}", "ab" },
 	{ "abc{99999999999999999999999}", "ab" },
+	/* an optional character keeps the run exact; an atom holding
+	 * another is no use */
+	{ "о?плат\\w*", "плат" },
+	{ "(виз|визов)", "виз" },
 	/* an atom inside a common word ("работ" in "работа") loses to a
 	 * shorter one that is not (rules/common-words.c) */
 	{ "(люб|разн)\\w*\\s+(работ|ваканси)\\w*", "люб|разн" },
@@ -755,9 +760,18 @@ static const struct {
 	{ "(ab)+c", "ab" },
 	/* a branch that may be empty: the next item's start too */
 	{ "(|ab)c", "abc|c" },
+	/* an optional item: it or what follows */
+	{ "a?bc", "abc|bc" },
+	{ "\\b(о?плат|взнос)", "взнос|оплат|плат" },
+	{ "(a\\w)?bc", "a|bc" },
+	/* one that another starts with is no use */
+	{ "(ab|abc)d?", "ab" },
+	{ "\\b(от\\s+|до\\s+)?[$€]?[1-9]\\d", "$|1|2|3|4|5|6|7|8|9|до|от|€" },
+	/* \\s* may start a match with a space: no prefix */
+	{ "\\b(от\\s+|до\\s+)?[$€]?\\s*[1-9]\\d", "" },
 	/* nothing known to start with */
 	{ "\\w+виза", "" },
-	{ "a?bc", "" },
+	{ "a?b?", "" },
 	{ "x|\\d+", "" },
 	{ "(?:)", "" },
 	/* \K moves the start of a match */
@@ -827,10 +841,20 @@ fired_both(struct ruleset *rs, const char *text, struct buf *on,
 	matcher_scan(m, &in, &res);
 	for (i = 0; i < res.nfired; i++)
 		buf_addf(on, "%s ", rule_id(res.fired[i]));
+	/* and the same hits: PCRE2 anchored where prefixes start finds
+	 * what the search from each match's end finds */
+	for (i = 0; i < res.nhits; i++)
+		buf_addf(on, "%s:%s:%d:%zu-%zu ", rule_id(res.hits[i].rule),
+			 res.hits[i].pattern, (int)res.hits[i].field,
+			 res.hits[i].start, res.hits[i].end);
 	matcher_set_prefilter(m, false);
 	matcher_scan(m, &in, &res);
 	for (i = 0; i < res.nfired; i++)
 		buf_addf(off, "%s ", rule_id(res.fired[i]));
+	for (i = 0; i < res.nhits; i++)
+		buf_addf(off, "%s:%s:%d:%zu-%zu ", rule_id(res.hits[i].rule),
+			 res.hits[i].pattern, (int)res.hits[i].field,
+			 res.hits[i].start, res.hits[i].end);
 	scan_result_release(&res);
 	matcher_free(m);
 }
@@ -993,20 +1017,27 @@ static void
 seen_str(const struct prefilter *pf, size_t npatterns, const char *text,
 	 struct buf *out)
 {
-	struct prefilter_seen sn = { 0 };
+	struct prefilter_seen sn;
 	size_t i;
 
-	sn.seen = calloc(npatterns + 1, 1);
-	sn.list = calloc(npatterns + 1, sizeof(*sn.list));
-	assert_non_null(sn.seen);
-	assert_non_null(sn.list);
+	prefilter_seen_init(&sn, npatterns);
 	prefilter_scan(pf, text, strlen(text), &sn);
-	for (i = 0; i < npatterns; i++)
-		if (sn.seen[i])
-			buf_addf(out, "%zu ", i);
+	for (i = 0; i < npatterns; i++) {
+		uint32_t k;
+
+		if (!sn.seen[i])
+			continue;
+		buf_addf(out, "%zu", i);
+		/* and where the prefix atoms start */
+		if (sn.pos_over[i])
+			buf_addf(out, "+");
+		for (k = sn.pos_n[i] ? sn.pos_first[i] : UINT32_MAX;
+		     k != UINT32_MAX; k = sn.pos[k].next)
+			buf_addf(out, "@%u", sn.pos[k].start);
+		buf_addf(out, " ");
+	}
 	assert_true(sn.n <= npatterns);
-	free(sn.seen);
-	free(sn.list);
+	prefilter_seen_release(&sn);
 }
 
 /* The dense DFA and the sparse fallback see the same patterns. */
@@ -1101,6 +1132,7 @@ test_prefilter_dense(void **state)
 			upcase(t, &up);
 			check_dense_sparse(rs, sparse, t);
 			check_dense_sparse(rs, sparse, up.data);
+			check_verdicts(rs, t);
 			check_verdicts(rs, up.data);
 			buf_release(&up);
 		}
@@ -1126,6 +1158,69 @@ lcg(uint32_t *x)
  * sparse automata see the same patterns. Also with the DFA cap at 0,
  * where the matcher runs on the sparse automaton.
  */
+/*
+ * Past RF_PREFILTER_POS_PER_SET places of one prefix set, and past
+ * RF_PREFILTER_POS_MAX in a document, PCRE2 searches the whole text: the
+ * same hits, found the slow way.
+ */
+static void
+test_prefilter_pos_limits(void **state)
+{
+	struct buf rules, doc, on, off;
+	struct diags ds;
+	struct ruleset *rs;
+	struct prefilter_seen sn;
+	size_t i, j, nsets = RF_PREFILTER_POS_MAX /
+			     RF_PREFILTER_POS_PER_SET + 2;
+
+	buf_init(&rules, 0);
+	buf_init(&doc, 0);
+	buf_init(&on, 0);
+	buf_init(&off, 0);
+	/* set i: "q" and two letters naming i; each pattern matches only
+	 * its prefix followed by "!" */
+	for (i = 0; i < nsets; i++)
+		buf_addf(&rules, "rule r%zu {\n meta:\n  indicator = J01\n"
+			 " patterns:\n  $a = /q%c%c\\s*!/\n condition:\n  $a\n}\n",
+			 i, (int)('a' + i / 26), (int)('a' + i % 26));
+	rs = compile(rules.data, &ds);
+	assert_non_null(rs);
+	/* set 0 once too often, then the rest as often as allowed, so the
+	 * document passes the cap of the whole; every set ends with a
+	 * match */
+	for (i = 0; i < nsets; i++) {
+		size_t n = i == 0 ? RF_PREFILTER_POS_PER_SET + 1
+				  : RF_PREFILTER_POS_PER_SET - 1;
+
+		for (j = 0; j < n; j++)
+			buf_addf(&doc, "q%c%c ", (int)('a' + i / 26),
+				 (int)('a' + i % 26));
+		buf_addf(&doc, "q%c%c! ", (int)('a' + i / 26),
+			 (int)('a' + i % 26));
+	}
+	prefilter_seen_init(&sn, rs->npatterns);
+	prefilter_scan(rs->pf, doc.data, doc.len, &sn);
+	assert_true(sn.pos_over[rs->rules[0]->pats[0].pidx]);
+	assert_false(sn.pos_over[rs->rules[1]->pats[0].pidx]);
+	assert_true(sn.pos_over[rs->rules[nsets - 1]->pats[0].pidx]);
+	assert_true(sn.npos <= RF_PREFILTER_POS_MAX);
+	prefilter_seen_release(&sn);
+	fired_both(rs, doc.data, &on, &off);
+	assert_string_equal(on.data, off.data);
+	for (i = 0; i < nsets; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "r%zu ", i);
+		assert_non_null(strstr(on.data, id));
+	}
+	ruleset_free(rs);
+	buf_release(&rules);
+	buf_release(&doc);
+	buf_release(&on);
+	buf_release(&off);
+	buf_release(&ds.text);
+}
+
 static void
 test_prefilter_random(void **state)
 {
@@ -1159,7 +1254,7 @@ test_prefilter_random(void **state)
 
 		buf_addf(&text, "rule r%zu {\n meta:\n  indicator = J01\n"
 			 "  strength = weak\n patterns:\n", i);
-		switch (lcg(&x) % 6) {
+		switch (lcg(&x) % 10) {
 		case 0:
 			buf_addf(&text, "  $a = \"%s\"\n", w);
 			break;
@@ -1174,6 +1269,23 @@ test_prefilter_random(void **state)
 			break;
 		case 4:
 			buf_addf(&text, "  $a = /%s(?:а|ы|ом)/\n", w);
+			break;
+		case 5:
+			/* prefixes of several shapes: an alternation, an
+			 * optional lead, a digit, a lone letter */
+			buf_addf(&text, "  $a = /\\b(?:%s|%s)\\w*\\s+\\w/\n", w,
+				 words[(i * 3 + 1) % RF_ARRAY_SIZE(words)].data);
+			break;
+		case 6:
+			buf_addf(&text, "  $a = /(?:%s\\s+)?%s\\w*/\n",
+				 words[(i * 5 + 2) % RF_ARRAY_SIZE(words)].data,
+				 w);
+			break;
+		case 7:
+			buf_addf(&text, "  $a = /[1-9]\\d*\\W*%s/\n", w);
+			break;
+		case 8:
+			buf_addf(&text, "  $a = /(?:[сa]\\s+)?%s/\n", w);
 			break;
 		default:
 			buf_addf(&text, "  $a = /\\d+/\n");
@@ -1255,6 +1367,7 @@ main(void)
 		cmocka_unit_test(test_lazy_patterns),
 		cmocka_unit_test(test_atoms2),
 		cmocka_unit_test(test_atoms_prefix),
+		cmocka_unit_test(test_prefilter_pos_limits),
 		cmocka_unit_test(test_lint_more),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
