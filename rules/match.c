@@ -50,8 +50,9 @@ struct matcher {
 	struct entity_list ents[FIELD_MAX];
 	bool ents_ready[FIELD_MAX];
 	struct prefilter_seen sn;	/* seen, and the list of those seen */
-	uint32_t *starts;	/* where a pattern may start in a field */
-	size_t astarts;
+	uint32_t *starts, *starts2;	/* where a pattern may start in a
+					 * field; starts2 for merging */
+	size_t astarts, astarts2;
 	uint32_t *cand;		/* the rules to evaluate, by index */
 	uint32_t *stamp;	/* per rule: epoch when last listed */
 	uint32_t epoch;
@@ -149,6 +150,7 @@ matcher_free(struct matcher *m)
 	free(m->prof);
 	prefilter_seen_release(&m->sn);
 	free(m->starts);
+	free(m->starts2);
 	free(m->cand);
 	free(m->stamp);
 	for (int f = 0; f < FIELD_MAX; f++) {
@@ -580,32 +582,83 @@ add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
 }
 
 /*
- * The places in field f where the prefilter saw an atom of pat's prefix
- * set begin, sorted, into m->starts; returns how many. Every match of pat
- * starts at one of them.
+ * Merges the places of the form at form (flen bytes) in text into
+ * m->starts[0..n), sorted; returns the new count, or SIZE_MAX past
+ * RF_PREFILTER_POS_MAX.
+ */
+static size_t
+merge_form(struct matcher *m, size_t n, const char *text, size_t len,
+	   const char *form, size_t flen)
+{
+	const char last = form[flen - 1];
+	const char *p = text + flen - 1, *end = text + len;
+	size_t i = 0, k = 0;
+
+	ALLOC_GROW(m->starts2, n + 1, m->astarts2);
+	/* find the form's last byte, then check the ones before it */
+	while (p < end && (p = memchr(p, last, (size_t)(end - p)))) {
+		uint32_t s = (uint32_t)(p - text - (flen - 1));
+
+		p++;
+		if (flen > 1 && memcmp(text + s, form, flen - 1) != 0)
+			continue;
+		if (k + (n - i) >= RF_PREFILTER_POS_MAX)
+			return SIZE_MAX;
+		ALLOC_GROW(m->starts2, k + (n - i) + 2, m->astarts2);
+		while (i < n && m->starts[i] < s)
+			m->starts2[k++] = m->starts[i++];
+		m->starts2[k++] = s;
+	}
+	while (i < n)
+		m->starts2[k++] = m->starts[i++];
+	{
+		uint32_t *t = m->starts;
+		size_t a = m->astarts;
+
+		m->starts = m->starts2;
+		m->astarts = m->astarts2;
+		m->starts2 = t;
+		m->astarts2 = a;
+	}
+	return k;
+}
+
+/*
+ * The places in field f of text where a match of pat may start, sorted,
+ * into m->starts: where the prefilter saw an atom of its prefix set
+ * begin, and where one of its lone letters is. Returns how many, or
+ * SIZE_MAX when there are too many to be worth it.
  */
 static size_t
 prefix_starts(struct matcher *m, const struct pattern *pat,
-	      enum rule_field f)
+	      enum rule_field f, const char *text, size_t len)
 {
 	const struct prefilter_seen *sn = &m->sn;
 	uint32_t k;
 	size_t n = 0, i, j;
 
-	if (!sn->pos_n[pat->pidx])
-		return 0;	/* pos_first is stale */
-	ALLOC_GROW(m->starts, sn->pos_n[pat->pidx] + 1, m->astarts);
-	for (k = sn->pos_first[pat->pidx]; k != UINT32_MAX;
-	     k = sn->pos[k].next) {
-		uint32_t s = sn->pos[k].start;
+	ALLOC_GROW(m->starts, 1, m->astarts);
+	/* pos_first is stale without places */
+	if (pat->pidx != PIDX_NONE && sn->pos_n[pat->pidx]) {
+		ALLOC_GROW(m->starts, sn->pos_n[pat->pidx] + 1, m->astarts);
+		for (k = sn->pos_first[pat->pidx]; k != UINT32_MAX;
+		     k = sn->pos[k].next) {
+			uint32_t s = sn->pos[k].start;
 
-		if (sn->pos[k].field != f)
-			continue;
-		/* found in order of their ends: nearly sorted already */
-		for (i = n; i > 0 && m->starts[i - 1] > s; i--)
-			m->starts[i] = m->starts[i - 1];
-		m->starts[i] = s;
-		n++;
+			if (sn->pos[k].field != f)
+				continue;
+			/* found in order of their ends: nearly sorted */
+			for (i = n; i > 0 && m->starts[i - 1] > s; i--)
+				m->starts[i] = m->starts[i - 1];
+			m->starts[i] = s;
+			n++;
+		}
+	}
+	for (i = 0; i < pat->npre_forms; i++) {
+		n = merge_form(m, n, text, len, pat->pre_forms[i],
+			       pat->pre_form_len[i]);
+		if (n == SIZE_MAX)
+			return SIZE_MAX;
 	}
 	/* two atoms of a set may start at one place */
 	for (i = j = 0; i < n; i++)
@@ -634,7 +687,11 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 		*fallback = true;
 		return true;
 	}
-	n = prefix_starts(m, pat, f);
+	n = prefix_starts(m, pat, f, text, len);
+	if (n == SIZE_MAX) {
+		*fallback = true;
+		return true;
+	}
 	for (i = 0; i < n; i++) {
 		if (m->starts[i] < off || m->starts[i] > len)
 			continue;
@@ -674,8 +731,8 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	pcre2_code *code;
 
 	/* where the prefilter saw where matches can start, only there */
-	if (m->prefiltered && v == VIEW_FOLDED && pat->pidx != PIDX_NONE &&
-	    !m->sn.pos_over[pat->pidx]) {
+	if (m->prefiltered && v == VIEW_FOLDED && pat->anchor &&
+	    (pat->pidx == PIDX_NONE || !m->sn.pos_over[pat->pidx])) {
 		bool fallback = false;
 		bool ok = match_field_at(m, pat, pi, v, f, text, len,
 					 &fallback);

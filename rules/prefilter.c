@@ -338,30 +338,68 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 }
 
 /*
- * Whether the places of a prefix set are worth noting: a set with a lone
- * letter is not (every word has one), a lone digit or sign is ("5" in
- * "500 $ в день", "$").
+ * Adds to p the forms of letter cp in text: every character atom_fold
+ * takes to it (с and С; i, I and İ). False when there are too many.
  */
 static bool
-prefix_usable(const struct atom_set *set)
+letter_forms(struct pattern *p, uint32_t cp)
+{
+	uint32_t c;
+
+	for (c = 1; c < 0x2000; c++) {
+		if (atom_fold(c) != cp)
+			continue;
+		if (p->npre_forms == PRE_FORMS_MAX)
+			return false;
+		p->pre_form_len[p->npre_forms] =
+			(unsigned char)utf8_encode(c, p->pre_forms[p->npre_forms]);
+		p->npre_forms++;
+	}
+	return true;
+}
+
+/*
+ * Splits pattern p's prefix set: the strings whose places are worth
+ * noting go to *noted; the lone letters (every word has one: the matcher
+ * finds them itself, for the few patterns that run) to p->pre_letters. A
+ * lone digit or sign is noted ("5" in "500 $ в день", "$"). False when
+ * there are too many letters to anchor the pattern.
+ */
+static bool
+prefix_split(struct pattern *p, struct atom_set *noted)
 {
 	size_t i;
 
-	if (!set->n)
-		return false;
-	for (i = 0; i < set->n; i++) {
-		const char *a = set->atoms[i];
+	memset(noted, 0, sizeof(*noted));
+	p->npre_letters = 0;
+	p->npre_forms = 0;
+	for (i = 0; i < p->pre.n; i++) {
+		const char *a = p->pre.atoms[i];
 		uint32_t cp;
 		size_t n = utf8_decode(a, strlen(a), &cp);
 
 		if (!n)
-			return false;
-		if (a[n])
-			continue;	/* two characters or more */
-		if ((cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp < 0x2000))
-			return false;	/* Latin, Greek, Cyrillic ... */
+			goto no;
+		if (a[n] || !((cp >= 'a' && cp <= 'z') ||
+			      (cp >= 0xC0 && cp < 0x2000))) {
+			/* two characters or more; a digit, a sign */
+			noted->atoms = xreallocarray(noted->atoms,
+						     noted->n + 1,
+						     sizeof(*noted->atoms));
+			noted->atoms[noted->n++] = xstrdup(a);
+			continue;
+		}
+		if (p->npre_letters == PRE_LETTERS_MAX)
+			goto no;
+		p->pre_letters[p->npre_letters++] = cp;
+		if (!letter_forms(p, cp))
+			goto no;
 	}
-	return true;
+	return p->pre.n > 0;
+no:
+	atom_set_release(noted);
+	p->npre_letters = 0;
+	return false;
 }
 
 /* Adds the atoms of set to the trie, each with output id. */
@@ -440,20 +478,28 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 
 		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
+			struct atom_set noted;
 
 			p->pidx = PIDX_NONE;
-			if (r->view != VIEW_FOLDED || !prefix_usable(&p->pre))
+			p->anchor = false;
+			p->npre_letters = 0;
+			if (r->view != VIEW_FOLDED || !prefix_split(p, &noted))
 				continue;
-			if (p->atoms.n && atom_set_equal(&p->pre, &p->atoms)) {
+			p->anchor = true;
+			if (!noted.n) {
+				/* lone letters only */
+			} else if (p->atoms.n &&
+				   atom_set_equal(&noted, &p->atoms)) {
 				p->pidx = p->gidx;
 			} else if (p->atoms.n && p->atoms2.n &&
-				   atom_set_equal(&p->pre, &p->atoms2)) {
+				   atom_set_equal(&noted, &p->atoms2)) {
 				p->pidx = p->gidx2;
 			} else {
 				p->pidx = gidx;
-				add_atoms(pf, &h, &be, &nbe, &abe, &p->pre,
+				add_atoms(pf, &h, &be, &nbe, &abe, &noted,
 					  gidx++);
 			}
+			atom_set_release(&noted);
 		}
 	}
 	rs->npatterns = gidx;

@@ -17,6 +17,10 @@ struct atom_set {
 
 enum pat_kind { PAT_REGEX, PAT_LITERAL, PAT_LEMMA };
 
+/* Lone letters a prefix set may have and still anchor its pattern. */
+#define PRE_LETTERS_MAX 4
+#define PRE_FORMS_MAX (PRE_LETTERS_MAX * 4)
+
 /* pattern modifiers */
 #define PAT_WORD	0x01u	/* whole words only */
 #define PAT_PREFIX	0x02u	/* at the start of a word */
@@ -50,12 +54,23 @@ struct pattern {
 	struct atom_set atoms2;
 	size_t gidx;		/* index among all patterns of the ruleset */
 	size_t gidx2;		/* atoms2's index in prefilter_seen */
-	/* the strings every match starts with (atoms_prefix), empty when
-	 * unknown; the prefilter records where they occur under id pidx
-	 * (PIDX_NONE: it does not), and PCRE2 is tried, anchored by
-	 * acode, only there */
+	/*
+	 * The strings every match starts with (atoms_prefix), empty when
+	 * unknown. When anchor is set, PCRE2 is tried, anchored by acode,
+	 * only where one begins: the prefilter notes where the strings of
+	 * two characters or more (and lone digits and signs) begin, under
+	 * id pidx (PIDX_NONE: none such), and the matcher finds the lone
+	 * letters of pre_letters itself, since every word has one.
+	 */
 	struct atom_set pre;
+	bool anchor;
 	size_t pidx;
+	uint32_t pre_letters[PRE_LETTERS_MAX];	/* folded code points */
+	size_t npre_letters;
+	/* each letter's forms in text that fold to it, in UTF-8 */
+	char pre_forms[PRE_FORMS_MAX][4];
+	unsigned char pre_form_len[PRE_FORMS_MAX];
+	size_t npre_forms;
 	pcre2_code *acode;
 	int acode_state;	/* enum code_state, accessed atomically */
 };
@@ -208,8 +223,9 @@ void prefilter_seen_clear(struct prefilter_seen *sn);
 static inline bool
 pattern_may(const struct pattern *p, const unsigned char *seen)
 {
-	/* a match starts with an atom of the prefix set */
-	if (p->pidx != PIDX_NONE && !seen[p->pidx])
+	/* a match starts with an atom of the prefix set (or with one of
+	 * its lone letters, which the prefilter does not look for) */
+	if (p->pidx != PIDX_NONE && !p->npre_letters && !seen[p->pidx])
 		return false;
 	return p->atoms.n == 0 ||
 	       (seen[p->gidx] && (p->atoms2.n == 0 || seen[p->gidx2]));
