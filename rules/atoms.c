@@ -10,6 +10,7 @@
  * giving up is always safe, inventing an atom never is.
  */
 #include "config.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,9 +47,10 @@ set_add(struct atom_set *s, const char *str, size_t len)
 {
 	size_t i;
 
+	/* strncmp stops at the end of a shorter atom; none holds a NUL */
 	for (i = 0; i < s->n; i++)
-		if (strlen(s->atoms[i]) == len &&
-		    memcmp(s->atoms[i], str, len) == 0)
+		if (strncmp(s->atoms[i], str, len) == 0 &&
+		    s->atoms[i][len] == '\0')
 			return;
 	s->atoms = xreallocarray(s->atoms, s->n + 1, sizeof(*s->atoms));
 	s->atoms[s->n++] = xmemdupz(str, len);
@@ -473,15 +475,87 @@ info_best(const struct info *in)
 	return NULL;
 }
 
+/*
+ * The common words' suffixes, sorted: an atom is inside a common word
+ * when it starts one of them. Searching the list is a binary search; a
+ * compile asks tens of thousands of times, which memmem over the whole
+ * list made a quarter of a cold compile.
+ */
+static uint32_t *cw_suffix;
+static size_t cw_nsuffix;
+static pthread_once_t cw_once = PTHREAD_ONCE_INIT;
+
+/* The byte at s, with the newline that ends a word as -1. */
+static int
+cw_byte(const char *s)
+{
+	return *s == '\n' ? -1 : (unsigned char)*s;
+}
+
+static int
+cw_cmp(const void *a, const void *b)
+{
+	const char *p = common_words + *(const uint32_t *)a;
+	const char *q = common_words + *(const uint32_t *)b;
+
+	while (cw_byte(p) == cw_byte(q) && *p != '\n') {
+		p++;
+		q++;
+	}
+	return cw_byte(p) - cw_byte(q);
+}
+
+static void
+cw_build(void)
+{
+	size_t i;
+
+	cw_suffix = xcalloc(common_words_len + 1, sizeof(*cw_suffix));
+	for (i = 0; i < common_words_len; i++)
+		if (common_words[i] != '\n' &&
+		    ((unsigned char)common_words[i] & 0xC0) != 0x80)
+			cw_suffix[cw_nsuffix++] = (uint32_t)i;
+	qsort(cw_suffix, cw_nsuffix, sizeof(*cw_suffix), cw_cmp);
+}
+
+/* <0, 0 or >0 as the atom a sorts before, as a prefix of, or after the
+ * suffix at off. */
+static int
+cw_cmp_atom(const char *a, uint32_t off)
+{
+	const char *q = common_words + off;
+
+	for (; *a; a++, q++) {
+		int x = (unsigned char)*a, y = cw_byte(q);
+
+		if (x != y)
+			return x - y;
+	}
+	return 0;
+}
+
 bool
 atom_common(const char *a)
 {
-	size_t n = strlen(a);
+	size_t n = strlen(a), lo = 0, hi;
 
 	/* a newline in an atom would match across two words */
 	if (n == 0 || memchr(a, '\n', n))
 		return false;
-	return memmem(common_words, common_words_len, a, n) != NULL;
+	pthread_once(&cw_once, cw_build);
+	hi = cw_nsuffix;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cw_cmp_atom(a, cw_suffix[mid]);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 /* Whether some atom of s is part of a common word (see weak()). */

@@ -78,7 +78,9 @@ struct prefilter {
 	unsigned char *want_pos;
 
 	/* which rules to evaluate */
-	uint32_t *pat_rule;		/* pattern gidx -> rule index */
+	/* id -> the rules with a pattern using it: rule_of[rule_start[id]
+	 * .. rule_start[id + 1]), since rules share sets (<NEWS>) */
+	uint32_t *rule_start, *rule_of;
 	uint32_t *always;		/* rules that can fire with none seen */
 	size_t nalways;
 	bool root_out;			/* an empty atom: marked always */
@@ -312,28 +314,65 @@ fail:
 	pf->dfa = NULL;
 }
 
-/* The rules that can fire with no pattern seen, and each pattern's rule. */
+/* An id and a rule that uses it. */
+struct id_rule {
+	uint32_t id, rule;
+};
+
+static int
+cmp_id_rule(const void *a, const void *b)
+{
+	const struct id_rule *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* The rules that can fire with no pattern seen, and each id's rules. */
 static void
 candidates_build(struct prefilter *pf, const struct ruleset *rs)
 {
 	unsigned char *none = xcalloc(rs->npatterns + 1, 1);
-	size_t i, j;
+	struct id_rule *v = NULL;
+	size_t i, j, n = 0, alloc = 0, k;
 
-	pf->pat_rule = xcalloc(rs->npatterns + 1, sizeof(*pf->pat_rule));
 	pf->always = xcalloc(rs->n + 1, sizeof(*pf->always));
 	for (i = 0; i < rs->n; i++) {
 		const struct rule *r = rs->rules[i];
 
 		for (j = 0; j < r->npats; j++) {
-			pf->pat_rule[r->pats[j].gidx] = (uint32_t)i;
-			if (r->pats[j].atoms.n && r->pats[j].atoms2.n)
-				pf->pat_rule[r->pats[j].gidx2] = (uint32_t)i;
-			if (r->pats[j].pidx != PIDX_NONE)
-				pf->pat_rule[r->pats[j].pidx] = (uint32_t)i;
+			const struct pattern *p = &r->pats[j];
+			size_t ids[3], nid = 0;
+
+			if (p->atoms.n)
+				ids[nid++] = p->gidx;
+			if (p->atoms.n && p->atoms2.n)
+				ids[nid++] = p->gidx2;
+			if (p->pidx != PIDX_NONE)
+				ids[nid++] = p->pidx;
+			for (k = 0; k < nid; k++) {
+				ALLOC_GROW(v, n + 1, alloc);
+				v[n].id = (uint32_t)ids[k];
+				v[n++].rule = (uint32_t)i;
+			}
 		}
 		if (prefilter_candidate(r, none))
 			pf->always[pf->nalways++] = (uint32_t)i;
 	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_id_rule);
+	pf->rule_start = xcalloc(rs->npatterns + 2, sizeof(*pf->rule_start));
+	pf->rule_of = xcalloc(n + 1, sizeof(*pf->rule_of));
+	for (i = k = 0; i < n; i++) {
+		if (i && v[i].id == v[i - 1].id && v[i].rule == v[i - 1].rule)
+			continue;
+		pf->rule_start[v[i].id + 1]++;
+		pf->rule_of[k++] = v[i].rule;
+	}
+	for (i = 0; i < rs->npatterns + 1; i++)
+		pf->rule_start[i + 1] += pf->rule_start[i];
+	free(v);
 	free(none);
 }
 
@@ -439,9 +478,72 @@ add_atoms(struct prefilter *pf, struct trie_hash *h, struct bedge **be,
 	}
 }
 
+/* Prefix sets noted so far, by their sorted strings joined by NUL. */
+struct shared_sets {
+	struct {
+		struct buf key;
+		size_t id;
+	} *v;
+	size_t n, alloc;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+set_key(const struct atom_set *s, struct buf *key)
+{
+	char **v = xcalloc(s->n + 1, sizeof(*v));
+	size_t i;
+
+	memcpy(v, s->atoms, s->n * sizeof(*v));
+	qsort(v, s->n, sizeof(*v), cmp_str);
+	buf_init(key, 0);
+	for (i = 0; i < s->n; i++)
+		buf_add(key, v[i], strlen(v[i]) + 1);
+	free(v);
+}
+
+static size_t
+shared_find(const struct shared_sets *sh, const struct atom_set *s)
+{
+	struct buf key;
+	size_t i, id = PIDX_NONE;
+
+	set_key(s, &key);
+	for (i = 0; i < sh->n && id == PIDX_NONE; i++)
+		if (sh->v[i].key.len == key.len &&
+		    memcmp(sh->v[i].key.data, key.data, key.len) == 0)
+			id = sh->v[i].id;
+	buf_release(&key);
+	return id;
+}
+
+static void
+shared_add(struct shared_sets *sh, const struct atom_set *s, size_t id)
+{
+	ALLOC_GROW(sh->v, sh->n + 1, sh->alloc);
+	set_key(s, &sh->v[sh->n].key);
+	sh->v[sh->n++].id = id;
+}
+
+static void
+shared_release(struct shared_sets *sh)
+{
+	size_t i;
+
+	for (i = 0; i < sh->n; i++)
+		buf_release(&sh->v[i].key);
+	free(sh->v);
+}
+
 struct prefilter *
 prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 {
+	struct shared_sets shared = { 0 };
 	struct prefilter *pf = xcalloc(1, sizeof(*pf));
 	struct bedge *be = NULL;
 	size_t nbe = 0, abe = 0, i, j, gidx = 0, head, tail;
@@ -449,16 +551,30 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 	struct trie_hash h = { 0 };
 
 	new_state(pf);	/* the root */
+	/*
+	 * Each set of atoms gets an id: its patterns' (gidx), their second
+	 * sets' (gidx2), their prefix sets' (pidx). A set many patterns
+	 * have (the <NEWS> of many rules) gets one id and one output per
+	 * atom; rule_of lists every rule that uses an id.
+	 */
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->rules[i];
 
-		for (j = 0; j < r->npats; j++, gidx++) {
-			r->pats[j].gidx = gidx;
-			add_atoms(pf, &h, &be, &nbe, &abe, &r->pats[j].atoms,
-				  gidx);
+		for (j = 0; j < r->npats; j++) {
+			struct pattern *p = &r->pats[j];
+
+			if (!p->atoms.n) {
+				p->gidx = gidx++;	/* never seen */
+				continue;
+			}
+			p->gidx = shared_find(&shared, &p->atoms);
+			if (p->gidx != PIDX_NONE)
+				continue;
+			p->gidx = gidx;
+			add_atoms(pf, &h, &be, &nbe, &abe, &p->atoms, gidx++);
+			shared_add(&shared, &p->atoms, p->gidx);
 		}
 	}
-	/* the second sets get the ids after every pattern's */
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->rules[i];
 
@@ -467,12 +583,17 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 
 			if (!p->atoms.n || !p->atoms2.n)
 				continue;
+			p->gidx2 = shared_find(&shared, &p->atoms2);
+			if (p->gidx2 != PIDX_NONE)
+				continue;
 			p->gidx2 = gidx;
 			add_atoms(pf, &h, &be, &nbe, &abe, &p->atoms2, gidx++);
+			shared_add(&shared, &p->atoms2, p->gidx2);
 		}
 	}
 	/* then the prefix sets that are neither, of the rules that read
-	 * the folded view the prefilter scans */
+	 * the folded view the prefilter scans; the same set (<NEWS> in
+	 * many rules) is noted once */
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->rules[i];
 
@@ -486,22 +607,19 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 			if (r->view != VIEW_FOLDED || !prefix_split(p, &noted))
 				continue;
 			p->anchor = true;
-			if (!noted.n) {
-				/* lone letters only */
-			} else if (p->atoms.n &&
-				   atom_set_equal(&noted, &p->atoms)) {
-				p->pidx = p->gidx;
-			} else if (p->atoms.n && p->atoms2.n &&
-				   atom_set_equal(&noted, &p->atoms2)) {
-				p->pidx = p->gidx2;
-			} else {
-				p->pidx = gidx;
-				add_atoms(pf, &h, &be, &nbe, &abe, &noted,
-					  gidx++);
+			if (noted.n) {
+				p->pidx = shared_find(&shared, &noted);
+				if (p->pidx == PIDX_NONE) {
+					p->pidx = gidx;
+					add_atoms(pf, &h, &be, &nbe, &abe,
+						  &noted, gidx++);
+					shared_add(&shared, &noted, p->pidx);
+				}
 			}
 			atom_set_release(&noted);
 		}
 	}
+	shared_release(&shared);
 	rs->npatterns = gidx;
 	pf->want_pos = xcalloc(gidx + 1, 1);
 	for (i = 0; i < rs->n; i++)
@@ -582,7 +700,8 @@ prefilter_free(struct prefilter *pf)
 	free(pf->outs);
 	free(pf->dfa);
 	free(pf->match_orig);
-	free(pf->pat_rule);
+	free(pf->rule_start);
+	free(pf->rule_of);
 	free(pf->always);
 	free(pf->want_pos);
 	free(pf);
@@ -922,13 +1041,17 @@ prefilter_candidates(const struct prefilter *pf, const struct ruleset *rs,
 		out[n++] = pf->always[i];
 	}
 	for (i = 0; i < sn->n; i++) {
-		uint32_t r = pf->pat_rule[sn->list[i]];
+		uint32_t id = sn->list[i], k;
 
-		if (stamp[r] == epoch)
-			continue;
-		stamp[r] = epoch;
-		if (prefilter_candidate(rs->rules[r], sn->seen))
-			out[n++] = r;
+		for (k = pf->rule_start[id]; k < pf->rule_start[id + 1]; k++) {
+			uint32_t r = pf->rule_of[k];
+
+			if (stamp[r] == epoch)
+				continue;
+			stamp[r] = epoch;
+			if (prefilter_candidate(rs->rules[r], sn->seen))
+				out[n++] = r;
+		}
 	}
 	if (n > 1)
 		qsort(out, n, sizeof(*out), cmp_u32);

@@ -52,8 +52,10 @@ struct pattern {
 	/* a second set every match also contains one of, from another
 	 * part of the regex; empty when there is none */
 	struct atom_set atoms2;
-	size_t gidx;		/* index among all patterns of the ruleset */
-	size_t gidx2;		/* atoms2's index in prefilter_seen */
+	/* the ids of atoms and atoms2 in prefilter_seen; patterns with the
+	 * same set share its id (prefilter_build) */
+	size_t gidx;
+	size_t gidx2;
 	/*
 	 * The strings every match starts with (atoms_prefix), empty when
 	 * unknown. When anchor is set, PCRE2 is tried, anchored by acode,
@@ -165,8 +167,8 @@ struct ruleset {
 	size_t n;
 	char hash[65];		/* of every rule's id and version */
 	size_t max_patterns;
-	size_t npatterns;	/* ids in prefilter_seen: every pattern
-				 * (gidx), then every second atom set */
+	size_t npatterns;	/* ids in prefilter_seen: one per distinct
+				 * set of atoms, prefix set or none */
 	struct prefilter *pf;
 	pthread_mutex_t *code_lock;	/* for pattern_code() */
 };

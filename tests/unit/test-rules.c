@@ -1,4 +1,5 @@
 /* test-rules.c: unit tests of rules/: parser, errors, conditions, scoring. */
+#include "config.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1158,6 +1159,53 @@ lcg(uint32_t *x)
  * sparse automata see the same patterns. Also with the DFA cap at 0,
  * where the matcher runs on the sparse automaton.
  */
+/* atom_common's search of the sorted suffixes finds what memmem over the
+ * list of common words finds */
+static void
+test_atom_common(void **state)
+{
+	static const char *const alpha[] = {
+		"а", "б", "о", "т", "р", "е", "н", "a", "t", "e", "n", "\n",
+	};
+	uint32_t x = 7;
+	size_t i, j, k;
+
+	/* every piece of every word */
+	for (i = 0; i < common_words_len; i = j + 1) {
+		j = i;
+		while (j < common_words_len && common_words[j] != '\n')
+			j++;
+		for (k = i; k < j; k++) {
+			char piece[256];
+			size_t len = j - k < sizeof(piece) ? j - k
+							     : sizeof(piece) - 1;
+
+			if (((unsigned char)common_words[k] & 0xC0) == 0x80)
+				continue;
+			memcpy(piece, common_words + k, len);
+			piece[len] = '\0';
+			assert_true(atom_common(piece));
+		}
+	}
+	/* and random strings */
+	for (i = 0; i < 20000; i++) {
+		struct buf a;
+		size_t n = 1 + lcg(&x) % 4;
+		bool want;
+
+		buf_init(&a, 0);
+		for (k = 0; k < n; k++)
+			buf_addstr(&a, alpha[lcg(&x) % RF_ARRAY_SIZE(alpha)]);
+		want = !strchr(a.data, '\n') &&
+		       memmem(common_words, common_words_len, a.data,
+			      a.len) != NULL;
+		if (atom_common(a.data) != want)
+			print_error("atom_common('%s') != %d\n", a.data, want);
+		assert_true(atom_common(a.data) == want);
+		buf_release(&a);
+	}
+}
+
 /*
  * Past RF_PREFILTER_POS_PER_SET places of one prefix set, and past
  * RF_PREFILTER_POS_MAX in a document, PCRE2 searches the whole text: the
@@ -1367,6 +1415,7 @@ main(void)
 		cmocka_unit_test(test_lazy_patterns),
 		cmocka_unit_test(test_atoms2),
 		cmocka_unit_test(test_atoms_prefix),
+		cmocka_unit_test(test_atom_common),
 		cmocka_unit_test(test_prefilter_pos_limits),
 		cmocka_unit_test(test_lint_more),
 		cmocka_unit_test(test_views),
