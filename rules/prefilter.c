@@ -69,6 +69,11 @@ struct prefilter {
 	size_t ncls;
 	uint32_t match_start;
 	uint32_t *match_orig;
+	size_t nmatch;
+	/* per match state: 1 when an id of it wants its places noted, so
+	 * it is marked at every visit, not only at the first of a
+	 * document */
+	unsigned char *match_pos;
 	uint16_t cls[256];		/* byte -> class */
 	uint16_t cls_ascii[128];	/* ASCII byte -> class of its fold */
 	/* two-byte code point -> classes of its fold's bytes */
@@ -254,9 +259,22 @@ dfa_build(struct prefilter *pf, size_t max)
 	pf->ncls = ncls;
 	pf->match_start = (uint32_t)(nplain * ncls);
 	pf->match_orig = xcalloc(nmatch + 1, sizeof(*pf->match_orig));
+	pf->match_pos = xcalloc(nmatch + 1, 1);
+	pf->nmatch = nmatch;
 	for (i = 0; i < ns; i++)
 		if (row[i] >= nplain)
 			pf->match_orig[row[i] - nplain] = (uint32_t)i;
+	for (i = 0; i < nmatch; i++) {
+		uint32_t t = pf->match_orig[i], o;
+
+		/* the state's own outputs, then those down its dict chain */
+		for (; t != UINT32_MAX && !pf->match_pos[i];
+		     t = pf->states[t].dict)
+			for (o = pf->states[t].out; o != UINT32_MAX;
+			     o = pf->outs[o].next)
+				if (pf->want_pos[pf->outs[o].pattern])
+					pf->match_pos[i] = 1;
+	}
 	pf->dfa = xcalloc(ns * ncls, sizeof(*pf->dfa));
 	/* breadth first, so that a state's fail row is done before it: the
 	 * failure link always points to a shallower state */
@@ -329,21 +347,75 @@ cmp_id_rule(const void *a, const void *b)
 	return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-/* The rules that can fire with no pattern seen, and each id's rules. */
+/*
+ * Marks in pos the patterns that n reads where a match makes the
+ * condition more likely to hold (under an even number of nots, as
+ * cond_may reads them). Seeing the atoms of any other pattern can only
+ * make cond_may false, never true.
+ */
+static void
+positive_patterns(const struct cond *n, bool positive, bool *pos)
+{
+	size_t i;
+
+	switch (n->op) {
+	case COND_VAR:
+		if (positive)
+			pos[n->var] = true;
+		break;
+	case COND_AND:
+	case COND_OR:
+		positive_patterns(n->a, positive, pos);
+		positive_patterns(n->b, positive, pos);
+		break;
+	case COND_NOT:
+		positive_patterns(n->a, !positive, pos);
+		break;
+	case COND_OF:
+		for (i = 0; i < n->nset && positive; i++)
+			pos[n->set[i]] = true;
+		break;
+	case COND_NEAR:
+		if (positive)
+			pos[n->var] = pos[n->var2] = true;
+		break;
+	case COND_UNNEG:
+		if (positive)
+			pos[n->var] = true;
+		break;
+	case COND_TRUE:
+	case COND_CMP:
+		break;
+	}
+}
+
+/*
+ * The rules that can fire with no pattern seen, and each id's rules: the
+ * rules that read a pattern of that id positively. A rule none of whose
+ * positive patterns was seen is a candidate only if it is one with
+ * nothing seen (cond_may grows with what the positive ones see and
+ * shrinks with the rest), so it is listed in always or not at all.
+ */
 static void
 candidates_build(struct prefilter *pf, const struct ruleset *rs)
 {
 	unsigned char *none = xcalloc(rs->npatterns + 1, 1);
 	struct id_rule *v = NULL;
 	size_t i, j, n = 0, alloc = 0, k;
+	bool *pos = xcalloc(rs->max_patterns + 1, sizeof(*pos));
 
 	pf->always = xcalloc(rs->n + 1, sizeof(*pf->always));
 	for (i = 0; i < rs->n; i++) {
 		const struct rule *r = rs->rules[i];
 
+		memset(pos, 0, (r->npats + 1) * sizeof(*pos));
+		positive_patterns(r->cond, true, pos);
 		for (j = 0; j < r->npats; j++) {
 			const struct pattern *p = &r->pats[j];
 			size_t ids[3], nid = 0;
+
+			if (!pos[j])
+				continue;
 
 			if (p->atoms.n)
 				ids[nid++] = p->gidx;
@@ -374,6 +446,7 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 		pf->rule_start[i + 1] += pf->rule_start[i];
 	free(v);
 	free(none);
+	free(pos);
 }
 
 /*
@@ -700,6 +773,7 @@ prefilter_free(struct prefilter *pf)
 	free(pf->outs);
 	free(pf->dfa);
 	free(pf->match_orig);
+	free(pf->match_pos);
 	free(pf->rule_start);
 	free(pf->rule_of);
 	free(pf->always);
@@ -735,6 +809,7 @@ prefilter_seen_release(struct prefilter_seen *sn)
 	free(sn->pos_last);
 	free(sn->pos_n);
 	free(sn->pos_over);
+	free(sn->mstamp);
 	memset(sn, 0, sizeof(*sn));
 }
 
@@ -754,6 +829,10 @@ prefilter_seen_clear(struct prefilter_seen *sn)
 	}
 	sn->n = 0;
 	sn->npos = 0;
+	if (++sn->mepoch == 0) {
+		memset(sn->mstamp, 0, sn->nmstamp * sizeof(*sn->mstamp));
+		sn->mepoch = 1;
+	}
 }
 
 /*
@@ -888,8 +967,14 @@ static void
 dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	 const char *text, size_t end)
 {
-	mark_all(pf, pf->match_orig[(s - pf->match_start) / pf->ncls], sn,
-		 text, end);
+	uint32_t i = (s - pf->match_start) / (uint32_t)pf->ncls;
+
+	/* a state already marked in this document adds nothing, unless it
+	 * notes places */
+	if (sn->mstamp[i] == sn->mepoch && !pf->match_pos[i])
+		return;
+	sn->mstamp[i] = sn->mepoch;
+	mark_all(pf, pf->match_orig[i], sn, text, end);
 }
 
 /*
@@ -952,6 +1037,14 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 {
 	if (pf->root_out)
 		mark(pf, 0, sn, text, 0);
+	if (pf->dfa && sn->mpf != pf) {
+		/* the first scan, or another prefilter's stamps */
+		free(sn->mstamp);
+		sn->mstamp = xcalloc(pf->nmatch + 1, sizeof(*sn->mstamp));
+		sn->nmstamp = pf->nmatch;
+		sn->mepoch = 1;
+		sn->mpf = pf;
+	}
 	if (pf->dfa)
 		scan_dfa(pf, text, len, sn);
 	else

@@ -212,6 +212,12 @@ struct prefilter_seen {
 	uint32_t *pos_first, *pos_last, *pos_n;
 	unsigned char *pos_over;
 	unsigned char field;
+	/* per match state of the DFA: the mepoch of the document it was
+	 * last marked in (prefilter_scan sizes it) */
+	uint32_t *mstamp;
+	size_t nmstamp;
+	uint32_t mepoch;
+	const struct prefilter *mpf;	/* whose states they are */
 };
 /* Allocates sn's arrays for npatterns ids; _release frees them. */
 void prefilter_seen_init(struct prefilter_seen *sn, size_t npatterns);
