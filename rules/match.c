@@ -709,8 +709,9 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 			add_span(m, pi, v, f);
 			off = ov[1];
 		} else {
-			/* empty (a prefix has a character, but \K is
-			 * refused only by atoms_prefix): step on */
+			/* cannot happen (a prefix has a character, and \K
+			 * leaves a pattern without prefix set); step on as
+			 * match_field does */
 			off = ov[1] + 1;
 		}
 	}

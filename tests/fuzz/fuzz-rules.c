@@ -4,7 +4,10 @@
  * does. Diagnostics must be well formed; a failed compile returns nothing;
  * a ruleset that compiles is scanned over a fixed document in every field
  * (explain and profile on) and must report hits inside the text, and its
- * inline examples are run once more.
+ * inline examples are run once more. The fixed document and the input
+ * itself (which holds the strings its regexes were written for) must get
+ * the same verdicts and hits with the literal prefilter and without it:
+ * the atoms and prefix sets of any regex are sound.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -103,6 +106,50 @@ scan_fixed(const struct ruleset *rs)
 	FUZZ_ASSERT(ruleset_test(rs, NULL, NULL, &passed, &failed) == RF_OK);
 }
 
+static bool
+same_hits(const struct hit *a, const struct hit *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].rule != b[i].rule || a[i].field != b[i].field ||
+		    a[i].start != b[i].start || a[i].end != b[i].end ||
+		    strcmp(a[i].pattern, b[i].pattern) != 0)
+			return false;
+	return true;
+}
+
+/* The same verdict and hits with the prefilter and without it. */
+static void
+check_prefilter(const struct ruleset *rs, const struct scan_input *in)
+{
+	struct matcher *on = matcher_new(rs), *off = matcher_new(rs);
+	struct scan_result a, b;
+
+	matcher_set_explain(on, true);
+	matcher_set_explain(off, true);
+	matcher_set_prefilter(off, false);
+	scan_result_init(&a);
+	scan_result_init(&b);
+	FUZZ_ASSERT(matcher_scan(on, in, &a) == RF_OK);
+	FUZZ_ASSERT(matcher_scan(off, in, &b) == RF_OK);
+	/* a rule that hit PCRE2's match limit may differ: anchored tries
+	 * each get the limit a whole search shares */
+	if (!a.rule_errors && !b.rule_errors) {
+		FUZZ_ASSERT(a.nfired == b.nfired && a.nhits == b.nhits &&
+			    a.nclose_hits == b.nclose_hits);
+		FUZZ_ASSERT(!a.nfired || memcmp(a.fired, b.fired,
+						a.nfired * sizeof(*a.fired)) == 0);
+		FUZZ_ASSERT(same_hits(a.hits, b.hits, a.nhits));
+		FUZZ_ASSERT(same_hits(a.close_hits, b.close_hits,
+				      a.nclose_hits));
+	}
+	scan_result_release(&a);
+	scan_result_release(&b);
+	matcher_free(on);
+	matcher_free(off);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -139,6 +186,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       NULL));
 		}
 		scan_fixed(rs);
+		{
+			struct scan_input fixed = {
+				.text = { title, body, url, contacts },
+				.len = { sizeof(title) - 1, sizeof(body) - 1,
+					 sizeof(url) - 1,
+					 sizeof(contacts) - 1 },
+			};
+			struct scan_input self = { 0 };
+			struct buf text;
+
+			check_prefilter(rs, &fixed);
+			/* the input as a document, made valid UTF-8 */
+			buf_init(&text, 0);
+			(void)utf8_repair(&text, (const char *)data, size);
+			self.text[FIELD_BODY] = text.data;
+			self.len[FIELD_BODY] = text.len;
+			check_prefilter(rs, &self);
+			buf_release(&text);
+		}
 	}
 	ruleset_free(rs);
 	rules_compiler_free(c);
