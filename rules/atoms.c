@@ -1160,6 +1160,17 @@ atom_set_min_chars(const struct atom_set *s)
 	return set_min_chars(s);
 }
 
+void
+atom_set_copy(struct atom_set *dst, const struct atom_set *src)
+{
+	size_t i;
+
+	dst->atoms = xcalloc(src->n + 1, sizeof(*dst->atoms));
+	for (i = 0; i < src->n; i++)
+		dst->atoms[i] = xstrdup(src->atoms[i]);
+	dst->n = src->n;
+}
+
 bool
 atom_set_equal(const struct atom_set *a, const struct atom_set *b)
 {

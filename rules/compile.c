@@ -364,6 +364,31 @@ text_col(const struct pattern *pat, size_t off)
 	return col;
 }
 
+/*
+ * A pattern of a rule compiled before whose PCRE2 source is re, read
+ * without the x flag, or NULL. /<WARN>/ stands in fifty rules: its atoms
+ * are worked out once.
+ */
+static const struct pattern *
+same_regex(const struct rules_compiler *c, const char *re, size_t len)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nrules; i++) {
+		const struct rule *r = c->rules[i];
+
+		for (j = 0; j < r->npats; j++) {
+			const struct pattern *p = &r->pats[j];
+
+			if (p->re && p->re_len == len &&
+			    !(p->mods & PAT_EXTENDED) &&
+			    memcmp(p->re, re, len) == 0)
+				return p;
+		}
+	}
+	return NULL;
+}
+
 static bool
 compile_pattern(struct rules_compiler *c, struct rule *r, struct pattern *pat,
 		const struct rule_source *src)
@@ -425,8 +450,17 @@ compile:
 	pat->re_opts = opts;
 	pat->pidx = PIDX_NONE;
 	if (!(pat->mods & PAT_EXTENDED)) {
-		atoms_extract(re.data, re.len, &pat->atoms, &pat->atoms2);
-		atoms_prefix(re.data, re.len, &pat->pre);
+		const struct pattern *same = same_regex(c, re.data, re.len);
+
+		if (same) {
+			atom_set_copy(&pat->atoms, &same->atoms);
+			atom_set_copy(&pat->atoms2, &same->atoms2);
+			atom_set_copy(&pat->pre, &same->pre);
+		} else {
+			atoms_extract(re.data, re.len, &pat->atoms,
+				      &pat->atoms2);
+			atoms_prefix(re.data, re.len, &pat->pre);
+		}
 	}
 	ok = true;
 out:

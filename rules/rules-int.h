@@ -419,6 +419,8 @@ void atom_set_release(struct atom_set *s);
 size_t atom_set_min_chars(const struct atom_set *s);
 /* Whether a and b hold the same strings. */
 bool atom_set_equal(const struct atom_set *a, const struct atom_set *b);
+/* Makes dst (empty) a copy of src. */
+void atom_set_copy(struct atom_set *dst, const struct atom_set *src);
 /* The lower case of a code point, as atoms are folded. */
 uint32_t atom_fold(uint32_t cp);
 /* Whether atom a (folded, NUL-terminated) is part of a word common in
