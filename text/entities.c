@@ -361,6 +361,12 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 
 	if (i > 0 && is_word_byte((unsigned char)text[i - 1]))
 		return i;
+	/* every label starts with t, T, т (D1 82) or Т (D0 A2): most words
+	 * are ruled out before the list is compared */
+	if (text[i] != 't' && text[i] != 'T' &&
+	    (len - i < 2 || !((text[i] == '\xd1' && text[i + 1] == '\x82') ||
+			      (text[i] == '\xd0' && text[i + 1] == '\xa2'))))
+		return i;
 	for (k = 0; k < RF_ARRAY_SIZE(labels); k++) {
 		n = strlen(labels[k]);
 		if (len - i >= n && memcmp(text + i, labels[k], n) == 0 &&
