@@ -12,6 +12,7 @@ bench_bench_scan_LDADD = $(SCANNER_LIBS) $(HS_LIBS) -lm
 
 TESTS += bench/smoke.sh
 EXTRA_DIST += bench/smoke.sh bench/run-bench bench/gen-corpus bench/gen-warc \
+	bench/ab-scan \
 	bench/gen-rules docs/performance.md
 
 # Where the generated corpus and rules are kept between runs.

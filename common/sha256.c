@@ -1,5 +1,12 @@
 /* sha256.c: SHA-256 as FIPS 180-4 section 6.2 describes it. */
+#include <stdbool.h>
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #include "common/sha256.h"
 #include "common/banned.h"
@@ -49,7 +56,7 @@ store_be32(unsigned char *p, uint32_t v)
 
 /* One 512-bit block through the 64 rounds (FIPS 180-4, 6.2.2). */
 static void
-sha256_block(uint32_t h[8], const unsigned char *p)
+sha256_block_portable(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
 	int i;
@@ -94,6 +101,122 @@ sha256_block(uint32_t h[8], const unsigned char *p)
 	h[5] += f;
 	h[6] += g;
 	h[7] += hh;
+}
+
+#ifdef HAVE_SHA_NI
+
+/*
+ * The same block with the SHA extensions of x86 (Intel since Goldmont and
+ * Ice Lake, AMD since Zen): 4 to 10 times faster, and the scanner hashes
+ * every input. SHA256RNDS2 runs two rounds on the state held as ABEF and
+ * CDGH (A in the high lane) with W + K of the two rounds in the low lanes
+ * of its third operand; SHA256MSG1 and SHA256MSG2 extend the schedule
+ * four words at a time, W[i] = s1(W[i-2]) + W[i-7] + s0(W[i-15]) +
+ * W[i-16].
+ */
+__attribute__((target("sha,ssse3,sse4.1"))) static void
+sha256_block_ni(uint32_t h[8], const unsigned char *p)
+{
+	/* bytes 3..0 of each word first: the words are big-endian */
+	const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4,
+					   5, 6, 7, 0, 1, 2, 3);
+	__m128i abef, cdgh, abef0, cdgh0, wk, w[4];
+	uint32_t out[4];
+	int i;
+
+	abef = _mm_set_epi32((int)h[0], (int)h[1], (int)h[4], (int)h[5]);
+	cdgh = _mm_set_epi32((int)h[2], (int)h[3], (int)h[6], (int)h[7]);
+	abef0 = abef;
+	cdgh0 = cdgh;
+	for (i = 0; i < 4; i++)
+		w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)
+							(const void *)(p + 16 * i)),
+					bswap);
+	/* rounds 4i to 4i + 3; w[i % 4] holds W[4i .. 4i + 3] */
+	for (i = 0; i < 16; i++) {
+		__m128i *cur = &w[i % 4];
+
+		if (i >= 4) {
+			/* W[4i..] from W[4i-16..], W[4i-12..], W[4i-7..]
+			 * and W[4i-4..] */
+			__m128i t = _mm_sha256msg1_epu32(w[i % 4],
+							 w[(i + 1) % 4]);
+
+			t = _mm_add_epi32(t, _mm_alignr_epi8(w[(i + 3) % 4],
+							     w[(i + 2) % 4],
+							     4));
+			*cur = _mm_sha256msg2_epu32(t, w[(i + 3) % 4]);
+		}
+		wk = _mm_add_epi32(*cur, _mm_loadu_si128((const __m128i *)
+							 (const void *)
+							 (k256 + 4 * i)));
+		/* two rounds: the new ABEF in cdgh, and the old ABEF is
+		 * the new CDGH; two more put each back in its name */
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+		abef = _mm_sha256rnds2_epu32(abef, cdgh,
+					     _mm_shuffle_epi32(wk, 0x0E));
+	}
+	abef = _mm_add_epi32(abef, abef0);
+	cdgh = _mm_add_epi32(cdgh, cdgh0);
+	_mm_storeu_si128((__m128i *)(void *)out, abef);
+	h[0] = out[3];
+	h[1] = out[2];
+	h[4] = out[1];
+	h[5] = out[0];
+	_mm_storeu_si128((__m128i *)(void *)out, cdgh);
+	h[2] = out[3];
+	h[3] = out[2];
+	h[6] = out[1];
+	h[7] = out[0];
+}
+
+/* Whether the CPU has the SHA extensions and SSSE3 and SSE4.1. */
+static bool
+cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) ||
+	    !(c & bit_SSE4_1))
+		return false;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+/* 0: not decided yet; 1: portable; 2: SHA extensions. Set once, the same
+ * by every thread, read and written atomically. */
+static int block_impl;
+
+void
+sha256_set_portable(bool portable)
+{
+	int v = 1;
+
+#ifdef HAVE_SHA_NI
+	if (!portable && cpu_has_sha())
+		v = 2;
+#else
+	(void)portable;
+#endif
+	__atomic_store_n(&block_impl, v, __ATOMIC_RELAXED);
+}
+
+static void
+sha256_block(uint32_t h[8], const unsigned char *p)
+{
+	int v = __atomic_load_n(&block_impl, __ATOMIC_RELAXED);
+
+	if (v == 0) {
+		sha256_set_portable(false);
+		v = __atomic_load_n(&block_impl, __ATOMIC_RELAXED);
+	}
+#ifdef HAVE_SHA_NI
+	if (v == 2) {
+		sha256_block_ni(h, p);
+		return;
+	}
+#endif
+	sha256_block_portable(h, p);
 }
 
 void

@@ -5,6 +5,7 @@
 #ifndef RF_COMMON_SHA256_H
 #define RF_COMMON_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,5 +30,12 @@ void sha256_final(struct sha256_ctx *ctx,
 /* The digest of len bytes at data, in one call. */
 void sha256_digest(const void *data, size_t len,
 		   unsigned char out[SHA256_DIGEST_LEN]);
+
+/*
+ * Hashes with the portable C code from now on (true), or with the CPU's
+ * SHA instructions where it has them (false, the default). Both give the
+ * same digests; tests compare them, benchmarks time them.
+ */
+void sha256_set_portable(bool portable);
 
 #endif

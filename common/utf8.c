@@ -73,6 +73,17 @@ utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
+/*
+ * Whether s[i] starts a valid two-byte sequence (U+0080 to U+07FF, most
+ * of Cyrillic): what utf8_decode() would take, without the call.
+ */
+static bool
+two_byte_at(const char *s, size_t len, size_t i)
+{
+	return (unsigned char)s[i] >= 0xC2 && (unsigned char)s[i] < 0xE0 &&
+	       i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80;
+}
+
 bool
 utf8_valid(const char *s, size_t len, size_t *bad)
 {
@@ -82,6 +93,10 @@ utf8_valid(const char *s, size_t len, size_t *bad)
 	while (i < len) {
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
+			continue;
+		}
+		if (two_byte_at(s, len, i)) {
+			i += 2;
 			continue;
 		}
 		n = utf8_decode(s + i, len - i, &cp);
@@ -105,6 +120,10 @@ utf8_repair(struct buf *b, const char *s, size_t len)
 	while (i < len) {
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
+			continue;
+		}
+		if (two_byte_at(s, len, i)) {
+			i += 2;
 			continue;
 		}
 		n = utf8_decode(s + i, len - i, &cp);

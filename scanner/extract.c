@@ -174,10 +174,18 @@ sink_text(struct textsink *s, const char *text, size_t len)
 				buf_addch(s->out, ' ');
 		}
 		s->space = s->newline = false;
-		/* copy the run up to the next space */
+		/* copy the run up to the next space; a byte above ' ' but
+		 * the lead of U+00A0 is none */
 		run = i;
-		while (run < len && !is_space_at(p + run, len - run, &n))
+		while (run < len) {
+			if (p[run] > ' ' && p[run] != 0xC2) {
+				run++;
+				continue;
+			}
+			if (is_space_at(p + run, len - run, &n))
+				break;
 			run++;
+		}
 		/*
 		 * libxml2 hands on bytes it could not decode when the
 		 * declared charset is unknown ("<&\xbf" with charset=p),

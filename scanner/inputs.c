@@ -6,11 +6,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -23,9 +25,9 @@
 #include "scanner/scanner.h"
 #include "common/banned.h"
 
-/* Whether the file at path is a WARC file (plain or gzip), by content. */
+/* Whether the gzip file at path holds a WARC file. */
 static bool
-is_warc(const char *path)
+is_gz_warc(const char *path)
 {
 	gzFile gz = gzopen(path, "rb");
 	char head[5];
@@ -37,6 +39,36 @@ is_warc(const char *path)
 	      memcmp(head, "WARC/", 5) == 0;
 	gzclose(gz);
 	return yes;
+}
+
+/*
+ * Whether the file at path is a WARC file (plain or gzip), by content.
+ * The first bytes are read plainly: zlib reads a file without the gzip
+ * magic as it is, so only gzip files need gzopen (and its 32 KiB of
+ * buffers, a tenth of the CPU of scanning a small file otherwise).
+ */
+static bool
+is_warc(const char *path)
+{
+	unsigned char head[5];
+	size_t got = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while (got < sizeof(head)) {
+		r = read(fd, head + got, sizeof(head) - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (got >= 2 && head[0] == 0x1F && head[1] == 0x8B)
+		return is_gz_warc(path);
+	return got == sizeof(head) && memcmp(head, "WARC/", 5) == 0;
 }
 
 /* Whether a payload of this Content-Type can hold a listing. */

@@ -370,6 +370,31 @@ age_at(const struct age_toks *ts, size_t k, int *min, int *max,
 	return false;
 }
 
+/*
+ * Whether text has a number that is_age() takes. Every age found is at
+ * such a number token, and tokenize() makes one of each maximal run of
+ * ASCII digits (no other token takes a digit), valued as here; most
+ * listings have none, and their words need not be read.
+ */
+static bool
+has_age_number(const char *text, size_t len)
+{
+	size_t i = 0;
+	int v;
+
+	while (i < len) {
+		if (!isdigit((unsigned char)text[i])) {
+			i++;
+			continue;
+		}
+		for (v = 0; i < len && isdigit((unsigned char)text[i]); i++)
+			v = v > 9999 ? 10000 : v * 10 + (text[i] - '0');
+		if (v >= AGE_MIN && v <= AGE_MAX)
+			return true;
+	}
+	return false;
+}
+
 void
 ages_find(struct entity_list *l, const char *text, size_t len)
 {
@@ -377,6 +402,8 @@ ages_find(struct entity_list *l, const char *text, size_t len)
 	size_t k, first, last;
 	int min, max;
 
+	if (!has_age_number(text, len))
+		return;
 	tokenize(&ts, text, len);
 	for (k = 0; k < ts.n; k++) {
 		if (ts.t[k].kind != TK_NUM ||

@@ -76,10 +76,28 @@ add(struct entity_list *l, enum entity_kind kind, char *value, size_t start,
 	(void)entity_add(l, kind, value, start, end);
 }
 
+/* A letter, digit or '_' of ASCII: isalnum() in the C locale, and '_',
+ * by a table (the skip over words is hot). */
+static const unsigned char word_ascii[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['_'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
+/* ... or any byte of a UTF-8 sequence; without a branch */
 static bool
 is_word_byte(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c >= 0x80;
+	return ((c >> 7) | word_ascii[c & 0x7F]) != 0;
 }
 
 static bool
@@ -361,6 +379,12 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 
 	if (i > 0 && is_word_byte((unsigned char)text[i - 1]))
 		return i;
+	/* every label starts with t, T, т (D1 82) or Т (D0 A2): most words
+	 * are ruled out before the list is compared */
+	if (text[i] != 't' && text[i] != 'T' &&
+	    (len - i < 2 || !((text[i] == '\xd1' && text[i + 1] == '\x82') ||
+			      (text[i] == '\xd0' && text[i + 1] == '\xa2'))))
+		return i;
 	for (k = 0; k < RF_ARRAY_SIZE(labels); k++) {
 		n = strlen(labels[k]);
 		if (len - i >= n && memcmp(text + i, labels[k], n) == 0 &&
@@ -411,7 +435,10 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 
 	for (k = 0; k < RF_ARRAY_SIZE(hosts); k++) {
 		hl = strlen(hosts[k]);
-		if (len - i < hl || strncasecmp(text + i, hosts[k], hl) != 0)
+		/* the second byte first: it rules out most words */
+		if (len - i < hl ||
+		    tolower((unsigned char)text[i + 1]) != hosts[k][1] ||
+		    strncasecmp(text + i, hosts[k], hl) != 0)
 			continue;
 		if (i > 0 && isalnum((unsigned char)text[i - 1]))
 			return i + 1;
@@ -486,7 +513,9 @@ try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
 		struct buf b;
 
 		hl = strlen(insta[k]);
-		if (len - i < hl || strncasecmp(text + i, insta[k], hl) != 0)
+		if (len - i < hl ||
+		    tolower((unsigned char)text[i + 1]) != insta[k][1] ||
+		    strncasecmp(text + i, insta[k], hl) != 0)
 			continue;
 		e = i + hl;
 		while (e < len && is_insta_char((unsigned char)text[e]))
@@ -508,7 +537,9 @@ try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
 		char *v;
 
 		hl = strlen(viber[k]);
-		if (len - i < hl || strncasecmp(text + i, viber[k], hl) != 0)
+		if (len - i < hl ||
+		    tolower((unsigned char)text[i + 1]) != viber[k][1] ||
+		    strncasecmp(text + i, viber[k], hl) != 0)
 			continue;
 		d = i + hl;
 		if (len - d >= 3 && strncasecmp(text + d, "%2B", 3) == 0)
@@ -551,6 +582,23 @@ entity_list_sort(struct entity_list *l)
 	sort_by_start(l, 0);
 }
 
+/* Whether entities_find() tries anything at byte c (the branches of its
+ * loop); at any other byte it goes on to the next. */
+static bool
+starts_entity(unsigned char c)
+{
+	static const unsigned char set[256] = {
+		['@'] = 1, ['+'] = 1,
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['t'] = 1, ['w'] = 1, ['T'] = 1, ['W'] = 1,
+		['i'] = 1, ['v'] = 1, ['I'] = 1, ['V'] = 1,
+		[0xD0] = 1, [0xD1] = 1,
+	};
+
+	return set[c] != 0;
+}
+
 void
 entities_find(struct entity_list *l, const char *text, size_t len)
 {
@@ -559,6 +607,11 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
 
+		/* most bytes start nothing: on to the next one at once */
+		if (!starts_entity(c)) {
+			i++;
+			continue;
+		}
 		next = i + 1;
 		if (c == '@') {
 			next = try_at(l, text, len, i);

@@ -85,6 +85,13 @@ first_pairs_init(void)
 	}
 }
 
+/* Whether c may start a Russian letter in UTF-8 (U+0400 to U+047F). */
+static bool
+is_ru_lead(char c)
+{
+	return c == '\xd0' || c == '\xd1';
+}
+
 /*
  * Whether the word at text[j] may be a number word, by its first two
  * letters: most words are ruled out without being read whole.
@@ -93,13 +100,21 @@ static bool
 may_be_number_word(const char *text, size_t len, size_t j)
 {
 	uint32_t a, b;
-	size_t m;
 	int x, y;
 
 	pthread_once(&first_pairs_once, first_pairs_init);
-	m = utf8_decode(text + j, len - j, &a);
-	if (!m || !utf8_decode(text + j + m, len - j - m, &b))
+	/* Russian letters are two bytes, D0 or D1 and a continuation byte:
+	 * anything else is no letter of the table's words (ru_index() of
+	 * its code point is -1) */
+	if (len - j < 4 || !is_ru_lead(text[j]) || !is_ru_lead(text[j + 2]) ||
+	    ((unsigned char)text[j + 1] & 0xC0) != 0x80 ||
+	    ((unsigned char)text[j + 3] & 0xC0) != 0x80)
 		return false;
+	/* two two-byte sequences, decoded here (utf8_decode() would give
+	 * the same) */
+	a = ((uint32_t)text[j] & 0x1F) << 6 | ((uint32_t)text[j + 1] & 0x3F);
+	b = ((uint32_t)text[j + 2] & 0x1F) << 6 |
+	    ((uint32_t)text[j + 3] & 0x3F);
 	x = ru_index(a);
 	y = ru_index(b);
 	return x >= 0 && y >= 0 && (first_pairs[x] >> y & 1);
@@ -110,8 +125,11 @@ number_word(const char *w)
 {
 	size_t k;
 
+	/* the first letter (two bytes) before the whole word */
 	for (k = 0; k < RF_ARRAY_SIZE(number_words); k++)
-		if (strcmp(number_words[k].word, w) == 0)
+		if (number_words[k].word[0] == w[0] &&
+		    number_words[k].word[1] == w[1] &&
+		    strcmp(number_words[k].word, w) == 0)
 			return &number_words[k];
 	return NULL;
 }

@@ -167,6 +167,33 @@ test_streaming_equals_oneshot(void **state)
 	assert_memory_equal(s256, o256, sizeof(s256));
 }
 
+/*
+ * The CPU's SHA instructions (where it has them: then the vectors above
+ * ran on them) and the portable code give the same digests, for every
+ * length up to ten blocks and from unaligned addresses.
+ */
+static void
+test_sha256_portable_equals_cpu(void **state)
+{
+	unsigned char data[700], p[SHA256_DIGEST_LEN], c[SHA256_DIGEST_LEN];
+	uint32_t x = 2463534242u;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(data); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	for (n = 0; n + 7 <= sizeof(data); n++) {
+		sha256_set_portable(true);
+		sha256_digest(data + n % 7, n, p);
+		sha256_set_portable(false);
+		sha256_digest(data + n % 7, n, c);
+		assert_memory_equal(p, c, sizeof(p));
+	}
+}
+
 static void
 test_base32(void **state)
 {
@@ -213,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_million_a),
 		cmocka_unit_test(test_padding_boundaries),
 		cmocka_unit_test(test_streaming_equals_oneshot),
+		cmocka_unit_test(test_sha256_portable_equals_cpu),
 		cmocka_unit_test(test_base32),
 		cmocka_unit_test(test_hex),
 	};
