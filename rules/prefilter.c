@@ -456,11 +456,21 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 static bool
 letter_forms(struct pattern *p, uint32_t cp)
 {
-	uint32_t c;
+	/* what atom_fold maps to cp: cp, its capital 32 or 80 below, the
+	 * odd or even neighbour, İ for i */
+	const uint32_t cand[] = { cp, cp - 32, cp - 80, cp - 1, cp + 1,
+				  0x130 };
+	size_t k, j;
 
-	for (c = 1; c < 0x2000; c++) {
-		if (atom_fold(c) != cp)
+	for (k = 0; k < RF_ARRAY_SIZE(cand); k++) {
+		uint32_t c = cand[k];
+
+		if (c == 0 || c > 0x10FFFF || atom_fold(c) != cp)
 			continue;
+		for (j = 0; j < k && cand[j] != c; j++)
+			;
+		if (j < k)
+			continue;	/* seen */
 		if (p->npre_forms == PRE_FORMS_MAX)
 			return false;
 		p->pre_form_len[p->npre_forms] =
@@ -551,55 +561,51 @@ add_atoms(struct prefilter *pf, struct trie_hash *h, struct bedge **be,
 	}
 }
 
-/* Prefix sets noted so far, by their sorted strings joined by NUL. */
+/* Sets given an id so far, found by a hash that ignores their order. */
 struct shared_sets {
 	struct {
-		struct buf key;
+		uint64_t hash;
+		struct atom_set set;	/* a copy */
 		size_t id;
 	} *v;
 	size_t n, alloc;
 };
 
-static int
-cmp_str(const void *a, const void *b)
+static uint64_t
+set_hash(const struct atom_set *s)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-set_key(const struct atom_set *s, struct buf *key)
-{
-	char **v = xcalloc(s->n + 1, sizeof(*v));
+	uint64_t sum = s->n;
 	size_t i;
 
-	memcpy(v, s->atoms, s->n * sizeof(*v));
-	qsort(v, s->n, sizeof(*v), cmp_str);
-	buf_init(key, 0);
-	for (i = 0; i < s->n; i++)
-		buf_add(key, v[i], strlen(v[i]) + 1);
-	free(v);
+	for (i = 0; i < s->n; i++) {
+		const unsigned char *a = (const unsigned char *)s->atoms[i];
+		uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+		for (; *a; a++)
+			h = (h ^ *a) * 1099511628211ULL;
+		sum += h;
+	}
+	return sum;
 }
 
 static size_t
 shared_find(const struct shared_sets *sh, const struct atom_set *s)
 {
-	struct buf key;
-	size_t i, id = PIDX_NONE;
+	uint64_t h = set_hash(s);
+	size_t i;
 
-	set_key(s, &key);
-	for (i = 0; i < sh->n && id == PIDX_NONE; i++)
-		if (sh->v[i].key.len == key.len &&
-		    memcmp(sh->v[i].key.data, key.data, key.len) == 0)
-			id = sh->v[i].id;
-	buf_release(&key);
-	return id;
+	for (i = 0; i < sh->n; i++)
+		if (sh->v[i].hash == h && atom_set_equal(&sh->v[i].set, s))
+			return sh->v[i].id;
+	return PIDX_NONE;
 }
 
 static void
 shared_add(struct shared_sets *sh, const struct atom_set *s, size_t id)
 {
 	ALLOC_GROW(sh->v, sh->n + 1, sh->alloc);
-	set_key(s, &sh->v[sh->n].key);
+	sh->v[sh->n].hash = set_hash(s);
+	atom_set_copy(&sh->v[sh->n].set, s);
 	sh->v[sh->n++].id = id;
 }
 
@@ -609,7 +615,7 @@ shared_release(struct shared_sets *sh)
 	size_t i;
 
 	for (i = 0; i < sh->n; i++)
-		buf_release(&sh->v[i].key);
+		atom_set_release(&sh->v[i].set);
 	free(sh->v);
 }
 
