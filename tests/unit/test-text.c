@@ -47,6 +47,8 @@ static const struct fold_case fold_cases[] = {
 	{ "ΑΘΗΝΑ ΟΔΟΣ ς", CASE, "αθηνα οδοσ σ" },
 	{ "Ǆ ẞ Ā Ő", CASE, "ǆ ß ā ő" },
 	{ "ĀÂ", CASE, "āâ" },
+	/* a mark stays one: iota subscript is not the letter ι it folds to */
+	{ "s\xcd\x85", CASE, "s\xcd\x85" },
 	/* ё */
 	{ "Ёлка ёж", YO, "Елка еж" },
 	{ "ЁЛКА", CASE | YO, "елка" },
