@@ -226,27 +226,24 @@ url_handle_new(void)
 	return h;
 }
 
-/* Parses the absolute URL s into a new handle the caller cleans up. */
-static enum rf_err
-url_parse(const char *s, CURLU **out)
+/*
+ * Whether host, as curl decoded it from "%hh", can stand in a URL that
+ * parses back to itself: ASCII letters, digits and - . _ ~, bytes of a
+ * non-ASCII name, or an IPv6 literal (which curl checked). "%7F" and
+ * "%25" decode to a DEL or a '%' that the next parse rejects or decodes
+ * again; no real host holds them.
+ */
+static bool
+host_valid(const char *host)
 {
-	struct buf clean;
-	enum rf_err err;
+	const unsigned char *p = (const unsigned char *)host;
 
-	*out = NULL;
-	buf_init(&clean, URL_WORK_MAX);
-	err = url_clean(&clean, s);
-	if (err)
-		goto out;
-	*out = url_handle_new();
-	if (curl_url_set(*out, CURLUPART_URL, clean.data, 0) != CURLUE_OK) {
-		curl_url_cleanup(*out);
-		*out = NULL;
-		err = RF_EINVAL;
-	}
-out:
-	buf_release(&clean);
-	return err;
+	if (*p == '[')
+		return true;
+	for (; *p; p++)
+		if (*p < 0x80 && !is_unreserved(*p))
+			return false;
+	return true;
 }
 
 /* Returns a part of h as a new string the caller frees, NULL if absent. */
@@ -260,6 +257,43 @@ url_part(CURLU *h, CURLUPart what, unsigned int flags)
 	copy = xstrdup(s);
 	curl_free(s);
 	return copy;
+}
+
+/*
+ * Parses the absolute URL s into a new handle the caller cleans up. A
+ * host that host_valid() refuses fails here, so that every function
+ * agrees with url_normalize() on which URLs there are: otherwise
+ * url_split_credentials("http:/@%7F") gave "http://<DEL>/", which does
+ * not parse, and url_host() a host no normal form can have.
+ */
+static enum rf_err
+url_parse(const char *s, CURLU **out)
+{
+	struct buf clean;
+	char *host = NULL;
+	enum rf_err err;
+
+	*out = NULL;
+	buf_init(&clean, URL_WORK_MAX);
+	err = url_clean(&clean, s);
+	if (err)
+		goto out;
+	*out = url_handle_new();
+	if (curl_url_set(*out, CURLUPART_URL, clean.data, 0) != CURLUE_OK) {
+		err = RF_EINVAL;
+		goto out;
+	}
+	host = url_part(*out, CURLUPART_HOST, 0);
+	if (host && !host_valid(host))
+		err = RF_EINVAL;
+out:
+	if (err) {
+		curl_url_cleanup(*out);
+		*out = NULL;
+	}
+	free(host);
+	buf_release(&clean);
+	return err;
 }
 
 /* Sets *out to h's whole URL, a new string, if no longer than max. */
@@ -539,26 +573,6 @@ ascii_lower(char *s)
 	for (; *s; s++)
 		if (*s >= 'A' && *s <= 'Z')
 			*s = (char)(*s - 'A' + 'a');
-}
-
-/*
- * Whether host, as curl decoded it from "%hh", can stand in a normal form
- * that parses back to itself: ASCII letters, digits and - . _ ~, bytes
- * of a non-ASCII name, or an IPv6 literal (which curl checked). "%7F"
- * and "%25" decode to a DEL or a '%' that the next parse rejects or
- * decodes again; no real host holds them.
- */
-static bool
-host_valid(const char *host)
-{
-	const unsigned char *p = (const unsigned char *)host;
-
-	if (*p == '[')
-		return true;
-	for (; *p; p++)
-		if (*p < 0x80 && !is_unreserved(*p))
-			return false;
-	return true;
 }
 
 /* Appends "scheme://user:password@host:port" of h to out. */

@@ -411,6 +411,10 @@ test_host(void **state)
 		{ "mailto:x@y.z", NULL, RF_EINVAL },
 		{ "file:///x", NULL, RF_EINVAL },
 		{ "nonsense", NULL, RF_EINVAL },
+		/* hosts curl decodes to bytes no normal form may hold */
+		{ "http://%7Ftp/", NULL, RF_EINVAL },
+		{ "http://a%25b/", NULL, RF_EINVAL },
+		{ "http:/@\x7f", NULL, RF_EINVAL },
 	};
 	size_t i;
 
@@ -713,6 +717,12 @@ test_split_credentials(void **state)
 	assert_null(password);
 	free(rest);
 	assert_int_equal(url_split_credentials("not a url", &rest, &user,
+					       &password), RF_EINVAL);
+	assert_null(rest);
+	assert_null(user);
+	assert_null(password);
+	/* the rest would be "http://<DEL>/", which does not parse */
+	assert_int_equal(url_split_credentials("http:/@\x7f", &rest, &user,
 					       &password), RF_EINVAL);
 	assert_null(rest);
 	assert_null(user);
