@@ -152,21 +152,34 @@ url_pct_normalize(struct buf *out, const char *s, size_t len)
 	return buf_failed(out) ? RF_ETOOBIG : RF_OK;
 }
 
-/* Length of the scheme and authority at the start of s ("http://h:80"). */
+/*
+ * Length of the scheme and authority at the start of s ("http://h:80").
+ * After a scheme other than file:, one to three slashes start the
+ * authority, as curl reads them ("http:/h" is http://h/).
+ */
 static size_t
 head_len(const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, slashes = 0;
+	bool file = false;
 
 	if (len && is_alpha((unsigned char)s[0])) {
 		while (i < len && is_scheme_char((unsigned char)s[i]))
 			i++;
-		if (i < len && s[i] == ':')
+		if (i < len && s[i] == ':') {
+			file = i == 4 && strncasecmp(s, "file", 4) == 0;
 			i++;
-		else
+		} else {
 			i = 0;
+		}
 	}
-	if (i + 2 <= len && s[i] == '/' && s[i + 1] == '/') {
+	while (i + slashes < len && s[i + slashes] == '/' && slashes < 4)
+		slashes++;
+	if (i > 0 && !file && slashes >= 1 && slashes <= 3) {
+		i += slashes;
+		while (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')
+			i++;
+	} else if (slashes >= 2) {
 		i += 2;
 		while (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')
 			i++;
@@ -200,7 +213,24 @@ url_clean(struct buf *out, const char *s)
 		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
 			(void)buf_addch(&tmp, s[i]);
 	head = head_len(tmp.data, tmp.len);
-	(void)buf_add(out, tmp.data, head);
+	/*
+	 * "%hh" of a letter, digit or - . _ ~ in the authority decoded, as
+	 * browsers decode a host before they read it (and RFC 3986 says it
+	 * is the same URL): curl decodes the host only after it has read
+	 * numeric IPv4 forms, so "http://%34" was the host "4", and the
+	 * normal form "http://4/" then parsed as 0.0.0.4.
+	 */
+	for (i = 0; i < head; i++) {
+		int b = pct_byte(tmp.data, i, head);
+
+		if (b >= 0 && is_unreserved((unsigned char)b) &&
+		    !makes_triplet(out, (unsigned char)b)) {
+			(void)buf_addch(out, (char)b);
+			i += 2;
+		} else {
+			(void)buf_addch(out, tmp.data[i]);
+		}
+	}
 	for (i = head; i < tmp.len; i++) {
 		unsigned char c = (unsigned char)tmp.data[i];
 

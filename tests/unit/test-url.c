@@ -149,6 +149,11 @@ static const struct url_case normalize_cases[] = {
 	{ "http://a%25b/", NULL, RF_EINVAL },
 	{ "http://a%2525b/", NULL, RF_EINVAL },
 	{ "http://a%41b%5F~/", "http://aab_~/" },
+	/* decoded before curl reads a numeric host: "4" is 0.0.0.4 */
+	{ "http://%34", "http://0.0.0.4/" },
+	{ "http:/%34", "http://0.0.0.4/" },
+	{ "http://%31%32%37.1/x", "http://127.0.0.1/x" },
+	{ "http://u%3Ax@%68.kz/", "http://u%3Ax@h.kz/" },
 	{ "", NULL, RF_EINVAL },
 };
 
