@@ -152,21 +152,34 @@ url_pct_normalize(struct buf *out, const char *s, size_t len)
 	return buf_failed(out) ? RF_ETOOBIG : RF_OK;
 }
 
-/* Length of the scheme and authority at the start of s ("http://h:80"). */
+/*
+ * Length of the scheme and authority at the start of s ("http://h:80").
+ * After a scheme other than file:, one to three slashes start the
+ * authority, as curl reads them ("http:/h" is http://h/).
+ */
 static size_t
 head_len(const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, slashes = 0;
+	bool file = false;
 
 	if (len && is_alpha((unsigned char)s[0])) {
 		while (i < len && is_scheme_char((unsigned char)s[i]))
 			i++;
-		if (i < len && s[i] == ':')
+		if (i < len && s[i] == ':') {
+			file = i == 4 && strncasecmp(s, "file", 4) == 0;
 			i++;
-		else
+		} else {
 			i = 0;
+		}
 	}
-	if (i + 2 <= len && s[i] == '/' && s[i + 1] == '/') {
+	while (i + slashes < len && s[i + slashes] == '/' && slashes < 4)
+		slashes++;
+	if (i > 0 && !file && slashes >= 1 && slashes <= 3) {
+		i += slashes;
+		while (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')
+			i++;
+	} else if (slashes >= 2) {
 		i += 2;
 		while (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')
 			i++;
@@ -200,7 +213,24 @@ url_clean(struct buf *out, const char *s)
 		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
 			(void)buf_addch(&tmp, s[i]);
 	head = head_len(tmp.data, tmp.len);
-	(void)buf_add(out, tmp.data, head);
+	/*
+	 * "%hh" of a letter, digit or - . _ ~ in the authority decoded, as
+	 * browsers decode a host before they read it (and RFC 3986 says it
+	 * is the same URL): curl decodes the host only after it has read
+	 * numeric IPv4 forms, so "http://%34" was the host "4", and the
+	 * normal form "http://4/" then parsed as 0.0.0.4.
+	 */
+	for (i = 0; i < head; i++) {
+		int b = pct_byte(tmp.data, i, head);
+
+		if (b >= 0 && is_unreserved((unsigned char)b) &&
+		    !makes_triplet(out, (unsigned char)b)) {
+			(void)buf_addch(out, (char)b);
+			i += 2;
+		} else {
+			(void)buf_addch(out, tmp.data[i]);
+		}
+	}
 	for (i = head; i < tmp.len; i++) {
 		unsigned char c = (unsigned char)tmp.data[i];
 
@@ -226,27 +256,24 @@ url_handle_new(void)
 	return h;
 }
 
-/* Parses the absolute URL s into a new handle the caller cleans up. */
-static enum rf_err
-url_parse(const char *s, CURLU **out)
+/*
+ * Whether host, as curl decoded it from "%hh", can stand in a URL that
+ * parses back to itself: ASCII letters, digits and - . _ ~, bytes of a
+ * non-ASCII name, or an IPv6 literal (which curl checked). "%7F" and
+ * "%25" decode to a DEL or a '%' that the next parse rejects or decodes
+ * again; no real host holds them.
+ */
+static bool
+host_valid(const char *host)
 {
-	struct buf clean;
-	enum rf_err err;
+	const unsigned char *p = (const unsigned char *)host;
 
-	*out = NULL;
-	buf_init(&clean, URL_WORK_MAX);
-	err = url_clean(&clean, s);
-	if (err)
-		goto out;
-	*out = url_handle_new();
-	if (curl_url_set(*out, CURLUPART_URL, clean.data, 0) != CURLUE_OK) {
-		curl_url_cleanup(*out);
-		*out = NULL;
-		err = RF_EINVAL;
-	}
-out:
-	buf_release(&clean);
-	return err;
+	if (*p == '[')
+		return true;
+	for (; *p; p++)
+		if (*p < 0x80 && !is_unreserved(*p))
+			return false;
+	return true;
 }
 
 /* Returns a part of h as a new string the caller frees, NULL if absent. */
@@ -260,6 +287,43 @@ url_part(CURLU *h, CURLUPart what, unsigned int flags)
 	copy = xstrdup(s);
 	curl_free(s);
 	return copy;
+}
+
+/*
+ * Parses the absolute URL s into a new handle the caller cleans up. A
+ * host that host_valid() refuses fails here, so that every function
+ * agrees with url_normalize() on which URLs there are: otherwise
+ * url_split_credentials("http:/@%7F") gave "http://<DEL>/", which does
+ * not parse, and url_host() a host no normal form can have.
+ */
+static enum rf_err
+url_parse(const char *s, CURLU **out)
+{
+	struct buf clean;
+	char *host = NULL;
+	enum rf_err err;
+
+	*out = NULL;
+	buf_init(&clean, URL_WORK_MAX);
+	err = url_clean(&clean, s);
+	if (err)
+		goto out;
+	*out = url_handle_new();
+	if (curl_url_set(*out, CURLUPART_URL, clean.data, 0) != CURLUE_OK) {
+		err = RF_EINVAL;
+		goto out;
+	}
+	host = url_part(*out, CURLUPART_HOST, 0);
+	if (host && !host_valid(host))
+		err = RF_EINVAL;
+out:
+	if (err) {
+		curl_url_cleanup(*out);
+		*out = NULL;
+	}
+	free(host);
+	buf_release(&clean);
+	return err;
 }
 
 /* Sets *out to h's whole URL, a new string, if no longer than max. */
@@ -539,26 +603,6 @@ ascii_lower(char *s)
 	for (; *s; s++)
 		if (*s >= 'A' && *s <= 'Z')
 			*s = (char)(*s - 'A' + 'a');
-}
-
-/*
- * Whether host, as curl decoded it from "%hh", can stand in a normal form
- * that parses back to itself: ASCII letters, digits and - . _ ~, bytes
- * of a non-ASCII name, or an IPv6 literal (which curl checked). "%7F"
- * and "%25" decode to a DEL or a '%' that the next parse rejects or
- * decodes again; no real host holds them.
- */
-static bool
-host_valid(const char *host)
-{
-	const unsigned char *p = (const unsigned char *)host;
-
-	if (*p == '[')
-		return true;
-	for (; *p; p++)
-		if (*p < 0x80 && !is_unreserved(*p))
-			return false;
-	return true;
 }
 
 /* Appends "scheme://user:password@host:port" of h to out. */

@@ -112,6 +112,11 @@ def lower(c):
     """Simple case folding to one code point, with ı and İ folded to i."""
     if c in "\u0130\u0131":
         return "i"
+    # A combining mark stays one: U+0345 (iota subscript) case-folds to
+    # the letter ι, which a second fold would judge as a letter of the
+    # word (a look-alike of i), so folding a view again changed it.
+    if ud.category(c) in ("Mn", "Me"):
+        return c
     f = c.casefold()
     if len(f) == 1:
         return f

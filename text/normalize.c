@@ -768,16 +768,6 @@ word_count(const struct fold_cell *w, size_t n, struct word_stats *ws)
 	}
 }
 
-/* The script the word w of n cells is folded into, SC_* (see decide()). */
-static int
-word_script(const struct folder *st, const struct fold_cell *w, size_t n)
-{
-	struct word_stats ws;
-
-	word_count(w, n, &ws);
-	return decide(ws.all, ws.strong, st->ctx);
-}
-
 /* Whether every letter of w is of another script (not Latin, Cyrillic
  * or Greek) and has a look-alike in script sc. */
 static bool
@@ -792,6 +782,40 @@ all_lookalikes(const struct fold_cell *w, size_t n, int sc)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * The script the word w of n cells, counted in ws, is folded into: see
+ * decide(). Also a word of two or more letters of other scripts only,
+ * all of them look-alikes of the text's script, is in that script ("ⲃⲟ"
+ * in a Russian text). Not one letter alone: spaced-out letters are
+ * joined before this, and a letter that turned Cyrillic here would be
+ * joined when the view is folded again.
+ */
+static int
+word_decide(const struct folder *st, const struct fold_cell *w, size_t n,
+	    const struct word_stats *ws)
+{
+	int sc = decide(ws->all, ws->strong, st->ctx);
+
+	if (sc == SC_NONE && ws->letters >= 2 && st->ctx != SC_NONE &&
+	    all_lookalikes(w, n, st->ctx))
+		sc = st->ctx;
+	return sc;
+}
+
+/*
+ * The script the word w of n cells is folded into, SC_*, as word_fold()
+ * decides it: a lone look-alike before "ⲢⲢ" must see the Cyrillic "рр"
+ * the view will hold, or folding the view again would change it.
+ */
+static int
+word_script(const struct folder *st, const struct fold_cell *w, size_t n)
+{
+	struct word_stats ws;
+
+	word_count(w, n, &ws);
+	return word_decide(st, w, n, &ws);
 }
 
 /*
@@ -812,15 +836,7 @@ word_fold(struct folder *st, struct fold_cell *w, size_t n, bool email,
 	bool compound;
 
 	word_count(w, n, &ws);
-	sc = decide(ws.all, ws.strong, st->ctx);
-	/* a word of two or more letters of other scripts only, all of them
-	 * look-alikes of the text's script, is in that script ("ⲃⲟ" in a
-	 * Russian text). Not one letter alone: spaced-out letters are
-	 * joined before this, and a letter that turned Cyrillic here would
-	 * be joined when the view is folded again. */
-	if (sc == SC_NONE && ws.letters >= 2 && st->ctx != SC_NONE &&
-	    all_lookalikes(w, n, st->ctx))
-		sc = st->ctx;
+	sc = word_decide(st, w, n, &ws);
 	/*
 	 * A lone Latin look-alike between Cyrillic words is Cyrillic: "работа
 	 * c нами". Not the other way round ("Django с Postgres" is Russian),

@@ -109,8 +109,12 @@ clean-fuzz:
 # make memcheck (or check-valgrind): the cmocka unit tests and the fuzz
 # replays of a plain (debug, not sanitizer) build under valgrind memcheck,
 # --leak-check=full --error-exitcode=1 (scripts/valgrind-check).
+# MEMCHECK_RUN="test-rules fuzz-url" runs only those programs, and
+# RF_TEST_FILTER=NAME,... only those tests of test-rules.
+MEMCHECK_RUN =
 memcheck: $(check_PROGRAMS)
-	$(SHELL) $(srcdir)/scripts/valgrind-check $(abs_top_builddir)
+	$(SHELL) $(srcdir)/scripts/valgrind-check $(abs_top_builddir) \
+		$(MEMCHECK_RUN)
 check-valgrind: memcheck
 .PHONY: memcheck check-valgrind
 EXTRA_DIST += scripts/valgrind-check scripts/valgrind.supp

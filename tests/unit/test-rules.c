@@ -1,5 +1,6 @@
 /* test-rules.c: unit tests of rules/: parser, errors, conditions, scoring. */
 #include "config.h"
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1397,10 +1398,45 @@ test_prefilter_random(void **state)
 	buf_release(&ds.text);
 }
 
+/*
+ * The tests of tests[] whose names match one of the comma-separated
+ * fnmatch(3) patterns of filter, moved to its front; returns how many.
+ * RF_TEST_FILTER selects the slow tests alone, as under valgrind
+ * (docs/reliability.md): RF_TEST_FILTER=test_prefilter_dense,*_random.
+ */
+static size_t
+filter_tests(struct CMUnitTest *tests, size_t n, const char *filter)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *p = filter;
+
+		while (*p) {
+			size_t len = strcspn(p, ",");
+			char pat[128];
+
+			if (len > 0 && len < sizeof(pat)) {
+				memcpy(pat, p, len);
+				pat[len] = '\0';
+				if (fnmatch(pat, tests[i].name, 0) == 0) {
+					tests[kept++] = tests[i];
+					break;
+				}
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+	return kept;
+}
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const char *filter = getenv("RF_TEST_FILTER");
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_recovery),
@@ -1426,5 +1462,13 @@ main(void)
 		cmocka_unit_test(test_prefilter_random),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	size_t n = RF_ARRAY_SIZE(tests);
+
+	if (filter && *filter)
+		n = filter_tests(tests, n, filter);
+	if (n == 0) {
+		fprintf(stderr, "test-rules: no test matches '%s'\n", filter);
+		return 1;
+	}
+	return _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
 }

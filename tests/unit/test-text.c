@@ -47,6 +47,8 @@ static const struct fold_case fold_cases[] = {
 	{ "ΑΘΗΝΑ ΟΔΟΣ ς", CASE, "αθηνα οδοσ σ" },
 	{ "Ǆ ẞ Ā Ő", CASE, "ǆ ß ā ő" },
 	{ "ĀÂ", CASE, "āâ" },
+	/* a mark stays one: iota subscript is not the letter ι it folds to */
+	{ "s\xcd\x85", CASE, "s\xcd\x85" },
 	/* ё */
 	{ "Ёлка ёж", YO, "Елка еж" },
 	{ "ЁЛКА", CASE | YO, "елка" },
@@ -100,6 +102,9 @@ static const struct fold_case fold_cases[] = {
 	{ "рⱥбота Ⲣабота рабоⲧа", HOMO, "работа Работа работа" },
 	{ "rабота RАБОТА raбота", HOMO, "работа РАБОТА работа" },
 	{ "пишите ⲃⲟ вторник", HOMO, "пишите во вторник" },
+	/* the lone c sees the Cyrillic word ⲃⲟ becomes, as it will when
+	 * the view is folded again */
+	{ "пишите c ⲃⲟ", HOMO, "пишите с во" },
 	{ "пишите ⲃ лс", HOMO, "пишите ⲃ лс" },
 	{ "Straße Ꭹes", HOMO, "Straße Yes" },
 	{ "rabota r nami", HOMO, "rabota r nami" },

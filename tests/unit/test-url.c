@@ -149,6 +149,11 @@ static const struct url_case normalize_cases[] = {
 	{ "http://a%25b/", NULL, RF_EINVAL },
 	{ "http://a%2525b/", NULL, RF_EINVAL },
 	{ "http://a%41b%5F~/", "http://aab_~/" },
+	/* decoded before curl reads a numeric host: "4" is 0.0.0.4 */
+	{ "http://%34", "http://0.0.0.4/" },
+	{ "http:/%34", "http://0.0.0.4/" },
+	{ "http://%31%32%37.1/x", "http://127.0.0.1/x" },
+	{ "http://u%3Ax@%68.kz/", "http://u%3Ax@h.kz/" },
 	{ "", NULL, RF_EINVAL },
 };
 
@@ -411,6 +416,10 @@ test_host(void **state)
 		{ "mailto:x@y.z", NULL, RF_EINVAL },
 		{ "file:///x", NULL, RF_EINVAL },
 		{ "nonsense", NULL, RF_EINVAL },
+		/* hosts curl decodes to bytes no normal form may hold */
+		{ "http://%7Ftp/", NULL, RF_EINVAL },
+		{ "http://a%25b/", NULL, RF_EINVAL },
+		{ "http:/@\x7f", NULL, RF_EINVAL },
 	};
 	size_t i;
 
@@ -713,6 +722,12 @@ test_split_credentials(void **state)
 	assert_null(password);
 	free(rest);
 	assert_int_equal(url_split_credentials("not a url", &rest, &user,
+					       &password), RF_EINVAL);
+	assert_null(rest);
+	assert_null(user);
+	assert_null(password);
+	/* the rest would be "http://<DEL>/", which does not parse */
+	assert_int_equal(url_split_credentials("http:/@\x7f", &rest, &user,
 					       &password), RF_EINVAL);
 	assert_null(rest);
 	assert_null(user);
