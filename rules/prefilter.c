@@ -28,7 +28,6 @@
 #include "rules/rules-int.h"
 #include "common/banned.h"
 
-
 struct edge {
 	unsigned char byte;
 	uint32_t to;
@@ -416,7 +415,6 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 
 			if (!pos[j])
 				continue;
-
 			if (p->atoms.n)
 				ids[nid++] = p->gidx;
 			if (p->atoms.n && p->atoms2.n)
