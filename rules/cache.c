@@ -54,8 +54,6 @@
 #include "common/banned.h"
 
 #define CACHE_MAGIC	"RFRULES"	/* and its NUL: 8 bytes */
-#define CACHE_FORMAT	3u	/* 2: a pattern's second atom set;
-				 * 3: its prefix set */
 #define CACHE_HEADER	(8 + 4 + 4 + 32 + 8 + 32)
 #define CACHE_SUFFIX	".rfc"
 #define NO_STR		0xffffffffu
@@ -474,6 +472,32 @@ count_ok(struct rd *r, uint64_t n)
 	return true;
 }
 
+/* A set of atoms: a count, then the strings. A prefix set never holds
+ * an empty one (atoms_prefix does not make it). False when damaged. */
+static bool
+get_atoms(struct rd *r, struct atom_set *set, bool prefix)
+{
+	uint32_t n = r->bad ? 0 : get_u32(r), j;
+	size_t alloc = 0;
+
+	if (!count_ok(r, n))
+		return false;
+	for (j = 0; j < n && !r->bad; j++) {
+		char *a = need_str(r);
+
+		if (!a)
+			break;
+		if (prefix && !*a) {
+			free(a);
+			r->bad = true;
+			break;
+		}
+		ALLOC_GROW(set->atoms, set->n + 1, alloc);
+		set->atoms[set->n++] = a;
+	}
+	return !r->bad;
+}
+
 static struct cond *
 get_cond(struct rd *r, size_t npats, int depth)
 {
@@ -570,8 +594,7 @@ get_rule(struct rd *r)
 {
 	struct rule *ru = xcalloc(1, sizeof(*ru));
 	char *version;
-	uint64_t v, n, i, j;
-	size_t aa;
+	uint64_t v, n, i;
 
 	ru->id = need_str(r);
 	ru->title = get_str(r);
@@ -616,7 +639,6 @@ get_rule(struct rd *r)
 	ru->apats = (size_t)n + 1;
 	for (i = 0; i < n && !r->bad; i++) {
 		struct pattern *p = &ru->pats[ru->npats++];
-		uint64_t na;
 
 		p->name = need_str(r);
 		v = get_u8(r);
@@ -649,48 +671,10 @@ get_rule(struct rd *r)
 					     PCRE2_EXTENDED)) ||
 		    !(p->re_opts & PCRE2_UTF))
 			r->bad = true;
-		na = get_u32(r);
-		if (!count_ok(r, na))
+		if (!get_atoms(r, &p->atoms, false) ||
+		    !get_atoms(r, &p->atoms2, false) ||
+		    !get_atoms(r, &p->pre, true))
 			break;
-		aa = 0;
-		for (j = 0; j < na && !r->bad; j++) {
-			char *a = need_str(r);
-
-			if (!a)
-				break;
-			ALLOC_GROW(p->atoms.atoms, p->atoms.n + 1, aa);
-			p->atoms.atoms[p->atoms.n++] = a;
-		}
-		na = r->bad ? 0 : get_u32(r);
-		if (!count_ok(r, na))
-			break;
-		aa = 0;
-		for (j = 0; j < na && !r->bad; j++) {
-			char *a = need_str(r);
-
-			if (!a)
-				break;
-			ALLOC_GROW(p->atoms2.atoms, p->atoms2.n + 1, aa);
-			p->atoms2.atoms[p->atoms2.n++] = a;
-		}
-		na = r->bad ? 0 : get_u32(r);
-		if (!count_ok(r, na))
-			break;
-		aa = 0;
-		for (j = 0; j < na && !r->bad; j++) {
-			char *a = need_str(r);
-
-			if (!a)
-				break;
-			/* atoms_prefix never makes an empty one */
-			if (!*a) {
-				free(a);
-				r->bad = true;
-				break;
-			}
-			ALLOC_GROW(p->pre.atoms, p->pre.n + 1, aa);
-			p->pre.atoms[p->pre.n++] = a;
-		}
 		p->pidx = PIDX_NONE;
 	}
 	ru->cond = get_cond(r, ru->npats, 0);
