@@ -339,6 +339,10 @@ void cache_note_stat(struct rules_compiler *c, const char *path);
 void cache_note_diag(struct rules_compiler *c, const struct rule_diag *d);
 void cache_record_release(struct rules_compiler *c);
 
+/* The format of a cache entry (cache.c): 2 added a pattern's second atom
+ * set, 3 its prefix set. */
+#define CACHE_FORMAT 3u
+
 /* A decoded cache entry: owns everything in it. */
 struct cache_entry {
 	struct cache_input *inputs;

@@ -51,12 +51,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ruleset *rs;
 	unsigned char len[8];
 	size_t i;
+	uint32_t format = CACHE_FORMAT;
 
 	if (size > RF_RULECACHE_MAX_BYTES / 2)
 		return 0;
 	buf_init(&file, RF_RULECACHE_MAX_BYTES);
-	/* magic, format 1, 0, a zero key, the length, a zero checksum */
-	buf_add(&file, "RFRULES\0\1\0\0\0\0\0\0\0", 16);
+	/* magic, the format, 0, a zero key, the length, a zero checksum
+	 * (a fixed format here read every entry as of another format once
+	 * the format changed) */
+	buf_add(&file, "RFRULES\0", 8);
+	for (i = 0; i < 4; i++)
+		buf_addch(&file, (char)(format >> (8 * i)));
+	buf_add(&file, "\0\0\0\0", 4);
 	for (i = 0; i < 32; i++)
 		buf_addch(&file, 0);
 	for (i = 0; i < 8; i++)
