@@ -469,67 +469,57 @@ out:
 	return ok;
 }
 
-pcre2_code *
-pattern_code(const struct ruleset *rs, struct pattern *pat)
+/*
+ * The program in *code, made ready once under the ruleset's lock: pat's
+ * source compiled with its options and extra (unless the compiler left
+ * it compiled), then JIT-compiled. *state (enum code_state) is read and
+ * written atomically, so the lock is taken only until it is ready.
+ */
+static pcre2_code *
+code_ready(const struct ruleset *rs, const struct pattern *pat,
+	   pcre2_code **code, int *state_p, uint32_t extra)
 {
-	int state = __atomic_load_n(&pat->code_state, __ATOMIC_ACQUIRE);
+	int state = __atomic_load_n(state_p, __ATOMIC_ACQUIRE);
 	int errcode;
 	PCRE2_SIZE erroff;
 
 	if (state == CODE_READY)
-		return pat->code;
+		return *code;
 	if (state == CODE_FAILED)
 		return NULL;
 	pthread_mutex_lock(rs->code_lock);
-	state = __atomic_load_n(&pat->code_state, __ATOMIC_RELAXED);
+	state = __atomic_load_n(state_p, __ATOMIC_RELAXED);
 	if (state == CODE_NONE) {
-		if (!pat->code && pat->re)
-			pat->code = pcre2_compile((PCRE2_SPTR)pat->re,
-						  pat->re_len, pat->re_opts,
-						  &errcode, &erroff, NULL);
+		if (!*code && pat->re)
+			*code = pcre2_compile((PCRE2_SPTR)pat->re,
+					      pat->re_len,
+					      pat->re_opts | extra,
+					      &errcode, &erroff, NULL);
 		/* JIT is an optimisation: without it the interpreter
 		 * still works */
-		if (pat->code)
-			(void)pcre2_jit_compile(pat->code,
-						PCRE2_JIT_COMPLETE);
-		state = pat->code ? CODE_READY : CODE_FAILED;
+		if (*code)
+			(void)pcre2_jit_compile(*code, PCRE2_JIT_COMPLETE);
+		state = *code ? CODE_READY : CODE_FAILED;
 		/* release: a thread that sees READY sees the JIT code */
-		__atomic_store_n(&pat->code_state, state, __ATOMIC_RELEASE);
+		__atomic_store_n(state_p, state, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(rs->code_lock);
-	return state == CODE_READY ? pat->code : NULL;
+	return state == CODE_READY ? *code : NULL;
+}
+
+pcre2_code *
+pattern_code(const struct ruleset *rs, struct pattern *pat)
+{
+	return code_ready(rs, pat, &pat->code, &pat->code_state, 0);
 }
 
 pcre2_code *
 pattern_anchored_code(const struct ruleset *rs, struct pattern *pat)
 {
-	int state = __atomic_load_n(&pat->acode_state, __ATOMIC_ACQUIRE);
-	int errcode;
-	PCRE2_SIZE erroff;
-
-	if (state == CODE_READY)
-		return pat->acode;
-	if (state == CODE_FAILED)
-		return NULL;
-	pthread_mutex_lock(rs->code_lock);
-	state = __atomic_load_n(&pat->acode_state, __ATOMIC_RELAXED);
-	if (state == CODE_NONE) {
-		/* JIT ignores PCRE2_ANCHORED given to pcre2_match(): the
-		 * anchored program is a second compile */
-		if (pat->re)
-			pat->acode = pcre2_compile((PCRE2_SPTR)pat->re,
-						   pat->re_len,
-						   pat->re_opts |
-						   PCRE2_ANCHORED,
-						   &errcode, &erroff, NULL);
-		if (pat->acode)
-			(void)pcre2_jit_compile(pat->acode,
-						PCRE2_JIT_COMPLETE);
-		state = pat->acode ? CODE_READY : CODE_FAILED;
-		__atomic_store_n(&pat->acode_state, state, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(rs->code_lock);
-	return state == CODE_READY ? pat->acode : NULL;
+	/* JIT ignores PCRE2_ANCHORED given to pcre2_match(): the anchored
+	 * program is a second compile */
+	return code_ready(rs, pat, &pat->acode, &pat->acode_state,
+			  PCRE2_ANCHORED);
 }
 
 /* Whether a compiled pattern matches the empty string. */
