@@ -3,10 +3,11 @@
  * literal atoms of every pattern at once; PCRE2 then runs only for rules
  * whose condition can still hold given which patterns may have matched.
  *
- * The atoms make an Aho-Corasick trie, which is turned into a dense DFA
- * over byte classes with the failure transitions resolved at build time,
- * so every byte of text costs one table load. The text is folded as it is
- * read (ASCII and two-byte characters through tables made at build time),
+ * The atoms make an Aho-Corasick trie over UTF-8 bytes, which is turned
+ * into a dense DFA over characters with the failure transitions resolved
+ * at build time, so every character of text costs one table load, two
+ * bytes of Cyrillic as one of ASCII. The text is folded as it is read
+ * (ASCII and two-byte characters through tables made at build time),
  * never copied. A ruleset whose DFA would pass RF_PREFILTER_DFA_MAX keeps
  * the sparse trie and its failure links instead: slower, same answers.
  *
@@ -59,13 +60,18 @@ struct prefilter {
 	struct output *outs;
 	size_t nouts, aouts;
 
-	/* The DFA, NULL when over RF_PREFILTER_DFA_MAX: row r of dfa is
-	 * state r, dfa[r * ncls + class] the next state's row start. Rows
-	 * from match_start on are states with outputs (own or on the fail
-	 * chain); match_orig[] gives their trie state. Class nop goes
-	 * nowhere: it fills a folded character of one byte. */
-	uint32_t *dfa;
-	size_t ncls;
+	/* The DFA, absent when over RF_PREFILTER_DFA_MAX: a row per trie
+	 * state at a character boundary, a column per character class (a
+	 * folded character some atom has; class 0 is every other one), so a
+	 * character of text costs one load whatever its length in bytes.
+	 * Row r holds 1 << shift columns; its entry for class c is the next
+	 * state's row, in dfa16 when there are at most 65,536 rows (half the
+	 * cache lines of the hot rows), else in dfa32. Rows from match_start
+	 * on are states with outputs (own or on the fail chain);
+	 * match_orig[] gives their trie state. */
+	uint16_t *dfa16;
+	uint32_t *dfa32;
+	unsigned shift;
 	uint32_t match_start;
 	uint32_t *match_orig;
 	size_t nmatch;
@@ -73,10 +79,13 @@ struct prefilter {
 	 * it is marked at every visit, not only at the first of a
 	 * document */
 	unsigned char *match_pos;
-	uint16_t cls[256];		/* byte -> class */
-	uint16_t cls_ascii[128];	/* ASCII byte -> class of its fold */
-	/* two-byte code point -> classes of its fold's bytes */
-	uint16_t cls2a[0x800], cls2b[0x800];
+	/* the class of a character of text, folded: ASCII and two-byte
+	 * characters by table, longer ones by a search of cps[] (sorted,
+	 * cps[k] is class k + 1) */
+	uint16_t cls_ascii[128];
+	uint16_t cls2[0x800];
+	uint32_t *cps;
+	size_t ncps;
 
 	/* ids whose atoms' places are noted (prefix sets) */
 	unsigned char *want_pos;
@@ -216,53 +225,174 @@ has_output(const struct prefilter *pf, uint32_t s)
 	       pf->states[s].dict != UINT32_MAX;
 }
 
+/* A character edge of the trie: from a state at a character boundary,
+ * the folded character whose bytes lead to state to. */
+struct cedge {
+	uint32_t from, cp, to;
+};
+
+struct cedges {
+	struct cedge *v;
+	size_t n, alloc;
+};
+
+/* The length of the UTF-8 sequence that byte b starts, 0 if none. */
+static size_t
+lead_len(unsigned char b)
+{
+	if (b < 0x80)
+		return 1;
+	if (b >= 0xC2 && b <= 0xDF)
+		return 2;
+	if (b >= 0xE0 && b <= 0xEF)
+		return 3;
+	if (b >= 0xF0 && b <= 0xF4)
+		return 4;
+	return 0;
+}
+
 /*
- * Makes the DFA of the trie: byte classes (each byte that occurs in an
- * atom is a class, all others share class 0), then the rows in the trie's
- * order with the states that have outputs moved to the end. Leaves
- * pf->dfa NULL when the table would pass max bytes.
+ * Follows the continuation bytes of a character begun at boundary state
+ * from, at state t with left bytes to go, adding an edge for each whole
+ * character. False when the trie is no UTF-8 there or a pattern is
+ * reported inside a character: the caller keeps the sparse scan.
+ */
+static bool
+char_tail(const struct prefilter *pf, uint32_t from, uint32_t t, uint32_t cp,
+	  size_t left, size_t len, struct cedges *ce)
+{
+	const struct state *st = &pf->states[t];
+	char u[4];
+	size_t i;
+
+	if (!left) {
+		if (utf8_encode(cp, u) != len)
+			return false;	/* overlong or no scalar value */
+		ALLOC_GROW(ce->v, ce->n + 1, ce->alloc);
+		ce->v[ce->n].from = from;
+		ce->v[ce->n].cp = cp;
+		ce->v[ce->n++].to = t;
+		return true;
+	}
+	if (st->out != UINT32_MAX)
+		return false;
+	for (i = 0; i < st->nedges; i++) {
+		const struct edge *e = &pf->edges[st->first_edge + i];
+
+		if ((e->byte & 0xC0) != 0x80 ||
+		    !char_tail(pf, from, e->to, cp << 6 | (e->byte & 0x3Fu),
+			       left - 1, len, ce))
+			return false;
+	}
+	return true;
+}
+
+static int
+cmp_cedge_cp(const void *a, const void *b)
+{
+	const struct cedge *x = a, *y = b;
+
+	return (x->cp > y->cp) - (x->cp < y->cp);
+}
+
+/* The class of folded character cp: 1 + its place in cps[], or 0. */
+static uint16_t
+class_of(const struct prefilter *pf, uint32_t cp)
+{
+	size_t lo = 0, hi = pf->ncps;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (pf->cps[mid] == cp)
+			return (uint16_t)(mid + 1);
+		if (pf->cps[mid] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Makes the DFA of the trie over characters: the states at character
+ * boundaries (an atom is whole characters, so a failure link never ends
+ * inside one), each folded character of an atom a class, every other
+ * character class 0, which leads back to the root. The rows go in the
+ * trie's breadth-first order with the states that have outputs moved to
+ * the end. Makes no table when it would pass max bytes or
+ * the trie is not whole characters.
  */
 static void
-dfa_build(struct prefilter *pf, size_t max)
+dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 {
-	uint32_t *row, nmatch = 0, nplain = 0, np = 0;
-	size_t i, ns = pf->nstates, ncls = 1, nop;
-	bool used[256] = { false };
+	struct cedges ce = { 0 };
+	uint32_t *row = NULL, *order = NULL, nmatch = 0;
+	uint32_t nplain = 0;
+	size_t i, j, k, nb = 0, ncls, ei, width;
+	unsigned shift = 0;
+	struct cedge *bycp = NULL;
+	unsigned char *tab = NULL;
 
-	for (i = 0; i < pf->nedges; i++)
-		used[pf->edges[i].byte] = true;
-	for (i = 0; i < 256; i++) {
-		if (!used[i]) {
-			pf->cls[i] = 0;
-			continue;
+	/* the boundary states, breadth first, and their character edges */
+	row = xcalloc(pf->nstates, sizeof(*row));
+	order = xcalloc(pf->nstates, sizeof(*order));
+	for (i = 0; i < pf->nstates; i++)
+		row[i] = UINT32_MAX;
+	order[nb++] = 0;
+	for (i = 0; i < nb; i++) {
+		const struct state *st = &pf->states[order[i]];
+		size_t first = ce.n;
+
+		for (j = 0; j < st->nedges; j++) {
+			const struct edge *e = &pf->edges[st->first_edge + j];
+			size_t len = lead_len(e->byte);
+			uint32_t cp = len == 1 ? e->byte
+				    : e->byte & (0x7Fu >> len);
+
+			if (!len || !char_tail(pf, order[i], e->to, cp,
+					       len - 1, len, &ce))
+				goto fail;
 		}
-		pf->cls[i] = (uint16_t)ncls++;
+		for (k = first; k < ce.n; k++)
+			order[nb++] = ce.v[k].to;
 	}
-	/* class 0 needs a byte no atom has; with all 256 in use it has none
-	 * and is never produced by cls[], its column only filled */
-	nop = ncls++;
-	if (ns > UINT32_MAX / ncls || ns * ncls > max / sizeof(uint32_t))
-		return;
-	/* row of each trie state: the root first, plain states, then the
-	 * states with outputs */
-	row = xcalloc(ns, sizeof(*row));
-	for (i = 0; i < ns; i++)
-		if (i == 0 || !has_output(pf, (uint32_t)i))
+	/* the classes: the distinct characters of the edges */
+	bycp = xcalloc(ce.n + 1, sizeof(*bycp));
+	if (ce.n)
+		memcpy(bycp, ce.v, ce.n * sizeof(*bycp));
+	qsort(bycp, ce.n, sizeof(*bycp), cmp_cedge_cp);
+	pf->cps = xcalloc(ce.n + 1, sizeof(*pf->cps));
+	for (i = 0; i < ce.n; i++)
+		if (!pf->ncps || pf->cps[pf->ncps - 1] != bycp[i].cp)
+			pf->cps[pf->ncps++] = bycp[i].cp;
+	ncls = pf->ncps + 1;
+	if (ncls > UINT16_MAX)
+		goto fail;
+	while (((size_t)1 << shift) < ncls)
+		shift++;
+	ncls = (size_t)1 << shift;
+	width = nb <= rows16_max ? sizeof(uint16_t) : sizeof(uint32_t);
+	if (nb > UINT32_MAX / ncls || nb * ncls > max / width)
+		goto fail;
+	/* rows: the root first, plain states, then those with outputs */
+	for (i = 0; i < nb; i++)
+		if (i == 0 || !has_output(pf, order[i]))
 			nplain++;
-	for (i = 0; i < ns; i++) {
-		if (i == 0 || !has_output(pf, (uint32_t)i))
-			row[i] = np++;
+	for (i = 0; i < nb; i++) {
+		if (i == 0 || !has_output(pf, order[i]))
+			row[order[i]] = (uint32_t)(i - nmatch);
 		else
-			row[i] = nplain + nmatch++;
+			row[order[i]] = nplain + nmatch++;
 	}
-	pf->ncls = ncls;
-	pf->match_start = (uint32_t)(nplain * ncls);
+	pf->shift = shift;
+	pf->match_start = nplain;
 	pf->match_orig = xcalloc(nmatch + 1, sizeof(*pf->match_orig));
 	pf->match_pos = xcalloc(nmatch + 1, 1);
 	pf->nmatch = nmatch;
-	for (i = 0; i < ns; i++)
-		if (row[i] >= nplain)
-			pf->match_orig[row[i] - nplain] = (uint32_t)i;
+	for (i = 0; i < nb; i++)
+		if (row[order[i]] >= nplain)
+			pf->match_orig[row[order[i]] - nplain] = order[i];
 	for (i = 0; i < nmatch; i++) {
 		uint32_t t = pf->match_orig[i], o;
 
@@ -274,61 +404,51 @@ dfa_build(struct prefilter *pf, size_t max)
 				if (pf->want_pos[pf->outs[o].pattern])
 					pf->match_pos[i] = 1;
 	}
-	pf->dfa = xcalloc(ns * ncls, sizeof(*pf->dfa));
 	/* breadth first, so that a state's fail row is done before it: the
-	 * failure link always points to a shallower state */
-	{
-		uint32_t *queue = xcalloc(ns + 1, sizeof(*queue));
-		size_t head = 0, tail = 0;
+	 * failure link points to a shallower state. The edges are in the
+	 * order of their states. */
+	tab = xcalloc(nb * ncls, width);
+	for (i = 0, ei = 0; i < nb; i++) {
+		uint32_t s = order[i], f = pf->states[s].fail;
+		size_t d = (size_t)row[s] * ncls;
 
-		queue[tail++] = 0;
-		while (head < tail) {
-			uint32_t s = queue[head++];
-			uint32_t *d = pf->dfa + (size_t)row[s] * ncls;
-			const uint32_t *fd = pf->dfa +
-					     (size_t)row[pf->states[s].fail] *
-					     ncls;
-			const struct state *st = &pf->states[s];
+		if (s != 0 && row[f] == UINT32_MAX)
+			goto fail;	/* cannot be: whole characters */
+		if (s != 0)
+			memcpy(tab + d * width, tab + (size_t)row[f] * ncls * width,
+			       ncls * width);
+		for (; ei < ce.n && ce.v[ei].from == s; ei++) {
+			size_t at = d + class_of(pf, ce.v[ei].cp);
 
-			/* the fail state's row (the root's: the root), then
-			 * this state's own edges */
-			if (s == 0)
-				memset(d, 0, ncls * sizeof(*d));
+			if (width == sizeof(uint16_t))
+				((uint16_t *)tab)[at] = (uint16_t)row[ce.v[ei].to];
 			else
-				memcpy(d, fd, ncls * sizeof(*d));
-			d[nop] = (uint32_t)(row[s] * ncls);
-			for (i = 0; i < st->nedges; i++) {
-				const struct edge *e =
-					&pf->edges[st->first_edge + i];
-
-				d[pf->cls[e->byte]] =
-					(uint32_t)(row[e->to] * ncls);
-			}
-			for (i = 0; i < st->nedges; i++)
-				queue[tail++] = pf->edges[st->first_edge + i].to;
+				((uint32_t *)tab)[at] = row[ce.v[ei].to];
 		}
-		free(queue);
 	}
-	free(row);
+	if (width == sizeof(uint16_t))
+		pf->dfa16 = (uint16_t *)tab;
+	else
+		pf->dfa32 = (uint32_t *)tab;
+	tab = NULL;
 	/* folding tables: ASCII, then two-byte characters */
 	for (i = 0; i < 128; i++)
-		pf->cls_ascii[i] = pf->cls[atom_fold((uint32_t)i)];
-	for (i = 0x80; i < 0x800; i++) {
-		char u[4];
-		size_t k = utf8_encode(atom_fold((uint32_t)i), u);
-
-		pf->cls2a[i] = pf->cls[(unsigned char)u[0]];
-		if (k == 1)
-			pf->cls2b[i] = (uint16_t)nop;
-		else if (k == 2)
-			pf->cls2b[i] = pf->cls[(unsigned char)u[1]];
-		else
-			goto fail;	/* atom_fold changed: stay sparse */
-	}
-	return;
+		pf->cls_ascii[i] = class_of(pf, atom_fold((uint32_t)i));
+	for (i = 0x80; i < 0x800; i++)
+		pf->cls2[i] = class_of(pf, atom_fold((uint32_t)i));
+	goto out;
 fail:
-	free(pf->dfa);
-	pf->dfa = NULL;
+	free(pf->match_orig);
+	pf->match_orig = NULL;
+	free(pf->match_pos);
+	pf->match_pos = NULL;
+	pf->nmatch = 0;
+out:
+	free(tab);
+	free(row);
+	free(order);
+	free(bycp);
+	free(ce.v);
 }
 
 /* An id and a rule that uses it. */
@@ -618,7 +738,7 @@ shared_release(struct shared_sets *sh)
 }
 
 struct prefilter *
-prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
+prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 {
 	struct shared_sets shared = { 0 };
 	struct prefilter *pf = xcalloc(1, sizeof(*pf));
@@ -756,7 +876,8 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 	}
 	free(queue);
 	pf->root_out = pf->states[0].out != UINT32_MAX;
-	dfa_build(pf, dfa_max);
+	dfa_build(pf, dfa_max, rows16_max < (size_t)UINT16_MAX + 1 ?
+			       rows16_max : (size_t)UINT16_MAX + 1);
 	candidates_build(pf, rs);
 	return pf;
 }
@@ -764,7 +885,8 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max)
 struct prefilter *
 prefilter_build(struct ruleset *rs)
 {
-	return prefilter_build_capped(rs, RF_PREFILTER_DFA_MAX);
+	return prefilter_build_capped(rs, RF_PREFILTER_DFA_MAX,
+				      (size_t)UINT16_MAX + 1);
 }
 
 void
@@ -775,9 +897,11 @@ prefilter_free(struct prefilter *pf)
 	free(pf->states);
 	free(pf->edges);
 	free(pf->outs);
-	free(pf->dfa);
+	free(pf->dfa16);
+	free(pf->dfa32);
 	free(pf->match_orig);
 	free(pf->match_pos);
+	free(pf->cps);
 	free(pf->rule_start);
 	free(pf->rule_of);
 	free(pf->always);
@@ -788,7 +912,7 @@ prefilter_free(struct prefilter *pf)
 bool
 prefilter_is_dense(const struct prefilter *pf)
 {
-	return pf->dfa != NULL;
+	return pf->dfa16 || pf->dfa32;
 }
 
 void
@@ -971,7 +1095,7 @@ static void
 dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	 const char *text, size_t end)
 {
-	uint32_t i = (s - pf->match_start) / (uint32_t)pf->ncls;
+	uint32_t i = s - pf->match_start;
 
 	/* a state already marked in this document adds nothing, unless it
 	 * notes places */
@@ -983,57 +1107,52 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 
 /*
  * The DFA over the text folded on the fly: an ASCII byte or a two-byte
- * character costs a table load or two; anything else (three- and
- * four-byte characters, invalid bytes) is decoded, folded and encoded as
- * the sparse scan does. An invalid byte restarts from the root, as no
- * atom holds one.
+ * character costs a table load for its class and one for the step;
+ * anything else (three- and four-byte characters) is decoded, folded and
+ * looked up. An invalid byte restarts from the root, as no atom holds
+ * one. Made twice, for either width of the table.
  */
-static void
-scan_dfa(const struct prefilter *pf, const char *text, size_t len,
-	 struct prefilter_seen *sn)
-{
-	const unsigned char *t = (const unsigned char *)text;
-	const uint32_t *dfa = pf->dfa;
-	const uint32_t ms = pf->match_start;
-	size_t i = 0, n, k;
-	uint32_t s = 0, cp;
-
-	while (i < len) {
-		unsigned c = t[i];
-
-		if (c < 0x80) {
-			s = dfa[s + pf->cls_ascii[c]];
-			i++;
-		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
-			   (t[i + 1] & 0xC0) == 0x80) {
-			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);
-			s = dfa[s + pf->cls2a[cp]];
-			if (s >= ms)
-				dfa_mark(pf, s, sn, text, i + 2);
-			s = dfa[s + pf->cls2b[cp]];
-			i += 2;
-		} else {
-			char u[4];
-
-			n = utf8_decode(text + i, len - i, &cp);
-			if (!n) {
-				s = 0;
-				i++;
-				continue;
-			}
-			k = utf8_encode(atom_fold(cp), u);
-			for (size_t b = 0; b + 1 < k; b++) {
-				s = dfa[s + pf->cls[(unsigned char)u[b]]];
-				if (s >= ms)
-					dfa_mark(pf, s, sn, text, i + n);
-			}
-			s = dfa[s + pf->cls[(unsigned char)u[k - 1]]];
-			i += n;
-		}
-		if (s >= ms)
-			dfa_mark(pf, s, sn, text, i);
-	}
+#define SCAN_DFA(name, table)						\
+static void								\
+name(const struct prefilter *pf, const char *text, size_t len,		\
+     struct prefilter_seen *sn)						\
+{									\
+	const unsigned char *t = (const unsigned char *)text;		\
+	const unsigned sh = pf->shift;					\
+	const uint32_t ms = pf->match_start;				\
+	size_t i = 0, n;						\
+	uint32_t s = 0, cp;						\
+									\
+	while (i < len) {						\
+		unsigned c = t[i];					\
+									\
+		if (c < 0x80) {						\
+			s = pf->table[((size_t)s << sh) +		\
+				      pf->cls_ascii[c]];		\
+			i++;						\
+		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&	\
+			   (t[i + 1] & 0xC0) == 0x80) {			\
+			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);	\
+			s = pf->table[((size_t)s << sh) + pf->cls2[cp]]; \
+			i += 2;						\
+		} else {						\
+			n = utf8_decode(text + i, len - i, &cp);	\
+			if (!n) {					\
+				s = 0;					\
+				i++;					\
+				continue;				\
+			}						\
+			s = pf->table[((size_t)s << sh) +		\
+				      class_of(pf, atom_fold(cp))];	\
+			i += n;						\
+		}							\
+		if (s >= ms)						\
+			dfa_mark(pf, s, sn, text, i);			\
+	}								\
 }
+
+SCAN_DFA(scan_dfa16, dfa16)
+SCAN_DFA(scan_dfa32, dfa32)
 
 void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
@@ -1041,7 +1160,7 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 {
 	if (pf->root_out)
 		mark(pf, 0, sn, text, 0);
-	if (pf->dfa && sn->mpf != pf) {
+	if (prefilter_is_dense(pf) && sn->mpf != pf) {
 		/* the first scan, or another prefilter's stamps */
 		free(sn->mstamp);
 		sn->mstamp = xcalloc(pf->nmatch + 1, sizeof(*sn->mstamp));
@@ -1049,8 +1168,10 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 		sn->mepoch = 1;
 		sn->mpf = pf;
 	}
-	if (pf->dfa)
-		scan_dfa(pf, text, len, sn);
+	if (pf->dfa16)
+		scan_dfa16(pf, text, len, sn);
+	else if (pf->dfa32)
+		scan_dfa32(pf, text, len, sn);
 	else
 		scan_sparse(pf, text, len, sn);
 }

@@ -241,8 +241,10 @@ pattern_may(const struct pattern *p, const unsigned char *seen)
 
 /* Builds the automaton of every pattern's atoms; numbers the patterns. */
 struct prefilter *prefilter_build(struct ruleset *rs);
-/* The same with another cap on the DFA's bytes (0: always sparse). */
-struct prefilter *prefilter_build_capped(struct ruleset *rs, size_t dfa_max);
+/* The same with another cap on the DFA's bytes (0: always sparse) and
+ * on the rows of its 16-bit table (0: always 32 bits). */
+struct prefilter *prefilter_build_capped(struct ruleset *rs, size_t dfa_max,
+					 size_t rows16_max);
 void prefilter_free(struct prefilter *pf);
 /* Whether pf got its dense DFA (false: the sparse fallback). */
 bool prefilter_is_dense(const struct prefilter *pf);

@@ -1122,7 +1122,7 @@ test_prefilter_dense(void **state)
 			 RF_OK);
 	assert_int_equal(rules_compiler_finish(c, &rs), RF_OK);
 	rules_compiler_free(c);
-	sparse = prefilter_build_capped(rs, 0);
+	sparse = prefilter_build_capped(rs, 0, 0);
 	assert_true(prefilter_is_dense(rs->pf));
 	assert_false(prefilter_is_dense(sparse));
 	for (i = 0; i < rs->n; i++) {
@@ -1284,7 +1284,7 @@ test_prefilter_random(void **state)
 	struct buf text, words[200];
 	struct diags ds;
 	struct ruleset *rs;
-	struct prefilter *sparse;
+	struct prefilter *sparse, *wide;
 	uint32_t x = 12345;
 	size_t i, j, k, nl = RF_ARRAY_SIZE(letters);
 
@@ -1297,6 +1297,9 @@ test_prefilter_random(void **state)
 			buf_addstr(&words[i], letters[lcg(&x) % (nl - 5)]);
 		if (lcg(&x) % 8 == 0)
 			buf_addstr(&words[i], letters[nl - 5 + lcg(&x) % 5]);
+		/* a character of three bytes, found by search, not table */
+		if (lcg(&x) % 16 == 0)
+			buf_addstr(&words[i], "€");
 	}
 	for (i = 0; i < RF_ARRAY_SIZE(words); i++) {
 		const char *w = words[i].data;
@@ -1350,7 +1353,11 @@ test_prefilter_random(void **state)
 		print_error("%s", ds.text.data);
 	assert_non_null(rs);
 	assert_true(prefilter_is_dense(rs->pf));
-	sparse = prefilter_build_capped(rs, 0);
+	sparse = prefilter_build_capped(rs, 0, 0);
+	/* the same DFA with 32-bit entries, as rulesets of more than
+	 * 65,536 states get it */
+	wide = prefilter_build_capped(rs, RF_PREFILTER_DFA_MAX, 0);
+	assert_true(prefilter_is_dense(wide));
 	for (i = 0; i < 300; i++) {
 		struct buf doc, up;
 		size_t n = 1 + lcg(&x) % 12;
@@ -1367,6 +1374,7 @@ test_prefilter_random(void **state)
 		upcase(doc.data, &up);
 		check_dense_sparse(rs, sparse, doc.data);
 		check_dense_sparse(rs, sparse, up.data);
+		check_dense_sparse(rs, wide, doc.data);
 		if (i % 3 == 0) {
 			check_verdicts(rs, doc.data);
 			check_verdicts(rs, up.data);
@@ -1375,9 +1383,10 @@ test_prefilter_random(void **state)
 		buf_release(&up);
 	}
 	prefilter_free(sparse);
+	prefilter_free(wide);
 	/* the matcher on the sparse fallback */
 	prefilter_free(rs->pf);
-	rs->pf = prefilter_build_capped(rs, 0);
+	rs->pf = prefilter_build_capped(rs, 0, 0);
 	assert_false(prefilter_is_dense(rs->pf));
 	for (i = 0; i < 60; i++) {
 		struct buf doc;
