@@ -676,6 +676,7 @@ get_rule(struct rd *r)
 		    !get_atoms(r, &p->pre, true))
 			break;
 		p->pidx = PIDX_NONE;
+		p->sidx = PIDX_NONE;
 	}
 	ru->cond = get_cond(r, ru->npats, 0);
 	if (!ru->cond)

@@ -449,6 +449,7 @@ compile:
 	pat->re_len = re.len;
 	pat->re_opts = opts;
 	pat->pidx = PIDX_NONE;
+	pat->sidx = PIDX_NONE;
 	if (!(pat->mods & PAT_EXTENDED)) {
 		const struct pattern *same = same_regex(c, re.data, re.len);
 

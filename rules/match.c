@@ -582,13 +582,14 @@ add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
 }
 
 /*
- * Merges the places of the form at form (flen bytes) in text into
+ * Merges the places of the form at form (flen bytes) in text, followed
+ * by a character that folds to next unless next is 0, into
  * m->starts[0..n), sorted; returns the new count, or SIZE_MAX past
  * RF_PREFILTER_POS_MAX.
  */
 static size_t
 merge_form(struct matcher *m, size_t n, const char *text, size_t len,
-	   const char *form, size_t flen)
+	   const char *form, size_t flen, uint32_t next)
 {
 	const char last = form[flen - 1];
 	const char *p = text + flen - 1, *end = text + len;
@@ -602,6 +603,14 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 		p++;
 		if (flen > 1 && memcmp(text + s, form, flen - 1) != 0)
 			continue;
+		if (next) {
+			uint32_t cp;
+			size_t at = s + flen;
+
+			if (!utf8_decode(text + at, len - at, &cp) ||
+			    atom_fold(cp) != next)
+				continue;
+		}
 		if (k + (n - i) >= RF_PREFILTER_POS_MAX)
 			return SIZE_MAX;
 		ALLOC_GROW(m->starts2, k + (n - i) + 2, m->astarts2);
@@ -626,7 +635,7 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 /*
  * The places in field f of text where a match of pat may start, sorted,
  * into m->starts: where the prefilter saw an atom of its prefix set
- * begin, and where one of its lone letters is. Returns how many, or
+ * begin, and where one of its lone letters or two-character strings is. Returns how many, or
  * SIZE_MAX when there are too many to be worth it.
  */
 static size_t
@@ -656,7 +665,7 @@ prefix_starts(struct matcher *m, const struct pattern *pat,
 	}
 	for (i = 0; i < pat->npre_forms; i++) {
 		n = merge_form(m, n, text, len, pat->pre_forms[i],
-			       pat->pre_form_len[i]);
+			       pat->pre_form_len[i], pat->pre_form_next[i]);
 		if (n == SIZE_MAX)
 			return SIZE_MAX;
 	}

@@ -531,7 +531,7 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 		positive_patterns(r->cond, true, pos);
 		for (j = 0; j < r->npats; j++) {
 			const struct pattern *p = &r->pats[j];
-			size_t ids[3], nid = 0;
+			size_t ids[4], nid = 0;
 
 			if (!pos[j])
 				continue;
@@ -541,6 +541,8 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 				ids[nid++] = p->gidx2;
 			if (p->pidx != PIDX_NONE)
 				ids[nid++] = p->pidx;
+			if (p->sidx != PIDX_NONE)
+				ids[nid++] = p->sidx;
 			for (k = 0; k < nid; k++) {
 				ALLOC_GROW(v, n + 1, alloc);
 				v[n].id = (uint32_t)ids[k];
@@ -568,77 +570,112 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 }
 
 /*
- * Adds to p the forms of letter cp in text: every character atom_fold
- * takes to it (с and С; i, I and İ). False when there are too many.
+ * Adds to p the forms of letter cp in text, every character atom_fold
+ * takes to it (с and С; i, I and İ), each to be followed by a character
+ * that folds to next (0: by anything). False, p unchanged, when there
+ * is no room for them all.
  */
 static bool
-letter_forms(struct pattern *p, uint32_t cp)
+letter_forms(struct pattern *p, uint32_t cp, uint32_t next)
 {
 	/* what atom_fold maps to cp: cp, its capital 32 or 80 below, the
 	 * odd or even neighbour, İ for i */
 	const uint32_t cand[] = { cp, cp - 32, cp - 80, cp - 1, cp + 1,
 				  0x130 };
-	size_t k, j;
+	uint32_t forms[RF_ARRAY_SIZE(cand)];
+	size_t k, j, n = 0;
 
 	for (k = 0; k < RF_ARRAY_SIZE(cand); k++) {
 		uint32_t c = cand[k];
 
 		if (c == 0 || c > 0x10FFFF || atom_fold(c) != cp)
 			continue;
-		for (j = 0; j < k && cand[j] != c; j++)
+		for (j = 0; j < n && forms[j] != c; j++)
 			;
-		if (j < k)
-			continue;	/* seen */
-		if (p->npre_forms == PRE_FORMS_MAX)
-			return false;
+		if (j == n)
+			forms[n++] = c;
+	}
+	if (p->npre_letters == PRE_LETTERS_MAX ||
+	    p->npre_forms + n > PRE_FORMS_MAX)
+		return false;
+	p->pre_letters[p->npre_letters] = cp;
+	p->pre_next[p->npre_letters++] = next;
+	for (k = 0; k < n; k++) {
 		p->pre_form_len[p->npre_forms] =
-			(unsigned char)utf8_encode(c, p->pre_forms[p->npre_forms]);
-		p->npre_forms++;
+			(unsigned char)utf8_encode(forms[k],
+						   p->pre_forms[p->npre_forms]);
+		p->pre_form_next[p->npre_forms++] = next;
 	}
 	return true;
 }
 
+/* Whether a prefix string starting with cp is left to the matcher. */
+static bool
+is_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp < 0x2000);
+}
+
+static void
+set_add(struct atom_set *set, const char *a)
+{
+	set->atoms = xreallocarray(set->atoms, set->n + 1,
+				   sizeof(*set->atoms));
+	set->atoms[set->n++] = xstrdup(a);
+}
+
 /*
- * Splits pattern p's prefix set: the strings whose places are worth
- * noting go to *noted; the lone letters (every word has one: the matcher
- * finds them itself, for the few patterns that run) to p->pre_letters. A
- * lone digit or sign is noted ("5" in "500 $ в день", "$"). False when
- * there are too many letters to anchor the pattern.
+ * Splits pattern p's prefix set. The strings whose places are worth
+ * noting go to *noted: three characters or more, a lone digit or sign
+ * ("5" in "500 $ в день", "$"). The lone letters and the strings of two
+ * characters that begin with one are in nearly every document: their
+ * places would be noted in every one for the few patterns that run, so
+ * the matcher finds them itself (p->pre_letters), and the two-character
+ * strings go to *shrt, for the prefilter to see whether one occurs. A
+ * two-character string that does not fit there is noted. False when
+ * the lone letters do not fit: the pattern is not anchored.
  */
 static bool
-prefix_split(struct pattern *p, struct atom_set *noted)
+prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 {
 	size_t i;
 
 	memset(noted, 0, sizeof(*noted));
+	memset(shrt, 0, sizeof(*shrt));
 	p->npre_letters = 0;
 	p->npre_forms = 0;
+	p->pre_lone = false;
 	for (i = 0; i < p->pre.n; i++) {
 		const char *a = p->pre.atoms[i];
-		uint32_t cp;
-		size_t n = utf8_decode(a, strlen(a), &cp);
+		size_t len = strlen(a), n, m;
+		uint32_t cp, cp2;
 
+		n = utf8_decode(a, len, &cp);
 		if (!n)
 			goto no;
-		if (a[n] || !((cp >= 'a' && cp <= 'z') ||
-			      (cp >= 0xC0 && cp < 0x2000))) {
-			/* two characters or more; a digit, a sign */
-			noted->atoms = xreallocarray(noted->atoms,
-						     noted->n + 1,
-						     sizeof(*noted->atoms));
-			noted->atoms[noted->n++] = xstrdup(a);
+		if (!is_letter(cp)) {
+			set_add(noted, a);
 			continue;
 		}
-		if (p->npre_letters == PRE_LETTERS_MAX)
-			goto no;
-		p->pre_letters[p->npre_letters++] = cp;
-		if (!letter_forms(p, cp))
-			goto no;
+		if (!a[n]) {
+			if (!letter_forms(p, cp, 0))
+				goto no;
+			p->pre_lone = true;
+			continue;
+		}
+		m = utf8_decode(a + n, len - n, &cp2);
+		if (m && !a[n + m] && cp2 && letter_forms(p, cp, cp2))
+			set_add(shrt, a);
+		else
+			set_add(noted, a);
 	}
 	return p->pre.n > 0;
 no:
 	atom_set_release(noted);
+	atom_set_release(shrt);
 	p->npre_letters = 0;
+	p->npre_forms = 0;
+	p->pre_lone = false;
 	return false;
 }
 
@@ -796,12 +833,16 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 
 		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
-			struct atom_set noted;
+			struct atom_set noted, shrt;
 
 			p->pidx = PIDX_NONE;
+			p->sidx = PIDX_NONE;
 			p->anchor = false;
 			p->npre_letters = 0;
-			if (r->view != VIEW_FOLDED || !prefix_split(p, &noted))
+			p->npre_forms = 0;
+			p->pre_lone = false;
+			if (r->view != VIEW_FOLDED ||
+			    !prefix_split(p, &noted, &shrt))
 				continue;
 			p->anchor = true;
 			if (noted.n) {
@@ -813,7 +854,17 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 					shared_add(&shared, &noted, p->pidx);
 				}
 			}
+			if (shrt.n) {
+				p->sidx = shared_find(&shared, &shrt);
+				if (p->sidx == PIDX_NONE) {
+					p->sidx = gidx;
+					add_atoms(pf, &h, &be, &nbe, &abe,
+						  &shrt, gidx++);
+					shared_add(&shared, &shrt, p->sidx);
+				}
+			}
 			atom_set_release(&noted);
+			atom_set_release(&shrt);
 		}
 	}
 	shared_release(&shared);

@@ -17,8 +17,9 @@ struct atom_set {
 
 enum pat_kind { PAT_REGEX, PAT_LITERAL, PAT_LEMMA };
 
-/* Lone letters a prefix set may have and still anchor its pattern. */
-#define PRE_LETTERS_MAX 4
+/* Lone letters and two-character strings beginning with a letter that a
+ * prefix set may leave to the matcher (prefix_split). */
+#define PRE_LETTERS_MAX 8
 #define PRE_FORMS_MAX (PRE_LETTERS_MAX * 4)
 
 /* pattern modifiers */
@@ -59,19 +60,30 @@ struct pattern {
 	/*
 	 * The strings every match starts with (atoms_prefix), empty when
 	 * unknown. When anchor is set, PCRE2 is tried, anchored by acode,
-	 * only where one begins: the prefilter notes where the strings of
-	 * two characters or more (and lone digits and signs) begin, under
-	 * id pidx (PIDX_NONE: none such), and the matcher finds the lone
-	 * letters of pre_letters itself, since every word has one.
+	 * only where one begins. The prefilter notes where the strings of
+	 * three characters or more (and lone digits and signs, and short
+	 * strings past PRE_LETTERS_MAX) begin, under id pidx (PIDX_NONE:
+	 * none such). The lone letters and the strings of two characters
+	 * that begin with a letter are in every document ("в", "на"): the
+	 * prefilter only sees whether one of the latter occurs (id sidx),
+	 * and the matcher finds their places itself, for the few patterns
+	 * that run, from pre_letters.
 	 */
 	struct atom_set pre;
 	bool anchor;
 	size_t pidx;
-	uint32_t pre_letters[PRE_LETTERS_MAX];	/* folded code points */
+	size_t sidx;
+	/* folded code points: a lone letter, or the first of two with the
+	 * second in pre_next (0 for a lone letter) */
+	uint32_t pre_letters[PRE_LETTERS_MAX];
+	uint32_t pre_next[PRE_LETTERS_MAX];
 	size_t npre_letters;
-	/* each letter's forms in text that fold to it, in UTF-8 */
+	bool pre_lone;		/* a lone letter among them */
+	/* each letter's forms in text that fold to it, in UTF-8, with the
+	 * folded character that must follow (0: any) */
 	char pre_forms[PRE_FORMS_MAX][4];
 	unsigned char pre_form_len[PRE_FORMS_MAX];
+	uint32_t pre_form_next[PRE_FORMS_MAX];
 	size_t npre_forms;
 	pcre2_code *acode;
 	int acode_state;	/* enum code_state, accessed atomically */
@@ -233,7 +245,9 @@ pattern_may(const struct pattern *p, const unsigned char *seen)
 {
 	/* a match starts with an atom of the prefix set (or with one of
 	 * its lone letters, which the prefilter does not look for) */
-	if (p->pidx != PIDX_NONE && !p->npre_letters && !seen[p->pidx])
+	if ((p->pidx != PIDX_NONE || p->sidx != PIDX_NONE) && !p->pre_lone &&
+	    !(p->pidx != PIDX_NONE && seen[p->pidx]) &&
+	    !(p->sidx != PIDX_NONE && seen[p->sidx]))
 		return false;
 	return p->atoms.n == 0 ||
 	       (seen[p->gidx] && (p->atoms2.n == 0 || seen[p->gidx2]));
