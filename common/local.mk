@@ -6,6 +6,7 @@ libcommon_a_SOURCES = \
 	common/buf.c common/buf.h \
 	common/encode.c common/encode.h \
 	common/err.c common/err.h \
+	common/ini.c common/ini.h \
 	common/json.c common/json.h \
 	common/limits.h \
 	common/lockfile.c common/lockfile.h \

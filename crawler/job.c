@@ -11,6 +11,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "common/ini.h"
 #include "common/limits.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
@@ -590,53 +591,30 @@ job_key(struct job_parser *p, const char *key, const char *v)
 	return true;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
+/* A section line: [job], or [site NAME]. */
 static void
-parse_section(struct job_parser *p, char *s)
+parse_section(struct job_parser *p, const struct ini_line *l)
 {
-	char *end = strchr(s, ']'), *name;
 	size_t i;
 
-	if (!end || *trim(end + 1)) {
-		job_error(p, "bad section line: expected [job] or "
-			     "[site NAME]");
-		return;
-	}
-	*end = '\0';
-	s = trim(s + 1);
-	if (!strcmp(s, "job")) {
+	if (ini_section_is(l, "job") && !*l->name) {
 		if (p->site)
 			job_error(p, "[job] must come before the sites");
 		return;
 	}
-	if (strncmp(s, "site", 4) != 0 || (s[4] != ' ' && s[4] != '\t')) {
+	if (!ini_section_is(l, "site") || !*l->name) {
 		job_error(p, "unknown section [%s]: expected [job] or "
-			     "[site NAME]", s);
+			     "[site NAME]", l->section);
 		return;
 	}
-	name = trim(s + 4);
-	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
-			      strlen(name)) {
+	if (!ini_name_ok(l->name)) {
 		job_error(p, "bad site name '%s': letters, digits, '.', "
-			     "'_' and '-'", name);
+			     "'_' and '-'", l->name);
 		return;
 	}
 	for (i = 0; i < p->job->nsites; i++) {
-		if (!strcmp(p->job->sites[i].name, name)) {
-			job_error(p, "site '%s' declared twice", name);
+		if (!strcmp(p->job->sites[i].name, l->name)) {
+			job_error(p, "site '%s' declared twice", l->name);
 			return;
 		}
 	}
@@ -644,50 +622,52 @@ parse_section(struct job_parser *p, char *s)
 		job_error(p, "more than %d sites", RF_JOB_MAX_SITES);
 		return;
 	}
-	p->site = crawl_job_add_site(p->job, name);
+	p->site = crawl_job_add_site(p->job, l->name);
 	free(p->site->name);
 	site_copy(p->site, &p->defaults);
 	free(p->site->name);
-	p->site->name = xstrdup(name);
+	p->site->name = xstrdup(l->name);
 	p->site->line = p->line;
 }
 
 static void
 parse_line(struct job_parser *p, char *line)
 {
-	char *s = trim(line), *eq, *key, *v;
+	struct ini_line l;
 
-	if (!*s || *s == '#' || *s == ';')
+	ini_parse_line(line, &l);
+	switch (l.kind) {
+	case INI_NONE:
 		return;
-	if (*s == '[') {
-		parse_section(p, s);
+	case INI_SECTION:
+		parse_section(p, &l);
 		return;
-	}
-	eq = strchr(s, '=');
-	if (!eq) {
+	case INI_BAD_SECTION:
+		job_error(p, "bad section line: expected [job] or "
+			     "[site NAME]");
+		return;
+	case INI_NO_EQUALS:
 		job_error(p, "expected 'key = value'");
 		return;
-	}
-	*eq = '\0';
-	key = trim(s);
-	v = trim(eq + 1);
-	if (!*v) {
-		job_error(p, "'%s' has no value", key);
+	case INI_NO_VALUE:
+		job_error(p, "'%s' has no value", l.key);
 		return;
+	case INI_PAIR:
+		break;
 	}
 	if (p->site) {
-		if (!site_key(p, p->site, key, v))
-			job_error(p, "unknown site key '%s'", key);
+		if (!site_key(p, p->site, l.key, l.value))
+			job_error(p, "unknown site key '%s'", l.key);
 		return;
 	}
-	if (job_key(p, key, v))
+	if (job_key(p, l.key, l.value))
 		return;
-	if (!strcmp(key, "seed")) {
+	if (!strcmp(l.key, "seed")) {
 		job_error(p, "seeds belong in a [site NAME] section");
 		return;
 	}
-	if (!site_key(p, &p->defaults, key, v))
-		job_error(p, "unknown key '%s'", key);
+	if (!site_key(p, &p->defaults, l.key, l.value))
+		job_error(p, "unknown key '%s'", l.key);
 }
 
 enum rf_err

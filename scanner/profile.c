@@ -18,6 +18,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "common/ini.h"
 #include "common/limits.h"
 #include "common/utf8.h"
 #include "common/util.h"
@@ -220,19 +221,6 @@ parse_error(struct parser *p, const char *fmt, ...)
 	p->nerrors++;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* Whether expr compiles and runs on a one-element page: a syntax error,
  * an unknown function or an undefined variable is found at load time. */
 static bool
@@ -358,33 +346,23 @@ name_taken(const struct parser *p, const char *name)
 	return false;
 }
 
+/* A section line: [profile NAME]. */
 static void
-parse_section(struct parser *p, char *s)
+parse_section(struct parser *p, const struct ini_line *l)
 {
-	char *end = strchr(s, ']'), *name;
-
 	end_profile(p);
-	if (!end || *trim(end + 1)) {
-		parse_error(p, "bad section line: expected [profile NAME]");
-		return;
-	}
-	*end = '\0';
-	s = trim(s + 1);
-	if (strncmp(s, "profile", 7) != 0 || (s[7] != ' ' && s[7] != '\t')) {
+	if (!ini_section_is(l, "profile") || !*l->name) {
 		parse_error(p, "unknown section [%s]: expected [profile NAME]",
-			    s);
+			    l->section);
 		return;
 	}
-	name = trim(s + 7);
-	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
-			      strlen(name)) {
+	if (!ini_name_ok(l->name)) {
 		parse_error(p, "bad profile name '%s': letters, digits, '.', "
-			    "'_' and '-'", name);
+			    "'_' and '-'", l->name);
 		return;
 	}
-	if (name_taken(p, name)) {
-		parse_error(p, "profile '%s' declared twice", name);
+	if (name_taken(p, l->name)) {
+		parse_error(p, "profile '%s' declared twice", l->name);
 		return;
 	}
 	if (p->ps->n + p->nfound >= RF_PROFILE_MAX) {
@@ -392,7 +370,7 @@ parse_section(struct parser *p, char *s)
 		return;
 	}
 	p->cur = xcalloc(1, sizeof(*p->cur));
-	p->cur->name = xstrdup(name);
+	p->cur->name = xstrdup(l->name);
 	p->cur_line = p->line;
 	p->cur_errors = p->nerrors;
 }
@@ -400,34 +378,36 @@ parse_section(struct parser *p, char *s)
 static void
 parse_line(struct parser *p, char *line)
 {
-	char *s = trim(line), *eq, *key, *v;
+	struct ini_line l;
 
-	if (!*s || *s == '#' || *s == ';')
+	ini_parse_line(line, &l);
+	switch (l.kind) {
+	case INI_NONE:
 		return;
-	if (*s == '[') {
-		parse_section(p, s);
+	case INI_SECTION:
+		parse_section(p, &l);
 		return;
-	}
-	eq = strchr(s, '=');
-	if (!eq) {
+	case INI_BAD_SECTION:
+		end_profile(p);
+		parse_error(p, "bad section line: expected [profile NAME]");
+		return;
+	case INI_NO_EQUALS:
 		parse_error(p, "expected 'key = value'");
 		return;
-	}
-	*eq = '\0';
-	key = trim(s);
-	v = trim(eq + 1);
-	if (!*v) {
-		parse_error(p, "'%s' has no value", key);
+	case INI_NO_VALUE:
+		parse_error(p, "'%s' has no value", l.key);
 		return;
+	case INI_PAIR:
+		break;
 	}
 	if (!p->cur) {
 		/* a key after a bad section line was reported there */
 		if (!p->failed)
 			parse_error(p, "'%s' outside a [profile NAME] section",
-				    key);
+				    l.key);
 		return;
 	}
-	add_key(p, key, v);
+	add_key(p, l.key, l.value);
 }
 
 static enum rf_err

@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/ini.h"
 #include "common/json.h"
 #include "common/lockfile.h"
 #include "common/utf8.h"
@@ -285,6 +286,61 @@ test_strings(void **state)
 	free(s);
 }
 
+/* The line syntax of jobs and profiles: kinds, trimming, words. */
+static void
+test_ini(void **state)
+{
+	struct ini_line l;
+	char line[128];
+
+	(void)state;
+	snprintf(line, sizeof(line), "   ");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_NONE);
+	snprintf(line, sizeof(line), "  ; a = b");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_NONE);
+	snprintf(line, sizeof(line), "# [x]");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_NONE);
+	snprintf(line, sizeof(line), " [ site \t hh.ru ] \r");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_SECTION);
+	assert_string_equal(l.section, "site \t hh.ru");
+	assert_string_equal(l.name, "hh.ru");
+	assert_true(ini_section_is(&l, "site"));
+	assert_false(ini_section_is(&l, "sit"));
+	assert_false(ini_section_is(&l, "sites"));
+	snprintf(line, sizeof(line), "[job]");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_SECTION);
+	assert_true(ini_section_is(&l, "job"));
+	assert_string_equal(l.name, "");
+	snprintf(line, sizeof(line), "[site] x");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_BAD_SECTION);
+	snprintf(line, sizeof(line), "[site x");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_BAD_SECTION);
+	snprintf(line, sizeof(line), "  delay = 2 s = x \r");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_PAIR);
+	assert_string_equal(l.key, "delay");
+	assert_string_equal(l.value, "2 s = x");
+	snprintf(line, sizeof(line), "seed =  ");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_NO_VALUE);
+	assert_string_equal(l.key, "seed");
+	snprintf(line, sizeof(line), "seed");
+	ini_parse_line(line, &l);
+	assert_int_equal(l.kind, INI_NO_EQUALS);
+	assert_true(ini_name_ok("hh.ru_2-a"));
+	assert_false(ini_name_ok(""));
+	assert_false(ini_name_ok("a b"));
+	assert_false(ini_name_ok("сайт"));
+	assert_false(ini_section_is(&l, "seed"));
+}
+
 static void
 test_lockfile(void **state)
 {
@@ -337,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_file_read),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_lockfile),
+		cmocka_unit_test(test_ini),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

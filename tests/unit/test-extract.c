@@ -590,6 +590,18 @@ test_profile_errors(void **state)
 	buf_reset(&err);
 	assert_null(profiles_from("# nothing\n", &err));
 	assert_non_null(strstr(err.data, "no [profile NAME] section"));
+	/* the line syntax (common/ini.c), each message with its line */
+	buf_reset(&err);
+	assert_null(profiles_from("[profile d\n[profile]\n[profiles e]\n"
+				  "[profile f g]\n[profile h]\nurl\n"
+				  "title =\n", &err));
+	assert_non_null(strstr(err.data, ":1: bad section line: expected "
+					 "[profile NAME]"));
+	assert_non_null(strstr(err.data, ":2: unknown section [profile]: "));
+	assert_non_null(strstr(err.data, ":3: unknown section [profiles e]"));
+	assert_non_null(strstr(err.data, ":4: bad profile name 'f g'"));
+	assert_non_null(strstr(err.data, ":6: expected 'key = value'"));
+	assert_non_null(strstr(err.data, ":7: 'title' has no value"));
 
 	/* run time: a function the load-time probe did not reach is an
 	 * error on the page, and the field falls back */
