@@ -20,9 +20,10 @@ ini_trim(char *s)
 bool
 ini_name_ok(const char *name)
 {
-	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyz"
-				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-				strlen(name);
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+
+	return *name && strspn(name, ok) == strlen(name);
 }
 
 bool

@@ -635,8 +635,8 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 /*
  * The places in field f of text where a match of pat may start, sorted,
  * into m->starts: where the prefilter saw an atom of its prefix set
- * begin, and where one of its lone letters or two-character strings is. Returns how many, or
- * SIZE_MAX when there are too many to be worth it.
+ * begin, and where one of its lone letters or two-character strings is.
+ * Returns how many, or SIZE_MAX when there are too many to be worth it.
  */
 static size_t
 prefix_starts(struct matcher *m, const struct pattern *pat,

@@ -415,15 +415,17 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 		if (s != 0 && row[f] == UINT32_MAX)
 			goto fail;	/* cannot be: whole characters */
 		if (s != 0)
-			memcpy(tab + d * width, tab + (size_t)row[f] * ncls * width,
+			memcpy(tab + d * width,
+			       tab + (size_t)row[f] * ncls * width,
 			       ncls * width);
 		for (; ei < ce.n && ce.v[ei].from == s; ei++) {
 			size_t at = d + class_of(pf, ce.v[ei].cp);
+			uint32_t to = row[ce.v[ei].to];
 
 			if (width == sizeof(uint16_t))
-				((uint16_t *)tab)[at] = (uint16_t)row[ce.v[ei].to];
+				((uint16_t *)tab)[at] = (uint16_t)to;
 			else
-				((uint32_t *)tab)[at] = row[ce.v[ei].to];
+				((uint32_t *)tab)[at] = to;
 		}
 	}
 	if (width == sizeof(uint16_t))
@@ -1141,7 +1143,7 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 	}
 }
 
-/* Marks the patterns of the DFA state at row offset s (a match state). */
+/* Marks the patterns of the DFA state of row s (a match state). */
 static void
 dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	 const char *text, size_t end)
