@@ -160,6 +160,14 @@ rule_lint(struct rules_compiler *c, const struct rule *r)
 				   "no literal of 3 or more characters: the "
 				   "literal prefilter cannot skip documents "
 				   "for it", p->name);
+		if (p->used && r->view == VIEW_FOLDED && p->pre.n == 0)
+			rules_diag(c, DIAG_WARNING, r->file, p->line, p->col,
+				   p->source_line, "W210", "pattern '$%s' has "
+				   "no set of strings its matches start with "
+				   "(a branch may start with \\w, \\s, \\d, "
+				   "'.' or a class): PCRE2 tries it at every "
+				   "character of the documents it runs on",
+				   p->name);
 		if (p->kind == PAT_REGEX && nested_unbounded(p->text))
 			rules_diag(c, DIAG_WARNING, r->file, p->line, p->col,
 				   p->source_line, "W205", "pattern '$%s' "

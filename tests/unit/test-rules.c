@@ -813,10 +813,18 @@ test_lint_more(void **state)
 	struct ruleset *rs = compile(
 		RULE("r1", "J01", "weak", "  $a = /(\\w+\\s?)+$/\n", "$a")
 		RULE("r2", "J01", "weak", "  $a = \"pаbota\"\n", "$a")
-		RULE("r3", "J01", "weak", "  $a = \"visa\"\n", "not $a"),
+		RULE("r3", "J01", "weak", "  $a = \"visa\"\n", "not $a")
+		RULE("r4", "J01", "weak", "  $blank = /\\s*\\d+\\s+usd/\n"
+		     "  $ascii = /[0-9]+\\s+usd/\n", "$blank and $ascii"),
 		&ds);
 
 	assert_non_null(rs);
+	/* $blank may start on a blank or any script's digit, $ascii on
+	 * an ASCII digit */
+	assert_non_null(strstr(ds.text.data,
+			       "pattern '$blank' has no set of strings"));
+	assert_null(strstr(ds.text.data, "pattern '$ascii' has no set"));
+	assert_non_null(strstr(ds.text.data, "[W210]"));
 	assert_non_null(strstr(ds.text.data, "repeats a repetition"));
 	assert_non_null(strstr(ds.text.data, "no literal of 3 or more"));
 	assert_non_null(strstr(ds.text.data, "mixes Latin and Cyrillic"));
