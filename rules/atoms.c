@@ -959,10 +959,13 @@ info_concat(struct rx *x, struct info *out)
 			info_release(&item);
 			continue;
 		}
-		/* the run of exact strings ends here: it is a candidate */
+		/* the run of exact strings ends here: it is a candidate. The
+		 * sequence is no longer one set of exact strings, even when
+		 * this item is exact (its strings would be too many or too
+		 * long to cross): what run keeps from here on is only a part
+		 * of each match, not a whole one nor its start */
 		keep_best(&b, &run);
-		if (!item.exact_ok)
-			all_exact = false;
+		all_exact = false;
 		keep_best(&b, info_best(&item));
 		if (item.req2_ok)
 			keep_best(&b, &item.req2);

@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/limits.h"
+#include "common/util.h"
 #include "rules/rules.h"
 #include "rules/rules-int.h"
 
@@ -597,6 +598,9 @@ static const struct {
 	{ "Dubai|Дубай", "dubai|дубай" },
 	{ "за\\s+сч[её]т", "счет|счёт" },
 	{ "(билет|перел[её]т)\\w*\\s+за", "билет|перелет|перелёт" },
+	/* a literal run too long to keep whole: a part of it, and never
+	 * crossed with what is around it as if it were all of it */
+	{ "x(?:abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij)y", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefgh" },
 	{ "\\w+", "" },
 	{ "a.b", "a" },
 	{ "abc?", "ab" },
@@ -779,6 +783,9 @@ static const struct {
 	/* \K moves the start of a match */
 	{ "ab\\Kcd", "" },
 	{ "(*COMMIT)abc", "" },
+	/* a group of a literal too long to keep: its start, not its end */
+	{ "(?:abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij)", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefgh" },
+	{ "x(?:abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij)y", "x" },
 };
 
 static void
@@ -934,6 +941,52 @@ test_prefilter_logic(void **state)
 		buf_init(&off, 0);
 		fired_both(rs, texts[i], &on, &off);
 		assert_string_equal(on.data, off.data);
+		buf_release(&on);
+		buf_release(&off);
+	}
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
+/* Literal runs longer than an atom holds (48 bytes, 24 Cyrillic
+ * letters) fire with the prefilter as without: the atoms were once the
+ * run's end crossed with what follows, and the prefix set its end too. */
+static void
+test_long_literals(void **state)
+{
+	struct diags ds;
+	struct ruleset *rs = compile(
+		RULE("long", "J01", "weak",
+		     "  $a = /работа за границей для девушек/\n", "$a")
+		RULE("group", "J01", "weak",
+		     "  $a = /1(?:работа за границей для девушек)2/\n", "$a")
+		RULE("lit", "J01", "weak",
+		     "  $a = \"работа за границей для девушек\" word\n", "$a"),
+		&ds);
+	const char *texts[] = {
+		"Работа за границей для девушек!",
+		"1работа за границей для девушек2",
+		"работа за границей для юношей",
+	};
+	const char *want[] = {
+		"long lit ", "long group ", "",
+	};
+	size_t i;
+
+	(void)state;
+	assert_non_null(rs);
+	for (i = 0; i < RF_ARRAY_SIZE(texts); i++) {
+		struct buf on, off;
+
+		buf_init(&on, 0);
+		buf_init(&off, 0);
+		fired_both(rs, texts[i], &on, &off);
+		assert_string_equal(on.data, off.data);
+		if (!str_has_prefix(on.data, want[i]))
+			print_error("'%s': fired '%s', want '%s'\n", texts[i],
+				    on.data, want[i]);
+		assert_true(str_has_prefix(on.data, want[i]));
+		assert_true(*want[i] || !*on.data);
 		buf_release(&on);
 		buf_release(&off);
 	}
@@ -1471,6 +1524,7 @@ main(void)
 		cmocka_unit_test(test_atom_common),
 		cmocka_unit_test(test_prefilter_pos_limits),
 		cmocka_unit_test(test_lint_more),
+		cmocka_unit_test(test_long_literals),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_prefilter_sound),
 		cmocka_unit_test(test_prefilter_logic),
