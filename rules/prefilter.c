@@ -79,6 +79,15 @@ struct prefilter {
 	 * it is marked at every visit, not only at the first of a
 	 * document */
 	unsigned char *match_pos;
+	/* per match state, its outputs and those down its dict chain, in
+	 * the order mark_all() reports them: mout[mout_start[i] ..
+	 * mout_start[i + 1]), so a visit reads one short array */
+	struct mout {
+		uint32_t id;
+		uint8_t chars;
+		uint8_t want;	/* want_pos[id] */
+	} *mout;
+	uint32_t *mout_start;
 	/* the class of a character of text, folded: ASCII and two-byte
 	 * characters by table, longer ones by a search of cps[] (sorted,
 	 * cps[k] is class k + 1) */
@@ -314,6 +323,41 @@ class_of(const struct prefilter *pf, uint32_t cp)
 	return 0;
 }
 
+/* Adds the outputs of trie state t to the flat list of a match state. */
+static void
+mout_add(struct prefilter *pf, uint32_t t, size_t *n, size_t *alloc)
+{
+	uint32_t o;
+
+	for (o = pf->states[t].out; o != UINT32_MAX; o = pf->outs[o].next) {
+		uint32_t id = pf->outs[o].pattern;
+
+		ALLOC_GROW(pf->mout, *n + 1, *alloc);
+		pf->mout[*n].id = id;
+		pf->mout[*n].chars = pf->states[t].chars;
+		pf->mout[(*n)++].want = pf->want_pos[id];
+	}
+}
+
+/* Lists each match state's outputs, its own then down its dict chain. */
+static void
+mouts_build(struct prefilter *pf)
+{
+	size_t i, n = 0, alloc = 0;
+
+	pf->mout_start = xcalloc(pf->nmatch + 1, sizeof(*pf->mout_start));
+	for (i = 0; i < pf->nmatch; i++) {
+		uint32_t t = pf->match_orig[i], d;
+
+		pf->mout_start[i] = (uint32_t)n;
+		mout_add(pf, t, &n, &alloc);
+		for (d = pf->states[t].dict; d != UINT32_MAX;
+		     d = pf->states[d].dict)
+			mout_add(pf, d, &n, &alloc);
+	}
+	pf->mout_start[pf->nmatch] = (uint32_t)n;
+}
+
 /*
  * Makes the DFA of the trie over characters: the states at character
  * boundaries (an atom is whole characters, so a failure link never ends
@@ -404,6 +448,7 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 				if (pf->want_pos[pf->outs[o].pattern])
 					pf->match_pos[i] = 1;
 	}
+	mouts_build(pf);
 	/* breadth first, so that a state's fail row is done before it: the
 	 * failure link points to a shallower state. The edges are in the
 	 * order of their states. */
@@ -444,6 +489,10 @@ fail:
 	pf->match_orig = NULL;
 	free(pf->match_pos);
 	pf->match_pos = NULL;
+	free(pf->mout);
+	pf->mout = NULL;
+	free(pf->mout_start);
+	pf->mout_start = NULL;
 	pf->nmatch = 0;
 out:
 	free(tab);
@@ -954,6 +1003,8 @@ prefilter_free(struct prefilter *pf)
 	free(pf->dfa32);
 	free(pf->match_orig);
 	free(pf->match_pos);
+	free(pf->mout);
+	free(pf->mout_start);
 	free(pf->cps);
 	free(pf->rule_start);
 	free(pf->rule_of);
@@ -1148,14 +1199,23 @@ static void
 dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	 const char *text, size_t end)
 {
-	uint32_t i = s - pf->match_start;
+	uint32_t i = s - pf->match_start, k;
 
 	/* a state already marked in this document adds nothing, unless it
 	 * notes places */
 	if (sn->mstamp[i] == sn->mepoch && !pf->match_pos[i])
 		return;
 	sn->mstamp[i] = sn->mepoch;
-	mark_all(pf, pf->match_orig[i], sn, text, end);
+	for (k = pf->mout_start[i]; k < pf->mout_start[i + 1]; k++) {
+		const struct mout *o = &pf->mout[k];
+
+		if (!sn->seen[o->id]) {
+			sn->seen[o->id] = 1;
+			sn->list[sn->n++] = o->id;
+		}
+		if (o->want)
+			note_pos(sn, o->id, text, end, o->chars);
+	}
 }
 
 /*
