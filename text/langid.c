@@ -65,9 +65,12 @@
 /* the models whose scores a slot holds (langid_nmodels, at most) */
 #define CACHE_MODELS	30
 
-/* A word's letters, 0 after the last: compared in two SSE2 loads. */
+/*
+ * A word's letters, 16 bits each, 0 after the last, in four 64-bit
+ * words: letter i in bits 16 * (i % 4) of q[i / 4].
+ */
 struct cache_key {
-	uint16_t w[CACHE_WORD];
+	uint64_t q[CACHE_WORD / 4];
 } __attribute__((aligned(32)));
 
 /*
@@ -538,28 +541,47 @@ best_model(const int64_t *v, size_t n)
  */
 static void word_score(const uint32_t *w, size_t n, struct word_score *ws);
 
+/* Letters i to i + 3 of w[0, n) as a key's 64 bits, 0 past n. */
+static inline uint64_t
+key_part(const uint32_t *w, size_t n, size_t i)
+{
+	uint64_t v = 0;
+	size_t t;
+
+	for (t = 0; t < 4 && i + t < n; t++)
+		v |= (uint64_t)w[i + t] << (16 * t);
+	return v;
+}
+
 /*
  * The key of the word w[0, n) in *k and its slot, or CACHE_NONE when it
- * is not kept.
+ * is not kept. The key is made in four 64-bit registers and stored whole:
+ * read back by halves or in wider loads, 16-bit stores stall.
  */
 static size_t
 cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
 {
-	uint64_t q[4];
+	uint64_t q0, q1, q2, q3;
+	uint32_t all = 0;
 	size_t i;
 
 	if (n > CACHE_WORD)
 		return CACHE_NONE;
-	memset(k, 0, sizeof(*k));
-	for (i = 0; i < n; i++) {
-		if (w[i] > 0xFFFF)
-			return CACHE_NONE;
-		k->w[i] = (uint16_t)w[i];
-	}
-	memcpy(q, k, sizeof(q));
+	for (i = 0; i < n; i++)
+		all |= w[i];
+	if (all > 0xFFFF)
+		return CACHE_NONE;
+	q0 = key_part(w, n, 0);
+	q1 = key_part(w, n, 4);
+	q2 = key_part(w, n, 8);
+	q3 = key_part(w, n, 12);
+	k->q[0] = q0;
+	k->q[1] = q1;
+	k->q[2] = q2;
+	k->q[3] = q3;
 	/* four products at once rather than a chain of them */
-	return (size_t)((q[0] * 0x9E3779B97F4A7C15u + q[1] * 0xC2B2AE3D27D4EB4Fu +
-			 q[2] * 0x165667B19E3779F9u + q[3] * 0xD6E8FEB86659FD93u) >>
+	return (size_t)((q0 * 0x9E3779B97F4A7C15u + q1 * 0xC2B2AE3D27D4EB4Fu +
+			 q2 * 0x165667B19E3779F9u + q3 * 0xD6E8FEB86659FD93u) >>
 			(64 - CACHE_BITS));
 }
 
@@ -567,18 +589,8 @@ cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
 static inline bool
 cache_key_eq(const struct cache_key *a, const struct cache_key *b)
 {
-#ifdef __SSE2__
-	const __m128i *x = (const __m128i *)(const void *)a;
-	const __m128i *y = (const __m128i *)(const void *)b;
-	__m128i e = _mm_and_si128(_mm_cmpeq_epi8(_mm_load_si128(x),
-						 _mm_load_si128(y)),
-				  _mm_cmpeq_epi8(_mm_load_si128(x + 1),
-						 _mm_load_si128(y + 1)));
-
-	return _mm_movemask_epi8(e) == 0xFFFF;
-#else
-	return memcmp(a, b, sizeof(*a)) == 0;
-#endif
+	return ((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) |
+		(a->q[2] ^ b->q[2]) | (a->q[3] ^ b->q[3])) == 0;
 }
 
 /*
