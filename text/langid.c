@@ -54,12 +54,12 @@
 /*
  * A word's score depends on its letters only, and words repeat: within a
  * text and across the texts a thread reads. Each thread keeps the scores
- * of the last words it saw, one per slot of a direct-mapped table, words
- * of up to CACHE_WORD letters below U+10000; a slot is taken only after
- * its word compares equal, so the cache changes nothing but the time.
+ * of the words it saw last in a table of sets of two slots, words of up
+ * to CACHE_WORD letters below U+10000; a slot is taken only after its
+ * word compares equal, so the cache changes nothing but the time.
  */
-#define CACHE_BITS	14
-#define CACHE_WORD	16
+#define CACHE_SET_BITS	13
+#define CACHE_WORD	15
 #define CACHE_LINE	64
 #define CACHE_NONE	SIZE_MAX
 /* the models whose scores a slot holds (langid_nmodels, at most) */
@@ -67,11 +67,19 @@
 
 /*
  * A word's letters, 16 bits each, 0 after the last, in four 64-bit
- * words: letter i in bits 16 * (i % 4) of q[i / 4].
+ * words: letter i in bits 16 * (i % 4) of q[i / 4]. The top bit of q[3],
+ * where a 16th letter would go, is the set's used bit in its first key.
  */
 struct cache_key {
-	uint64_t q[CACHE_WORD / 4];
-} __attribute__((aligned(32)));
+	uint64_t q[4];
+};
+#define CACHE_MRU	((uint64_t)1 << 63)
+
+/* A set's two keys, in one cache line; the second used last when the
+ * first key has CACHE_MRU. */
+struct cache_set {
+	struct cache_key key[2];
+} __attribute__((aligned(CACHE_LINE)));
 
 /*
  * A word's scores in one cache line: model m's is base + d[m]. Words
@@ -85,14 +93,15 @@ struct cache_scores {
 
 /*
  * The scores and the keys in two tables, so that a word costs two cache
- * lines, one of them shared with another slot's key: 16,384 slots in
- * 1.5 MiB a thread, which miss N% of the words of the vacancies, against
- * 18% with 8,192 slots of three lines (the scores as int32 and the key
- * next to them).
+ * lines, one of them its set's keys: 8,192 sets of two slots in 1.5 MiB
+ * a thread, which miss N% of the words of the vacancies, against 18% with
+ * 8,192 slots of three lines (the scores as int32 and the key next to
+ * them) and N% with 16,384 slots of one set each. Slot w of set s is
+ * sc[2 * s + w].
  */
 struct word_cache {
-	struct cache_scores sc[1u << CACHE_BITS];
-	struct cache_key key[1u << CACHE_BITS];
+	struct cache_scores sc[2u << CACHE_SET_BITS];
+	struct cache_set set[1u << CACHE_SET_BITS];
 };
 
 /* What the Viterbi pass keeps per word to walk back. */
@@ -124,8 +133,8 @@ struct detector {
 	/* the word ended last, not yet scored (see word_end()) */
 	uint32_t pword[WORD_MAX];
 	size_t pwlen, pwletters;
-	struct cache_key pkey;		/* its key, when pslot is set */
-	size_t pslot;			/* its slot, or CACHE_NONE */
+	struct cache_key pkey;		/* its key, when pset is set */
+	size_t pset;			/* its set, or CACHE_NONE */
 };
 
 static const char *const lang_names[LANG_COUNT] = {
@@ -298,19 +307,22 @@ compose(uint32_t base, uint32_t mark)
  * the first call, then only read.
  */
 struct gram_row {
-	uint64_t key;
 	uint8_t score[LANGID_MAX_MODELS];
 };
-static struct gram_row gram_rows[LANGID_MAX_GRAMS];
+static struct gram_row gram_rows[LANGID_MAX_GRAMS]
+	__attribute__((aligned(LANGID_MAX_MODELS)));
 /*
- * A hash table of the n-grams made at the same time, each slot the index
- * of its row plus one in the low GRAM_INDEX_BITS bits, 0 when empty, and
- * more bits of the key's hash above them, so that most keys that are not
- * there cost no look at a row (linear probing; at most a third full).
+ * A hash table of the n-grams made at the same time (linear probing, at
+ * most half full): the keys, 0 when empty, and next to them the index
+ * of each one's row. Whether a key is there takes one load, and the
+ * next, longer n-gram's look-up waits for that one only; the row's index
+ * is loaded at the same time.
  */
 #define GRAM_SLOT_BITS	14
-#define GRAM_INDEX_BITS	14
-static uint32_t gram_slots[1u << GRAM_SLOT_BITS];
+static uint64_t gram_keys[1u << GRAM_SLOT_BITS];
+static uint16_t gram_index[1u << GRAM_SLOT_BITS];
+/* the row of each one-symbol n-gram plus one, 0 when no model lists it */
+static uint16_t gram_one[SYM_UNKNOWN + 1];
 /* each model's penalty per word: SC_OTHER, SC_LATIN_RU or 0 */
 static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
@@ -335,13 +347,6 @@ cache_free(void *c)
 }
 
 #define GRAM_SLOT_MASK	((1u << GRAM_SLOT_BITS) - 1)
-
-/* The bits of hash h stored above a slot's index. */
-static inline uint32_t
-gram_tag(uint64_t h)
-{
-	return (uint32_t)(h >> 8) & ~((1u << GRAM_INDEX_BITS) - 1);
-}
 
 static void
 gram_rows_build(void)
@@ -369,36 +374,35 @@ gram_rows_build(void)
 
 	for (i = 0; i < langid_ngrams && i < LANGID_MAX_GRAMS; i++) {
 		g = &langid_grams[i];
-		gram_rows[i].key = g->key;
 		for (k = 0; k < g->count; k++) {
 			p = &langid_posts[g->first + k];
 			gram_rows[i].score[p->model] = p->score;
 		}
+		if (g->key <= SYM_UNKNOWN)
+			gram_one[g->key] = (uint16_t)(i + 1);
 		h = g->key * 0x9E3779B97F4A7C15u;
 		slot = (size_t)(h >> (64 - GRAM_SLOT_BITS));
-		while (gram_slots[slot] != 0)
+		while (gram_keys[slot] != 0)
 			slot = (slot + 1) & GRAM_SLOT_MASK;
-		gram_slots[slot] = (uint32_t)(i + 1) | gram_tag(h);
+		gram_keys[slot] = g->key;
+		gram_index[slot] = (uint16_t)i;
 	}
 }
 
 /* The row of the n-gram key, or NULL when no model lists it. */
-static const uint8_t *
+static inline const uint8_t *
 gram_find(uint64_t key)
 {
-	uint64_t h = key * 0x9E3779B97F4A7C15u;
-	size_t s = (size_t)(h >> (64 - GRAM_SLOT_BITS));
-	uint32_t tag = gram_tag(h), v;
+	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >>
+			    (64 - GRAM_SLOT_BITS));
+	uint64_t k;
 
 	for (;;) {
-		v = gram_slots[s];
-		if (v == 0)
+		k = gram_keys[s];
+		if (k == key)
+			return gram_rows[gram_index[s]].score;
+		if (k == 0)
 			return NULL;
-		if ((v & ~((1u << GRAM_INDEX_BITS) - 1)) == tag &&
-		    gram_rows[(v & ((1u << GRAM_INDEX_BITS) - 1)) - 1].key ==
-			    key)
-			return gram_rows[(v & ((1u << GRAM_INDEX_BITS) - 1)) -
-					 1].score;
 		s = (s + 1) & GRAM_SLOT_MASK;
 	}
 }
@@ -469,9 +473,14 @@ word_score(const uint32_t *w, size_t n, struct word_score *ws)
 		key = 0;
 		for (j = 0; j < GRAM_MAX && j <= i; j++) {
 			key |= (uint64_t)seq[i - j] << (SYM_BITS * j);
-			if (j == 0 && seq[i] == SYM_BOUNDARY)
-				continue;
-			row = gram_find(key);
+			if (j == 0) {
+				if (seq[i] == SYM_BOUNDARY)
+					continue;
+				row = gram_one[seq[i]] == 0 ? NULL :
+					gram_rows[gram_one[seq[i]] - 1].score;
+			} else {
+				row = gram_find(key);
+			}
 			if (row == NULL) {
 				/* nor any longer n-gram ending here */
 				ngrams += (i < GRAM_MAX ? i + 1 : GRAM_MAX) - j;
@@ -554,7 +563,7 @@ key_part(const uint32_t *w, size_t n, size_t i)
 }
 
 /*
- * The key of the word w[0, n) in *k and its slot, or CACHE_NONE when it
+ * The key of the word w[0, n) in *k and its set, or CACHE_NONE when it
  * is not kept. The key is made in four 64-bit registers and stored whole:
  * read back by halves or in wider loads, 16-bit stores stall.
  */
@@ -582,58 +591,71 @@ cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
 	/* four products at once rather than a chain of them */
 	return (size_t)((q0 * 0x9E3779B97F4A7C15u + q1 * 0xC2B2AE3D27D4EB4Fu +
 			 q2 * 0x165667B19E3779F9u + q3 * 0xD6E8FEB86659FD93u) >>
-			(64 - CACHE_BITS));
+			(64 - CACHE_SET_BITS));
 }
 
-/* Whether the keys a and b are the same. */
+/* Whether the key of a set a is the word's key b. */
 static inline bool
 cache_key_eq(const struct cache_key *a, const struct cache_key *b)
 {
 	return ((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) |
-		(a->q[2] ^ b->q[2]) | (a->q[3] ^ b->q[3])) == 0;
+		(a->q[2] ^ b->q[2]) | ((a->q[3] ^ b->q[3]) & ~CACHE_MRU)) == 0;
+}
+
+/* The scores kept in cs, in sc. */
+static inline void
+cache_scores_get(const struct cache_scores *cs, int32_t *sc)
+{
+	size_t m;
+#ifdef __SSE2__
+	const __m128i *v = (const __m128i *)(const void *)cs;
+	const __m128i base = _mm_set1_epi32(cs->base);
+	const __m128i z = _mm_setzero_si128();
+	__m128i x;
+
+	/* lanes CACHE_MODELS on are base's bits: unused models' */
+	for (m = 0; m < 4; m++) {
+		x = _mm_load_si128(v + m);
+		_mm_store_si128((__m128i *)(void *)(sc + 8 * m),
+				_mm_add_epi32(base, _mm_unpacklo_epi16(x, z)));
+		_mm_store_si128((__m128i *)(void *)(sc + 8 * m + 4),
+				_mm_add_epi32(base, _mm_unpackhi_epi16(x, z)));
+	}
+#else
+	for (m = 0; m < CACHE_MODELS; m++)
+		sc[m] = cs->base + cs->d[m];
+	for (; m < LANGID_MAX_MODELS; m++)
+		sc[m] = cs->base;
+#endif
 }
 
 /*
- * The scores of the word w[0, n) with key k in sc, from slot s of c when
- * it holds them; else scored, and kept there when they fit.
+ * The scores of the word w[0, n) with key k in sc, from set s of c when
+ * it holds them; else scored, and kept in the slot of the set used less
+ * recently when they fit.
  */
 static void
 word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 		  const uint32_t *w, size_t n, int32_t *sc)
 {
 	struct word_score ws;
+	struct cache_set *set;
 	struct cache_scores *cs;
 	int32_t lo, hi;
-	size_t m, nm = langid_nmodels;
+	size_t m, nm = langid_nmodels, way;
 
 	if (s == CACHE_NONE) {
 		word_score(w, n, &ws);
 		memcpy(sc, ws.sc, sizeof(ws.sc));
 		return;
 	}
-	cs = &c->sc[s];
-	if (cache_key_eq(&c->key[s], k)) {
-#ifdef __SSE2__
-		const __m128i *v = (const __m128i *)(const void *)cs;
-		const __m128i base = _mm_set1_epi32(cs->base);
-		const __m128i z = _mm_setzero_si128();
-		__m128i x;
-
-		for (m = 0; m < 4; m++) {
-			x = _mm_load_si128(v + m);
-			_mm_store_si128((__m128i *)(void *)(sc + 8 * m),
-					_mm_add_epi32(base,
-						      _mm_unpacklo_epi16(x, z)));
-			_mm_store_si128((__m128i *)(void *)(sc + 8 * m + 4),
-					_mm_add_epi32(base,
-						      _mm_unpackhi_epi16(x, z)));
-		}
-#else
-		for (m = 0; m < CACHE_MODELS; m++)
-			sc[m] = cs->base + cs->d[m];
-		for (; m < LANGID_MAX_MODELS; m++)
-			sc[m] = cs->base;
-#endif
+	set = &c->set[s];
+	way = cache_key_eq(&set->key[0], k) ? 0 :
+	      cache_key_eq(&set->key[1], k) ? 1 : 2;
+	if (way < 2) {
+		if (way != !!(set->key[0].q[3] & CACHE_MRU))
+			set->key[0].q[3] ^= CACHE_MRU;
+		cache_scores_get(&c->sc[2 * s + way], sc);
 		return;
 	}
 	word_score(w, n, &ws);
@@ -645,10 +667,17 @@ word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 	}
 	if ((int64_t)hi - lo > UINT16_MAX)
 		return;
+	way = !(set->key[0].q[3] & CACHE_MRU);
+	cs = &c->sc[2 * s + way];
 	for (m = 0; m < CACHE_MODELS; m++)
 		cs->d[m] = (uint16_t)(m < nm ? ws.sc[m] - lo : 0);
 	cs->base = lo;
-	c->key[s] = *k;
+	if (way == 0) {
+		set->key[0] = *k;	/* and the first slot used last */
+	} else {
+		set->key[1] = *k;
+		set->key[0].q[3] |= CACHE_MRU;
+	}
 }
 
 /*
@@ -771,7 +800,7 @@ word_take(struct detector *d)
 	struct step *st;
 	size_t m;
 
-	word_score_cached(d->cache, d->pslot, &d->pkey, d->pword, d->pwlen,
+	word_score_cached(d->cache, d->pset, &d->pkey, d->pword, d->pwlen,
 			  sc);
 	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
 	st = &d->steps[d->nsteps];
@@ -819,8 +848,9 @@ word_end(struct detector *d)
 	if (d->cache != NULL) {
 		sl = cache_slot_of(d->word, d->wlen, &k);
 		if (sl != CACHE_NONE) {
-			__builtin_prefetch(&d->cache->sc[sl]);
-			__builtin_prefetch(&d->cache->key[sl]);
+			__builtin_prefetch(&d->cache->set[sl]);
+			__builtin_prefetch(&d->cache->sc[2 * sl]);
+			__builtin_prefetch(&d->cache->sc[2 * sl + 1]);
 		}
 	}
 	if (d->pwlen > 0)
@@ -828,7 +858,7 @@ word_end(struct detector *d)
 	memcpy(d->pword, d->word, d->wlen * sizeof(d->word[0]));
 	d->pwlen = d->wlen;
 	d->pwletters = d->wletters;
-	d->pslot = sl;
+	d->pset = sl;
 	if (sl != CACHE_NONE)
 		d->pkey = k;
 	d->wlen = 0;
