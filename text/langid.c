@@ -886,6 +886,45 @@ word_add(struct detector *d, uint32_t cp)
 	d->wletters++;
 }
 
+/*
+ * Takes the letters of one or two bytes from s[i] on into the word of d
+ * while no apostrophe waits and the word has room (what word_add() does
+ * then: append), with the word's length in a register; returns where it
+ * stopped, at the first character it leaves to scan().
+ */
+static inline size_t
+scan_letters(struct detector *d, const unsigned char *s, size_t i,
+	     size_t len)
+{
+	size_t wlen = d->wlen, start = wlen;
+	uint32_t cp;
+	const struct chr_info *e;
+
+	if (d->apostrophe)
+		return i;
+	while (i < len && wlen < WORD_MAX) {
+		if (s[i] < 0x80) {
+			e = &chr_tab[s[i]];
+			if (e->kind != CHR_LETTER)
+				break;
+			i++;
+		} else if (s[i] >= 0xC2 && s[i] < 0xE0 && i + 1 < len &&
+			   (s[i + 1] & 0xC0) == 0x80) {
+			cp = (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F);
+			e = &chr_tab[cp];
+			if (e->kind != CHR_LETTER)
+				break;
+			i += 2;
+		} else {
+			break;
+		}
+		d->word[wlen++] = e->lower;
+	}
+	d->wletters += wlen - start;
+	d->wlen = wlen;
+	return i;
+}
+
 static void
 scan(struct detector *d, const char *text, size_t len)
 {
@@ -898,6 +937,9 @@ scan(struct detector *d, const char *text, size_t len)
 	if (!text)
 		return;	/* no text (len is 0 then) */
 	while (i < len) {
+		i = scan_letters(d, s, i, len);
+		if (i == len)
+			break;
 		if (s[i] < 0x80) {
 			cp = s[i];
 			n = 1;
