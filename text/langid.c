@@ -125,7 +125,8 @@ struct detector {
 	struct step *steps;
 	size_t nsteps, asteps;
 	size_t nother;		/* letters of other scripts */
-	uint32_t word[WORD_MAX];
+	/* the word being read; 0 from word[wlen] on, always */
+	uint32_t word[WORD_MAX] __attribute__((aligned(16)));
 	size_t wlen;
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
@@ -550,40 +551,62 @@ best_model(const int64_t *v, size_t n)
  */
 static void word_score(const uint32_t *w, size_t n, struct word_score *ws);
 
-/* Letters i to i + 3 of w[0, n) as a key's 64 bits, 0 past n. */
-static inline uint64_t
-key_part(const uint32_t *w, size_t n, size_t i)
-{
-	uint64_t v = 0;
-	size_t t;
-
-	for (t = 0; t < 4 && i + t < n; t++)
-		v |= (uint64_t)w[i + t] << (16 * t);
-	return v;
-}
-
 /*
  * The key of the word w[0, n) in *k and its set, or CACHE_NONE when it
- * is not kept. The key is made in four 64-bit registers and stored whole:
- * read back by halves or in wider loads, 16-bit stores stall.
+ * is not kept. w is 0 from w[n] to w[CACHE_WORD] at least, so the key is
+ * made of the first 16 letters whatever n is: without a branch on n, in
+ * registers, and stored whole (read back in other widths, 16-bit stores
+ * would stall).
  */
 static size_t
 cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
 {
 	uint64_t q0, q1, q2, q3;
+#ifdef __SSE2__
+	const __m128i *v = (const __m128i *)(const void *)w;
+	const __m128i bias = _mm_set1_epi32(0x8000);
+	const __m128i bias16 = _mm_set1_epi16((short)0x8000);
+	__m128i a = _mm_load_si128(v), b = _mm_load_si128(v + 1);
+	__m128i c = _mm_load_si128(v + 2), e = _mm_load_si128(v + 3);
+	__m128i lo, hi;
+
+	if (n > CACHE_WORD)
+		return CACHE_NONE;
+	/* a letter above U+FFFF is not kept */
+	lo = _mm_srli_epi32(_mm_or_si128(_mm_or_si128(a, b),
+					 _mm_or_si128(c, e)), 16);
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(lo, _mm_setzero_si128())) !=
+	    0xFFFF)
+		return CACHE_NONE;
+	/* 32 to 16 bits: the signed saturating pack, on values moved down
+	 * by 0x8000 and back up */
+	lo = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(a, bias),
+					   _mm_sub_epi32(b, bias)), bias16);
+	hi = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(c, bias),
+					   _mm_sub_epi32(e, bias)), bias16);
+	q0 = (uint64_t)_mm_cvtsi128_si64(lo);
+	q1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lo, lo));
+	q2 = (uint64_t)_mm_cvtsi128_si64(hi);
+	q3 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(hi, hi));
+#else
 	uint32_t all = 0;
 	size_t i;
 
 	if (n > CACHE_WORD)
 		return CACHE_NONE;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < CACHE_WORD + 1; i++)
 		all |= w[i];
 	if (all > 0xFFFF)
 		return CACHE_NONE;
-	q0 = key_part(w, n, 0);
-	q1 = key_part(w, n, 4);
-	q2 = key_part(w, n, 8);
-	q3 = key_part(w, n, 12);
+	q0 = w[0] | (uint64_t)w[1] << 16 | (uint64_t)w[2] << 32 |
+	     (uint64_t)w[3] << 48;
+	q1 = w[4] | (uint64_t)w[5] << 16 | (uint64_t)w[6] << 32 |
+	     (uint64_t)w[7] << 48;
+	q2 = w[8] | (uint64_t)w[9] << 16 | (uint64_t)w[10] << 32 |
+	     (uint64_t)w[11] << 48;
+	q3 = w[12] | (uint64_t)w[13] << 16 | (uint64_t)w[14] << 32 |
+	     (uint64_t)w[15] << 48;
+#endif
 	k->q[0] = q0;
 	k->q[1] = q1;
 	k->q[2] = q2;
@@ -840,7 +863,7 @@ static void
 word_end(struct detector *d)
 {
 	struct cache_key k;
-	size_t sl = CACHE_NONE;
+	size_t sl = CACHE_NONE, n;
 
 	d->apostrophe = false;
 	if (d->wlen == 0)
@@ -855,7 +878,10 @@ word_end(struct detector *d)
 	}
 	if (d->pwlen > 0)
 		word_take(d);
-	memcpy(d->pword, d->word, d->wlen * sizeof(d->word[0]));
+	/* whole when it is short: a copy of known size costs less */
+	n = d->wlen <= CACHE_WORD + 1 ? CACHE_WORD + 1 : d->wlen;
+	memcpy(d->pword, d->word, n * sizeof(d->word[0]));
+	memset(d->word, 0, n * sizeof(d->word[0]));
 	d->pwlen = d->wlen;
 	d->pwletters = d->wletters;
 	d->pset = sl;
