@@ -416,11 +416,20 @@ word_listed(const uint32_t *w, size_t n)
 	char u[4];
 	size_t i, j, k, lo = 0, hi = langid_nwords, mid;
 
+	/* FNV-1a over the word in UTF-8, the letters of one and two bytes
+	 * encoded here */
 	for (i = 0; i < n; i++) {
-		k = utf8_encode(w[i], u);
-		for (j = 0; j < k; j++) {
-			h ^= (unsigned char)u[j];
-			h *= 0x100000001B3u;
+		if (w[i] < 0x80) {
+			h = (h ^ w[i]) * 0x100000001B3u;
+		} else if (w[i] < 0x800) {
+			h = (h ^ (0xC0 | w[i] >> 6)) * 0x100000001B3u;
+			h = (h ^ (0x80 | (w[i] & 0x3F))) * 0x100000001B3u;
+		} else {
+			k = utf8_encode(w[i], u);
+			for (j = 0; j < k; j++) {
+				h ^= (unsigned char)u[j];
+				h *= 0x100000001B3u;
+			}
 		}
 	}
 	while (lo < hi) {
@@ -445,8 +454,10 @@ static void
 word_score(const uint32_t *w, size_t n, struct word_score *ws)
 {
 	uint32_t seq[WORD_MAX + 2];
+#if !defined(__SSE2__) || LANGID_SCORE_UNIT != 2
 	/* sums in a local array, which no row can alias: in registers */
 	uint16_t acc[LANGID_MAX_MODELS] = { 0 };
+#endif
 #ifdef __SSE2__
 	/* acc in four registers while the rows are added */
 	__m128i a[4] = { _mm_setzero_si128(), _mm_setzero_si128(),
@@ -518,18 +529,48 @@ word_score(const uint32_t *w, size_t n, struct word_score *ws)
 	 * unlisted and SC_FOREIGN when a letter is outside its alphabet;
 	 * SC_LISTED for a listed word; the model's own penalty.
 	 */
+	listed = word_listed(w, n);
+	base = langid_unseen * (int32_t)ngrams;
+#if defined(__SSE2__) && LANGID_SCORE_UNIT == 2
+	{
+		/* four models a vector: lane t of vector k is model 4k + t */
+		const __m128i z = _mm_setzero_si128();
+		const __m128i al = _mm_set1_epi32((int)allowed);
+		const __m128i li = _mm_set1_epi32((int)listed);
+		const __m128i foreign = _mm_set1_epi32(-SC_FOREIGN);
+		const __m128i lsc = _mm_set1_epi32(SC_LISTED);
+		const __m128i vbase = _mm_set1_epi32(base);
+		__m128i bit = _mm_set_epi32(8, 4, 2, 1), x, in, own;
+
+		for (m = 0; m < LANGID_MAX_MODELS / 4; m++) {
+			x = m % 2 ? _mm_unpackhi_epi16(a[m / 2], z) :
+				    _mm_unpacklo_epi16(a[m / 2], z);
+			x = _mm_add_epi32(x, x);	/* LANGID_SCORE_UNIT */
+			in = _mm_cmpeq_epi32(_mm_and_si128(al, bit), bit);
+			own = _mm_or_si128(_mm_and_si128(in, x),
+					   _mm_andnot_si128(in, foreign));
+			in = _mm_cmpeq_epi32(_mm_and_si128(li, bit), bit);
+			own = _mm_add_epi32(own, _mm_and_si128(in, lsc));
+			own = _mm_add_epi32(own, _mm_sub_epi32(vbase,
+				_mm_loadu_si128((const __m128i *)(const void *)
+						(model_penalty + 4 * m))));
+			_mm_storeu_si128((__m128i *)(void *)(ws->sc + 4 * m),
+					 own);
+			bit = _mm_slli_epi32(bit, 4);
+		}
+	}
+#else
 #ifdef __SSE2__
 	for (m = 0; m < 4; m++)
 		_mm_storeu_si128((__m128i *)(void *)(acc + 8 * m), a[m]);
 #endif
-	listed = word_listed(w, n);
-	base = langid_unseen * (int32_t)ngrams;
 	for (m = 0; m < LANGID_MAX_MODELS; m++)
 		ws->sc[m] = base - model_penalty[m] +
 			    ((allowed >> m) & 1 ?
 				     (int32_t)acc[m] * LANGID_SCORE_UNIT :
 				     -SC_FOREIGN) +
 			    ((listed >> m) & 1 ? SC_LISTED : 0);
+#endif
 }
 
 static size_t
