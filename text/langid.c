@@ -9,6 +9,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_STEP 1
+#include <immintrin.h>
+#endif
 
 #include "common/limits.h"
 #include "common/utf8.h"
@@ -340,6 +344,10 @@ static struct chr_info chr_tab[0x800];
 /* Each thread's cache of word scores (struct word_cache), or none. */
 static pthread_key_t cache_key;
 static bool have_cache_key;
+#ifdef HAVE_AVX2_STEP
+/* Whether the CPU runs viterbi_step_avx2(): set once, at the first call. */
+static bool have_avx2;
+#endif
 
 static void
 cache_free(void *c)
@@ -359,6 +367,10 @@ gram_rows_build(void)
 	size_t i, k, slot;
 
 	have_cache_key = pthread_key_create(&cache_key, cache_free) == 0;
+#ifdef HAVE_AVX2_STEP
+	__builtin_cpu_init();
+	have_avx2 = __builtin_cpu_supports("avx2");
+#endif
 	for (i = 0; i < RF_ARRAY_SIZE(chr_tab); i++) {
 		lower = 0;
 		chr_tab[i].kind = (uint8_t)classify((uint32_t)i, &lower);
@@ -841,6 +853,67 @@ viterbi_step(int32_t *vit, const int32_t *sc, size_t nm, bool first,
 }
 #endif
 
+#ifdef HAVE_AVX2_STEP
+/*
+ * viterbi_step() and the partial sums (see word_take()) eight models a
+ * vector, where the CPU has AVX2: the same integer operations, so the
+ * same results; pmaxsd does what compares and masks did.
+ */
+__attribute__((target("avx2"))) static uint32_t
+viterbi_step_avx2(int32_t *vit, int32_t *part, const int32_t *sc, size_t nm,
+		  bool first, size_t *best)
+{
+	const __m256i sw = _mm256_set1_epi32(first ? INT32_MIN : -SC_SWITCH);
+	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
+	__m256i v[LANGID_MAX_MODELS / 8], top = lowest, x, s, live, up;
+	__m128i t;
+	uint32_t switched = 0, eq = 0, used;
+	size_t k;
+
+	used = nm >= 32 ? UINT32_MAX : (1u << nm) - 1;
+	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
+		live = _mm256_loadu_si256((const __m256i *)(const void *)
+					  (model_live + 8 * k));
+		x = _mm256_loadu_si256((const __m256i *)(const void *)
+				       (vit + 8 * k));
+		s = _mm256_loadu_si256((const __m256i *)(const void *)
+				       (sc + 8 * k));
+		_mm256_storeu_si256((__m256i *)(void *)(part + 8 * k),
+				    _mm256_add_epi32(s, _mm256_loadu_si256(
+					    (const __m256i *)(const void *)
+					    (part + 8 * k))));
+		up = _mm256_cmpgt_epi32(sw, x);
+		switched |= (uint32_t)_mm256_movemask_ps(
+				    _mm256_castsi256_ps(up)) << (8 * k);
+		/* sw where sw > x, as the SSE2 step chooses */
+		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s);
+		/* lanes of unused models are INT32_MIN, out of the max */
+		x = _mm256_blendv_epi8(lowest, x, live);
+		v[k] = x;
+		top = _mm256_max_epi32(top, x);
+	}
+	/* the maximum of the eight lanes in every lane */
+	t = _mm_max_epi32(_mm256_castsi256_si128(top),
+			  _mm256_extracti128_si256(top, 1));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+	top = _mm256_broadcastd_epi32(t);
+	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
+		x = v[k];
+		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+			      _mm256_cmpeq_epi32(x, top))) << (8 * k);
+		/* relative to the new best; unused models 0 */
+		x = _mm256_and_si256(_mm256_sub_epi32(x, top),
+				     _mm256_loadu_si256((const __m256i *)
+							(const void *)
+							(model_live + 8 * k)));
+		_mm256_storeu_si256((__m256i *)(void *)(vit + 8 * k), x);
+	}
+	*best = (size_t)__builtin_ctz(eq & used);
+	return switched & used;
+}
+#endif
+
 /* Words summed in int32 before they go to the int64 sums. */
 #define PART_WORDS	256
 
@@ -857,12 +930,36 @@ part_flush(struct detector *d)
 	d->npart = 0;
 }
 
+/* Adds the word's scores sc to the partial sums p. */
+static inline void
+part_add(int32_t *p, const int32_t *sc)
+{
+	size_t m;
+
+	/* all LANGID_MAX_MODELS, unused ones too, in int32 (int64 lanes
+	 * cost three times as much); a word scores above -(WORD_MAX + 2) *
+	 * GRAM_MAX * (-langid_unseen + SC_FOREIGN + SC_OTHER), about -2^18,
+	 * so PART_WORDS of them fit */
+#ifdef __SSE2__
+	/* the compiler cannot tell that sc and p do not overlap */
+	for (m = 0; m < LANGID_MAX_MODELS; m += 4) {
+		__m128i *v = (__m128i *)(void *)(p + m);
+
+		_mm_store_si128(v, _mm_add_epi32(_mm_load_si128(v),
+			_mm_loadu_si128((const __m128i *)(const void *)
+					(sc + m))));
+	}
+#else
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		p[m] += sc[m];
+#endif
+}
+
 static void
 word_take(struct detector *d)
 {
 	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
 	struct step *st;
-	size_t m;
 
 	word_score_cached(d->cache, d->pset, &d->pkey, d->pword, d->pwlen,
 			  sc);
@@ -870,27 +967,20 @@ word_take(struct detector *d)
 	st = &d->steps[d->nsteps];
 	st->letters = (uint16_t)d->pwletters;
 	st->best = (uint8_t)d->best;
-	/* all LANGID_MAX_MODELS, unused ones too: a loop the compiler
-	 * vectorizes, in int32 (int64 lanes cost three times as much); a
-	 * word scores above -(WORD_MAX + 2) * GRAM_MAX * (-langid_unseen +
-	 * SC_FOREIGN + SC_OTHER), about -2^18, so PART_WORDS of them fit */
-#ifdef __SSE2__
-	/* the compiler cannot tell that sc and d->part do not overlap */
-	for (m = 0; m < LANGID_MAX_MODELS; m += 4) {
-		__m128i *p = (__m128i *)(void *)(d->part + m);
-
-		_mm_store_si128(p, _mm_add_epi32(_mm_load_si128(p),
-			_mm_loadu_si128((const __m128i *)(const void *)
-					(sc + m))));
-	}
-#else
-	for (m = 0; m < LANGID_MAX_MODELS; m++)
-		d->part[m] += sc[m];
+#ifdef HAVE_AVX2_STEP
+	if (have_avx2) {
+		st->switched = viterbi_step_avx2(d->vit, d->part, sc,
+						 d->nmodels, d->nsteps == 0,
+						 &d->best);
+	} else
 #endif
+	{
+		part_add(d->part, sc);
+		st->switched = viterbi_step(d->vit, sc, d->nmodels,
+					    d->nsteps == 0, &d->best);
+	}
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
-	st->switched = viterbi_step(d->vit, sc, d->nmodels, d->nsteps == 0,
-				    &d->best);
 	d->nsteps++;
 	d->pwlen = 0;
 }
