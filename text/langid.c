@@ -108,6 +108,20 @@ struct word_cache {
 	struct cache_set set[1u << CACHE_SET_BITS];
 };
 
+/*
+ * Words ended but not yet scored: a word is scored when PENDING more have
+ * ended (or the text has), so that its cache lines, fetched from memory
+ * when it ended, have arrived by then. A power of 2.
+ */
+#define PENDING	2
+
+struct pending {
+	uint32_t w[WORD_MAX];
+	size_t len, letters;
+	struct cache_key key;		/* its key, when set is one */
+	size_t set;			/* its set, or CACHE_NONE */
+};
+
 /* What the Viterbi pass keeps per word to walk back. */
 struct step {
 	uint32_t switched;	/* models entered from best here */
@@ -135,11 +149,10 @@ struct detector {
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
-	/* the word ended last, not yet scored (see word_end()) */
-	uint32_t pword[WORD_MAX];
-	size_t pwlen, pwletters;
-	struct cache_key pkey;		/* its key, when pset is set */
-	size_t pset;			/* its set, or CACHE_NONE */
+	/* the words ended last, not yet scored (see word_end()), from
+	 * pend[pfirst] on, in a ring */
+	struct pending pend[PENDING];
+	size_t pfirst, npend;
 };
 
 static const char *const lang_names[LANG_COUNT] = {
@@ -959,13 +972,13 @@ static void
 word_take(struct detector *d)
 {
 	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	const struct pending *p = &d->pend[d->pfirst];
 	struct step *st;
 
-	word_score_cached(d->cache, d->pset, &d->pkey, d->pword, d->pwlen,
-			  sc);
+	word_score_cached(d->cache, p->set, &p->key, p->w, p->len, sc);
 	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
 	st = &d->steps[d->nsteps];
-	st->letters = (uint16_t)d->pwletters;
+	st->letters = (uint16_t)p->letters;
 	st->best = (uint8_t)d->best;
 #ifdef HAVE_AVX2_STEP
 	if (have_avx2) {
@@ -982,18 +995,21 @@ word_take(struct detector *d)
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
 	d->nsteps++;
-	d->pwlen = 0;
+	d->pfirst = (d->pfirst + 1) % PENDING;
+	d->npend--;
 }
 
 /*
- * Ends the word collected in d. It is scored when the next word ends (or
- * the text does, word_flush()), so that its cache slot, fetched from
- * memory now, has arrived by then; the words are still taken in order.
+ * Ends the word collected in d. It is scored when PENDING more words have
+ * ended (or the text has, word_flush()), so that its cache lines, fetched
+ * from memory now, have arrived by then; the words are still taken in
+ * order.
  */
 static void
 word_end(struct detector *d)
 {
 	struct cache_key k;
+	struct pending *p;
 	size_t sl = CACHE_NONE, n;
 
 	d->apostrophe = false;
@@ -1007,17 +1023,18 @@ word_end(struct detector *d)
 			__builtin_prefetch(&d->cache->sc[2 * sl + 1]);
 		}
 	}
-	if (d->pwlen > 0)
+	if (d->npend == PENDING)
 		word_take(d);
+	p = &d->pend[(d->pfirst + d->npend++) % PENDING];
 	/* whole when it is short: a copy of known size costs less */
 	n = d->wlen <= CACHE_WORD + 1 ? CACHE_WORD + 1 : d->wlen;
-	memcpy(d->pword, d->word, n * sizeof(d->word[0]));
+	memcpy(p->w, d->word, n * sizeof(d->word[0]));
 	memset(d->word, 0, n * sizeof(d->word[0]));
-	d->pwlen = d->wlen;
-	d->pwletters = d->wletters;
-	d->pset = sl;
+	p->len = d->wlen;
+	p->letters = d->wletters;
+	p->set = sl;
 	if (sl != CACHE_NONE)
-		d->pkey = k;
+		p->key = k;
 	d->wlen = 0;
 	d->wletters = 0;
 }
@@ -1027,7 +1044,7 @@ static void
 word_flush(struct detector *d)
 {
 	word_end(d);
-	if (d->pwlen > 0)
+	while (d->npend > 0)
 		word_take(d);
 }
 
