@@ -87,8 +87,8 @@ struct cache_set {
 
 /*
  * A word's scores in one cache line: model m's is base + d[m]. Words
- * whose scores spread over more than 65,535 are not kept (none of the
- * vacancies' are; they are scored each time).
+ * whose scores spread over more than 65,535 are not kept but scored each
+ * time (none of the words of the 25,000 vacancies of make bench).
  */
 struct cache_scores {
 	uint16_t d[CACHE_MODELS];
@@ -98,9 +98,10 @@ struct cache_scores {
 /*
  * The scores and the keys in two tables, so that a word costs two cache
  * lines, one of them its set's keys: 8,192 sets of two slots in 1.5 MiB
- * a thread, which miss N% of the words of the vacancies, against 18% with
- * 8,192 slots of three lines (the scores as int32 and the key next to
- * them) and N% with 16,384 slots of one set each. Slot w of set s is
+ * a thread. Over the 25,000 vacancies of make bench they miss 6.6% of
+ * the words, against 17.9% with 8,192 slots of three lines (the scores as
+ * int32 and the word next to them) and 11.4% with 16,384 slots of one
+ * set each; 16,384 sets (3 MiB) would miss 3.5%. Slot w of set s is
  * sc[2 * s + w].
  */
 struct word_cache {
