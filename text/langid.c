@@ -362,6 +362,8 @@ static bool have_cache_key;
 /* Whether the CPU runs viterbi_step_avx2(): set once, at the first call. */
 static bool have_avx2;
 #endif
+/* langid_set_plain()'s; read and written atomically */
+static bool plain_no_cache, plain_portable;
 
 static void
 cache_free(void *c)
@@ -982,7 +984,7 @@ word_take(struct detector *d)
 	st->letters = (uint16_t)p->letters;
 	st->best = (uint8_t)d->best;
 #ifdef HAVE_AVX2_STEP
-	if (have_avx2) {
+	if (have_avx2 && !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED)) {
 		st->switched = viterbi_step_avx2(d->vit, d->part, sc,
 						 d->nmodels, d->nsteps == 0,
 						 &d->best);
@@ -1233,7 +1235,8 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
 	/* the cache holds CACHE_MODELS scores a word */
-	if (have_cache_key && langid_nmodels <= CACHE_MODELS) {
+	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
+	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
 		raw = pthread_getspecific(cache_key);
 		if (raw == NULL) {
 			raw = xcalloc(1, sizeof(*d.cache) + CACHE_LINE);
@@ -1294,6 +1297,13 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	out->latin_ru = best == langid_latin_ru;
 out:
 	free(d.steps);
+}
+
+void
+langid_set_plain(bool no_cache, bool portable)
+{
+	__atomic_store_n(&plain_no_cache, no_cache, __ATOMIC_RELAXED);
+	__atomic_store_n(&plain_portable, portable, __ATOMIC_RELAXED);
 }
 
 enum lang_id
