@@ -631,7 +631,8 @@ static size_t
 cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
 {
 	uint64_t q0, q1, q2, q3;
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
+	/* (_mm_cvtsi128_si64 is x86-64's) */
 	const __m128i *v = (const __m128i *)(const void *)w;
 	const __m128i bias = _mm_set1_epi32(0x8000);
 	const __m128i bias16 = _mm_set1_epi16((short)0x8000);
