@@ -18,6 +18,13 @@
  *	round runs old and new fold, then old and new langid, each over all
  *	records, starting with a different side each round. Prints CPU
  *	time per record, MB/s, and the median of the per-round ratios.
+ *
+ *   bench-text langid [-r ROUNDS] FILE
+ *	Times lang_detect() alone over the records of FILE: a first round
+ *	with this thread's cache of word scores empty ("cold", what a scan
+ *	starts with), then ROUNDS more ("warm"). Prints CPU time per record
+ *	of each, to compare two builds run alternately (see
+ *	docs/performance.md).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -247,8 +254,26 @@ time_lang(bool old, const struct rec *r, size_t n)
 	return cpu_s() - t0;
 }
 
+/* Times lang_detect() over r[0, n): the first round, then rounds more. */
 static int
-speed(const char *name, size_t rounds)
+langid_speed(const struct rec *r, size_t n, size_t rounds)
+{
+	double t[MAX_ROUNDS], cold;
+	size_t k;
+
+	cold = time_lang(false, r, n);
+	for (k = 0; k < rounds; k++)
+		t[k] = time_lang(false, r, n);
+	printf("langid cold %.2f us/record\n", cold * 1e6 / (double)n);
+	for (k = 0; k < rounds; k++)
+		printf("langid warm %.2f us/record\n", t[k] * 1e6 / (double)n);
+	printf("langid warm median %.2f us/record\n",
+	       median(t, rounds) * 1e6 / (double)n);
+	return 0;
+}
+
+static int
+speed(const char *name, size_t rounds, bool langid_only)
 {
 	double t[4][MAX_ROUNDS], ratio[2][MAX_ROUNDS], tot, m;
 	struct rec *r = NULL;
@@ -284,6 +309,12 @@ speed(const char *name, size_t rounds)
 		buf_release(&b);
 		return 1;
 	}
+	if (langid_only) {
+		langid_speed(r, n, rounds);
+		free(r);
+		buf_release(&b);
+		return 0;
+	}
 	/* a warm-up round, not kept */
 	time_fold(true, r, n);
 	time_fold(false, r, n);
@@ -318,7 +349,8 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: bench-text check FILE...\n"
-	      "       bench-text speed [-r ROUNDS] FILE\n", fp);
+	      "       bench-text speed [-r ROUNDS] FILE\n"
+	      "       bench-text langid [-r ROUNDS] FILE\n", fp);
 }
 
 int
@@ -341,7 +373,8 @@ main(int argc, char **argv)
 		if (rc == 0)
 			printf("bench-text: %lu texts, %lu bytes: the same\n",
 			       ntexts, nbytes);
-	} else if (argc >= 3 && strcmp(argv[1], "speed") == 0) {
+	} else if (argc >= 3 && (strcmp(argv[1], "speed") == 0 ||
+				 strcmp(argv[1], "langid") == 0)) {
 		i = 2;
 		if (argc >= 5 && strcmp(argv[2], "-r") == 0) {
 			if (parse_int(argv[3], 1, MAX_ROUNDS, &v) != RF_OK) {
@@ -355,7 +388,7 @@ main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		rc = speed(argv[i], rounds);
+		rc = speed(argv[i], rounds, strcmp(argv[1], "langid") == 0);
 	} else {
 		usage(stderr);
 		rc = 2;

@@ -9,6 +9,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_STEP 1
+#include <immintrin.h>
+#endif
 
 #include "common/limits.h"
 #include "common/utf8.h"
@@ -51,6 +55,74 @@
 #define SYM_BITS	11
 #define UZ_APOSTROPHE	0x02BBu
 
+/*
+ * A word's score depends on its letters only, and words repeat: within a
+ * text and across the texts a thread reads. Each thread keeps the scores
+ * of the words it saw last in a table of sets of two slots, words of up
+ * to CACHE_WORD letters below U+10000; a slot is taken only after its
+ * word compares equal, so the cache changes nothing but the time.
+ */
+#define CACHE_SET_BITS	13
+#define CACHE_WORD	15
+#define CACHE_LINE	64
+#define CACHE_NONE	SIZE_MAX
+/* the models whose scores a slot holds (langid_nmodels, at most) */
+#define CACHE_MODELS	30
+
+/*
+ * A word's letters, 16 bits each, 0 after the last, in four 64-bit
+ * words: letter i in bits 16 * (i % 4) of q[i / 4]. The top bit of q[3],
+ * where a 16th letter would go, is the set's used bit in its first key.
+ */
+struct cache_key {
+	uint64_t q[4];
+};
+#define CACHE_MRU	((uint64_t)1 << 63)
+
+/* A set's two keys, in one cache line; the second used last when the
+ * first key has CACHE_MRU. */
+struct cache_set {
+	struct cache_key key[2];
+} __attribute__((aligned(CACHE_LINE)));
+
+/*
+ * A word's scores in one cache line: model m's is base + d[m]. Words
+ * whose scores spread over more than 65,535 are not kept but scored each
+ * time (none of the words of the 25,000 vacancies of make bench).
+ */
+struct cache_scores {
+	uint16_t d[CACHE_MODELS];
+	int32_t base;
+} __attribute__((aligned(CACHE_LINE)));
+
+/*
+ * The scores and the keys in two tables, so that a word costs two cache
+ * lines, one of them its set's keys: 8,192 sets of two slots in 1.5 MiB
+ * a thread. Over the 25,000 vacancies of make bench they miss 6.6% of
+ * the words, against 17.9% with 8,192 slots of three lines (the scores as
+ * int32 and the word next to them) and 11.4% with 16,384 slots of one
+ * set each; 16,384 sets (3 MiB) would miss 3.5%. Slot w of set s is
+ * sc[2 * s + w].
+ */
+struct word_cache {
+	struct cache_scores sc[2u << CACHE_SET_BITS];
+	struct cache_set set[1u << CACHE_SET_BITS];
+};
+
+/*
+ * Words ended but not yet scored: a word is scored when PENDING more have
+ * ended (or the text has), so that its cache lines, fetched from memory
+ * when it ended, have arrived by then. A power of 2.
+ */
+#define PENDING	2
+
+struct pending {
+	uint32_t w[WORD_MAX];
+	size_t len, letters;
+	struct cache_key key;		/* its key, when set is one */
+	size_t set;			/* its set, or CACHE_NONE */
+};
+
 /* What the Viterbi pass keeps per word to walk back. */
 struct step {
 	uint32_t switched;	/* models entered from best here */
@@ -62,7 +134,7 @@ struct detector {
 	size_t nmodels;
 	int64_t total[LANGID_MAX_MODELS];	/* sums over all words */
 	/* the sums of the last words, not yet in total (see word_take()) */
-	int32_t part[LANGID_MAX_MODELS];
+	int32_t part[LANGID_MAX_MODELS] __attribute__((aligned(16)));
 	size_t npart;
 	/* the best path ending in each model, less the best of them: 0 for
 	 * the best, bounded below by one word's spread of scores and
@@ -72,15 +144,16 @@ struct detector {
 	struct step *steps;
 	size_t nsteps, asteps;
 	size_t nother;		/* letters of other scripts */
-	uint32_t word[WORD_MAX];
+	/* the word being read; 0 from word[wlen] on, always */
+	uint32_t word[WORD_MAX] __attribute__((aligned(16)));
 	size_t wlen;
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
-	/* the word ended last, not yet scored (see word_end()) */
-	uint32_t pword[WORD_MAX];
-	size_t pwlen, pwletters;
-	struct cache_slot *pslot;
+	/* the words ended last, not yet scored (see word_end()), from
+	 * pend[pfirst] on, in a ring */
+	struct pending pend[PENDING];
+	size_t pfirst, npend;
 };
 
 static const char *const lang_names[LANG_COUNT] = {
@@ -253,19 +326,22 @@ compose(uint32_t base, uint32_t mark)
  * the first call, then only read.
  */
 struct gram_row {
-	uint64_t key;
 	uint8_t score[LANGID_MAX_MODELS];
 };
-static struct gram_row gram_rows[LANGID_MAX_GRAMS];
+static struct gram_row gram_rows[LANGID_MAX_GRAMS]
+	__attribute__((aligned(LANGID_MAX_MODELS)));
 /*
- * A hash table of the n-grams made at the same time, each slot the index
- * of its row plus one in the low GRAM_INDEX_BITS bits, 0 when empty, and
- * more bits of the key's hash above them, so that most keys that are not
- * there cost no look at a row (linear probing; at most a third full).
+ * A hash table of the n-grams made at the same time (linear probing, at
+ * most half full): the keys, 0 when empty, and next to them the index
+ * of each one's row. Whether a key is there takes one load, and the
+ * next, longer n-gram's look-up waits for that one only; the row's index
+ * is loaded at the same time.
  */
 #define GRAM_SLOT_BITS	14
-#define GRAM_INDEX_BITS	14
-static uint32_t gram_slots[1u << GRAM_SLOT_BITS];
+static uint64_t gram_keys[1u << GRAM_SLOT_BITS];
+static uint16_t gram_index[1u << GRAM_SLOT_BITS];
+/* the row of each one-symbol n-gram plus one, 0 when no model lists it */
+static uint16_t gram_one[SYM_UNKNOWN + 1];
 /* each model's penalty per word: SC_OTHER, SC_LATIN_RU or 0 */
 static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
@@ -282,6 +358,12 @@ static struct chr_info chr_tab[0x800];
 /* Each thread's cache of word scores (struct word_cache), or none. */
 static pthread_key_t cache_key;
 static bool have_cache_key;
+#ifdef HAVE_AVX2_STEP
+/* Whether the CPU runs viterbi_step_avx2(): set once, at the first call. */
+static bool have_avx2;
+#endif
+/* langid_set_plain()'s; read and written atomically */
+static bool plain_no_cache, plain_portable;
 
 static void
 cache_free(void *c)
@@ -290,13 +372,6 @@ cache_free(void *c)
 }
 
 #define GRAM_SLOT_MASK	((1u << GRAM_SLOT_BITS) - 1)
-
-/* The bits of hash h stored above a slot's index. */
-static inline uint32_t
-gram_tag(uint64_t h)
-{
-	return (uint32_t)(h >> 8) & ~((1u << GRAM_INDEX_BITS) - 1);
-}
 
 static void
 gram_rows_build(void)
@@ -308,6 +383,10 @@ gram_rows_build(void)
 	size_t i, k, slot;
 
 	have_cache_key = pthread_key_create(&cache_key, cache_free) == 0;
+#ifdef HAVE_AVX2_STEP
+	__builtin_cpu_init();
+	have_avx2 = __builtin_cpu_supports("avx2");
+#endif
 	for (i = 0; i < RF_ARRAY_SIZE(chr_tab); i++) {
 		lower = 0;
 		chr_tab[i].kind = (uint8_t)classify((uint32_t)i, &lower);
@@ -324,36 +403,35 @@ gram_rows_build(void)
 
 	for (i = 0; i < langid_ngrams && i < LANGID_MAX_GRAMS; i++) {
 		g = &langid_grams[i];
-		gram_rows[i].key = g->key;
 		for (k = 0; k < g->count; k++) {
 			p = &langid_posts[g->first + k];
 			gram_rows[i].score[p->model] = p->score;
 		}
+		if (g->key <= SYM_UNKNOWN)
+			gram_one[g->key] = (uint16_t)(i + 1);
 		h = g->key * 0x9E3779B97F4A7C15u;
 		slot = (size_t)(h >> (64 - GRAM_SLOT_BITS));
-		while (gram_slots[slot] != 0)
+		while (gram_keys[slot] != 0)
 			slot = (slot + 1) & GRAM_SLOT_MASK;
-		gram_slots[slot] = (uint32_t)(i + 1) | gram_tag(h);
+		gram_keys[slot] = g->key;
+		gram_index[slot] = (uint16_t)i;
 	}
 }
 
 /* The row of the n-gram key, or NULL when no model lists it. */
-static const uint8_t *
+static inline const uint8_t *
 gram_find(uint64_t key)
 {
-	uint64_t h = key * 0x9E3779B97F4A7C15u;
-	size_t s = (size_t)(h >> (64 - GRAM_SLOT_BITS));
-	uint32_t tag = gram_tag(h), v;
+	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >>
+			    (64 - GRAM_SLOT_BITS));
+	uint64_t k;
 
 	for (;;) {
-		v = gram_slots[s];
-		if (v == 0)
+		k = gram_keys[s];
+		if (k == key)
+			return gram_rows[gram_index[s]].score;
+		if (k == 0)
 			return NULL;
-		if ((v & ~((1u << GRAM_INDEX_BITS) - 1)) == tag &&
-		    gram_rows[(v & ((1u << GRAM_INDEX_BITS) - 1)) - 1].key ==
-			    key)
-			return gram_rows[(v & ((1u << GRAM_INDEX_BITS) - 1)) -
-					 1].score;
 		s = (s + 1) & GRAM_SLOT_MASK;
 	}
 }
@@ -366,11 +444,20 @@ word_listed(const uint32_t *w, size_t n)
 	char u[4];
 	size_t i, j, k, lo = 0, hi = langid_nwords, mid;
 
+	/* FNV-1a over the word in UTF-8, the letters of one and two bytes
+	 * encoded here */
 	for (i = 0; i < n; i++) {
-		k = utf8_encode(w[i], u);
-		for (j = 0; j < k; j++) {
-			h ^= (unsigned char)u[j];
-			h *= 0x100000001B3u;
+		if (w[i] < 0x80) {
+			h = (h ^ w[i]) * 0x100000001B3u;
+		} else if (w[i] < 0x800) {
+			h = (h ^ (0xC0 | w[i] >> 6)) * 0x100000001B3u;
+			h = (h ^ (0x80 | (w[i] & 0x3F))) * 0x100000001B3u;
+		} else {
+			k = utf8_encode(w[i], u);
+			for (j = 0; j < k; j++) {
+				h ^= (unsigned char)u[j];
+				h *= 0x100000001B3u;
+			}
 		}
 	}
 	while (lo < hi) {
@@ -390,42 +477,15 @@ struct word_score {
 	int32_t sc[LANGID_MAX_MODELS];	/* the word's score per model */
 };
 
-/*
- * A word's score depends on its letters only, and words repeat: within a
- * text and across the texts a thread reads. Each thread keeps the scores
- * of the last words it saw, one per slot of a direct-mapped table, words
- * of up to CACHE_WORD letters below U+10000; a slot is taken only after
- * its word compares equal, so the cache changes nothing but the time.
- */
-#define CACHE_BITS	13
-#define CACHE_WORD	16
-#define CACHE_LINE	64
-
-/*
- * A slot is three cache lines exactly and starts on one (see
- * cache_of()): the scores in the first two, which word_take() reads
- * whole. 8,192 slots (1.5 MiB a thread) miss 18% of the words of the
- * vacancies, against 28% with 4,096 unaligned slots of 164 bytes.
- */
-struct cache_slot {
-	struct word_score ws;
-	uint16_t n;			/* letters of w, 0 when empty */
-	uint16_t w[CACHE_WORD];
-	unsigned char pad[3 * CACHE_LINE - sizeof(struct word_score) -
-			  (CACHE_WORD + 1) * sizeof(uint16_t)];
-};
-
-struct word_cache {
-	struct cache_slot slot[1u << CACHE_BITS];
-};
-
 /* Scores the word w[0, n), 0 < n <= WORD_MAX, into *ws. */
 static void
 word_score(const uint32_t *w, size_t n, struct word_score *ws)
 {
 	uint32_t seq[WORD_MAX + 2];
+#if !defined(__SSE2__) || LANGID_SCORE_UNIT != 2
 	/* sums in a local array, which no row can alias: in registers */
 	uint16_t acc[LANGID_MAX_MODELS] = { 0 };
+#endif
 #ifdef __SSE2__
 	/* acc in four registers while the rows are added */
 	__m128i a[4] = { _mm_setzero_si128(), _mm_setzero_si128(),
@@ -453,9 +513,14 @@ word_score(const uint32_t *w, size_t n, struct word_score *ws)
 		key = 0;
 		for (j = 0; j < GRAM_MAX && j <= i; j++) {
 			key |= (uint64_t)seq[i - j] << (SYM_BITS * j);
-			if (j == 0 && seq[i] == SYM_BOUNDARY)
-				continue;
-			row = gram_find(key);
+			if (j == 0) {
+				if (seq[i] == SYM_BOUNDARY)
+					continue;
+				row = gram_one[seq[i]] == 0 ? NULL :
+					gram_rows[gram_one[seq[i]] - 1].score;
+			} else {
+				row = gram_find(key);
+			}
 			if (row == NULL) {
 				/* nor any longer n-gram ending here */
 				ngrams += (i < GRAM_MAX ? i + 1 : GRAM_MAX) - j;
@@ -492,18 +557,48 @@ word_score(const uint32_t *w, size_t n, struct word_score *ws)
 	 * unlisted and SC_FOREIGN when a letter is outside its alphabet;
 	 * SC_LISTED for a listed word; the model's own penalty.
 	 */
+	listed = word_listed(w, n);
+	base = langid_unseen * (int32_t)ngrams;
+#if defined(__SSE2__) && LANGID_SCORE_UNIT == 2
+	{
+		/* four models a vector: lane t of vector k is model 4k + t */
+		const __m128i z = _mm_setzero_si128();
+		const __m128i al = _mm_set1_epi32((int)allowed);
+		const __m128i li = _mm_set1_epi32((int)listed);
+		const __m128i foreign = _mm_set1_epi32(-SC_FOREIGN);
+		const __m128i lsc = _mm_set1_epi32(SC_LISTED);
+		const __m128i vbase = _mm_set1_epi32(base);
+		__m128i bit = _mm_set_epi32(8, 4, 2, 1), x, in, own;
+
+		for (m = 0; m < LANGID_MAX_MODELS / 4; m++) {
+			x = m % 2 ? _mm_unpackhi_epi16(a[m / 2], z) :
+				    _mm_unpacklo_epi16(a[m / 2], z);
+			x = _mm_add_epi32(x, x);	/* LANGID_SCORE_UNIT */
+			in = _mm_cmpeq_epi32(_mm_and_si128(al, bit), bit);
+			own = _mm_or_si128(_mm_and_si128(in, x),
+					   _mm_andnot_si128(in, foreign));
+			in = _mm_cmpeq_epi32(_mm_and_si128(li, bit), bit);
+			own = _mm_add_epi32(own, _mm_and_si128(in, lsc));
+			own = _mm_add_epi32(own, _mm_sub_epi32(vbase,
+				_mm_loadu_si128((const __m128i *)(const void *)
+						(model_penalty + 4 * m))));
+			_mm_storeu_si128((__m128i *)(void *)(ws->sc + 4 * m),
+					 own);
+			bit = _mm_slli_epi32(bit, 4);
+		}
+	}
+#else
 #ifdef __SSE2__
 	for (m = 0; m < 4; m++)
 		_mm_storeu_si128((__m128i *)(void *)(acc + 8 * m), a[m]);
 #endif
-	listed = word_listed(w, n);
-	base = langid_unseen * (int32_t)ngrams;
 	for (m = 0; m < LANGID_MAX_MODELS; m++)
 		ws->sc[m] = base - model_penalty[m] +
 			    ((allowed >> m) & 1 ?
 				     (int32_t)acc[m] * LANGID_SCORE_UNIT :
 				     -SC_FOREIGN) +
 			    ((listed >> m) & 1 ? SC_LISTED : 0);
+#endif
 }
 
 static size_t
@@ -525,45 +620,157 @@ best_model(const int64_t *v, size_t n)
  */
 static void word_score(const uint32_t *w, size_t n, struct word_score *ws);
 
-/* The slot of c for the word w[0, n), or NULL when it is not cached. */
-static struct cache_slot *
-cache_slot_of(struct word_cache *c, const uint32_t *w, size_t n)
+/*
+ * The key of the word w[0, n) in *k and its set, or CACHE_NONE when it
+ * is not kept. w is 0 from w[n] to w[CACHE_WORD] at least, so the key is
+ * made of the first 16 letters whatever n is: without a branch on n, in
+ * registers, and stored whole (read back in other widths, 16-bit stores
+ * would stall).
+ */
+static size_t
+cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
 {
-	uint64_t h = 0xCBF29CE484222325u;
+	uint64_t q0, q1, q2, q3;
+#if defined(__SSE2__) && defined(__x86_64__)
+	/* (_mm_cvtsi128_si64 is x86-64's) */
+	const __m128i *v = (const __m128i *)(const void *)w;
+	const __m128i bias = _mm_set1_epi32(0x8000);
+	const __m128i bias16 = _mm_set1_epi16((short)0x8000);
+	__m128i a = _mm_load_si128(v), b = _mm_load_si128(v + 1);
+	__m128i c = _mm_load_si128(v + 2), e = _mm_load_si128(v + 3);
+	__m128i lo, hi;
+
+	if (n > CACHE_WORD)
+		return CACHE_NONE;
+	/* a letter above U+FFFF is not kept */
+	lo = _mm_srli_epi32(_mm_or_si128(_mm_or_si128(a, b),
+					 _mm_or_si128(c, e)), 16);
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(lo, _mm_setzero_si128())) !=
+	    0xFFFF)
+		return CACHE_NONE;
+	/* 32 to 16 bits: the signed saturating pack, on values moved down
+	 * by 0x8000 and back up */
+	lo = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(a, bias),
+					   _mm_sub_epi32(b, bias)), bias16);
+	hi = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(c, bias),
+					   _mm_sub_epi32(e, bias)), bias16);
+	q0 = (uint64_t)_mm_cvtsi128_si64(lo);
+	q1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lo, lo));
+	q2 = (uint64_t)_mm_cvtsi128_si64(hi);
+	q3 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(hi, hi));
+#else
+	uint32_t all = 0;
 	size_t i;
 
-	if (c == NULL || n > CACHE_WORD)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (w[i] > 0xFFFF)
-			return NULL;
-		h = (h ^ w[i]) * 0x100000001B3u;
-	}
-	return &c->slot[(h * 0x9E3779B97F4A7C15u) >> (64 - CACHE_BITS)];
+	if (n > CACHE_WORD)
+		return CACHE_NONE;
+	for (i = 0; i < CACHE_WORD + 1; i++)
+		all |= w[i];
+	if (all > 0xFFFF)
+		return CACHE_NONE;
+	q0 = w[0] | (uint64_t)w[1] << 16 | (uint64_t)w[2] << 32 |
+	     (uint64_t)w[3] << 48;
+	q1 = w[4] | (uint64_t)w[5] << 16 | (uint64_t)w[6] << 32 |
+	     (uint64_t)w[7] << 48;
+	q2 = w[8] | (uint64_t)w[9] << 16 | (uint64_t)w[10] << 32 |
+	     (uint64_t)w[11] << 48;
+	q3 = w[12] | (uint64_t)w[13] << 16 | (uint64_t)w[14] << 32 |
+	     (uint64_t)w[15] << 48;
+#endif
+	k->q[0] = q0;
+	k->q[1] = q1;
+	k->q[2] = q2;
+	k->q[3] = q3;
+	/* four products at once rather than a chain of them */
+	return (size_t)((q0 * 0x9E3779B97F4A7C15u + q1 * 0xC2B2AE3D27D4EB4Fu +
+			 q2 * 0x165667B19E3779F9u + q3 * 0xD6E8FEB86659FD93u) >>
+			(64 - CACHE_SET_BITS));
 }
 
-/* The score of the word w[0, n), from its slot sl when it holds it. */
-static const struct word_score *
-word_score_cached(struct cache_slot *sl, const uint32_t *w, size_t n,
-		  struct word_score *tmp)
+/* Whether the key of a set a is the word's key b. */
+static inline bool
+cache_key_eq(const struct cache_key *a, const struct cache_key *b)
 {
-	size_t i;
+	return ((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) |
+		(a->q[2] ^ b->q[2]) | ((a->q[3] ^ b->q[3]) & ~CACHE_MRU)) == 0;
+}
 
-	if (sl == NULL) {
-		word_score(w, n, tmp);
-		return tmp;
+/* The scores kept in cs, in sc. */
+static inline void
+cache_scores_get(const struct cache_scores *cs, int32_t *sc)
+{
+	size_t m;
+#ifdef __SSE2__
+	const __m128i *v = (const __m128i *)(const void *)cs;
+	const __m128i base = _mm_set1_epi32(cs->base);
+	const __m128i z = _mm_setzero_si128();
+	__m128i x;
+
+	/* lanes CACHE_MODELS on are base's bits: unused models' */
+	for (m = 0; m < 4; m++) {
+		x = _mm_load_si128(v + m);
+		_mm_store_si128((__m128i *)(void *)(sc + 8 * m),
+				_mm_add_epi32(base, _mm_unpacklo_epi16(x, z)));
+		_mm_store_si128((__m128i *)(void *)(sc + 8 * m + 4),
+				_mm_add_epi32(base, _mm_unpackhi_epi16(x, z)));
 	}
-	if (sl->n == n) {
-		for (i = 0; i < n && sl->w[i] == w[i]; i++)
-			;
-		if (i == n)
-			return &sl->ws;
+#else
+	for (m = 0; m < CACHE_MODELS; m++)
+		sc[m] = cs->base + cs->d[m];
+	for (; m < LANGID_MAX_MODELS; m++)
+		sc[m] = cs->base;
+#endif
+}
+
+/*
+ * The scores of the word w[0, n) with key k in sc, from set s of c when
+ * it holds them; else scored, and kept in the slot of the set used less
+ * recently when they fit.
+ */
+static void
+word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
+		  const uint32_t *w, size_t n, int32_t *sc)
+{
+	struct word_score ws;
+	struct cache_set *set;
+	struct cache_scores *cs;
+	int32_t lo, hi;
+	size_t m, nm = langid_nmodels, way;
+
+	if (s == CACHE_NONE) {
+		word_score(w, n, &ws);
+		memcpy(sc, ws.sc, sizeof(ws.sc));
+		return;
 	}
-	word_score(w, n, &sl->ws);
-	sl->n = (uint16_t)n;
-	for (i = 0; i < n; i++)
-		sl->w[i] = (uint16_t)w[i];
-	return &sl->ws;
+	set = &c->set[s];
+	way = cache_key_eq(&set->key[0], k) ? 0 :
+	      cache_key_eq(&set->key[1], k) ? 1 : 2;
+	if (way < 2) {
+		if (way != !!(set->key[0].q[3] & CACHE_MRU))
+			set->key[0].q[3] ^= CACHE_MRU;
+		cache_scores_get(&c->sc[2 * s + way], sc);
+		return;
+	}
+	word_score(w, n, &ws);
+	memcpy(sc, ws.sc, sizeof(ws.sc));
+	lo = hi = ws.sc[0];
+	for (m = 1; m < nm; m++) {
+		lo = ws.sc[m] < lo ? ws.sc[m] : lo;
+		hi = ws.sc[m] > hi ? ws.sc[m] : hi;
+	}
+	if ((int64_t)hi - lo > UINT16_MAX)
+		return;
+	way = !(set->key[0].q[3] & CACHE_MRU);
+	cs = &c->sc[2 * s + way];
+	for (m = 0; m < CACHE_MODELS; m++)
+		cs->d[m] = (uint16_t)(m < nm ? ws.sc[m] - lo : 0);
+	cs->base = lo;
+	if (way == 0) {
+		set->key[0] = *k;	/* and the first slot used last */
+	} else {
+		set->key[1] = *k;
+		set->key[0].q[3] |= CACHE_MRU;
+	}
 }
 
 /*
@@ -663,6 +870,67 @@ viterbi_step(int32_t *vit, const int32_t *sc, size_t nm, bool first,
 }
 #endif
 
+#ifdef HAVE_AVX2_STEP
+/*
+ * viterbi_step() and the partial sums (see word_take()) eight models a
+ * vector, where the CPU has AVX2: the same integer operations, so the
+ * same results; pmaxsd does what compares and masks did.
+ */
+__attribute__((target("avx2"))) static uint32_t
+viterbi_step_avx2(int32_t *vit, int32_t *part, const int32_t *sc, size_t nm,
+		  bool first, size_t *best)
+{
+	const __m256i sw = _mm256_set1_epi32(first ? INT32_MIN : -SC_SWITCH);
+	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
+	__m256i v[LANGID_MAX_MODELS / 8], top = lowest, x, s, live, up;
+	__m128i t;
+	uint32_t switched = 0, eq = 0, used;
+	size_t k;
+
+	used = nm >= 32 ? UINT32_MAX : (1u << nm) - 1;
+	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
+		live = _mm256_loadu_si256((const __m256i *)(const void *)
+					  (model_live + 8 * k));
+		x = _mm256_loadu_si256((const __m256i *)(const void *)
+				       (vit + 8 * k));
+		s = _mm256_loadu_si256((const __m256i *)(const void *)
+				       (sc + 8 * k));
+		_mm256_storeu_si256((__m256i *)(void *)(part + 8 * k),
+				    _mm256_add_epi32(s, _mm256_loadu_si256(
+					    (const __m256i *)(const void *)
+					    (part + 8 * k))));
+		up = _mm256_cmpgt_epi32(sw, x);
+		switched |= (uint32_t)_mm256_movemask_ps(
+				    _mm256_castsi256_ps(up)) << (8 * k);
+		/* sw where sw > x, as the SSE2 step chooses */
+		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s);
+		/* lanes of unused models are INT32_MIN, out of the max */
+		x = _mm256_blendv_epi8(lowest, x, live);
+		v[k] = x;
+		top = _mm256_max_epi32(top, x);
+	}
+	/* the maximum of the eight lanes in every lane */
+	t = _mm_max_epi32(_mm256_castsi256_si128(top),
+			  _mm256_extracti128_si256(top, 1));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+	top = _mm256_broadcastd_epi32(t);
+	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
+		x = v[k];
+		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+			      _mm256_cmpeq_epi32(x, top))) << (8 * k);
+		/* relative to the new best; unused models 0 */
+		x = _mm256_and_si256(_mm256_sub_epi32(x, top),
+				     _mm256_loadu_si256((const __m256i *)
+							(const void *)
+							(model_live + 8 * k)));
+		_mm256_storeu_si256((__m256i *)(void *)(vit + 8 * k), x);
+	}
+	*best = (size_t)__builtin_ctz(eq & used);
+	return switched & used;
+}
+#endif
+
 /* Words summed in int32 before they go to the int64 sums. */
 #define PART_WORDS	256
 
@@ -679,55 +947,98 @@ part_flush(struct detector *d)
 	d->npart = 0;
 }
 
+/* Adds the word's scores sc to the partial sums p. */
+static inline void
+part_add(int32_t *p, const int32_t *sc)
+{
+	size_t m;
+
+	/* all LANGID_MAX_MODELS, unused ones too, in int32 (int64 lanes
+	 * cost three times as much); a word scores above -(WORD_MAX + 2) *
+	 * GRAM_MAX * (-langid_unseen + SC_FOREIGN + SC_OTHER), about -2^18,
+	 * so PART_WORDS of them fit */
+#ifdef __SSE2__
+	/* the compiler cannot tell that sc and p do not overlap */
+	for (m = 0; m < LANGID_MAX_MODELS; m += 4) {
+		__m128i *v = (__m128i *)(void *)(p + m);
+
+		_mm_store_si128(v, _mm_add_epi32(_mm_load_si128(v),
+			_mm_loadu_si128((const __m128i *)(const void *)
+					(sc + m))));
+	}
+#else
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		p[m] += sc[m];
+#endif
+}
+
 static void
 word_take(struct detector *d)
 {
-	struct word_score tmp;
-	const int32_t *sc;
+	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	const struct pending *p = &d->pend[d->pfirst];
 	struct step *st;
-	size_t m;
 
-	sc = word_score_cached(d->pslot, d->pword, d->pwlen, &tmp)->sc;
+	word_score_cached(d->cache, p->set, &p->key, p->w, p->len, sc);
 	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
 	st = &d->steps[d->nsteps];
-	st->letters = (uint16_t)d->pwletters;
+	st->letters = (uint16_t)p->letters;
 	st->best = (uint8_t)d->best;
-	/* all LANGID_MAX_MODELS, unused ones too: a loop the compiler
-	 * vectorizes, in int32 (int64 lanes cost three times as much); a
-	 * word scores above -(WORD_MAX + 2) * GRAM_MAX * (-langid_unseen +
-	 * SC_FOREIGN + SC_OTHER), about -2^18, so PART_WORDS of them fit */
-	for (m = 0; m < LANGID_MAX_MODELS; m++)
-		d->part[m] += sc[m];
+#ifdef HAVE_AVX2_STEP
+	if (have_avx2 && !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED)) {
+		st->switched = viterbi_step_avx2(d->vit, d->part, sc,
+						 d->nmodels, d->nsteps == 0,
+						 &d->best);
+	} else
+#endif
+	{
+		part_add(d->part, sc);
+		st->switched = viterbi_step(d->vit, sc, d->nmodels,
+					    d->nsteps == 0, &d->best);
+	}
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
-	st->switched = viterbi_step(d->vit, sc, d->nmodels, d->nsteps == 0,
-				    &d->best);
 	d->nsteps++;
-	d->pwlen = 0;
+	d->pfirst = (d->pfirst + 1) % PENDING;
+	d->npend--;
 }
 
 /*
- * Ends the word collected in d. It is scored when the next word ends (or
- * the text does, word_flush()), so that its cache slot, fetched from
- * memory now, has arrived by then; the words are still taken in order.
+ * Ends the word collected in d. It is scored when PENDING more words have
+ * ended (or the text has, word_flush()), so that its cache lines, fetched
+ * from memory now, have arrived by then; the words are still taken in
+ * order.
  */
 static void
 word_end(struct detector *d)
 {
-	struct cache_slot *sl;
+	struct cache_key k;
+	struct pending *p;
+	size_t sl = CACHE_NONE, n;
 
 	d->apostrophe = false;
 	if (d->wlen == 0)
 		return;
-	sl = cache_slot_of(d->cache, d->word, d->wlen);
-	if (sl)
-		__builtin_prefetch(sl);
-	if (d->pwlen > 0)
+	if (d->cache != NULL) {
+		sl = cache_slot_of(d->word, d->wlen, &k);
+		if (sl != CACHE_NONE) {
+			__builtin_prefetch(&d->cache->set[sl]);
+			__builtin_prefetch(&d->cache->sc[2 * sl]);
+			__builtin_prefetch(&d->cache->sc[2 * sl + 1]);
+		}
+	}
+	if (d->npend == PENDING)
 		word_take(d);
-	memcpy(d->pword, d->word, d->wlen * sizeof(d->word[0]));
-	d->pwlen = d->wlen;
-	d->pwletters = d->wletters;
-	d->pslot = sl;
+	p = &d->pend[(d->pfirst + d->npend++) % PENDING];
+	/* whole when it is short: a copy of known size costs less */
+	n = d->wlen <= CACHE_WORD + 1 ? CACHE_WORD + 1 : d->wlen;
+	memcpy(p->w, d->word, n * sizeof(d->word[0]));
+	memset(d->word, 0, n * sizeof(d->word[0]));
+	p->len = d->wlen;
+	p->letters = d->wletters;
+	p->set = sl;
+	if (sl != CACHE_NONE)
+		p->key = k;
 	d->wlen = 0;
 	d->wletters = 0;
 }
@@ -737,7 +1048,7 @@ static void
 word_flush(struct detector *d)
 {
 	word_end(d);
-	if (d->pwlen > 0)
+	while (d->npend > 0)
 		word_take(d);
 }
 
@@ -753,6 +1064,45 @@ word_add(struct detector *d, uint32_t cp)
 	d->wletters++;
 }
 
+/*
+ * Takes the letters of one or two bytes from s[i] on into the word of d
+ * while no apostrophe waits and the word has room (what word_add() does
+ * then: append), with the word's length in a register; returns where it
+ * stopped, at the first character it leaves to scan().
+ */
+static inline size_t
+scan_letters(struct detector *d, const unsigned char *s, size_t i,
+	     size_t len)
+{
+	size_t wlen = d->wlen, start = wlen;
+	uint32_t cp;
+	const struct chr_info *e;
+
+	if (d->apostrophe)
+		return i;
+	while (i < len && wlen < WORD_MAX) {
+		if (s[i] < 0x80) {
+			e = &chr_tab[s[i]];
+			if (e->kind != CHR_LETTER)
+				break;
+			i++;
+		} else if (s[i] >= 0xC2 && s[i] < 0xE0 && i + 1 < len &&
+			   (s[i + 1] & 0xC0) == 0x80) {
+			cp = (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F);
+			e = &chr_tab[cp];
+			if (e->kind != CHR_LETTER)
+				break;
+			i += 2;
+		} else {
+			break;
+		}
+		d->word[wlen++] = e->lower;
+	}
+	d->wletters += wlen - start;
+	d->wlen = wlen;
+	return i;
+}
+
 static void
 scan(struct detector *d, const char *text, size_t len)
 {
@@ -765,6 +1115,9 @@ scan(struct detector *d, const char *text, size_t len)
 	if (!text)
 		return;	/* no text (len is 0 then) */
 	while (i < len) {
+		i = scan_letters(d, s, i, len);
+		if (i == len)
+			break;
 		if (s[i] < 0x80) {
 			cp = s[i];
 			n = 1;
@@ -882,7 +1235,9 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
-	if (have_cache_key) {
+	/* the cache holds CACHE_MODELS scores a word */
+	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
+	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
 		raw = pthread_getspecific(cache_key);
 		if (raw == NULL) {
 			raw = xcalloc(1, sizeof(*d.cache) + CACHE_LINE);
@@ -943,6 +1298,13 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	out->latin_ru = best == langid_latin_ru;
 out:
 	free(d.steps);
+}
+
+void
+langid_set_plain(bool no_cache, bool portable)
+{
+	__atomic_store_n(&plain_no_cache, no_cache, __ATOMIC_RELAXED);
+	__atomic_store_n(&plain_portable, portable, __ATOMIC_RELAXED);
 }
 
 enum lang_id

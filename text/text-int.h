@@ -192,4 +192,12 @@ extern const uint32_t langid_alpha[FOLD_DIRECT_END];
 extern const struct langid_word langid_words[];
 extern const size_t langid_nwords;
 
+/*
+ * For tests: makes the later lang_detect() calls of the process go
+ * without the cache of word scores (no_cache) and with the SSE2 or
+ * scalar Viterbi step where the CPU has AVX2 (portable), to compare the
+ * results, which must not change.
+ */
+void langid_set_plain(bool no_cache, bool portable);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "common/limits.h"
 #include "text/text.h"
+#include "text/text-int.h"
 #include "common/banned.h"
 
 /*
@@ -456,6 +457,130 @@ test_long(void **state)
 	free(text);
 }
 
+/* Every field of a and b the same, the doubles bit for bit. */
+static void
+check_same(const struct lang_result *a, const struct lang_result *b)
+{
+	size_t i;
+
+	assert_int_equal(a->lang, b->lang);
+	assert_memory_equal(&a->confidence, &b->confidence,
+			    sizeof(a->confidence));
+	assert_int_equal(a->latin_ru, b->latin_ru);
+	assert_int_equal(a->nletters, b->nletters);
+	assert_int_equal(a->npresent, b->npresent);
+	for (i = 0; i < a->npresent; i++) {
+		assert_int_equal(a->present[i].lang, b->present[i].lang);
+		assert_memory_equal(&a->present[i].share, &b->present[i].share,
+				    sizeof(a->present[i].share));
+	}
+}
+
+/* Letters of the made-up words below, in UTF-8. */
+static const char *const letters[] = {
+	"а", "б", "в", "г", "д", "е", "ж", "з", "и", "й", "к", "л", "м",
+	"н", "о", "п", "р", "с", "т", "у", "ф", "х", "ц", "ч", "ш", "щ",
+	"ъ", "ы", "ь", "э", "ю", "я", "ё", "Д", "ә", "ғ", "қ", "ң", "ө",
+	"ұ", "ү", "һ", "і", "ў", "ҳ", "ҷ", "ӣ", "a", "e", "o", "s", "t",
+	"q", "x", "ş", "ç", "ı", "ö", "'", "\xca\xbb", "\xcc\x86",
+};
+
+#define MADE_TEXTS	160
+#define MADE_WORDS	120
+
+/*
+ * Text k of MADE_TEXTS, made up: MADE_WORDS words of 1 to 40 letters
+ * drawn at random, most of them seen nowhere else, so that the cache
+ * of word scores has to replace words, and words of every length around
+ * what it keeps (15 letters) and what is scored in one piece (32). In
+ * every other text the words begin with the same four letters, which
+ * the cache must not take for the same word.
+ */
+static char *
+made_text(size_t k, size_t *len)
+{
+	uint64_t x = 0x9E3779B97F4A7C15u * (k + 1);
+	char *t = malloc(MADE_WORDS * (40 * 2 + 1) + 1);
+	size_t n = 0, w, i, wl, l;
+	const char *c;
+
+	assert_non_null(t);
+	for (w = 0; w < MADE_WORDS; w++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		wl = 1 + x % 40;
+		if (k % 2 == 1) {
+			memcpy(t + n, "пров", strlen("пров"));
+			n += strlen("пров");
+			wl = wl > 36 ? 36 : wl;
+		}
+		for (i = 0; i < wl; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* mostly Russian letters, as in the vacancies */
+			c = letters[x % 8 < 6 ? x / 8 % 33 :
+				    x / 8 % RF_ARRAY_SIZE(letters)];
+			l = strlen(c);
+			memcpy(t + n, c, l);
+			n += l;
+		}
+		t[n++] = ' ';
+	}
+	t[n] = '\0';
+	*len = n;
+	return t;
+}
+
+/*
+ * The cache of word scores and the vector Viterbi steps change nothing
+ * but the time: made-up texts and the ads, without the cache and with
+ * the portable step (the reference), then in every other way, twice
+ * with the cache (empty words, then words seen).
+ */
+static void
+test_plain_same(void **state)
+{
+	static const struct {
+		bool no_cache, portable;
+	} ways[] = {
+		{ false, false }, { false, false }, { false, true },
+		{ false, true }, { true, false },
+	};
+	struct lang_result *ref, r;
+	char *text[MADE_TEXTS + RF_ARRAY_SIZE(ads)];
+	size_t len[MADE_TEXTS + RF_ARRAY_SIZE(ads)];
+	size_t n = RF_ARRAY_SIZE(text), i, w;
+
+	(void)state;
+	for (i = 0; i < MADE_TEXTS; i++)
+		text[i] = made_text(i, &len[i]);
+	for (i = 0; i < RF_ARRAY_SIZE(ads); i++) {
+		text[MADE_TEXTS + i] = strdup(ads[i].text);
+		assert_non_null(text[MADE_TEXTS + i]);
+		len[MADE_TEXTS + i] = strlen(ads[i].text);
+	}
+	ref = calloc(n, sizeof(*ref));
+	assert_non_null(ref);
+	langid_set_plain(true, true);
+	for (i = 0; i < n; i++) {
+		lang_detect(text[i], len[i], &ref[i]);
+		check_sane(&ref[i]);
+	}
+	for (w = 0; w < RF_ARRAY_SIZE(ways); w++) {
+		langid_set_plain(ways[w].no_cache, ways[w].portable);
+		for (i = 0; i < n; i++) {
+			lang_detect(text[i], len[i], &r);
+			check_same(&ref[i], &r);
+		}
+	}
+	langid_set_plain(false, false);
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(ref);
+}
+
 /* Many threads at once get what one thread gets. */
 #define NTHREADS 4
 
@@ -507,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_mixed_language),
 		cmocka_unit_test(test_other),
 		cmocka_unit_test(test_long),
+		cmocka_unit_test(test_plain_same),
 		cmocka_unit_test(test_threads),
 	};
 
