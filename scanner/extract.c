@@ -716,10 +716,6 @@ find_contacts(struct document *d)
 		buf_addstr(&d->contacts_text, d->contacts.items[i].value);
 		buf_addch(&d->contacts_text, '\n');
 	}
-	/* offsets into the body as it stands now */
-	money_find(&d->entities, d->body.data, d->body.len);
-	ages_find(&d->entities, d->body.data, d->body.len);
-	entity_list_sort(&d->entities);
 }
 
 /* The language of one field's text on its own. */
