@@ -65,6 +65,8 @@ ru_index(uint32_t cp)
  * a word that starts with letters a, b. */
 static uint32_t first_pairs[32];
 static pthread_once_t first_pairs_once = PTHREAD_ONCE_INIT;
+/* set once first_pairs is ready: pthread_once() is a call per word */
+static bool first_pairs_ready;
 
 static void
 first_pairs_init(void)
@@ -83,6 +85,7 @@ first_pairs_init(void)
 			abort();	/* the table holds Russian words */
 		first_pairs[x] |= 1u << y;
 	}
+	__atomic_store_n(&first_pairs_ready, true, __ATOMIC_RELEASE);
 }
 
 /* Whether c may start a Russian letter in UTF-8 (U+0400 to U+047F). */
@@ -102,7 +105,8 @@ may_be_number_word(const char *text, size_t len, size_t j)
 	uint32_t a, b;
 	int x, y;
 
-	pthread_once(&first_pairs_once, first_pairs_init);
+	if (!__atomic_load_n(&first_pairs_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&first_pairs_once, first_pairs_init);
 	/* Russian letters are two bytes, D0 or D1 and a continuation byte:
 	 * anything else is no letter of the table's words (ru_index() of
 	 * its code point is -1) */
@@ -245,6 +249,11 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 	bool plus = false;
 	char *best = NULL, *v;
 
+	/* what most calls see: a word that is no number word (the loop
+	 * below would stop there at once) */
+	if (j < len && text[j] != '+' && !isdigit((unsigned char)text[j]) &&
+	    !may_be_number_word(text, len, j))
+		return i;
 	memset(&st, 0, sizeof(st));
 	if (j < len && text[j] == '+') {
 		plus = true;
