@@ -143,6 +143,59 @@ test_utf8_valid_repair(void **state)
 	assert_int_equal(utf8_prefix("жж", 4, 1), 0);
 }
 
+/*
+ * utf8_valid() reads 16 bytes at a time where the text is ASCII and
+ * two-byte sequences: a bad byte, a lead byte without its continuation
+ * and a longer character are found at every offset of such a text, on
+ * both sides of a block's edge, as a byte at a time would find them.
+ */
+static void
+test_utf8_valid_blocks(void **state)
+{
+	static const char *const bads[] = {
+		"\xFF", "\x80", "\xD0", "\xC0\x80", "\xC1\xBF", "\xE2\x80",
+		"\xED\xA0\x80", "\xF4\x90\x80\x80", "\xD0\xD0",
+	};
+	static const char *const goods[] = {
+		"\xE2\x80\x94", "\xF0\x9F\x98\x80", "\xC2\xA0", "\xDF\xBF",
+	};
+	/* 40 bytes: two-byte letters, some ASCII between */
+	const char *base = "работа в Дубае, 24/7 жж";
+	char t[128];
+	size_t n = strlen(base), p, k, m, bad;
+	struct buf b;
+
+	(void)state;
+	assert_true(utf8_valid(base, n, NULL));
+	for (p = 0; p <= n; p++) {
+		if (p < n && ((unsigned char)base[p] & 0xC0) == 0x80)
+			continue;	/* inside a character */
+		for (k = 0; k < RF_ARRAY_SIZE(bads); k++) {
+			m = strlen(bads[k]);
+			memcpy(t, base, p);
+			memcpy(t + p, bads[k], m);
+			memcpy(t + p + m, base + p, n - p);
+			bad = SIZE_MAX;
+			assert_false(utf8_valid(t, n + m, &bad));
+			assert_int_equal(bad, p);
+			/* repaired: U+FFFD for each byte that is not read */
+			buf_init(&b, 0);
+			assert_int_equal(utf8_repair(&b, t, n + m), RF_OK);
+			assert_true(utf8_valid(b.data, b.len, NULL));
+			assert_memory_equal(b.data, base, p);
+			assert_memory_equal(b.data + p, "\xEF\xBF\xBD", 3);
+			buf_release(&b);
+		}
+		for (k = 0; k < RF_ARRAY_SIZE(goods); k++) {
+			m = strlen(goods[k]);
+			memcpy(t, base, p);
+			memcpy(t + p, goods[k], m);
+			memcpy(t + p + m, base + p, n - p);
+			assert_true(utf8_valid(t, n + m, NULL));
+		}
+	}
+}
+
 static void
 test_json_writer(void **state)
 {
@@ -329,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_utf8_encode_roundtrip),
 		cmocka_unit_test(test_utf8_valid_repair),
+		cmocka_unit_test(test_utf8_valid_blocks),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_json_depth),
 		cmocka_unit_test(test_json_double),
