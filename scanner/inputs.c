@@ -64,7 +64,8 @@ read_some(int fd, void *p, size_t len)
 }
 
 /*
- * Opens the regular file at path once: tells whether it is a WARC file
+ * Opens the regular file at path once (name in the directory dir_fd, or
+ * path itself when dir_fd is AT_FDCWD): tells whether it is a WARC file
  * (plain or gzip), by content, and reads it whole into data when it is
  * no larger than RF_WALK_READ_MAX_BYTES (the common case: a listing),
  * which saves opening it again to scan it. Sets *whole when data holds
@@ -72,11 +73,12 @@ read_some(int fd, void *p, size_t len)
  * reports them: the file is then neither WARC nor read.
  */
 static bool
-open_file(const char *path, struct buf *data, bool *whole)
+open_file(int dir_fd, const char *name, const char *path, struct buf *data,
+	  bool *whole)
 {
 	struct stat st;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	*whole = false;
 	buf_reset(data);
@@ -337,16 +339,17 @@ struct walk_ctx {
 };
 
 /*
- * Hands c->fn the regular file at path: the records of a WARC file, or
- * the file itself, with its bytes when open_file() read them.
+ * Hands c->fn the regular file at path (name in dir_fd, see open_file):
+ * the records of a WARC file, or the file itself, with its bytes when
+ * open_file() read them.
  */
 static void
-walk_file(struct walk_ctx *c, const char *path)
+walk_file(struct walk_ctx *c, int dir_fd, const char *name, const char *path)
 {
 	struct input_item it;
 	bool whole;
 
-	if (open_file(path, &c->data, &whole)) {
+	if (open_file(dir_fd, name, path, &c->data, &whole)) {
 		walk_warc(path, c->fn, c->arg);
 		return;
 	}
@@ -360,12 +363,14 @@ walk_file(struct walk_ctx *c, const char *path)
 }
 
 /*
- * Calls c->fn for path, or for every file below it. type is the d_type
- * of path's directory entry, DT_UNKNOWN when there is none: a regular
- * file needs no stat(2) to be known as one.
+ * Calls c->fn for path, or for every file below it. A regular file
+ * found in a directory is opened as name in dir_fd, with no stat(2): its
+ * directory entry said what it is (type, its d_type: DT_UNKNOWN, and
+ * dir_fd AT_FDCWD, for the paths given and when the entry does not say).
  */
 static void
-walk(struct walk_ctx *c, const char *path, int depth, unsigned char type)
+walk(struct walk_ctx *c, int dir_fd, const char *name, const char *path,
+     int depth, unsigned char type)
 {
 	struct stat st;
 	DIR *dir;
@@ -379,7 +384,7 @@ walk(struct walk_ctx *c, const char *path, int depth, unsigned char type)
 	bool found;
 
 	if (type == DT_REG) {
-		walk_file(c, path);
+		walk_file(c, dir_fd, name, path);
 		return;
 	}
 	found = strcmp(path, "-") != 0 && stat(path, &st) == 0;
@@ -389,7 +394,7 @@ walk(struct walk_ctx *c, const char *path, int depth, unsigned char type)
 		/* files, stdin, and paths that fail when read (st is not
 		 * set then) */
 		if (found && S_ISREG(st.st_mode)) {
-			walk_file(c, path);
+			walk_file(c, AT_FDCWD, path, path);
 			return;
 		}
 		memset(&it, 0, sizeof(it));
@@ -413,7 +418,6 @@ walk(struct walk_ctx *c, const char *path, int depth, unsigned char type)
 		names[n].type = de->d_type;
 		n++;
 	}
-	closedir(dir);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_name);
 	buf_init(&child, 0);
@@ -422,17 +426,21 @@ walk(struct walk_ctx *c, const char *path, int depth, unsigned char type)
 		unsigned char t = names[i].type;
 
 		buf_reset(&child);
-		buf_addf(&child, "%s%s%s", path,
-			 str_has_suffix(path, "/") ? "" : "/", names[i].name);
+		buf_addstr(&child, path);
+		if (!str_has_suffix(path, "/"))
+			buf_addch(&child, '/');
+		buf_addstr(&child, names[i].name);
 		/* symbolic links to directories are not followed: no loops;
 		 * an entry said to be a file or a directory is no link */
 		if (t == DT_REG || t == DT_DIR ||
 		    !(lstat(child.data, &cst) == 0 && S_ISLNK(cst.st_mode) &&
 		      stat(child.data, &cst) == 0 && S_ISDIR(cst.st_mode)))
-			walk(c, child.data, depth + 1,
-			     t == DT_REG ? DT_REG : DT_UNKNOWN);
+			walk(c, dirfd(dir), names[i].name, child.data,
+			     depth + 1, t == DT_REG ? DT_REG : DT_UNKNOWN);
 		free(names[i].name);
 	}
+	/* open until here: the files in it are opened relative to it */
+	closedir(dir);
 	free(names);
 	buf_release(&child);
 }
@@ -448,7 +456,7 @@ inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg)
 	/* room for a file that grows while it is read */
 	buf_init(&c.data, 2 * RF_WALK_READ_MAX_BYTES);
 	for (i = 0; i < n; i++)
-		walk(&c, paths[i], 0, DT_UNKNOWN);
+		walk(&c, AT_FDCWD, paths[i], paths[i], 0, DT_UNKNOWN);
 	buf_release(&c.data);
 }
 
