@@ -195,6 +195,24 @@ letter_lower(uint32_t cp)
 	return 0;
 }
 
+/* utf8_decode(), with ASCII and two-byte sequences (most letters of a
+ * listing) decoded here. */
+static inline size_t
+decode_char(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (len >= 1 && s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (len >= 2 && s[0] >= 0xC2 && s[0] < 0xE0 && (s[1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	return utf8_decode(str, len, cp);
+}
+
 size_t
 entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 {
@@ -204,12 +222,12 @@ entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 	bool too_long = false;
 
 	while (j < len) {
-		n = utf8_decode(text + j, len - j, &cp);
+		n = decode_char(text + j, len - j, &cp);
 		if (!n)
 			break;
 		if (is_apostrophe(cp) && j > i && j + n < len) {
 			uint32_t next;
-			size_t m = utf8_decode(text + j + n, len - j - n,
+			size_t m = decode_char(text + j + n, len - j - n,
 					       &next);
 
 			if (!m || !letter_lower(next))
@@ -218,7 +236,16 @@ entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 		} else if (!(lc = letter_lower(cp))) {
 			break;
 		}
-		k = utf8_encode(lc, u);
+		if (lc < 0x80) {
+			u[0] = (char)lc;
+			k = 1;
+		} else if (lc < 0x800) {
+			u[0] = (char)(0xC0 | (lc >> 6));
+			u[1] = (char)(0x80 | (lc & 0x3F));
+			k = 2;
+		} else {
+			k = utf8_encode(lc, u);
+		}
 		if (o + k + 1 > cap)
 			too_long = true;
 		else {
