@@ -224,6 +224,23 @@ test_json_writer(void **state)
 		"\"t\":\"a\\\"b\\\\c\\n\\u0001</\\u2028\","
 		"\"hits\":[1,2.5,true,{}],\"bad\":\"x\\ufffdy\"}");
 	buf_release(&b);
+
+	/* integers as printf writes them; text kept as it is but for what
+	 * must be escaped (DEL, a lone lead, U+2029 after two-byte text) */
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_array_begin(&j);
+	json_int(&j, 0);
+	json_int(&j, -7);
+	json_int(&j, INT64_MAX);
+	json_int(&j, INT64_MIN);
+	json_double(&j, -120.0);
+	json_string(&j, "жж \x7F\xD0 ж\xE2\x80\xA9\xC2\xA0~");
+	json_array_end(&j);
+	assert_string_equal(b.data,
+		"[0,-7,9223372036854775807,-9223372036854775808,-120,"
+		"\"жж \\u007f\\ufffd ж\\u2029\xC2\xA0~\"]");
+	buf_release(&b);
 }
 
 static void
