@@ -1,5 +1,4 @@
 /* phone-words.c: phone numbers with their digits spelled out in Russian. */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -138,6 +137,20 @@ number_word(const char *w)
 	return NULL;
 }
 
+/* isdigit() and isalnum() of the C locale (redflag never calls
+ * setlocale()), without a call into the C library per byte. */
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* Separators allowed between the words and digit groups of a number. */
 static bool
 is_sep(unsigned char c)
@@ -251,7 +264,7 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 
 	/* what most calls see: a word that is no number word (the loop
 	 * below would stop there at once) */
-	if (j < len && text[j] != '+' && !isdigit((unsigned char)text[j]) &&
+	if (j < len && text[j] != '+' && !is_digit((unsigned char)text[j]) &&
 	    !may_be_number_word(text, len, j))
 		return i;
 	memset(&st, 0, sizeof(st));
@@ -260,8 +273,8 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 		j++;
 	}
 	for (;;) {
-		if (j < len && isdigit((unsigned char)text[j])) {
-			for (e = j; e < len && isdigit((unsigned char)text[e]);
+		if (j < len && is_digit((unsigned char)text[j])) {
+			for (e = j; e < len && is_digit((unsigned char)text[e]);
 			     e++)
 				;
 			close_group(&st);
@@ -285,7 +298,7 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 			}
 		}
 		/* a word or digit group must end there */
-		if (e < len && (isalnum((unsigned char)text[e]) ||
+		if (e < len && (is_alnum((unsigned char)text[e]) ||
 				(unsigned char)text[e] >= 0x80))
 			break;
 		if (st.overflow)
