@@ -766,11 +766,28 @@ extract_html(struct document *d, const char *data, size_t len)
 	xmlFreeDoc(doc);
 }
 
+/* Inputs this small are decoded straight into the body: whatever their
+ * charset, their text (a few bytes for each byte read, 32 would still
+ * do) stays far under the field's cap, so neither buffer's cap is met
+ * and the bytes are those the copy into the body would get. */
+#define TEXT_DIRECT_MAX_BYTES	((size_t)256 << 10)
+
 static void
 extract_text(struct document *d, const char *data, size_t len)
 {
 	struct buf utf8;
 
+	if (len <= TEXT_DIRECT_MAX_BYTES && d->body.len == 0) {
+		if (!decode(d, data, len, false, &d->body))
+			return;
+		/* trailing white space is noise in every output */
+		while (d->body.len &&
+		       strchr(" \t\r\n", d->body.data[d->body.len - 1]))
+			buf_truncate(&d->body, d->body.len - 1);
+		if (!d->body.len)
+			d->status = DOC_EMPTY;
+		return;
+	}
 	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
 	if (!decode(d, data, len, false, &utf8)) {
 		buf_release(&utf8);
@@ -874,12 +891,23 @@ identify_language(struct document *d)
 		buf_add(&both, d->title.data, d->title.len);
 		buf_addch(&both, '\n');
 	}
-	buf_add(&both, d->body.data,
-		utf8_prefix(d->body.data, d->body.len,
-			    RF_LANGID_MAX_BYTES - both.len - 1 < d->body.len
-				    ? RF_LANGID_MAX_BYTES - both.len - 1
-				    : d->body.len));
-	lang_detect(both.data, both.len, &r);
+	if (both.len) {
+		buf_add(&both, d->body.data,
+			utf8_prefix(d->body.data, d->body.len,
+				    RF_LANGID_MAX_BYTES - both.len - 1 <
+						    d->body.len
+					    ? RF_LANGID_MAX_BYTES - both.len - 1
+					    : d->body.len));
+		lang_detect(both.data, both.len, &r);
+	} else {
+		/* no title: the same prefix of the body, not copied */
+		lang_detect(d->body.data,
+			    utf8_prefix(d->body.data, d->body.len,
+					RF_LANGID_MAX_BYTES - 1 < d->body.len
+						? RF_LANGID_MAX_BYTES - 1
+						: d->body.len),
+			    &r);
+	}
 	free(d->lang);
 	d->lang = xstrdup(lang_name(r.lang));
 	buf_release(&both);
