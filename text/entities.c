@@ -165,7 +165,7 @@ is_apostrophe(uint32_t cp)
 
 /* The lower case of a Latin or Cyrillic letter, or 0 for anything else;
  * ё is е. */
-static uint32_t
+static inline uint32_t
 letter_lower(uint32_t cp)
 {
 	if (cp < 0x80)
@@ -808,8 +808,12 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 			next = try_app_link(l, text, len, i);
 		} else {
 			/* a Cyrillic word (tried_at: at its start):
-			 * "Телеграм: name", "восемь семь ноль ..." */
-			next = try_labeled_handle(l, text, len, i);
+			 * "Телеграм: name", "восемь семь ноль ..."; only т
+			 * and Т (D1 82, D0 A2) start a label */
+			next = i;
+			if (i + 1 < len && (text[i + 1] == '\x82' ||
+					    text[i + 1] == '\xa2'))
+				next = try_labeled_handle(l, text, len, i);
 			if (next <= i)
 				next = phone_words_try(l, text, len, i);
 		}

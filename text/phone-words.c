@@ -98,7 +98,7 @@ is_ru_lead(char c)
  * Whether the word at text[j] may be a number word, by its first two
  * letters: most words are ruled out without being read whole.
  */
-static bool
+static inline bool
 may_be_number_word(const char *text, size_t len, size_t j)
 {
 	uint32_t a, b;
