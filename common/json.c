@@ -92,6 +92,17 @@ json_escape(struct buf *b, const char *s, size_t len)
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 
+		/* printable ASCII but '"' and '\\', and two-byte sequences
+		 * (U+2028 and U+2029 have three): written as they are */
+		if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c < 0xE0 && i + 1 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
 		rep = NULL;
 		n = 1;
 		if (c >= 0x80) {
@@ -164,11 +175,29 @@ json_string(struct json *j, const char *s)
 	json_stringn(j, s, s ? strlen(s) : 0);
 }
 
+/* Appends v in decimal, as printf's %" PRId64 " would. */
+static void
+add_int(struct buf *b, int64_t v)
+{
+	char d[24];
+	size_t n = sizeof(d);
+	/* the magnitude as unsigned: -INT64_MIN does not fit in int64_t */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		d[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--n] = '-';
+	buf_add(b, d + n, sizeof(d) - n);
+}
+
 void
 json_int(struct json *j, int64_t v)
 {
 	json_sep(j);
-	buf_addf(j->out, "%" PRId64, v);
+	add_int(j->out, v);
 }
 
 void
@@ -180,7 +209,7 @@ json_double(struct json *j, double v)
 	/* the range first: converting a double out of int64_t's range is
 	 * undefined behaviour */
 	else if (fabs(v) < 1e15 && v == (double)(int64_t)v)
-		buf_addf(j->out, "%" PRId64, (int64_t)v);
+		add_int(j->out, (int64_t)v);
 	else
 		buf_addf(j->out, "%.6g", v);
 }

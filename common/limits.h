@@ -14,6 +14,13 @@
 #define RF_SNIFF_BYTES			((size_t)4096)
 /* Bytes given to the charset detector. */
 #define RF_DETECT_BYTES			((size_t)256 << 10)	/* 256 KiB */
+/*
+ * Files up to this size are read whole by the directory walk, which opens
+ * each file anyway to tell WARC files by their first bytes; larger ones
+ * are read again by whoever scans them. The jobs of a scan's window hold
+ * such copies: at most RF_SCAN_WINDOW of them.
+ */
+#define RF_WALK_READ_MAX_BYTES		((size_t)256 << 10)	/* 256 KiB */
 /* Directory recursion depth for scan and extract. */
 #define RF_DIR_MAX_DEPTH		64
 

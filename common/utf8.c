@@ -1,6 +1,10 @@
 /* utf8.c: strict UTF-8 per RFC 3629. */
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "common/utf8.h"
 #include "common/banned.h"
 
@@ -84,13 +88,56 @@ two_byte_at(const char *s, size_t len, size_t i)
 	       i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80;
 }
 
-bool
-utf8_valid(const char *s, size_t len, size_t *bad)
+#ifdef __SSE2__
+/*
+ * From i, a character boundary, over 16 bytes at a time of ASCII and
+ * two-byte sequences (C2 to DF, then a continuation byte): most of a
+ * listing in Russian. Such a block is valid when every continuation byte
+ * follows a lead byte and every lead byte is followed by one: the mask
+ * of continuation bytes is the mask of lead bytes shifted by one, with
+ * the last lead of the block before carried in. Returns the boundary
+ * where a block holds anything else (or is invalid) or fewer than 16
+ * bytes are left: everything before it is valid.
+ */
+static size_t
+skip_two_byte_text(const char *s, size_t len, size_t i)
 {
-	size_t i = 0, n;
+	unsigned carry = 0;
+
+	for (; len - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+					    (s + i));
+		/* as signed bytes: 80..BF are -128..-65, C2..DF -62..-33 */
+		unsigned high = (unsigned)_mm_movemask_epi8(x);
+		unsigned cont = (unsigned)_mm_movemask_epi8(
+			_mm_cmplt_epi8(x, _mm_set1_epi8(-64)));
+		unsigned lead = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpgt_epi8(x, _mm_set1_epi8(-63)),
+			_mm_cmplt_epi8(x, _mm_set1_epi8(-32))));
+
+		if ((high & ~(cont | lead)) ||
+		    cont != (((lead << 1) | carry) & 0xFFFFu))
+			break;
+		carry = lead >> 15;
+	}
+	/* a lead byte left waiting: its character starts one byte back */
+	return i - carry;
+}
+#endif
+
+/*
+ * The scalar check, from i (a character boundary) to at least stop or
+ * the end: whether the bytes are valid, with the first bad offset in
+ * *bad; *next is where it stopped (a character boundary).
+ */
+static bool
+valid_scalar(const char *s, size_t len, size_t i, size_t stop, size_t *next,
+	     size_t *bad)
+{
+	size_t n;
 	uint32_t cp;
 
-	while (i < len) {
+	while (i < len && i < stop) {
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
@@ -107,37 +154,42 @@ utf8_valid(const char *s, size_t len, size_t *bad)
 		}
 		i += n;
 	}
+	*next = i;
 	return true;
 }
 
+bool
+utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	size_t i = 0;
+
+	while (i < len) {
+#ifdef __SSE2__
+		i = skip_two_byte_text(s, len, i);
+#endif
+		/* a stretch with other characters, or the last bytes */
+		if (!valid_scalar(s, len, i, i + 16, &i, bad))
+			return false;
+	}
+	return true;
+}
+
+/* Each invalid byte is replaced, and reading goes on after it; the
+ * valid stretches between are found by utf8_valid(). */
 enum rf_err
 utf8_repair(struct buf *b, const char *s, size_t len)
 {
-	size_t i = 0, start = 0, n;
-	uint32_t cp;
-	enum rf_err err = RF_OK;
+	size_t start = 0, bad;
+	enum rf_err err;
 
-	while (i < len) {
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (two_byte_at(s, len, i)) {
-			i += 2;
-			continue;
-		}
-		n = utf8_decode(s + i, len - i, &cp);
-		if (n) {
-			i += n;
-			continue;
-		}
-		if ((err = buf_add(b, s + start, i - start)) != RF_OK)
+	while (!utf8_valid(s + start, len - start, &bad)) {
+		if ((err = buf_add(b, s + start, bad)) != RF_OK)
 			return err;
 		if ((err = buf_add(b, "\xEF\xBF\xBD", 3)) != RF_OK)
 			return err;
-		start = ++i;
+		start += bad + 1;
 	}
-	return buf_add(b, s + start, i - start);
+	return buf_add(b, s + start, len - start);
 }
 
 size_t

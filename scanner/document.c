@@ -49,7 +49,6 @@ document_init(struct document *d, const char *source)
 	d->structured = NULL;
 	entity_list_init(&d->contacts);
 	buf_init(&d->contacts_text, RF_FIELD_MAX_BYTES);
-	entity_list_init(&d->entities);
 	d->err = RF_OK;
 	d->error = NULL;
 	d->note = NULL;
@@ -73,7 +72,6 @@ document_release(struct document *d)
 	free(d->posted);
 	entity_list_release(&d->contacts);
 	buf_release(&d->contacts_text);
-	entity_list_release(&d->entities);
 	free(d->error);
 	free(d->note);
 	free(d->profile.name);
@@ -96,6 +94,14 @@ document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
 	d->error = buf_detach(&msg, NULL);
 	d->err = err;
 	d->status = DOC_ERROR;
+}
+
+void
+document_entities(const struct document *d, struct entity_list *out)
+{
+	money_find(out, d->body.data, d->body.len);
+	ages_find(out, d->body.data, d->body.len);
+	entity_list_sort(out);
 }
 
 void

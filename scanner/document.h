@@ -70,7 +70,6 @@ struct document {
 	 * (0, 0 for those a profile's contacts XPath found elsewhere) */
 	struct entity_list contacts;
 	struct buf contacts_text;	/* the same, one per line, for rules */
-	struct entity_list entities;	/* money and ages in the body */
 	enum rf_err err;	/* with DOC_ERROR */
 	char *error;		/* with DOC_ERROR: what went wrong */
 	char *note;		/* why a document is truncated, blocked */
@@ -92,6 +91,14 @@ void document_fail(struct document *d, enum rf_err err, const char *fmt, ...)
 
 /* Fills d from text known to be plain text (not sniffed for markup). */
 void extract_plain(struct document *d, const char *text, size_t len);
+
+/*
+ * Fills out (caller-owned, empty, from entity_list_init) with the money
+ * and ages of d's body, sorted by where they start, offsets into the body.
+ * Only `redflag extract` prints them (the matcher finds its own), so
+ * extraction does not look for them: this does, when asked.
+ */
+void document_entities(const struct document *d, struct entity_list *out);
 
 /* Points in's fields at d's title, body, url and contacts (borrowed). */
 void document_scan_input(const struct document *d, struct scan_input *in);

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -25,6 +29,9 @@
 #include "scanner/profile.h"
 #include "text/text.h"
 #include "common/banned.h"
+
+/* The most room made for a page's text before it is known. */
+#define BODY_HINT_BYTES		((size_t)64 << 10)
 
 /* What an element's tag says about its text. */
 #define TAG_SKIP	0x1u	/* content never visible */
@@ -114,7 +121,12 @@ tag_kind(const xmlNode *n)
 	low[i] = '\0';
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(low, tag_table[mid].name);
+		/* the first letters decide most steps without a call */
+		int c = (unsigned char)low[0] !=
+				(unsigned char)tag_table[mid].name[0]
+			? (unsigned char)low[0] -
+			  (unsigned char)tag_table[mid].name[0]
+			: strcmp(low, tag_table[mid].name);
 
 		if (c == 0)
 			return tag_table[mid].kind;
@@ -140,7 +152,7 @@ sink_break(struct textsink *s)
 	s->newline = true;
 }
 
-static bool
+static inline bool
 is_space_at(const unsigned char *p, size_t left, size_t *n)
 {
 	*n = 1;
@@ -155,12 +167,86 @@ is_space_at(const unsigned char *p, size_t left, size_t *n)
 	return false;
 }
 
+/* The first i >= from where p[i] may start white space (a byte at or
+ * below ' ', or C2, the lead of U+00A0), or len. */
+static size_t
+may_be_space(const unsigned char *p, size_t len, size_t from)
+{
+	size_t i = from;
+
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+					    (p + i));
+		__m128i low = _mm_cmpeq_epi8(
+			_mm_min_epu8(x, _mm_set1_epi8(' ')), x);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			low, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2))));
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < len; i++)
+		if (p[i] <= ' ' || p[i] == 0xC2)
+			return i;
+	return len;
+}
+
+/*
+ * sink_text() for text known to be valid UTF-8 that fits under the cap
+ * whatever it becomes (at most its length and one separator): the same
+ * bytes, written in place with no check of each run.
+ */
+static void
+sink_valid(struct textsink *s, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	struct buf *out = s->out;
+	size_t i = 0, n, run, o;
+
+	if (buf_grow(out, len + 1) != RF_OK) {
+		s->truncated = true;	/* cannot be: the caller checked */
+		return;
+	}
+	o = out->len;
+	while (i < len) {
+		if (is_space_at(p + i, len - i, &n)) {
+			s->space = true;
+			i += n;
+			continue;
+		}
+		if (o) {
+			if (s->newline)
+				out->data[o++] = '\n';
+			else if (s->space)
+				out->data[o++] = ' ';
+		}
+		s->space = s->newline = false;
+		run = i;
+		while ((run = may_be_space(p, len, run)) < len &&
+		       !is_space_at(p + run, len - run, &n))
+			run++;
+		memcpy(out->data + o, text + i, run - i);
+		o += run - i;
+		i = run;
+	}
+	out->len = o;
+	out->data[o] = '\0';
+}
+
 static void
 sink_text(struct textsink *s, const char *text, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i = 0, n, run;
 
+	/* most text: valid, and far from the cap */
+	if (!s->truncated && len < s->out->max - s->out->len &&
+	    utf8_valid(text, len, NULL)) {
+		sink_valid(s, text, len);
+		return;
+	}
 	while (i < len && !s->truncated) {
 		if (is_space_at(p + i, len - i, &n)) {
 			s->space = true;
@@ -221,11 +307,45 @@ token_in(const char *s, size_t n)
 	return false;
 }
 
+/*
+ * The value of n's attribute name, as xmlGetProp() gives it, without the
+ * copy where it can: an attribute of one text node (what the HTML parser
+ * makes) is that node's text. *copy is set to what the caller frees with
+ * xmlFree() (NULL when nothing need be). NULL when n has no such
+ * attribute.
+ */
+static const xmlChar *
+prop_value(const xmlNode *n, const char *name, xmlChar **copy)
+{
+	const xmlAttr *a;
+	const xmlDoc *doc = n->doc;
+
+	*copy = NULL;
+	/* the first attribute of that name, whatever its namespace, as
+	 * xmlHasProp() finds it */
+	for (a = n->properties; a; a = a->next)
+		if (a->name && strcmp((const char *)a->name, name) == 0)
+			break;
+	if (a && a->children && !a->children->next &&
+	    (a->children->type == XML_TEXT_NODE ||
+	     a->children->type == XML_CDATA_SECTION_NODE) &&
+	    a->children->content)
+		return a->children->content;
+	/* none, and no DTD to give it a default value: NULL, as from
+	 * xmlGetProp() */
+	if (!a && (!doc || ((!doc->intSubset || !doc->intSubset->attributes) &&
+			    (!doc->extSubset || !doc->extSubset->attributes))))
+		return NULL;
+	*copy = xmlGetProp(n, (const xmlChar *)name);
+	return *copy;
+}
+
 /* Whether an attribute value has a chrome token ("cookie-banner"). */
 static bool
 attr_has_chrome(const xmlNode *n, const char *attr)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	xmlChar *copy;
+	const xmlChar *v = prop_value(n, attr, &copy);
 	const char *p, *q;
 	bool yes = false;
 
@@ -239,7 +359,7 @@ attr_has_chrome(const xmlNode *n, const char *attr)
 		if (q > p)
 			yes = token_in(p, (size_t)(q - p));
 	}
-	xmlFree(v);
+	xmlFree(copy);
 	return yes;
 }
 
@@ -340,10 +460,11 @@ struct landmarks {
 static bool
 attr_contains(const xmlNode *n, const char *attr, const char *needle)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	xmlChar *copy;
+	const xmlChar *v = prop_value(n, attr, &copy);
 	bool yes = v && strcasestr((const char *)v, needle) != NULL;
 
-	xmlFree(v);
+	xmlFree(copy);
 	return yes;
 }
 
@@ -362,12 +483,17 @@ find_landmarks(xmlNode *root, struct landmarks *lm)
 		}
 		if (n->type == XML_ELEMENT_NODE) {
 			const char *name = (const char *)n->name;
+			/* the first letter in lower case rules out most of the
+			 * names below before strcasecmp() */
+			char c = (char)(name[0] | 0x20);
 
-			if (!lm->title && strcasecmp(name, "title") == 0)
+			if (!lm->title && c == 't' &&
+			    strcasecmp(name, "title") == 0)
 				lm->title = n;
-			else if (!lm->body && strcasecmp(name, "body") == 0)
+			else if (!lm->body && c == 'b' &&
+				 strcasecmp(name, "body") == 0)
 				lm->body = n;
-			else if (strcasecmp(name, "script") == 0) {
+			else if (c == 's' && strcasecmp(name, "script") == 0) {
 				if (attr_contains(n, "type", "ld+json")) {
 					if (lm->nldjson < RF_JSONLD_MAX_BLOCKS)
 						lm->ldjson[lm->nldjson++] = n;
@@ -375,13 +501,14 @@ find_landmarks(xmlNode *root, struct landmarks *lm)
 					lm->script = true;
 				}
 			}
-			else if (strcasecmp(name, "meta") == 0 &&
+			else if (c == 'm' && strcasecmp(name, "meta") == 0 &&
 				 attr_contains(n, "http-equiv", "refresh"))
 				lm->refresh = true;
-			else if (!lm->main && (strcasecmp(name, "main") == 0 ||
-					       attr_contains(n, "role", "main")))
+			else if (!lm->main &&
+				 ((c == 'm' && strcasecmp(name, "main") == 0) ||
+				  attr_contains(n, "role", "main")))
 				lm->main = n;
-			else if (strcasecmp(name, "article") == 0 &&
+			else if (c == 'a' && strcasecmp(name, "article") == 0 &&
 				 lm->articles++ == 0)
 				lm->article = n;
 			if (!lm->jobposting &&
@@ -417,6 +544,7 @@ first_h1(xmlNode *root)
 
 	while (n) {
 		if (n->type == XML_ELEMENT_NODE &&
+		    (n->name[0] | 0x20) == 'h' &&
 		    strcasecmp((const char *)n->name, "h1") == 0)
 			return n;
 		if (n->type == XML_ELEMENT_NODE && n->children &&
@@ -594,6 +722,10 @@ extract_html(struct document *d, const char *data, size_t len)
 		return;
 	}
 	doc = htmlReadMemory(utf8.data, (int)utf8.len, NULL, "UTF-8", opts);
+	/* the body's text is most of a listing's page: room for it at once
+	 * rather than a reallocation each time it doubles */
+	(void)buf_grow(&d->body, utf8.len < BODY_HINT_BYTES
+				 ? utf8.len : BODY_HINT_BYTES);
 	buf_release(&utf8);
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
 		if (doc)
@@ -634,11 +766,28 @@ extract_html(struct document *d, const char *data, size_t len)
 	xmlFreeDoc(doc);
 }
 
+/* Inputs this small are decoded straight into the body: whatever their
+ * charset, their text (a few bytes for each byte read, 32 would still
+ * do) stays far under the field's cap, so neither buffer's cap is met
+ * and the bytes are those the copy into the body would get. */
+#define TEXT_DIRECT_MAX_BYTES	((size_t)256 << 10)
+
 static void
 extract_text(struct document *d, const char *data, size_t len)
 {
 	struct buf utf8;
 
+	if (len <= TEXT_DIRECT_MAX_BYTES && d->body.len == 0) {
+		if (!decode(d, data, len, false, &d->body))
+			return;
+		/* trailing white space is noise in every output */
+		while (d->body.len &&
+		       strchr(" \t\r\n", d->body.data[d->body.len - 1]))
+			buf_truncate(&d->body, d->body.len - 1);
+		if (!d->body.len)
+			d->status = DOC_EMPTY;
+		return;
+	}
 	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
 	if (!decode(d, data, len, false, &utf8)) {
 		buf_release(&utf8);
@@ -716,10 +865,6 @@ find_contacts(struct document *d)
 		buf_addstr(&d->contacts_text, d->contacts.items[i].value);
 		buf_addch(&d->contacts_text, '\n');
 	}
-	/* offsets into the body as it stands now */
-	money_find(&d->entities, d->body.data, d->body.len);
-	ages_find(&d->entities, d->body.data, d->body.len);
-	entity_list_sort(&d->entities);
 }
 
 /* The language of one field's text on its own. */
@@ -746,12 +891,23 @@ identify_language(struct document *d)
 		buf_add(&both, d->title.data, d->title.len);
 		buf_addch(&both, '\n');
 	}
-	buf_add(&both, d->body.data,
-		utf8_prefix(d->body.data, d->body.len,
-			    RF_LANGID_MAX_BYTES - both.len - 1 < d->body.len
-				    ? RF_LANGID_MAX_BYTES - both.len - 1
-				    : d->body.len));
-	lang_detect(both.data, both.len, &r);
+	if (both.len) {
+		buf_add(&both, d->body.data,
+			utf8_prefix(d->body.data, d->body.len,
+				    RF_LANGID_MAX_BYTES - both.len - 1 <
+						    d->body.len
+					    ? RF_LANGID_MAX_BYTES - both.len - 1
+					    : d->body.len));
+		lang_detect(both.data, both.len, &r);
+	} else {
+		/* no title: the same prefix of the body, not copied */
+		lang_detect(d->body.data,
+			    utf8_prefix(d->body.data, d->body.len,
+					RF_LANGID_MAX_BYTES - 1 < d->body.len
+						? RF_LANGID_MAX_BYTES - 1
+						: d->body.len),
+			    &r);
+	}
 	free(d->lang);
 	d->lang = xstrdup(lang_name(r.lang));
 	buf_release(&both);

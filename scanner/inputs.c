@@ -41,34 +41,83 @@ is_gz_warc(const char *path)
 	return yes;
 }
 
-/*
- * Whether the file at path is a WARC file (plain or gzip), by content.
- * The first bytes are read plainly: zlib reads a file without the gzip
- * magic as it is, so only gzip files need gzopen (and its 32 KiB of
- * buffers, a tenth of the CPU of scanning a small file otherwise).
- */
+/* Whether the first got bytes of a file, head, say it is a WARC file,
+ * looking into the file at path when they are gzip's magic. */
 static bool
-is_warc(const char *path)
+head_is_warc(const char *path, const unsigned char *head, size_t got)
 {
-	unsigned char head[5];
-	size_t got = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	while (got < sizeof(head)) {
-		r = read(fd, head + got, sizeof(head) - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
 	if (got >= 2 && head[0] == 0x1F && head[1] == 0x8B)
 		return is_gz_warc(path);
-	return got == sizeof(head) && memcmp(head, "WARC/", 5) == 0;
+	return got >= 5 && memcmp(head, "WARC/", 5) == 0;
+}
+
+/* read(2) of up to len bytes, again after EINTR; -1 on other errors. */
+static ssize_t
+read_some(int fd, void *p, size_t len)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, p, len);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/*
+ * Opens the regular file at path once (name in the directory dir_fd, or
+ * path itself when dir_fd is AT_FDCWD): tells whether it is a WARC file
+ * (plain or gzip), by content, and reads it whole into data when it is
+ * no larger than RF_WALK_READ_MAX_BYTES (the common case: a listing),
+ * which saves opening it again to scan it. Sets *whole when data holds
+ * the whole file. Errors are left for the reader to meet again, which
+ * reports them: the file is then neither WARC nor read.
+ */
+static bool
+open_file(int dir_fd, const char *name, const char *path, struct buf *data,
+	  bool *whole)
+{
+	struct stat st;
+	ssize_t r;
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	*whole = false;
+	buf_reset(data);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size <= RF_WALK_READ_MAX_BYTES) {
+		/* one byte more than the cap tells a file that grew */
+		if (buf_grow(data, (size_t)st.st_size + 1) != RF_OK)
+			goto head;
+		for (;;) {
+			r = read_some(fd, data->data + data->len,
+				      data->alloc - data->len - 1);
+			if (r <= 0)
+				break;
+			data->len += (size_t)r;
+			data->data[data->len] = '\0';
+			if (data->len > RF_WALK_READ_MAX_BYTES)
+				break;
+			if (data->len + 1 == data->alloc &&
+			    buf_grow(data, 4096) != RF_OK)
+				break;
+		}
+		*whole = r == 0 && data->len <= RF_WALK_READ_MAX_BYTES;
+		close(fd);
+		return head_is_warc(path, (const unsigned char *)data->data,
+				    data->len);
+	}
+head:
+	/* the first five bytes only, as much as a WARC file's head needs */
+	buf_reset(data);
+	if (buf_grow(data, 5) == RF_OK) {
+		while (data->len < 5 && (r = read_some(fd, data->data +
+					      data->len, 5 - data->len)) > 0)
+			data->len += (size_t)r;
+	}
+	close(fd);
+	return head_is_warc(path, (const unsigned char *)data->data,
+			    data->len);
 }
 
 /* Whether a payload of this Content-Type can hold a listing. */
@@ -264,6 +313,7 @@ out:
 	buf_release(&body);
 }
 
+/* Orders directory entries (a struct whose first member is the name). */
 static int
 cmp_name(const void *a, const void *b)
 {
@@ -281,62 +331,116 @@ walk_error(const char *path, const char *error, input_fn fn, void *arg)
 	fn(&it, arg);
 }
 
-/* Calls fn for path, or for every file below it. */
+/* What the walk of the inputs carries down the directories. */
+struct walk_ctx {
+	input_fn fn;
+	void *arg;
+	struct buf data;	/* the file being handed on */
+};
+
+/*
+ * Hands c->fn the regular file at path (name in dir_fd, see open_file):
+ * the records of a WARC file, or the file itself, with its bytes when
+ * open_file() read them.
+ */
 static void
-walk(const char *path, int depth, input_fn fn, void *arg)
+walk_file(struct walk_ctx *c, int dir_fd, const char *name, const char *path)
+{
+	struct input_item it;
+	bool whole;
+
+	if (open_file(dir_fd, name, path, &c->data, &whole)) {
+		walk_warc(path, c->fn, c->arg);
+		return;
+	}
+	memset(&it, 0, sizeof(it));
+	it.source = it.path = path;
+	if (whole) {
+		it.data = c->data.data;
+		it.len = c->data.len;
+	}
+	c->fn(&it, c->arg);
+}
+
+/*
+ * Calls c->fn for path, or for every file below it. A regular file
+ * found in a directory is opened as name in dir_fd, with no stat(2): its
+ * directory entry said what it is (type, its d_type: DT_UNKNOWN, and
+ * dir_fd AT_FDCWD, for the paths given and when the entry does not say).
+ */
+static void
+walk(struct walk_ctx *c, int dir_fd, const char *name, const char *path,
+     int depth, unsigned char type)
 {
 	struct stat st;
 	DIR *dir;
 	struct dirent *de;
-	char **names = NULL;
+	struct name {
+		char *name;
+		unsigned char type;
+	} *names = NULL;
 	size_t n = 0, alloc = 0, i;
 	struct buf child;
-	bool found = strcmp(path, "-") != 0 && stat(path, &st) == 0;
+	bool found;
 
+	if (type == DT_REG) {
+		walk_file(c, dir_fd, name, path);
+		return;
+	}
+	found = strcmp(path, "-") != 0 && stat(path, &st) == 0;
 	if (!found || !S_ISDIR(st.st_mode)) {
 		struct input_item it;
 
 		/* files, stdin, and paths that fail when read (st is not
 		 * set then) */
-		if (found && S_ISREG(st.st_mode) && is_warc(path)) {
-			walk_warc(path, fn, arg);
+		if (found && S_ISREG(st.st_mode)) {
+			walk_file(c, AT_FDCWD, path, path);
 			return;
 		}
 		memset(&it, 0, sizeof(it));
 		it.source = it.path = path;
-		fn(&it, arg);
+		c->fn(&it, c->arg);
 		return;
 	}
 	if (depth >= RF_DIR_MAX_DEPTH) {
-		walk_error(path, "directories nested too deep", fn, arg);
+		walk_error(path, "directories nested too deep", c->fn, c->arg);
 		return;
 	}
 	if (!(dir = opendir(path))) {
-		walk_error(path, strerror(errno), fn, arg);
+		walk_error(path, strerror(errno), c->fn, c->arg);
 		return;
 	}
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;	/* ., .. and hidden files */
 		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(de->d_name);
+		names[n].name = xstrdup(de->d_name);
+		names[n].type = de->d_type;
+		n++;
 	}
-	closedir(dir);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_name);
 	buf_init(&child, 0);
 	for (i = 0; i < n; i++) {
 		struct stat cst;
+		unsigned char t = names[i].type;
 
 		buf_reset(&child);
-		buf_addf(&child, "%s%s%s", path,
-			 str_has_suffix(path, "/") ? "" : "/", names[i]);
-		/* symbolic links to directories are not followed: no loops */
-		if (!(lstat(child.data, &cst) == 0 && S_ISLNK(cst.st_mode) &&
+		buf_addstr(&child, path);
+		if (!str_has_suffix(path, "/"))
+			buf_addch(&child, '/');
+		buf_addstr(&child, names[i].name);
+		/* symbolic links to directories are not followed: no loops;
+		 * an entry said to be a file or a directory is no link */
+		if (t == DT_REG || t == DT_DIR ||
+		    !(lstat(child.data, &cst) == 0 && S_ISLNK(cst.st_mode) &&
 		      stat(child.data, &cst) == 0 && S_ISDIR(cst.st_mode)))
-			walk(child.data, depth + 1, fn, arg);
-		free(names[i]);
+			walk(c, dirfd(dir), names[i].name, child.data,
+			     depth + 1, t == DT_REG ? DT_REG : DT_UNKNOWN);
+		free(names[i].name);
 	}
+	/* open until here: the files in it are opened relative to it */
+	closedir(dir);
 	free(names);
 	buf_release(&child);
 }
@@ -344,10 +448,16 @@ walk(const char *path, int depth, input_fn fn, void *arg)
 void
 inputs_enumerate(char **paths, size_t n, input_fn fn, void *arg)
 {
+	struct walk_ctx c;
 	size_t i;
 
+	c.fn = fn;
+	c.arg = arg;
+	/* room for a file that grows while it is read */
+	buf_init(&c.data, 2 * RF_WALK_READ_MAX_BYTES);
 	for (i = 0; i < n; i++)
-		walk(paths[i], 0, fn, arg);
+		walk(&c, AT_FDCWD, paths[i], paths[i], 0, DT_UNKNOWN);
+	buf_release(&c.data);
 }
 
 struct counting {
@@ -383,7 +493,7 @@ input_documents(const struct input_item *it, struct buf *scratch,
 		document_release(&d);
 		return c.failed;
 	}
-	if (!it->path) {
+	if (!it->path || it->data) {
 		extract_documents(it->source, it->url, it->http_charset,
 				  profiles, it->data, it->len, count_failures,
 				  &c);

@@ -100,12 +100,15 @@ json_doc_profile(struct json *j, const struct doc_profile *p)
 static void
 json_entities(struct json *j, const struct document *d)
 {
+	struct entity_list l;
 	size_t i;
 
+	entity_list_init(&l);
+	document_entities(d, &l);
 	json_key(j, "entities");
 	json_array_begin(j);
-	for (i = 0; i < d->entities.n; i++) {
-		const struct entity *e = &d->entities.items[i];
+	for (i = 0; i < l.n; i++) {
+		const struct entity *e = &l.items[i];
 
 		json_object_begin(j);
 		json_kv_string(j, "type", entity_kind_name(e->kind));
@@ -131,6 +134,7 @@ json_entities(struct json *j, const struct document *d)
 		json_object_end(j);
 	}
 	json_array_end(j);
+	entity_list_release(&l);
 }
 
 void

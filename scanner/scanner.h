@@ -71,12 +71,14 @@ size_t inputs_walk(char **paths, size_t n,
 
 /*
  * One unit of input: a file to read, or bytes already read (the payload of
- * a WARC response record, its Content-Encoding undone). Borrowed.
+ * a WARC response record, its Content-Encoding undone, or a small file the
+ * walk read whole). Borrowed.
  */
 struct input_item {
 	const char *source;	/* the path; "FILE#OFFSET" for a WARC record */
-	const char *path;	/* the file to read, or NULL when data is set */
-	const char *data;
+	const char *path;	/* the file, or NULL for a WARC record */
+	const char *data;	/* its bytes (NUL-terminated), or NULL: read
+				 * the file at path */
 	size_t len;
 	const char *url;	/* a WARC record's target URI, else NULL */
 	const char *http_charset;	/* from the recorded Content-Type */

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "common/buf.h"
 #include "common/limits.h"
 #include "common/utf8.h"
@@ -93,6 +97,27 @@ static const unsigned char word_ascii[128] = {
 	['y'] = 1, ['z'] = 1,
 };
 
+/* isdigit(), isalnum() and tolower() of the C locale, the only one
+ * redflag runs in (it never calls setlocale()), without the calls into
+ * the C library: the loops below are hot. */
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return c < 0x80 && c != '_' && word_ascii[c];
+}
+
+static int
+lower_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
 /* ... or any byte of a UTF-8 sequence; without a branch */
 static bool
 is_word_byte(unsigned char c)
@@ -103,20 +128,20 @@ is_word_byte(unsigned char c)
 static bool
 is_handle_char(unsigned char c)
 {
-	return isalnum(c) || c == '_';
+	return is_alnum(c) || c == '_';
 }
 
 static bool
 is_email_local(unsigned char c)
 {
 	/* strchr() finds the terminating NUL too */
-	return isalnum(c) || (c && strchr("._%+-", c));
+	return is_alnum(c) || (c && strchr("._%+-", c));
 }
 
 static bool
 is_domain_char(unsigned char c)
 {
-	return isalnum(c) || c == '.' || c == '-';
+	return is_alnum(c) || c == '.' || c == '-';
 }
 
 static char *
@@ -126,7 +151,7 @@ lower_dup(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		v[i] = (char)tolower((unsigned char)v[i]);
+		v[i] = (char)lower_ascii((unsigned char)v[i]);
 	return v;
 }
 
@@ -140,11 +165,11 @@ is_apostrophe(uint32_t cp)
 
 /* The lower case of a Latin or Cyrillic letter, or 0 for anything else;
  * ё is е. */
-static uint32_t
+static inline uint32_t
 letter_lower(uint32_t cp)
 {
 	if (cp < 0x80)
-		return isalpha((int)cp) ? (uint32_t)tolower((int)cp) : 0;
+		return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z' ? cp | 0x20 : 0;
 	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
 		return cp + 0x20;
 	if (cp >= 0xDF && cp <= 0xFF && cp != 0xF7)
@@ -170,6 +195,24 @@ letter_lower(uint32_t cp)
 	return 0;
 }
 
+/* utf8_decode(), with ASCII and two-byte sequences (most letters of a
+ * listing) decoded here. */
+static inline size_t
+decode_char(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (len >= 1 && s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (len >= 2 && s[0] >= 0xC2 && s[0] < 0xE0 && (s[1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	return utf8_decode(str, len, cp);
+}
+
 size_t
 entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 {
@@ -179,12 +222,12 @@ entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 	bool too_long = false;
 
 	while (j < len) {
-		n = utf8_decode(text + j, len - j, &cp);
+		n = decode_char(text + j, len - j, &cp);
 		if (!n)
 			break;
 		if (is_apostrophe(cp) && j > i && j + n < len) {
 			uint32_t next;
-			size_t m = utf8_decode(text + j + n, len - j - n,
+			size_t m = decode_char(text + j + n, len - j - n,
 					       &next);
 
 			if (!m || !letter_lower(next))
@@ -193,7 +236,16 @@ entity_word(const char *text, size_t len, size_t i, char *out, size_t cap)
 		} else if (!(lc = letter_lower(cp))) {
 			break;
 		}
-		k = utf8_encode(lc, u);
+		if (lc < 0x80) {
+			u[0] = (char)lc;
+			k = 1;
+		} else if (lc < 0x800) {
+			u[0] = (char)(0xC0 | (lc >> 6));
+			u[1] = (char)(0x80 | (lc & 0x3F));
+			k = 2;
+		} else {
+			k = utf8_encode(lc, u);
+		}
 		if (o + k + 1 > cap)
 			too_long = true;
 		else {
@@ -283,7 +335,7 @@ o_for_zero(const char *text, size_t len, size_t j)
 		return false;
 	while (j < len && (k = letter_o(text, len, j)))
 		j += k;
-	return j == len || isdigit((unsigned char)text[j]) ||
+	return j == len || is_digit((unsigned char)text[j]) ||
 	       !is_word_byte((unsigned char)text[j]);
 }
 
@@ -304,7 +356,7 @@ try_phone(struct entity_list *l, const char *text, size_t len, size_t i)
 	while (j < len) {
 		unsigned char c = (unsigned char)text[j];
 
-		if (isdigit(c)) {
+		if (is_digit(c)) {
 			if (nd >= sizeof(digits) - 1)
 				return i;
 			digits[nd++] = (char)c;
@@ -387,7 +439,10 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 		return i;
 	for (k = 0; k < RF_ARRAY_SIZE(labels); k++) {
 		n = strlen(labels[k]);
-		if (len - i >= n && memcmp(text + i, labels[k], n) == 0 &&
+		/* labels are two bytes or more: those two first */
+		if (len - i >= n && labels[k][1] == text[i + 1] &&
+		    labels[k][0] == text[i] &&
+		    memcmp(text + i, labels[k], n) == 0 &&
 		    (i + n == len || !is_word_byte((unsigned char)text[i + n])))
 			break;
 	}
@@ -406,7 +461,8 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 	while (j < len && text[j] == ' ')
 		j++;
 	s = j;
-	if (s >= len || !isalpha((unsigned char)text[s]))
+	if (s >= len || !is_alnum((unsigned char)text[s]) ||
+	    is_digit((unsigned char)text[s]))
 		return i;
 	e = s;
 	while (e < len && is_handle_char((unsigned char)text[e]))
@@ -420,7 +476,7 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 
 		v[0] = '@';
 		for (m = 0; m < e - s; m++)
-			v[m + 1] = (char)tolower((unsigned char)text[s + m]);
+			v[m + 1] = (char)lower_ascii((unsigned char)text[s + m]);
 		v[e - s + 1] = '\0';
 		add(l, ENTITY_HANDLE, v, s, e);
 	}
@@ -437,10 +493,10 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 		hl = strlen(hosts[k]);
 		/* the second byte first: it rules out most words */
 		if (len - i < hl ||
-		    tolower((unsigned char)text[i + 1]) != hosts[k][1] ||
+		    lower_ascii((unsigned char)text[i + 1]) != hosts[k][1] ||
 		    strncasecmp(text + i, hosts[k], hl) != 0)
 			continue;
-		if (i > 0 && isalnum((unsigned char)text[i - 1]))
+		if (i > 0 && is_alnum((unsigned char)text[i - 1]))
 			return i + 1;
 		e = i + hl;
 		if (e < len && text[e] == '+')
@@ -455,7 +511,7 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 
 			/* wa.me/ takes a number, digits only */
 			for (j = d; j < e; j++)
-				if (!isdigit((unsigned char)text[j]))
+				if (!is_digit((unsigned char)text[j]))
 					break;
 			if (j == e)
 				v = phone_e164(text + d, e - d, true);
@@ -473,7 +529,7 @@ try_link(struct entity_list *l, const char *text, size_t len, size_t i)
 static bool
 is_insta_char(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '.';
+	return is_alnum(c) || c == '_' || c == '.';
 }
 
 /* Paths of instagram.com that are not a user's page. */
@@ -507,14 +563,14 @@ try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
 	};
 	size_t k, e, hl, d;
 
-	if (i > 0 && isalnum((unsigned char)text[i - 1]))
+	if (i > 0 && is_alnum((unsigned char)text[i - 1]))
 		return i + 1;
 	for (k = 0; k < RF_ARRAY_SIZE(insta); k++) {
 		struct buf b;
 
 		hl = strlen(insta[k]);
 		if (len - i < hl ||
-		    tolower((unsigned char)text[i + 1]) != insta[k][1] ||
+		    lower_ascii((unsigned char)text[i + 1]) != insta[k][1] ||
 		    strncasecmp(text + i, insta[k], hl) != 0)
 			continue;
 		e = i + hl;
@@ -529,7 +585,7 @@ try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
 		buf_addstr(&b, "instagram.com/");
 		buf_add(&b, text + i + hl, e - i - hl);
 		for (d = strlen("instagram.com/"); d < b.len; d++)
-			b.data[d] = (char)tolower((unsigned char)b.data[d]);
+			b.data[d] = (char)lower_ascii((unsigned char)b.data[d]);
 		add(l, ENTITY_LINK, buf_detach(&b, NULL), i, e);
 		return e;
 	}
@@ -538,7 +594,7 @@ try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
 
 		hl = strlen(viber[k]);
 		if (len - i < hl ||
-		    tolower((unsigned char)text[i + 1]) != viber[k][1] ||
+		    lower_ascii((unsigned char)text[i + 1]) != viber[k][1] ||
 		    strncasecmp(text + i, viber[k], hl) != 0)
 			continue;
 		d = i + hl;
@@ -546,7 +602,7 @@ try_app_link(struct entity_list *l, const char *text, size_t len, size_t i)
 			d += 3;
 		else if (d < len && text[d] == '+')
 			d++;
-		for (e = d; e < len && isdigit((unsigned char)text[e]); e++)
+		for (e = d; e < len && is_digit((unsigned char)text[e]); e++)
 			;
 		if (e < len && is_word_byte((unsigned char)text[e]))
 			return i + 1;
@@ -582,7 +638,7 @@ entity_list_sort(struct entity_list *l)
 	sort_by_start(l, 0);
 }
 
-/* Whether entities_find() tries anything at byte c (the branches of its
+/* Whether entities_find() may try anything at byte c (the branches of its
  * loop); at any other byte it goes on to the next. */
 static bool
 starts_entity(unsigned char c)
@@ -599,23 +655,147 @@ starts_entity(unsigned char c)
 	return set[c] != 0;
 }
 
+/*
+ * Whether entities_find() tries anything at text[i], by that byte and the
+ * one before: one of starts_entity(), but for a letter after an ASCII
+ * letter or digit (try_labeled_handle wants no word byte before it,
+ * try_link and try_app_link no letter or digit: each gives up at once)
+ * and for a Cyrillic lead byte inside a word (only word starts are
+ * tried). At any other byte the loop would go on to the next.
+ */
+static bool
+tried_at(const char *text, size_t i)
+{
+	unsigned char c = (unsigned char)text[i];
+	unsigned char b = i ? (unsigned char)text[i - 1] : ' ';
+
+	if (!starts_entity(c))
+		return false;
+	if (c >= 'A' && is_alnum(b))
+		return false;
+	return !((c == 0xD0 || c == 0xD1) && is_word_byte(b));
+}
+
+#ifdef __SSE2__
+/* Bytes of x that are ASCII letters or digits, as 0xFF. */
+static __m128i
+alnum_mask(__m128i x)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+	__m128i a = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
+				 _mm_set1_epi8('a'));
+
+	/* unsigned d <= 9, a <= 25: equal to their minimum with it */
+	return _mm_or_si128(
+		_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+		_mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(25)), a));
+}
+
+/* Bits of the 16 bytes at p (p[-1] readable) where tried_at() holds. */
+static unsigned
+tried_bits(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p - 1));
+	__m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	__m128i any = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')),
+			     _mm_cmpeq_epi8(x, _mm_set1_epi8('+'))),
+		digit);
+	__m128i letter = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('t')),
+			     _mm_cmpeq_epi8(low, _mm_set1_epi8('w'))),
+		_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('i')),
+			     _mm_cmpeq_epi8(low, _mm_set1_epi8('v'))));
+	__m128i lead = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(-2)),
+				      _mm_set1_epi8((char)0xD0));
+	__m128i b_alnum = alnum_mask(b);
+	/* a word byte: a letter, digit or '_' of ASCII, or any byte >= 0x80 */
+	__m128i b_word = _mm_or_si128(
+		_mm_or_si128(b_alnum,
+			     _mm_cmpeq_epi8(b, _mm_set1_epi8('_'))),
+		_mm_cmplt_epi8(b, _mm_setzero_si128()));
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		any, _mm_or_si128(_mm_andnot_si128(b_alnum, letter),
+				  _mm_andnot_si128(b_word, lead))));
+}
+
+/* Bits of the 16 bytes at p that are no word byte. */
+static unsigned
+nonword_bits(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i word = _mm_or_si128(
+		_mm_or_si128(alnum_mask(x),
+			     _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))),
+		_mm_cmplt_epi8(x, _mm_setzero_si128()));
+
+	return ~(unsigned)_mm_movemask_epi8(word) & 0xFFFFu;
+}
+#endif
+
+/* The first i >= from where tried_at() holds, or len. */
+static size_t
+next_tried(const char *text, size_t len, size_t from)
+{
+	size_t i = from;
+
+	if (i == 0 && len > 0) {
+		if (tried_at(text, 0))
+			return 0;
+		i = 1;
+	}
+#ifdef __SSE2__
+	for (; i + 16 <= len; i += 16) {
+		unsigned m = tried_bits(text + i);
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < len; i++)
+		if (tried_at(text, i))
+			return i;
+	return len;
+}
+
+/* The first i >= from where text[i] is no word byte, or len. */
+static size_t
+word_end(const char *text, size_t len, size_t from)
+{
+	size_t i = from;
+
+#ifdef __SSE2__
+	for (; i + 16 <= len; i += 16) {
+		unsigned m = nonword_bits(text + i);
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < len; i++)
+		if (!is_word_byte((unsigned char)text[i]))
+			return i;
+	return len;
+}
+
 void
 entities_find(struct entity_list *l, const char *text, size_t len)
 {
-	size_t i = 0, next, from = l->n;
+	size_t i, next, from = l->n;
 
-	while (i < len) {
+	/* from one byte that may start something to the next (tried_at) */
+	for (i = next_tried(text, len, 0); i < len;
+	     i = next_tried(text, len, next)) {
 		unsigned char c = (unsigned char)text[i];
 
-		/* most bytes start nothing: on to the next one at once */
-		if (!starts_entity(c)) {
-			i++;
-			continue;
-		}
 		next = i + 1;
 		if (c == '@') {
 			next = try_at(l, text, len, i);
-		} else if (c == '+' || isdigit(c)) {
+		} else if (c == '+' || is_digit(c)) {
 			next = try_phone(l, text, len, i);
 			/* "8 семьсот один ...": digits and words */
 			if (next <= i)
@@ -626,23 +806,20 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 				next = try_link(l, text, len, i);
 		} else if (c == 'i' || c == 'v' || c == 'I' || c == 'V') {
 			next = try_app_link(l, text, len, i);
-		} else if ((c == 0xD0 || c == 0xD1) &&
-			   (i == 0 ||
-			    !is_word_byte((unsigned char)text[i - 1]))) {
-			/* a Cyrillic word: "Телеграм: name", "восемь семь
-			 * ноль ..." */
-			next = try_labeled_handle(l, text, len, i);
+		} else {
+			/* a Cyrillic word (tried_at: at its start):
+			 * "Телеграм: name", "восемь семь ноль ..."; only т
+			 * and Т (D1 82, D0 A2) start a label */
+			next = i;
+			if (i + 1 < len && (text[i + 1] == '\x82' ||
+					    text[i + 1] == '\xa2'))
+				next = try_labeled_handle(l, text, len, i);
 			if (next <= i)
 				next = phone_words_try(l, text, len, i);
 		}
-		if (next <= i) {
-			/* skip the rest of a number or word */
-			next = i + 1;
-			while (next < len &&
-			       is_word_byte((unsigned char)text[next]))
-				next++;
-		}
-		i = next;
+		/* nothing there: skip the rest of a number or word */
+		if (next <= i)
+			next = word_end(text, len, i + 1);
 	}
 	sort_by_start(l, from);
 }

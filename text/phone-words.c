@@ -1,5 +1,4 @@
 /* phone-words.c: phone numbers with their digits spelled out in Russian. */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -65,6 +64,8 @@ ru_index(uint32_t cp)
  * a word that starts with letters a, b. */
 static uint32_t first_pairs[32];
 static pthread_once_t first_pairs_once = PTHREAD_ONCE_INIT;
+/* set once first_pairs is ready: pthread_once() is a call per word */
+static bool first_pairs_ready;
 
 static void
 first_pairs_init(void)
@@ -83,6 +84,7 @@ first_pairs_init(void)
 			abort();	/* the table holds Russian words */
 		first_pairs[x] |= 1u << y;
 	}
+	__atomic_store_n(&first_pairs_ready, true, __ATOMIC_RELEASE);
 }
 
 /* Whether c may start a Russian letter in UTF-8 (U+0400 to U+047F). */
@@ -96,13 +98,14 @@ is_ru_lead(char c)
  * Whether the word at text[j] may be a number word, by its first two
  * letters: most words are ruled out without being read whole.
  */
-static bool
+static inline bool
 may_be_number_word(const char *text, size_t len, size_t j)
 {
 	uint32_t a, b;
 	int x, y;
 
-	pthread_once(&first_pairs_once, first_pairs_init);
+	if (!__atomic_load_n(&first_pairs_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&first_pairs_once, first_pairs_init);
 	/* Russian letters are two bytes, D0 or D1 and a continuation byte:
 	 * anything else is no letter of the table's words (ru_index() of
 	 * its code point is -1) */
@@ -132,6 +135,20 @@ number_word(const char *w)
 		    strcmp(number_words[k].word, w) == 0)
 			return &number_words[k];
 	return NULL;
+}
+
+/* isdigit() and isalnum() of the C locale (redflag never calls
+ * setlocale()), without a call into the C library per byte. */
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 /* Separators allowed between the words and digit groups of a number. */
@@ -245,14 +262,19 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 	bool plus = false;
 	char *best = NULL, *v;
 
+	/* what most calls see: a word that is no number word (the loop
+	 * below would stop there at once) */
+	if (j < len && text[j] != '+' && !is_digit((unsigned char)text[j]) &&
+	    !may_be_number_word(text, len, j))
+		return i;
 	memset(&st, 0, sizeof(st));
 	if (j < len && text[j] == '+') {
 		plus = true;
 		j++;
 	}
 	for (;;) {
-		if (j < len && isdigit((unsigned char)text[j])) {
-			for (e = j; e < len && isdigit((unsigned char)text[e]);
+		if (j < len && is_digit((unsigned char)text[j])) {
+			for (e = j; e < len && is_digit((unsigned char)text[e]);
 			     e++)
 				;
 			close_group(&st);
@@ -276,7 +298,7 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 			}
 		}
 		/* a word or digit group must end there */
-		if (e < len && (isalnum((unsigned char)text[e]) ||
+		if (e < len && (is_alnum((unsigned char)text[e]) ||
 				(unsigned char)text[e] >= 0x80))
 			break;
 		if (st.overflow)

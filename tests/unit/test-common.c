@@ -144,6 +144,59 @@ test_utf8_valid_repair(void **state)
 	assert_int_equal(utf8_prefix("жж", 4, 1), 0);
 }
 
+/*
+ * utf8_valid() reads 16 bytes at a time where the text is ASCII and
+ * two-byte sequences: a bad byte, a lead byte without its continuation
+ * and a longer character are found at every offset of such a text, on
+ * both sides of a block's edge, as a byte at a time would find them.
+ */
+static void
+test_utf8_valid_blocks(void **state)
+{
+	static const char *const bads[] = {
+		"\xFF", "\x80", "\xD0", "\xC0\x80", "\xC1\xBF", "\xE2\x80",
+		"\xED\xA0\x80", "\xF4\x90\x80\x80", "\xD0\xD0",
+	};
+	static const char *const goods[] = {
+		"\xE2\x80\x94", "\xF0\x9F\x98\x80", "\xC2\xA0", "\xDF\xBF",
+	};
+	/* 40 bytes: two-byte letters, some ASCII between */
+	const char *base = "работа в Дубае, 24/7 жж";
+	char t[128];
+	size_t n = strlen(base), p, k, m, bad;
+	struct buf b;
+
+	(void)state;
+	assert_true(utf8_valid(base, n, NULL));
+	for (p = 0; p <= n; p++) {
+		if (p < n && ((unsigned char)base[p] & 0xC0) == 0x80)
+			continue;	/* inside a character */
+		for (k = 0; k < RF_ARRAY_SIZE(bads); k++) {
+			m = strlen(bads[k]);
+			memcpy(t, base, p);
+			memcpy(t + p, bads[k], m);
+			memcpy(t + p + m, base + p, n - p);
+			bad = SIZE_MAX;
+			assert_false(utf8_valid(t, n + m, &bad));
+			assert_int_equal(bad, p);
+			/* repaired: U+FFFD for each byte that is not read */
+			buf_init(&b, 0);
+			assert_int_equal(utf8_repair(&b, t, n + m), RF_OK);
+			assert_true(utf8_valid(b.data, b.len, NULL));
+			assert_memory_equal(b.data, base, p);
+			assert_memory_equal(b.data + p, "\xEF\xBF\xBD", 3);
+			buf_release(&b);
+		}
+		for (k = 0; k < RF_ARRAY_SIZE(goods); k++) {
+			m = strlen(goods[k]);
+			memcpy(t, base, p);
+			memcpy(t + p, goods[k], m);
+			memcpy(t + p + m, base + p, n - p);
+			assert_true(utf8_valid(t, n + m, NULL));
+		}
+	}
+}
+
 static void
 test_json_writer(void **state)
 {
@@ -171,6 +224,23 @@ test_json_writer(void **state)
 		"{\"schema\":1,\"url\":null,"
 		"\"t\":\"a\\\"b\\\\c\\n\\u0001</\\u2028\","
 		"\"hits\":[1,2.5,true,{}],\"bad\":\"x\\ufffdy\"}");
+	buf_release(&b);
+
+	/* integers as printf writes them; text kept as it is but for what
+	 * must be escaped (DEL, a lone lead, U+2029 after two-byte text) */
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_array_begin(&j);
+	json_int(&j, 0);
+	json_int(&j, -7);
+	json_int(&j, INT64_MAX);
+	json_int(&j, INT64_MIN);
+	json_double(&j, -120.0);
+	json_string(&j, "жж \x7F\xD0 ж\xE2\x80\xA9\xC2\xA0~");
+	json_array_end(&j);
+	assert_string_equal(b.data,
+		"[0,-7,9223372036854775807,-9223372036854775808,-120,"
+		"\"жж \\u007f\\ufffd ж\\u2029\xC2\xA0~\"]");
 	buf_release(&b);
 }
 
@@ -385,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_utf8_encode_roundtrip),
 		cmocka_unit_test(test_utf8_valid_repair),
+		cmocka_unit_test(test_utf8_valid_blocks),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_json_depth),
 		cmocka_unit_test(test_json_double),

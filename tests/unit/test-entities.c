@@ -48,6 +48,19 @@ static const struct {
 	{ "@ab is too short", "" },
 	{ "+7 701 123 45 67, +7 701 123 45 67", "phone:+77011234567" },
 	{ "price 2024-2025", "" },
+	/* where the loop looks (entities.c, tried_at): a link right after
+	 * a Kazakh letter is one (a word of Russian letters is skipped
+	 * whole), after an ASCII letter none; a number word inside a word
+	 * starts nothing */
+	{ "ұt.me/WorkAbroad", "link:t.me/workabroad" },
+	{ "пишитеt.me/WorkAbroad", "" },
+	{ "xt.me/WorkAbroad ewa.me/x_y_z xinstagram.com/name", "" },
+	{ "подвосемь ноль ноль ноль один два три четыре пять шесть семь",
+	  "" },
+	{ "восемь ноль ноль ноль один два три четыре пять шесть семь",
+	  "phone:+70001234567" },
+	{ "at the end of a long line, past sixteen bytes: t.me/WorkAbroad",
+	  "link:t.me/workabroad" },
 	/* found by fuzz-entities: letters made a "phone number" */
 	{ "wa.me/9965551uit_kz wa.me/+77011234567x", "" },
 	/* obfuscated: O for 0 (Latin and Cyrillic), dots */

@@ -177,6 +177,7 @@ static void
 test_text_and_kinds(void **state)
 {
 	struct document d;
+	struct entity_list ents;
 
 	EXTRACT(&d, "Работа в Дубае\n\nзвоните +7 701 123 45 67\n\n");
 	assert_int_equal(d.kind, KIND_TEXT);
@@ -188,18 +189,20 @@ test_text_and_kinds(void **state)
 	assert_string_equal(d.contacts_text.data, "+77011234567\n");
 	document_release(&d);
 
-	/* money and ages, with offsets into the body */
+	/* money and ages, with offsets into the body, when asked */
 	EXTRACT(&d, "Девушки 18-25 лет\nзарплата от 3000$");
-	assert_int_equal(d.entities.n, 2);
-	assert_int_equal(d.entities.items[0].kind, ENTITY_AGE);
-	assert_int_equal(d.entities.items[0].age_min, 18);
-	assert_int_equal(d.entities.items[0].age_max, 25);
-	assert_int_equal(d.entities.items[0].start, strlen("Девушки "));
-	assert_int_equal(d.entities.items[1].kind, ENTITY_MONEY);
-	assert_int_equal(d.entities.items[1].amount, 3000);
-	assert_string_equal(d.entities.items[1].currency, "USD");
-	assert_memory_equal(d.body.data + d.entities.items[1].start, "3000$",
-			    5);
+	entity_list_init(&ents);
+	document_entities(&d, &ents);
+	assert_int_equal(ents.n, 2);
+	assert_int_equal(ents.items[0].kind, ENTITY_AGE);
+	assert_int_equal(ents.items[0].age_min, 18);
+	assert_int_equal(ents.items[0].age_max, 25);
+	assert_int_equal(ents.items[0].start, strlen("Девушки "));
+	assert_int_equal(ents.items[1].kind, ENTITY_MONEY);
+	assert_int_equal(ents.items[1].amount, 3000);
+	assert_string_equal(ents.items[1].currency, "USD");
+	assert_memory_equal(d.body.data + ents.items[1].start, "3000$", 5);
+	entity_list_release(&ents);
 	document_release(&d);
 
 	extract(&d, "MZ\0\0\x90" "binary", 11);
