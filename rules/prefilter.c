@@ -633,7 +633,7 @@ letter_forms(struct pattern *p, uint32_t cp, uint32_t next)
 	 * odd or even neighbour, İ for i */
 	const uint32_t cand[] = { cp, cp - 32, cp - 80, cp - 1, cp + 1,
 				  0x130 };
-	uint32_t forms[RF_ARRAY_SIZE(cand)];
+	uint32_t forms[RF_ARRAY_SIZE(cand)] = { 0 };
 	size_t k, j, n = 0;
 
 	for (k = 0; k < RF_ARRAY_SIZE(cand); k++) {

@@ -792,7 +792,6 @@ entities_find(struct entity_list *l, const char *text, size_t len)
 	     i = next_tried(text, len, next)) {
 		unsigned char c = (unsigned char)text[i];
 
-		next = i + 1;
 		if (c == '@') {
 			next = try_at(l, text, len, i);
 		} else if (c == '+' || is_digit(c)) {
