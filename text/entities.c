@@ -476,7 +476,8 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 
 		v[0] = '@';
 		for (m = 0; m < e - s; m++)
-			v[m + 1] = (char)lower_ascii((unsigned char)text[s + m]);
+			v[m + 1] = (char)lower_ascii(
+				(unsigned char)text[s + m]);
 		v[e - s + 1] = '\0';
 		add(l, ENTITY_HANDLE, v, s, e);
 	}
