@@ -825,22 +825,46 @@ shared_release(struct shared_sets *sh)
 	free(sh->v);
 }
 
+/* What prefilter_build_capped() carries while it numbers the sets. */
+struct set_ids {
+	struct prefilter *pf;
+	struct trie_hash h;
+	struct bedge *be;
+	size_t nbe, abe;
+	struct shared_sets shared;
+	size_t next;		/* the next id */
+};
+
+/* The id of set s: that of an equal set met before (the <NEWS> of many
+ * rules), or a new one whose atoms go into the trie. */
+static size_t
+set_id(struct set_ids *b, const struct atom_set *s)
+{
+	size_t id = shared_find(&b->shared, s);
+
+	if (id != PIDX_NONE)
+		return id;
+	id = b->next++;
+	add_atoms(b->pf, &b->h, &b->be, &b->nbe, &b->abe, s, id);
+	shared_add(&b->shared, s, id);
+	return id;
+}
+
 struct prefilter *
 prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 {
-	struct shared_sets shared = { 0 };
 	struct prefilter *pf = xcalloc(1, sizeof(*pf));
-	struct bedge *be = NULL;
-	size_t nbe = 0, abe = 0, i, j, gidx = 0, head, tail;
+	struct set_ids b = { .pf = pf };
+	struct bedge *be;
+	size_t nbe, i, j, head, tail;
 	uint32_t *queue;
-	struct trie_hash h = { 0 };
 
 	new_state(pf);	/* the root */
 	/*
 	 * Each set of atoms gets an id: its patterns' (gidx), their second
-	 * sets' (gidx2), their prefix sets' (pidx). A set many patterns
-	 * have (the <NEWS> of many rules) gets one id and one output per
-	 * atom; rule_of lists every rule that uses an id.
+	 * sets' (gidx2), their prefix sets' (pidx, sidx). A set many
+	 * patterns have gets one id and one output per atom; rule_of lists
+	 * every rule that uses an id.
 	 */
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->rules[i];
@@ -848,16 +872,8 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
 
-			if (!p->atoms.n) {
-				p->gidx = gidx++;	/* never seen */
-				continue;
-			}
-			p->gidx = shared_find(&shared, &p->atoms);
-			if (p->gidx != PIDX_NONE)
-				continue;
-			p->gidx = gidx;
-			add_atoms(pf, &h, &be, &nbe, &abe, &p->atoms, gidx++);
-			shared_add(&shared, &p->atoms, p->gidx);
+			/* no atoms: an id never seen */
+			p->gidx = p->atoms.n ? set_id(&b, &p->atoms) : b.next++;
 		}
 	}
 	for (i = 0; i < rs->n; i++) {
@@ -866,19 +882,12 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
 
-			if (!p->atoms.n || !p->atoms2.n)
-				continue;
-			p->gidx2 = shared_find(&shared, &p->atoms2);
-			if (p->gidx2 != PIDX_NONE)
-				continue;
-			p->gidx2 = gidx;
-			add_atoms(pf, &h, &be, &nbe, &abe, &p->atoms2, gidx++);
-			shared_add(&shared, &p->atoms2, p->gidx2);
+			if (p->atoms.n && p->atoms2.n)
+				p->gidx2 = set_id(&b, &p->atoms2);
 		}
 	}
 	/* then the prefix sets that are neither, of the rules that read
-	 * the folded view the prefilter scans; the same set (<NEWS> in
-	 * many rules) is noted once */
+	 * the folded view the prefilter scans */
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->rules[i];
 
@@ -896,36 +905,24 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 			    !prefix_split(p, &noted, &shrt))
 				continue;
 			p->anchor = true;
-			if (noted.n) {
-				p->pidx = shared_find(&shared, &noted);
-				if (p->pidx == PIDX_NONE) {
-					p->pidx = gidx;
-					add_atoms(pf, &h, &be, &nbe, &abe,
-						  &noted, gidx++);
-					shared_add(&shared, &noted, p->pidx);
-				}
-			}
-			if (shrt.n) {
-				p->sidx = shared_find(&shared, &shrt);
-				if (p->sidx == PIDX_NONE) {
-					p->sidx = gidx;
-					add_atoms(pf, &h, &be, &nbe, &abe,
-						  &shrt, gidx++);
-					shared_add(&shared, &shrt, p->sidx);
-				}
-			}
+			if (noted.n)
+				p->pidx = set_id(&b, &noted);
+			if (shrt.n)
+				p->sidx = set_id(&b, &shrt);
 			atom_set_release(&noted);
 			atom_set_release(&shrt);
 		}
 	}
-	shared_release(&shared);
-	rs->npatterns = gidx;
-	pf->want_pos = xcalloc(gidx + 1, 1);
+	shared_release(&b.shared);
+	rs->npatterns = b.next;
+	pf->want_pos = xcalloc(b.next + 1, 1);
 	for (i = 0; i < rs->n; i++)
 		for (j = 0; j < rs->rules[i]->npats; j++)
 			if (rs->rules[i]->pats[j].pidx != PIDX_NONE)
 				pf->want_pos[rs->rules[i]->pats[j].pidx] = 1;
-	free(h.slots);
+	be = b.be;
+	nbe = b.nbe;
+	free(b.h.slots);
 	/* edges grouped by state, sorted by byte */
 	if (nbe)
 		qsort(be, nbe, sizeof(*be), cmp_bedge);
