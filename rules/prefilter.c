@@ -649,8 +649,7 @@ letter_forms(struct pattern *p, uint32_t cp, uint32_t next)
 	if (p->npre_letters == PRE_LETTERS_MAX ||
 	    p->npre_forms + n > PRE_FORMS_MAX)
 		return false;
-	p->pre_letters[p->npre_letters] = cp;
-	p->pre_next[p->npre_letters++] = next;
+	p->npre_letters++;
 	for (k = 0; k < n; k++) {
 		p->pre_form_len[p->npre_forms] =
 			(unsigned char)utf8_encode(forms[k],
@@ -681,7 +680,7 @@ set_add(struct atom_set *set, const char *a)
  * ("5" in "500 $ в день", "$"). The lone letters and the strings of two
  * characters that begin with one are in nearly every document: their
  * places would be noted in every one for the few patterns that run, so
- * the matcher finds them itself (p->pre_letters), and the two-character
+ * the matcher finds them itself (p->pre_forms), and the two-character
  * strings go to *shrt, for the prefilter to see whether one occurs. A
  * two-character string that does not fit there is noted. False when
  * the lone letters do not fit: the pattern is not anchored.

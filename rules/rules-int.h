@@ -67,16 +67,14 @@ struct pattern {
 	 * that begin with a letter are in every document ("в", "на"): the
 	 * prefilter only sees whether one of the latter occurs (id sidx),
 	 * and the matcher finds their places itself, for the few patterns
-	 * that run, from pre_letters.
+	 * that run, from pre_forms.
 	 */
 	struct atom_set pre;
 	bool anchor;
 	size_t pidx;
 	size_t sidx;
-	/* folded code points: a lone letter, or the first of two with the
-	 * second in pre_next (0 for a lone letter) */
-	uint32_t pre_letters[PRE_LETTERS_MAX];
-	uint32_t pre_next[PRE_LETTERS_MAX];
+	/* how many lone letters and two-character strings are left to the
+	 * matcher, at most PRE_LETTERS_MAX */
 	size_t npre_letters;
 	bool pre_lone;		/* a lone letter among them */
 	/* each letter's forms in text that fold to it, in UTF-8, with the
