@@ -360,55 +360,59 @@ test_strings(void **state)
 static void
 test_ini(void **state)
 {
+	/* a line; its kind; then, by kind, the section and its name, or
+	 * the key and the value (NULL: not checked) */
+	static const struct {
+		const char *line;
+		enum ini_kind kind;
+		const char *a, *b;
+	} cases[] = {
+		{ "   ", INI_NONE, NULL, NULL },
+		{ "  ; a = b", INI_NONE, NULL, NULL },
+		{ "# [x]", INI_NONE, NULL, NULL },
+		{ " [ site \t hh.ru ] \r", INI_SECTION, "site \t hh.ru",
+		  "hh.ru" },
+		{ "[job]", INI_SECTION, "job", "" },
+		{ "[site] x", INI_BAD_SECTION, NULL, NULL },
+		{ "[site x", INI_BAD_SECTION, NULL, NULL },
+		{ "  delay = 2 s = x \r", INI_PAIR, "delay", "2 s = x" },
+		{ "seed =  ", INI_NO_VALUE, "seed", NULL },
+		{ "seed", INI_NO_EQUALS, NULL, NULL },
+	};
 	struct ini_line l;
 	char line[128];
+	size_t i;
 
 	(void)state;
-	snprintf(line, sizeof(line), "   ");
+	for (i = 0; i < RF_ARRAY_SIZE(cases); i++) {
+		snprintf(line, sizeof(line), "%s", cases[i].line);
+		ini_parse_line(line, &l);
+		assert_int_equal(l.kind, cases[i].kind);
+		if (cases[i].kind == INI_SECTION) {
+			assert_string_equal(l.section, cases[i].a);
+			assert_string_equal(l.name, cases[i].b);
+		} else if (cases[i].a) {
+			assert_string_equal(l.key, cases[i].a);
+			if (cases[i].b)
+				assert_string_equal(l.value, cases[i].b);
+		}
+	}
+	/* the first word decides, whole */
+	snprintf(line, sizeof(line), "[site hh.ru]");
 	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_NONE);
-	snprintf(line, sizeof(line), "  ; a = b");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_NONE);
-	snprintf(line, sizeof(line), "# [x]");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_NONE);
-	snprintf(line, sizeof(line), " [ site \t hh.ru ] \r");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_SECTION);
-	assert_string_equal(l.section, "site \t hh.ru");
-	assert_string_equal(l.name, "hh.ru");
 	assert_true(ini_section_is(&l, "site"));
 	assert_false(ini_section_is(&l, "sit"));
 	assert_false(ini_section_is(&l, "sites"));
 	snprintf(line, sizeof(line), "[job]");
 	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_SECTION);
 	assert_true(ini_section_is(&l, "job"));
-	assert_string_equal(l.name, "");
-	snprintf(line, sizeof(line), "[site] x");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_BAD_SECTION);
-	snprintf(line, sizeof(line), "[site x");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_BAD_SECTION);
-	snprintf(line, sizeof(line), "  delay = 2 s = x \r");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_PAIR);
-	assert_string_equal(l.key, "delay");
-	assert_string_equal(l.value, "2 s = x");
-	snprintf(line, sizeof(line), "seed =  ");
-	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_NO_VALUE);
-	assert_string_equal(l.key, "seed");
 	snprintf(line, sizeof(line), "seed");
 	ini_parse_line(line, &l);
-	assert_int_equal(l.kind, INI_NO_EQUALS);
+	assert_false(ini_section_is(&l, "seed"));
 	assert_true(ini_name_ok("hh.ru_2-a"));
 	assert_false(ini_name_ok(""));
 	assert_false(ini_name_ok("a b"));
 	assert_false(ini_name_ok("сайт"));
-	assert_false(ini_section_is(&l, "seed"));
 }
 
 static void
