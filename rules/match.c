@@ -43,7 +43,8 @@ struct matcher {
 	bool words_ready[VIEW_MAX][FIELD_MAX];
 	bool explain, profile, no_prefilter;
 	bool prefiltered;	/* seen[] holds this document's atoms */
-	uint64_t *prof;		/* runs, fired, ns, skipped per rule */
+	uint64_t *prof;		/* runs, fired, ns, skipped, calls per rule */
+	uint64_t calls;		/* pcre2_match calls so far */
 	unsigned char *seen;	/* per pattern: an atom occurs */
 	/* per field, the contacts, money and ages of its text, found when
 	 * a comparison (phones >= 2) first needs them */
@@ -66,7 +67,7 @@ struct cond_ctx {
 
 static void need(struct cond_ctx *ctx, size_t i);
 
-#define PROF_N 4	/* counters per rule in matcher.prof */
+#define PROF_N 5	/* counters per rule in matcher.prof */
 
 struct matcher *
 matcher_new(const struct ruleset *rs)
@@ -131,6 +132,7 @@ matcher_profile(const struct matcher *m, size_t i, struct rule_profile *p)
 	p->fired = m->prof[i * PROF_N + 1];
 	p->ns = m->prof[i * PROF_N + 2];
 	p->skipped = m->prof[i * PROF_N + 3];
+	p->calls = m->prof[i * PROF_N + 4];
 }
 
 void
@@ -704,6 +706,7 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 	for (i = 0; i < n; i++) {
 		if (m->starts[i] < off || m->starts[i] > len)
 			continue;
+		m->calls++;
 		rc = pcre2_match(code, (PCRE2_SPTR)text, len, m->starts[i],
 				 PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -754,6 +757,7 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	if (!code)
 		return false;	/* counted as a rule error */
 	while (off <= len) {
+		m->calls++;
 		rc = pcre2_match(code, (PCRE2_SPTR)text, len, off,
 				 PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -937,6 +941,7 @@ scan_rule(struct matcher *m, size_t i, struct scan_result *res)
 {
 	const struct rule *r = m->rs->rules[i];
 	struct timespec t0, t1;
+	uint64_t calls = m->calls;
 	bool fired;
 
 	if (!m->profile) {
@@ -951,6 +956,7 @@ scan_rule(struct matcher *m, size_t i, struct scan_result *res)
 	m->prof[i * PROF_N + 2] +=
 		(uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
 			   (t1.tv_nsec - t0.tv_nsec));
+	m->prof[i * PROF_N + 4] += m->calls - calls;
 }
 
 enum rf_err

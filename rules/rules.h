@@ -246,6 +246,7 @@ struct rule_profile {
 	uint64_t skipped;	/* documents the prefilter skipped */
 	uint64_t fired;
 	uint64_t ns;		/* time verifying the candidates */
+	uint64_t calls;		/* pcre2_match calls verifying them */
 };
 /* Profile of rule i of the ruleset (zeros unless profiling). */
 void matcher_profile(const struct matcher *m, size_t i,

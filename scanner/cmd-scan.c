@@ -146,23 +146,27 @@ print_profile(const struct worker *w, size_t nw, const struct ruleset *rs)
 			rows[i].p.skipped += p.skipped;
 			rows[i].p.fired += p.fired;
 			rows[i].p.ns += p.ns;
+			rows[i].p.calls += p.calls;
 		}
 		total += rows[i].p.ns;
 	}
 	qsort(rows, n, sizeof(*rows), cmp_prof);
-	fprintf(stderr, "%-40s %8s %8s %8s %10s %8s %6s\n", "rule", "skipped",
-		"verified", "fired", "total ms", "us/doc", "share");
+	fprintf(stderr, "%-40s %8s %8s %8s %10s %8s %6s %9s\n", "rule",
+		"skipped", "verified", "fired", "total ms", "us/doc", "share",
+		"calls/doc");
 	for (i = 0; i < n; i++) {
 		const struct rule_profile *p = &rows[i].p;
 		bool unf = ruleset_rule_unfiltered(rs, rows[i].index);
 
 		unfiltered += unf;
-		fprintf(stderr, "%-40s %8llu %8llu %8llu %10.3f %8.1f %5.1f%%%s\n",
+		fprintf(stderr, "%-40s %8llu %8llu %8llu %10.3f %8.1f %5.1f%% "
+			"%9.1f%s\n",
 			rule_id(rows[i].rule), (unsigned long long)p->skipped,
 			(unsigned long long)p->candidates,
 			(unsigned long long)p->fired, p->ns / 1e6,
 			p->candidates ? p->ns / 1e3 / p->candidates : 0.0,
 			total ? 100.0 * p->ns / total : 0.0,
+			p->candidates ? (double)p->calls / p->candidates : 0.0,
 			unf ? "  (runs on every document)" : "");
 	}
 	fprintf(stderr, "%zu of %zu rules have a pattern without literal "

@@ -40,5 +40,8 @@ PY
 run scan --profile "$P"
 expect_err "^rule  *skipped  *verified  *fired" "profile header"
 expect_err "^ru.job.hostess_abroad  *2  *2  *2 " "profile row: skipped, verified, fired"
+expect_err "share calls/doc$" "profile header: PCRE2 calls"
+expect_err "^ru.job.hostess_abroad  *2  *2  *2 .*%  *[1-9][0-9]*\.[0-9]$" \
+	"profile row: PCRE2 calls per verified document"
 
 done_ok
