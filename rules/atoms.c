@@ -34,6 +34,10 @@ struct info {
 	struct atom_set req2;
 	bool pre_ok;		/* every match starts with one of pre */
 	struct atom_set pre;
+	/* every match starts with a character \s matches: a prefix set of
+	 * its own would be of no use, but after a lone letter it tells
+	 * the letter as a word ("с опытом") from the letter in one */
+	bool space;
 };
 
 struct rx {
@@ -175,6 +179,42 @@ add_cp(struct atom_set *s, uint32_t cp)
 }
 
 static void info_alt(struct rx *x, struct info *out);
+static void quantify(struct rx *x, struct info *in);
+
+/* What \s matches with PCRE2_UCP: \h, \v and the Zs spaces. */
+static const uint32_t space_cps[] = {
+	'\t', '\n', 0x0B, '\f', '\r', ' ', 0x85, 0xA0, 0x1680, 0x180E,
+	0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007,
+	0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+};
+
+bool
+atom_is_space(uint32_t cp)
+{
+	size_t i;
+
+	if (cp < 0x80)
+		return cp == ' ' || (cp >= '\t' && cp <= '\r');
+	for (i = 0; i < RF_ARRAY_SIZE(space_cps); i++)
+		if (space_cps[i] == cp)
+			return true;
+	return false;
+}
+
+bool
+atom_prefix_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp < 0x2000);
+}
+
+/* \s, with its quantifier: nothing known but whether it is a space. */
+static void
+info_space(struct rx *x, struct info *out)
+{
+	info_unknown(out);
+	out->space = true;
+	quantify(x, out);
+}
 
 /* Reads one code point at x->p (valid UTF-8 assumed). */
 static uint32_t
@@ -722,6 +762,11 @@ info_item(struct rx *x, struct info *out)
 		return;
 	case '\\':
 		x->p++;
+		if (x->p < x->end && *x->p == 's') {
+			x->p++;
+			info_space(x, out);
+			return;
+		}
 		r = escape(x, &cp);
 		if (r == 1) {
 			info_init(out);
@@ -891,6 +936,57 @@ struct prefix_walk {
 	struct atom_set prun;	/* exact strings since the last open item */
 };
 
+/*
+ * Where the exact run holds a lone letter ("с", "в") and the item after
+ * it starts with a space (\s+), the run's lone letters are followed by
+ * each space: "с " is a word, "с" is in nearly every one. The run and
+ * the item are then the whole prefix. False, nothing changed, when that
+ * does not apply.
+ */
+static bool
+lone_cross(struct prefix_walk *w, const struct info *item)
+{
+	struct atom_set t = { 0 };
+	bool lone = false, ok;
+	size_t i, j, n;
+	uint32_t cp;
+	char u[8];
+
+	if (!item->space || set_min_len(&w->prun) == 0 ||
+	    w->prun.n * RF_ARRAY_SIZE(space_cps) > PRE_MAX)
+		return false;
+	for (i = 0; i < w->prun.n; i++) {
+		const char *a = w->prun.atoms[i];
+
+		n = utf8_decode(a, strlen(a), &cp);
+		if (n && !a[n] && atom_prefix_letter(cp))
+			lone = true;
+	}
+	if (!lone)
+		return false;
+	for (i = 0; i < w->prun.n; i++) {
+		const char *a = w->prun.atoms[i];
+
+		n = utf8_decode(a, strlen(a), &cp);
+		if (!n || a[n] || !atom_prefix_letter(cp)) {
+			set_add(&t, a, strlen(a));
+			continue;
+		}
+		/* a letter and a space: at most 3 + 3 bytes */
+		memcpy(u, a, n);
+		for (j = 0; j < RF_ARRAY_SIZE(space_cps); j++)
+			set_add(&t, u, n + utf8_encode(space_cps[j], u + n));
+	}
+	ok = pre_union(&w->pre, &t);
+	atom_set_release(&t);
+	if (!ok)
+		w->ok = false;
+	atom_set_release(&w->prun);
+	set_add(&w->prun, "", 0);
+	w->open = false;
+	return true;
+}
+
 static void
 prefix_walk_item(struct prefix_walk *w, const struct info *item)
 {
@@ -901,6 +997,8 @@ prefix_walk_item(struct prefix_walk *w, const struct info *item)
 	if (item->exact_ok && cross(&w->prun, &item->exact))
 		return;
 	/* the exact run ends here */
+	if (lone_cross(w, item))
+		return;
 	if (!pre_add_nonempty(&w->pre, &w->prun, &empty)) {
 		w->ok = false;
 		return;

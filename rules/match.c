@@ -585,7 +585,8 @@ add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
 
 /*
  * Merges the places of the form at form (flen bytes) in text, followed
- * by a character that folds to next unless next is 0, into
+ * by a character that folds to next unless next is 0 (by a space when it
+ * is PRE_NEXT_SPACE), into
  * m->starts[0..n), sorted; returns the new count, or SIZE_MAX past
  * RF_PREFILTER_POS_MAX.
  */
@@ -610,7 +611,8 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 			size_t at = s + flen;
 
 			if (!utf8_decode(text + at, len - at, &cp) ||
-			    atom_fold(cp) != next)
+			    (next == PRE_NEXT_SPACE ? !atom_is_space(cp)
+						    : atom_fold(cp) != next))
 				continue;
 		}
 		if (k + (n - i) >= RF_PREFILTER_POS_MAX)

@@ -659,11 +659,19 @@ letter_forms(struct pattern *p, uint32_t cp, uint32_t next)
 	return true;
 }
 
-/* Whether a prefix string starting with cp is left to the matcher. */
+/* The forms of letter cp followed by any space, once per letter. */
 static bool
-is_letter(uint32_t cp)
+space_forms(struct pattern *p, uint32_t cp)
 {
-	return (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp < 0x2000);
+	size_t k;
+	uint32_t f;
+
+	for (k = 0; k < p->npre_forms; k++)
+		if (p->pre_form_next[k] == PRE_NEXT_SPACE &&
+		    utf8_decode(p->pre_forms[k], p->pre_form_len[k], &f) &&
+		    atom_fold(f) == cp)
+			return true;
+	return letter_forms(p, cp, PRE_NEXT_SPACE);
 }
 
 static void
@@ -682,8 +690,10 @@ set_add(struct atom_set *set, const char *a)
  * places would be noted in every one for the few patterns that run, so
  * the matcher finds them itself (p->pre_forms), and the two-character
  * strings go to *shrt, for the prefilter to see whether one occurs. A
- * two-character string that does not fit there is noted. False when
- * the lone letters do not fit: the pattern is not anchored.
+ * letter followed by a space (from "с\s+") is left to the matcher as a
+ * lone letter is. A two-character string that does not fit there is
+ * noted. False when the lone letters do not fit: the pattern is not
+ * anchored.
  */
 static bool
 prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
@@ -703,7 +713,7 @@ prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 		n = utf8_decode(a, len, &cp);
 		if (!n)
 			goto no;
-		if (!is_letter(cp)) {
+		if (!atom_prefix_letter(cp)) {
 			set_add(noted, a);
 			continue;
 		}
@@ -714,6 +724,15 @@ prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 			continue;
 		}
 		m = utf8_decode(a + n, len - n, &cp2);
+		if (m && !a[n + m] && atom_is_space(cp2)) {
+			/* a lone letter before \s ("с опытом"): the
+			 * matcher checks the space, the prefilter never
+			 * sees the letter */
+			if (!space_forms(p, cp))
+				goto no;
+			p->pre_lone = true;
+			continue;
+		}
 		if (m && !a[n + m] && cp2 && letter_forms(p, cp, cp2))
 			set_add(shrt, a);
 		else

@@ -21,6 +21,8 @@ enum pat_kind { PAT_REGEX, PAT_LITERAL, PAT_LEMMA };
  * prefix set may leave to the matcher (prefix_split). */
 #define PRE_LETTERS_MAX 8
 #define PRE_FORMS_MAX (PRE_LETTERS_MAX * 4)
+/* pre_form_next: the form is followed by a character \s matches */
+#define PRE_NEXT_SPACE UINT32_MAX
 
 /* pattern modifiers */
 #define PAT_WORD	0x01u	/* whole words only */
@@ -67,7 +69,9 @@ struct pattern {
 	 * that begin with a letter are in every document ("в", "на"): the
 	 * prefilter only sees whether one of the latter occurs (id sidx),
 	 * and the matcher finds their places itself, for the few patterns
-	 * that run, from pre_forms.
+	 * that run, from pre_forms. A letter before \s ("с\s+опытом")
+	 * has the letter and each space in pre, and is found as the
+	 * letter followed by a space.
 	 */
 	struct atom_set pre;
 	bool anchor;
@@ -76,9 +80,11 @@ struct pattern {
 	/* how many lone letters and two-character strings are left to the
 	 * matcher, at most PRE_LETTERS_MAX */
 	size_t npre_letters;
-	bool pre_lone;		/* a lone letter among them */
+	bool pre_lone;		/* a lone letter among them (or one
+				 * before a space) */
 	/* each letter's forms in text that fold to it, in UTF-8, with the
-	 * folded character that must follow (0: any) */
+	 * folded character that must follow (0: any; PRE_NEXT_SPACE: any
+	 * that \s matches) */
 	char pre_forms[PRE_FORMS_MAX][4];
 	unsigned char pre_form_len[PRE_FORMS_MAX];
 	uint32_t pre_form_next[PRE_FORMS_MAX];
@@ -441,6 +447,11 @@ bool atom_set_equal(const struct atom_set *a, const struct atom_set *b);
 void atom_set_copy(struct atom_set *dst, const struct atom_set *src);
 /* The lower case of a code point, as atoms are folded. */
 uint32_t atom_fold(uint32_t cp);
+/* Whether \s matches cp (PCRE2 with PCRE2_UCP). */
+bool atom_is_space(uint32_t cp);
+/* Whether a prefix string beginning with cp is a letter's, which nearly
+ * every document has: the matcher finds those (prefix_split). */
+bool atom_prefix_letter(uint32_t cp);
 /* Whether atom a (folded, NUL-terminated) is part of a word common in
  * ordinary text (common-words.c): such an atom lets its rule through on
  * many documents. */

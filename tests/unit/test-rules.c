@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/limits.h"
+#include "common/utf8.h"
 #include "common/util.h"
 #include "rules/rules.h"
 #include "rules/rules-int.h"
@@ -817,6 +818,104 @@ test_atoms_prefix(void **state)
 	}
 }
 
+static void fired_both(struct ruleset *rs, const char *text, struct buf *on,
+		       struct buf *off);
+
+/*
+ * A lone letter before \s is a word: its prefix strings are the letter
+ * and each character \s matches, which the matcher checks itself, so
+ * PCRE2 is not tried at every "с" inside a word.
+ */
+static void
+test_space_after_letter(void **state)
+{
+	static const struct {
+		const char *re;
+		size_t n;	/* strings in the prefix set */
+		size_t spaced;	/* of them a letter and a space */
+	} cases[] = {
+		{ "\\bс\\s+опытом", 26, 26 },
+		{ "(в|на)\\s+дубай", 27, 26 },
+		{ "\\b[сc]\\s{1,3}опыт", 52, 52 },
+		/* the space may be missing: the letter alone */
+		{ "с\\s*опыт", 1, 0 },
+		{ "с\\w+", 1, 0 },
+		/* a two-letter word is found by the matcher as it is */
+		{ "на\\s+вахту", 1, 0 },
+		/* a digit is noted where it is */
+		{ "5\\s+usd", 1, 0 },
+	};
+	struct diags ds;
+	struct ruleset *rs;
+	struct buf on, off;
+	const char *texts[] = {
+		"работа с опытом", "с\tопытом", "с\xc2\xa0опытом",
+		"с\xc2\x85опытом", "с\xe3\x80\x80опытом", "С  ОПЫТОМ",
+		"сопытом", "рас опытом", "работа в дубае", "в\nдубае",
+		"В Дубае", "вдубае", "нов дубае",
+	};
+	const char *fires[] = {
+		"s ", "s ", "s ", "s ", "s ", "s ", "", "", "v ", "v ", "v ", "",
+		"",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < RF_ARRAY_SIZE(cases); i++) {
+		struct atom_set set;
+		size_t spaced = 0;
+
+		atoms_prefix(cases[i].re, strlen(cases[i].re), &set);
+		for (k = 0; k < set.n; k++) {
+			const char *a = set.atoms[k];
+			uint32_t cp;
+			size_t n = utf8_decode(a, strlen(a), &cp);
+
+			if (n && utf8_decode(a + n, strlen(a + n), &cp) &&
+			    atom_is_space(cp))
+				spaced++;
+		}
+		if (set.n != cases[i].n || spaced != cases[i].spaced)
+			fail_msg("/%s/: %zu prefixes, %zu spaced; want %zu, "
+				 "%zu", cases[i].re, set.n, spaced,
+				 cases[i].n, cases[i].spaced);
+		atom_set_release(&set);
+	}
+	rs = compile(RULE("s", "J01", "weak", "  $a = /\\bс\\s+опытом/\n", "$a")
+		     RULE("v", "J01", "weak", "  $a = /\\b(в|на)\\s+дубае/\n",
+			  "$a"), &ds);
+	if (!rs)
+		fail_msg("%s", ds.text.data);
+	/* anchored, on the letter's forms followed by a space */
+	for (i = 0; i < rs->n; i++) {
+		const struct pattern *p = &rs->rules[i]->pats[0];
+
+		assert_true(p->anchor);
+		assert_true(p->pre_lone);
+		for (k = 0; k < p->npre_forms; k++)
+			if (p->pre_form_len[k] == 2 &&
+			    strchr("\xd1\xd0", p->pre_forms[k][0]))
+				break;
+		assert_true(k < p->npre_forms);
+	}
+	for (i = 0; i < RF_ARRAY_SIZE(texts); i++) {
+		buf_init(&on, 0);
+		buf_init(&off, 0);
+		fired_both(rs, texts[i], &on, &off);
+		/* the fired rules come first, then the hits */
+		if (strcmp(on.data, off.data) != 0 ||
+		    strncmp(on.data, fires[i], strlen(fires[i])) != 0 ||
+		    (!fires[i][0] && on.data[0]))
+			fail_msg("'%s': fired '%s' with the prefilter, '%s' "
+				 "without; want '%s'", texts[i], on.data,
+				 off.data, fires[i]);
+		buf_release(&on);
+		buf_release(&off);
+	}
+	ruleset_free(rs);
+	buf_release(&ds.text);
+}
+
 static void
 test_lint_more(void **state)
 {
@@ -1344,7 +1443,7 @@ test_prefilter_random(void **state)
 	};
 	static const char *const noise[] = {
 		" ", " ", ", ", "\n", "İ", "Ё", "Σ", "À", "€", "\xff", "\xd0",
-		"1", "-", "ß",
+		"1", "-", "ß", "\t", "\xe2\x80\x83" /* em space */,
 	};
 	struct buf text, words[200];
 	struct diags ds;
@@ -1447,6 +1546,26 @@ test_prefilter_random(void **state)
 		buf_release(&doc);
 		buf_release(&up);
 	}
+	/* long texts, with invalid bytes now and then */
+	for (i = 0; i < 60; i++) {
+		struct buf doc;
+		size_t n = 60 + lcg(&x) % 200;
+
+		buf_init(&doc, 0);
+		for (k = 0; k < n; k++) {
+			buf_addstr(&doc, words[lcg(&x) % RF_ARRAY_SIZE(words)]
+					 .data);
+			buf_addstr(&doc, noise[lcg(&x) % 4]);
+			if (lcg(&x) % 50 == 0)
+				buf_addstr(&doc,
+					   noise[lcg(&x) % RF_ARRAY_SIZE(noise)]);
+		}
+		check_dense_sparse(rs, sparse, doc.data);
+		check_dense_sparse(rs, wide, doc.data);
+		if (i % 4 == 0)
+			check_verdicts(rs, doc.data);
+		buf_release(&doc);
+	}
 	prefilter_free(sparse);
 	prefilter_free(wide);
 	/* the matcher on the sparse fallback */
@@ -1525,6 +1644,7 @@ main(void)
 		cmocka_unit_test(test_lazy_patterns),
 		cmocka_unit_test(test_atoms2),
 		cmocka_unit_test(test_atoms_prefix),
+		cmocka_unit_test(test_space_after_letter),
 		cmocka_unit_test(test_atom_common),
 		cmocka_unit_test(test_prefilter_pos_limits),
 		cmocka_unit_test(test_lint_more),
