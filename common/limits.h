@@ -35,6 +35,9 @@
 #define RF_HTML_MAX_NODES		((size_t)2000000)
 /* Element nesting depth walked; deeper text marks the document truncated. */
 #define RF_HTML_MAX_DEPTH		4096
+/* libxml2's memory for one page taken from an arena (scanner/xmlarena.h);
+ * past it, from malloc() as usual. */
+#define RF_XML_ARENA_MAX_BYTES		((size_t)64 << 20)	/* 64 MiB */
 
 /* JSON-LD blocks: bytes, nesting, array items searched. */
 #define RF_JSONLD_MAX_BYTES		((size_t)2 << 20)	/* 2 MiB */

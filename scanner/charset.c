@@ -53,14 +53,25 @@ take_label(const char *p, const char *end, char *name, size_t size)
 	return n > 0;
 }
 
+/* The first needle in [p, end) in any case of ASCII, or NULL. Only a byte
+ * that is the first of needle in either case is compared further (a
+ * page without <meta was one strncasecmp() call a byte). */
 static const char *
 find_ci(const char *p, const char *end, const char *needle)
 {
 	size_t n = strlen(needle);
+	unsigned char lo = (unsigned char)needle[0], up = lo;
 
-	for (; p + n <= end; p++)
-		if (strncasecmp(p, needle, n) == 0)
+	if (lo >= 'A' && lo <= 'Z')
+		lo = (unsigned char)(lo + 32);
+	if (up >= 'a' && up <= 'z')
+		up = (unsigned char)(up - 32);
+	for (; p + n <= end; p++) {
+		if ((unsigned char)*p != lo && (unsigned char)*p != up)
+			continue;
+		if (strncasecmp(p + 1, needle + 1, n - 1) == 0)
 			return p;
+	}
 	return NULL;
 }
 
@@ -115,7 +126,13 @@ has_non_ascii(const char *s, size_t len)
 static bool
 known(const char *name)
 {
-	iconv_t cd = iconv_open("UTF-8", name);
+	iconv_t cd;
+
+	/* what most pages declare, which every iconv knows, without an
+	 * iconv_open() and iconv_close() a page */
+	if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0)
+		return true;
+	cd = iconv_open("UTF-8", name);
 
 	if (cd == (iconv_t)-1)
 		return false;

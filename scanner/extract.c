@@ -27,6 +27,7 @@
 #include "scanner/document.h"
 #include "scanner/jsonld.h"
 #include "scanner/profile.h"
+#include "scanner/xmlarena.h"
 #include "text/text.h"
 #include "common/banned.h"
 
@@ -710,6 +711,7 @@ extract_html(struct document *d, const char *data, size_t len)
 	xmlNode *root, *container, *h1;
 	struct landmarks lm;
 	struct buf utf8;
+	struct xml_arena arena;
 	bool partial = false;
 	/* the bytes are UTF-8 now: meta declarations must not switch */
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
@@ -721,6 +723,9 @@ extract_html(struct document *d, const char *data, size_t len)
 		buf_release(&utf8);
 		return;
 	}
+	/* the tree, and what profiles' XPath allocate on it, until it is
+	 * freed below */
+	xml_arena_init(&arena);
 	doc = htmlReadMemory(utf8.data, (int)utf8.len, NULL, "UTF-8", opts);
 	/* the body's text is most of a listing's page: room for it at once
 	 * rather than a reallocation each time it doubles */
@@ -728,10 +733,8 @@ extract_html(struct document *d, const char *data, size_t len)
 				 ? utf8.len : BODY_HINT_BYTES);
 	buf_release(&utf8);
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
-		if (doc)
-			xmlFreeDoc(doc);
 		d->status = DOC_EMPTY;
-		return;
+		goto out;
 	}
 	prof = choose_profile(d, doc);
 	if (prof)
@@ -763,7 +766,10 @@ extract_html(struct document *d, const char *data, size_t len)
 				? "no visible text, only a meta refresh"
 				: "no visible text, only scripts");
 	}
-	xmlFreeDoc(doc);
+out:
+	if (doc)
+		xmlFreeDoc(doc);
+	xml_arena_release(&arena);
 }
 
 /* Inputs this small are decoded straight into the body: whatever their

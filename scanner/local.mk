@@ -20,7 +20,8 @@ libscanner_a_SOURCES = \
 	scanner/profile.c scanner/profile.h \
 	scanner/structure.c scanner/structure.h \
 	scanner/ruleload.c \
-	scanner/scanner.h
+	scanner/scanner.h \
+	scanner/xmlarena.c scanner/xmlarena.h
 libscanner_a_CPPFLAGS = $(AM_CPPFLAGS) -DRF_BUILDDIR='"$(abs_top_builddir)"'
 libscanner_a_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
 	$(UCHARDET_CFLAGS) $(ZLIB_CFLAGS) $(JSONC_CFLAGS) \

@@ -1,6 +1,8 @@
 /* test-extract.c: from input bytes to document fields (scanner/extract). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,13 +12,17 @@
 
 #include <cmocka.h>
 #include <iconv.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
 
 #include "common/buf.h"
 #include "common/utf8.h"
 #include "scanner/charset.h"
 #include "scanner/document.h"
 #include "scanner/profile.h"
+#include "scanner/xmlarena.h"
 
 static void
 extract(struct document *d, const char *data, size_t len)
@@ -634,6 +640,198 @@ test_profile_errors(void **state)
 	buf_release(&err);
 }
 
+/* ---- scanner/xmlarena ---- */
+
+static htmlDocPtr
+parse_html(const char *s)
+{
+	return htmlReadMemory(s, (int)strlen(s), NULL, "UTF-8",
+			      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+			      HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+}
+
+/* The text of the first <p> of doc, which the caller frees. */
+static char *
+first_p(htmlDocPtr doc)
+{
+	xmlNode *n = xmlDocGetRootElement(doc);
+	xmlChar *t;
+	char *s;
+
+	while (n && !(n->type == XML_ELEMENT_NODE &&
+		      strcmp((const char *)n->name, "p") == 0))
+		n = n->children ? n->children : n->next;
+	assert_non_null(n);
+	t = xmlNodeGetContent(n);
+	s = strdup((const char *)t);
+	xmlFree(t);
+	return s;
+}
+
+static void
+fill(unsigned char *p, size_t n, unsigned seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + seed);
+}
+
+static bool
+filled(const unsigned char *p, size_t n, unsigned seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != (unsigned char)(i * 7 + seed))
+			return false;
+	return true;
+}
+
+static void
+test_xml_arena_blocks(void **state)
+{
+	struct xml_arena a;
+	unsigned char *before, *p, *q, *big;
+	char *dup;
+	int i;
+
+	(void)state;
+	before = xmlMalloc(100);	/* from malloc(), freed in the arena */
+	fill(before, 100, 1);
+	xml_arena_init(&a);
+	p = xmlMalloc(40);
+	fill(p, 40, 2);
+	/* the newest block grows where it is */
+	q = xmlRealloc(p, 1000);
+	assert_ptr_equal(q, p);
+	assert_true(filled(q, 40, 2));
+	fill(q, 1000, 3);
+	/* another block after it: it moves, and keeps its bytes */
+	dup = xmlMemStrdup("arena");
+	p = xmlRealloc(q, 3000);
+	assert_ptr_not_equal(p, q);
+	assert_true(filled(p, 1000, 3));
+	assert_string_equal(dup, "arena");
+	/* past the size taken from an arena: from malloc(), bytes kept */
+	big = xmlRealloc(p, (size_t)1 << 20);
+	assert_true(filled(big, 1000, 3));
+	assert_true(filled(before, 100, 1));
+	before = xmlRealloc(before, 5000);
+	assert_true(filled(before, 100, 1));
+	xmlFree(big);
+	xmlFree(before);
+	xmlFree(dup);
+	/* more than one chunk */
+	for (i = 0; i < 2000; i++) {
+		p = xmlMalloc(100 + (size_t)i);
+		fill(p, 100 + (size_t)i, (unsigned)i);
+		assert_true(filled(p, 100 + (size_t)i, (unsigned)i));
+	}
+	assert_true(a.bytes > ((size_t)64 << 10));
+	xml_arena_release(&a);
+	assert_null(a.chunks);
+	/* and malloc() again after it */
+	p = xmlMalloc(10);
+	xmlFree(p);
+}
+
+static void
+test_xml_arena_nested_trees(void **state)
+{
+	struct xml_arena outer, inner;
+	htmlDocPtr a, b;
+	char *s;
+
+	(void)state;
+	xml_arena_init(&outer);
+	a = parse_html("<html><body><p>outer &amp; text</p></body></html>");
+	xml_arena_init(&inner);
+	b = parse_html("<p>inner</p><p>two");
+	s = first_p(b);
+	assert_string_equal(s, "inner");
+	free(s);
+	/* a node of the outer tree freed while the inner arena is
+	 * current */
+	xmlFreeDoc(b);
+	xml_arena_release(&inner);
+	s = first_p(a);
+	assert_string_equal(s, "outer & text");
+	free(s);
+	xmlFreeDoc(a);
+	xml_arena_release(&outer);
+}
+
+static void
+test_xml_arena_last_error(void **state)
+{
+	struct xml_arena a;
+	xmlDocPtr doc;
+	const xmlError *e;
+
+	(void)state;
+	xml_arena_init(&a);
+	/* an error libxml2 keeps for the thread, with strings from the
+	 * arena */
+	doc = xmlReadMemory("<a><b></a>", 10, "arena.xml", NULL,
+			    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlFreeDoc(doc);
+	xml_arena_release(&a);
+	e = xmlGetLastError();
+	assert_true(e == NULL || e->message == NULL);
+	/* the next error frees the one before, which must not be the
+	 * arena's */
+	doc = xmlReadMemory("<a><b></a>", 10, "malloc.xml", NULL,
+			    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlFreeDoc(doc);
+	e = xmlGetLastError();
+	assert_non_null(e);
+	assert_string_equal(e->file, "malloc.xml");
+	xmlResetLastError();
+}
+
+static void *
+arena_thread(void *arg)
+{
+	bool with_arena = arg != NULL;
+	int i, bad = 0;
+
+	for (i = 0; i < 300; i++) {
+		struct xml_arena a;
+		htmlDocPtr doc;
+		char *s;
+
+		if (with_arena)
+			xml_arena_init(&a);
+		doc = parse_html("<div class=x><p>работа за рубежом</p>"
+				 "<img src=a alt=b><p>два</div>");
+		s = first_p(doc);
+		bad += strcmp(s, "работа за рубежом") != 0;
+		free(s);
+		xmlFreeDoc(doc);
+		if (with_arena)
+			xml_arena_release(&a);
+	}
+	return (void *)(intptr_t)bad;
+}
+
+static void
+test_xml_arena_threads(void **state)
+{
+	pthread_t t[3];
+	void *bad;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, arena_thread,
+						i < 2 ? &t[i] : NULL), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(pthread_join(t[i], &bad), 0);
+		assert_null(bad);
+	}
+}
+
 int
 main(void)
 {
@@ -654,6 +852,10 @@ main(void)
 		cmocka_unit_test(test_html_very_deep_is_truncated),
 		cmocka_unit_test(test_profile_fields),
 		cmocka_unit_test(test_profile_errors),
+		cmocka_unit_test(test_xml_arena_blocks),
+		cmocka_unit_test(test_xml_arena_nested_trees),
+		cmocka_unit_test(test_xml_arena_last_error),
+		cmocka_unit_test(test_xml_arena_threads),
 	};
 	int rc;
 
