@@ -1207,6 +1207,28 @@ set_minimize(struct atom_set *s, bool prefix)
 	free(drop);
 }
 
+/*
+ * Whether some atom of s is a short common word or part of one ("в",
+ * "за", "е"): nearly every text has it many times, so the set filters
+ * nothing and the prefilter visits it at each place.
+ */
+static bool
+set_everywhere(const struct atom_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const char *q;
+		size_t c = 0;
+
+		for (q = s->atoms[i]; *q && c <= 2; q++)
+			c += ((unsigned char)*q & 0xC0) != 0x80;
+		if (c <= 2 && atom_common(s->atoms[i]))
+			return true;
+	}
+	return false;
+}
+
 bool
 atoms_extract(const char *re, size_t len, struct atom_set *out,
 	      struct atom_set *out2)
@@ -1227,7 +1249,7 @@ atoms_extract(const char *re, size_t len, struct atom_set *out,
 	if (best)
 		set_copy(out, best);
 	if (out2 && best && in.req2_ok && set_min_len(&in.req2) > 0 &&
-	    !set_equal(best, &in.req2))
+	    !set_equal(best, &in.req2) && !set_everywhere(&in.req2))
 		set_copy(out2, &in.req2);
 	info_release(&in);
 	set_minimize(out, false);

@@ -997,6 +997,21 @@ out:
 	return RF_OK;
 }
 
+size_t
+matcher_candidates(struct matcher *m, const struct scan_input *in)
+{
+	matcher_set_input(m, in);
+	prefilter_document(m, in);
+	if (m->no_prefilter)
+		return m->rs->n;
+	if (++m->epoch == 0) {
+		memset(m->stamp, 0, m->rs->n * sizeof(*m->stamp));
+		m->epoch = 1;
+	}
+	return prefilter_candidates(m->rs->pf, m->rs, &m->sn, m->stamp,
+				    m->epoch, m->cand);
+}
+
 /* Puts text into the fields an example of r is meant for. */
 static void
 example_input(const struct rule *r, const char *text, struct scan_input *in)

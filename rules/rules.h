@@ -256,6 +256,13 @@ void matcher_profile(const struct matcher *m, size_t i,
 bool ruleset_rule_unfiltered(const struct ruleset *rs, size_t i);
 
 /*
+ * Folds in and runs the literal prefilter only, as matcher_scan() does
+ * first: returns how many rules it would verify with PCRE2 (every rule
+ * when the prefilter is off). For benchmarks, which tell the two parts'
+ * costs apart.
+ */
+size_t matcher_candidates(struct matcher *m, const struct scan_input *in);
+/*
  * Scans in and fills res (reset first). Text must be valid UTF-8 (the
  * matcher does not check again). Returns RF_OK even when some pattern hit
  * its limit: that is counted in res->rule_errors.

@@ -710,6 +710,11 @@ static const struct {
 	/* a repeated part still is */
 	{ "(alpha\\s)+beta", "alpha", "beta" },
 	{ "(?:(alpha)\\s+(beta))", "alpha", "beta" },
+	/* a second set with a short common word ("в", "за") is in every
+	 * text, many times: none */
+	{ "(долларов|евро)\\s+(в|за)\\s+", "долларов|евро", "" },
+	{ "(qqqq|wwww)\\s+(за|\\$)", "qqqq|wwww", "" },
+	{ "(qqqq|wwww)\\s+(zq|\\$)", "qqqq|wwww", "$|zq" },
 };
 
 static void
