@@ -1229,6 +1229,22 @@ set_everywhere(const struct atom_set *s)
 	return false;
 }
 
+int
+atom_set_rank(const struct atom_set *s)
+{
+	size_t chars = set_min_chars(s);
+
+	if (chars > 40)
+		chars = 40;
+	if (set_everywhere(s))
+		return 0;
+	if (set_common(s))
+		return 10 + (int)chars;
+	if (chars < 3)
+		return 60 + (int)chars;
+	return 100 + (int)chars;
+}
+
 bool
 atoms_extract(const char *re, size_t len, struct atom_set *out,
 	      struct atom_set *out2)

@@ -560,8 +560,129 @@ positive_patterns(const struct cond *n, bool positive, bool *pos)
 }
 
 /*
+ * A few ids such that a condition cannot hold (cond_may is false) unless
+ * one of them was seen: its trigger. rank tells how rarely the ids are
+ * seen (the lowest of its sets', atom_set_rank). Where an AND has a
+ * trigger on either side, the rarer one will do, so a rule such as
+ * "$job and $abroad" is looked at when a destination is seen, not at
+ * every "работа".
+ */
+#define TRIGGER_MAX 16
+
+struct trigger {
+	bool ok;
+	int rank;
+	size_t n;
+	uint32_t ids[TRIGGER_MAX];
+};
+
+static void
+trigger_union(struct trigger *t, const struct trigger *a,
+	      const struct trigger *b)
+{
+	size_t i;
+
+	t->ok = a->ok && b->ok && a->n + b->n <= TRIGGER_MAX;
+	if (!t->ok)
+		return;
+	t->rank = a->rank < b->rank ? a->rank : b->rank;
+	t->n = a->n;
+	memcpy(t->ids, a->ids, a->n * sizeof(*a->ids));
+	for (i = 0; i < b->n; i++)
+		t->ids[t->n++] = b->ids[i];
+}
+
+static void
+trigger_rarer(struct trigger *t, const struct trigger *a,
+	      const struct trigger *b)
+{
+	if (!a->ok)
+		*t = *b;
+	else if (!b->ok)
+		*t = *a;
+	else if (a->rank != b->rank)
+		*t = a->rank > b->rank ? *a : *b;
+	else
+		*t = a->n <= b->n ? *a : *b;
+}
+
+/* A pattern may match only if its atoms, and its second set's, were
+ * seen: the rarer of the two. */
+static void
+trigger_pattern(const struct pattern *p, struct trigger *t)
+{
+	struct trigger a = { 0 }, b = { 0 };
+
+	if (!p->atoms.n) {
+		t->ok = false;
+		return;
+	}
+	a.ok = true;
+	a.n = 1;
+	a.ids[0] = (uint32_t)p->gidx;
+	a.rank = atom_set_rank(&p->atoms);
+	if (p->atoms2.n) {
+		b.ok = true;
+		b.n = 1;
+		b.ids[0] = (uint32_t)p->gidx2;
+		b.rank = atom_set_rank(&p->atoms2);
+	}
+	trigger_rarer(t, &a, &b);
+}
+
+static void
+trigger_of(const struct rule *r, const struct cond *n, struct trigger *t)
+{
+	struct trigger a, b, c;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	switch (n->op) {
+	case COND_VAR:
+	case COND_UNNEG:
+		trigger_pattern(&r->pats[n->var], t);
+		break;
+	case COND_NEAR:
+		trigger_pattern(&r->pats[n->var], &a);
+		trigger_pattern(&r->pats[n->var2], &b);
+		trigger_rarer(t, &a, &b);
+		break;
+	case COND_AND:
+		trigger_of(r, n->a, &a);
+		trigger_of(r, n->b, &b);
+		trigger_rarer(t, &a, &b);
+		break;
+	case COND_OR:
+		trigger_of(r, n->a, &a);
+		trigger_of(r, n->b, &b);
+		trigger_union(t, &a, &b);
+		break;
+	case COND_OF:
+		if (n->nset == 0 || n->n == 0)
+			break;		/* true whatever is seen */
+		/* all of them: any one will do; at least one: each */
+		trigger_pattern(&r->pats[n->set[0]], t);
+		for (i = 1; i < n->nset && t->ok; i++) {
+			trigger_pattern(&r->pats[n->set[i]], &a);
+			c = *t;
+			if (n->n < 0)
+				trigger_rarer(t, &c, &a);
+			else
+				trigger_union(t, &c, &a);
+		}
+		break;
+	case COND_NOT:
+	case COND_TRUE:
+	case COND_CMP:
+		/* may hold with nothing seen */
+		break;
+	}
+}
+
+/*
  * The rules that can fire with no pattern seen, and each id's rules: the
- * rules that read a pattern of that id positively. A rule none of whose
+ * ids of the rule's trigger when it has one, else every id of the
+ * patterns it reads positively. A rule none of whose
  * positive patterns was seen is a candidate only if it is one with
  * nothing seen (cond_may grows with what the positive ones see and
  * shrinks with the rest), so it is listed in always or not at all.
@@ -573,11 +694,25 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 	struct id_rule *v = NULL;
 	size_t i, j, n = 0, alloc = 0, k;
 	bool *pos = xcalloc(rs->max_patterns + 1, sizeof(*pos));
+	struct trigger t;
 
 	pf->always = xcalloc(rs->n + 1, sizeof(*pf->always));
 	for (i = 0; i < rs->n; i++) {
 		const struct rule *r = rs->rules[i];
 
+		if (prefilter_candidate(r, none)) {
+			pf->always[pf->nalways++] = (uint32_t)i;
+			continue;
+		}
+		trigger_of(r, r->cond, &t);
+		if (t.ok) {
+			for (k = 0; k < t.n; k++) {
+				ALLOC_GROW(v, n + 1, alloc);
+				v[n].id = t.ids[k];
+				v[n++].rule = (uint32_t)i;
+			}
+			continue;
+		}
 		memset(pos, 0, (r->npats + 1) * sizeof(*pos));
 		positive_patterns(r->cond, true, pos);
 		for (j = 0; j < r->npats; j++) {
@@ -600,8 +735,6 @@ candidates_build(struct prefilter *pf, const struct ruleset *rs)
 				v[n++].rule = (uint32_t)i;
 			}
 		}
-		if (prefilter_candidate(r, none))
-			pf->always[pf->nalways++] = (uint32_t)i;
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_id_rule);

@@ -452,6 +452,10 @@ bool atom_is_space(uint32_t cp);
 /* Whether a prefix string beginning with cp is a letter's, which nearly
  * every document has: the matcher finds those (prefix_split). */
 bool atom_prefix_letter(uint32_t cp);
+/* How rarely text holds an atom of s, as far as its strings tell: higher
+ * is rarer (a set with в or за is 0; with a common word's part, low;
+ * long uncommon atoms, high). */
+int atom_set_rank(const struct atom_set *s);
 /* Whether atom a (folded, NUL-terminated) is part of a word common in
  * ordinary text (common-words.c): such an atom lets its rule through on
  * many documents. */
