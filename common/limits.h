@@ -93,10 +93,10 @@
 /* Bytes of the prefilter's dense DFA (rules/prefilter.c); a bigger
  * ruleset falls back to the slower sparse automaton. */
 #define RF_PREFILTER_DFA_MAX		((size_t)32 << 20)	/* 32 MiB */
-/* Where the prefilter notes that a pattern's prefix atoms start, so
- * PCRE2 is tried only there: places per document, and per prefix set;
- * past either, that pattern's PCRE2 searches the whole text as without
- * them (same matches, more time). */
+/* Where the prefilter notes that a pattern's prefix atoms end, so
+ * PCRE2 is tried only where they start: places per document (past it,
+ * every pattern's PCRE2 searches the whole text), and per prefix set
+ * (past it, that pattern's does): the same matches, more time. */
 #define RF_PREFILTER_POS_MAX		16384u
 #define RF_PREFILTER_POS_PER_SET	512u
 /* The on-disk cache of compiled rulesets (rules/cache.c): bytes of one

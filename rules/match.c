@@ -647,24 +647,22 @@ prefix_starts(struct matcher *m, const struct pattern *pat,
 	      enum rule_field f, const char *text, size_t len)
 {
 	const struct prefilter_seen *sn = &m->sn;
-	uint32_t k;
 	size_t n = 0, i, j;
 
 	ALLOC_GROW(m->starts, 1, m->astarts);
-	/* pos_first is stale without places */
-	if (pat->pidx != PIDX_NONE && sn->pos_n[pat->pidx]) {
-		ALLOC_GROW(m->starts, sn->pos_n[pat->pidx] + 1, m->astarts);
-		for (k = sn->pos_first[pat->pidx]; k != UINT32_MAX;
-		     k = sn->pos[k].next) {
-			uint32_t s = sn->pos[k].start;
+	if (pat->pidx != PIDX_NONE && sn->seen[pat->pidx]) {
+		n = prefilter_starts(m->rs->pf, sn, pat->pidx,
+				     (unsigned char)f, text, len, &m->starts,
+				     &m->astarts);
+		if (n == SIZE_MAX)
+			return SIZE_MAX;
+		/* found in order of their ends: nearly sorted */
+		for (j = 1; j < n; j++) {
+			uint32_t s = m->starts[j];
 
-			if (sn->pos[k].field != f)
-				continue;
-			/* found in order of their ends: nearly sorted */
-			for (i = n; i > 0 && m->starts[i - 1] > s; i--)
+			for (i = j; i > 0 && m->starts[i - 1] > s; i--)
 				m->starts[i] = m->starts[i - 1];
 			m->starts[i] = s;
-			n++;
 		}
 	}
 	for (i = 0; i < pat->npre_forms; i++) {
@@ -746,8 +744,7 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	pcre2_code *code;
 
 	/* where the prefilter saw where matches can start, only there */
-	if (m->prefiltered && v == VIEW_FOLDED && pat->anchor &&
-	    (pat->pidx == PIDX_NONE || !m->sn.pos_over[pat->pidx])) {
+	if (m->prefiltered && v == VIEW_FOLDED && pat->anchor) {
 		bool fallback = false;
 		bool ok = match_field_at(m, pat, pi, v, f, text, len,
 					 &fallback);

@@ -85,9 +85,12 @@ struct prefilter {
 	struct mout {
 		uint32_t id;
 		uint8_t chars;
-		uint8_t want;	/* want_pos[id] */
 	} *mout;
 	uint32_t *mout_start;
+	/* per match state, a bit (id % 64) for each prefix set's id among
+	 * its outputs: most visits are told apart from a set's without
+	 * reading the outputs */
+	uint64_t *mbloom;
 	/* the class of a character of text, folded: ASCII and two-byte
 	 * characters by table, longer ones by a search of cps[] (sorted,
 	 * cps[k] is class k + 1) */
@@ -334,8 +337,7 @@ mout_add(struct prefilter *pf, uint32_t t, size_t *n, size_t *alloc)
 
 		ALLOC_GROW(pf->mout, *n + 1, *alloc);
 		pf->mout[*n].id = id;
-		pf->mout[*n].chars = pf->states[t].chars;
-		pf->mout[(*n)++].want = pf->want_pos[id];
+		pf->mout[(*n)++].chars = pf->states[t].chars;
 	}
 }
 
@@ -346,14 +348,20 @@ mouts_build(struct prefilter *pf)
 	size_t i, n = 0, alloc = 0;
 
 	pf->mout_start = xcalloc(pf->nmatch + 1, sizeof(*pf->mout_start));
+	pf->mbloom = xcalloc(pf->nmatch + 1, sizeof(*pf->mbloom));
 	for (i = 0; i < pf->nmatch; i++) {
 		uint32_t t = pf->match_orig[i], d;
+		size_t k;
 
 		pf->mout_start[i] = (uint32_t)n;
 		mout_add(pf, t, &n, &alloc);
 		for (d = pf->states[t].dict; d != UINT32_MAX;
 		     d = pf->states[d].dict)
 			mout_add(pf, d, &n, &alloc);
+		for (k = pf->mout_start[i]; k < n; k++)
+			if (pf->want_pos[pf->mout[k].id])
+				pf->mbloom[i] |= (uint64_t)1
+						 << (pf->mout[k].id & 63);
 	}
 	pf->mout_start[pf->nmatch] = (uint32_t)n;
 }
@@ -493,6 +501,8 @@ fail:
 	pf->mout = NULL;
 	free(pf->mout_start);
 	pf->mout_start = NULL;
+	free(pf->mbloom);
+	pf->mbloom = NULL;
 	pf->nmatch = 0;
 out:
 	free(tab);
@@ -1153,6 +1163,7 @@ prefilter_free(struct prefilter *pf)
 	free(pf->match_pos);
 	free(pf->mout);
 	free(pf->mout_start);
+	free(pf->mbloom);
 	free(pf->cps);
 	free(pf->rule_start);
 	free(pf->rule_of);
@@ -1173,10 +1184,6 @@ prefilter_seen_init(struct prefilter_seen *sn, size_t npatterns)
 	memset(sn, 0, sizeof(*sn));
 	sn->seen = xcalloc(npatterns + 1, 1);
 	sn->list = xcalloc(npatterns + 1, sizeof(*sn->list));
-	sn->pos_first = xcalloc(npatterns + 1, sizeof(*sn->pos_first));
-	sn->pos_last = xcalloc(npatterns + 1, sizeof(*sn->pos_last));
-	sn->pos_n = xcalloc(npatterns + 1, sizeof(*sn->pos_n));
-	sn->pos_over = xcalloc(npatterns + 1, 1);
 }
 
 void
@@ -1184,11 +1191,7 @@ prefilter_seen_release(struct prefilter_seen *sn)
 {
 	free(sn->seen);
 	free(sn->list);
-	free(sn->pos);
-	free(sn->pos_first);
-	free(sn->pos_last);
-	free(sn->pos_n);
-	free(sn->pos_over);
+	free(sn->vis);
 	free(sn->mstamp);
 	memset(sn, 0, sizeof(*sn));
 }
@@ -1198,69 +1201,119 @@ prefilter_seen_clear(struct prefilter_seen *sn)
 {
 	size_t i;
 
-	/* only the ids seen last time need clearing; an id with places
-	 * noted was seen */
-	for (i = 0; i < sn->n; i++) {
-		uint32_t p = sn->list[i];
-
-		sn->seen[p] = 0;
-		sn->pos_n[p] = 0;
-		sn->pos_over[p] = 0;
-	}
+	/* only the ids seen last time need clearing */
+	for (i = 0; i < sn->n; i++)
+		sn->seen[sn->list[i]] = 0;
 	sn->n = 0;
-	sn->npos = 0;
+	sn->nvis = 0;
+	sn->vis_over = false;
 	if (++sn->mepoch == 0) {
 		memset(sn->mstamp, 0, sn->nmstamp * sizeof(*sn->mstamp));
 		sn->mepoch = 1;
 	}
 }
 
-/*
- * Notes that an atom of prefix set id, of chars characters, ends at byte
- * end of text. Folding maps a character to one character, so the atom
- * starts chars characters back in the text as it is.
- */
+/* Notes that the scan was in state s, which ends an atom of a prefix
+ * set, at byte end of the text of sn->field. */
 static void
-note_pos(struct prefilter_seen *sn, uint32_t id, const char *text,
-	 size_t end, unsigned chars)
+note_visit(struct prefilter_seen *sn, uint32_t s, size_t end)
 {
-	size_t start = end, k;
-
-	if (sn->pos_over[id])
+	if (sn->vis_over)
 		return;
-	if (sn->pos_n[id] >= RF_PREFILTER_POS_PER_SET ||
-	    sn->npos >= RF_PREFILTER_POS_MAX || end > UINT32_MAX) {
-		sn->pos_over[id] = 1;
+	if (sn->nvis >= RF_PREFILTER_POS_MAX || end > UINT32_MAX) {
+		sn->vis_over = true;
 		return;
 	}
+	if (sn->nvis == sn->avis) {
+		sn->avis = sn->avis ? 2 * sn->avis : 64;
+		if (sn->avis > RF_PREFILTER_POS_MAX)
+			sn->avis = RF_PREFILTER_POS_MAX;
+		sn->vis = xreallocarray(sn->vis, sn->avis, sizeof(*sn->vis));
+	}
+	sn->vis[sn->nvis].state = s;
+	sn->vis[sn->nvis].end = (uint32_t)end;
+	sn->vis[sn->nvis++].field = sn->field;
+}
+
+/*
+ * Where an atom of chars characters ending at byte end of text begins:
+ * folding maps a character to one character, so chars characters back
+ * in the text as it is.
+ */
+static uint32_t
+atom_start(const char *text, size_t end, unsigned chars)
+{
+	size_t start = end;
+
 	while (chars-- > 0 && start > 0) {
 		start--;
 		while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80)
 			start--;
 	}
-	k = sn->npos;
-	if (k == sn->apos) {
-		sn->apos = sn->apos ? 2 * sn->apos : 64;
-		if (sn->apos > RF_PREFILTER_POS_MAX)
-			sn->apos = RF_PREFILTER_POS_MAX;
-		sn->pos = xreallocarray(sn->pos, sn->apos, sizeof(*sn->pos));
-	}
-	sn->npos++;
-	sn->pos[k].start = (uint32_t)start;
-	sn->pos[k].next = UINT32_MAX;
-	sn->pos[k].field = sn->field;
-	if (sn->pos_n[id]++ == 0)
-		sn->pos_first[id] = (uint32_t)k;
-	else
-		sn->pos[sn->pos_last[id]].next = (uint32_t)k;
-	sn->pos_last[id] = (uint32_t)k;
+	return (uint32_t)start;
 }
 
-/* Marks the patterns whose atoms end at trie state s, at byte end of
- * text, adding those seen for the first time to the list. */
+/* Appends start to out[n], growing it; false past the cap of a set. */
+static bool
+add_start(uint32_t **out, size_t *alloc, size_t *n, uint32_t start)
+{
+	if (*n >= RF_PREFILTER_POS_PER_SET)
+		return false;
+	ALLOC_GROW(*out, *n + 1, *alloc);
+	(*out)[(*n)++] = start;
+	return true;
+}
+
+size_t
+prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
+		 size_t id, unsigned char field, const char *text, size_t len,
+		 uint32_t **out, size_t *alloc)
+{
+	const struct prefilter_visit *vi = sn->vis, *end = sn->vis + sn->nvis;
+	const uint64_t bit = (uint64_t)1 << (id & 63);
+	size_t n = 0;
+	uint32_t k, d, o;
+
+	if (!pf->want_pos[id])
+		return 0;	/* not a prefix set's: no places noted */
+	if (sn->vis_over)
+		return SIZE_MAX;
+	if (prefilter_is_dense(pf)) {
+		for (; vi < end; vi++) {
+			if (!(pf->mbloom[vi->state] & bit) ||
+			    vi->field != field || vi->end > len)
+				continue;
+			for (k = pf->mout_start[vi->state];
+			     k < pf->mout_start[vi->state + 1]; k++)
+				if (pf->mout[k].id == id &&
+				    !add_start(out, alloc, &n,
+					       atom_start(text, vi->end,
+							  pf->mout[k].chars)))
+					return SIZE_MAX;
+		}
+		return n;
+	}
+	/* the trie state, then its dict chain, as mark_all goes */
+	for (; vi < end; vi++) {
+		if (vi->field != field || vi->end > len)
+			continue;
+		for (d = vi->state; d != UINT32_MAX; d = pf->states[d].dict)
+			for (o = pf->states[d].out; o != UINT32_MAX;
+			     o = pf->outs[o].next)
+				if (pf->outs[o].pattern == id &&
+				    !add_start(out, alloc, &n,
+					       atom_start(text, vi->end,
+							  pf->states[d].chars)))
+					return SIZE_MAX;
+	}
+	return n;
+}
+
+/* Marks the patterns whose atoms end at trie state s, adding those seen
+ * for the first time to the list; sets *want when one is a prefix set. */
 static void
 mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
-     const char *text, size_t end)
+     bool *want)
 {
 	uint32_t o, p;
 
@@ -1271,28 +1324,32 @@ mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 			sn->list[sn->n++] = p;
 		}
 		if (pf->want_pos[p])
-			note_pos(sn, p, text, end, pf->states[s].chars);
+			*want = true;
 	}
 }
 
-/* Marks the patterns of trie state s and of its fail chain. */
+/* Marks the patterns of trie state s and of its fail chain, at byte end
+ * of the text. */
 static void
 mark_all(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
-	 const char *text, size_t end)
+	 size_t end)
 {
+	bool want = false;
 	uint32_t d;
 
 	if (pf->states[s].out != UINT32_MAX)
-		mark(pf, s, sn, text, end);
+		mark(pf, s, sn, &want);
 	for (d = pf->states[s].dict; d != UINT32_MAX; d = pf->states[d].dict)
-		mark(pf, d, sn, text, end);
+		mark(pf, d, sn, &want);
+	if (want)
+		note_visit(sn, s, end);
 }
 
 /* Feeds one byte to the sparse automaton from state s; returns the new
  * state and marks the patterns whose atoms end here. */
 static inline uint32_t
 step(const struct prefilter *pf, uint32_t s, unsigned char b,
-     struct prefilter_seen *sn, const char *text, size_t end)
+     struct prefilter_seen *sn, size_t end)
 {
 	uint32_t t;
 
@@ -1306,7 +1363,7 @@ step(const struct prefilter *pf, uint32_t s, unsigned char b,
 			break;
 		s = pf->states[s].fail;
 	}
-	mark_all(pf, t, sn, text, end);
+	mark_all(pf, t, sn, end);
 	return t;
 }
 
@@ -1325,7 +1382,7 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 		if (c < 0x80) {
 			if (c >= 'A' && c <= 'Z')
 				c += 32;
-			s = step(pf, s, c, sn, text, i + 1);
+			s = step(pf, s, c, sn, i + 1);
 			i++;
 			continue;
 		}
@@ -1337,32 +1394,34 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 		}
 		k = utf8_encode(atom_fold(cp), u);
 		for (size_t b = 0; b < k; b++)
-			s = step(pf, s, (unsigned char)u[b], sn, text, i + n);
+			s = step(pf, s, (unsigned char)u[b], sn, i + n);
 		i += n;
 	}
 }
 
-/* Marks the patterns of the DFA state of row s (a match state). */
+/*
+ * Marks the patterns of the DFA state of row s (a match state) at byte
+ * end of the text: the first visit in a document marks its ids, and
+ * every visit of a state that ends a prefix set's atom is noted.
+ */
 static void
 dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
-	 const char *text, size_t end)
+	 size_t end)
 {
 	uint32_t i = s - pf->match_start, k;
 
-	/* a state already marked in this document adds nothing, unless it
-	 * notes places */
-	if (sn->mstamp[i] == sn->mepoch && !pf->match_pos[i])
+	if (pf->match_pos[i])
+		note_visit(sn, i, end);
+	if (sn->mstamp[i] == sn->mepoch)
 		return;
 	sn->mstamp[i] = sn->mepoch;
 	for (k = pf->mout_start[i]; k < pf->mout_start[i + 1]; k++) {
-		const struct mout *o = &pf->mout[k];
+		uint32_t id = pf->mout[k].id;
 
-		if (!sn->seen[o->id]) {
-			sn->seen[o->id] = 1;
-			sn->list[sn->n++] = o->id;
+		if (!sn->seen[id]) {
+			sn->seen[id] = 1;
+			sn->list[sn->n++] = id;
 		}
-		if (o->want)
-			note_pos(sn, o->id, text, end, o->chars);
 	}
 }
 
@@ -1408,7 +1467,7 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 			i += n;						\
 		}							\
 		if (s >= ms)						\
-			dfa_mark(pf, s, sn, text, i);			\
+			dfa_mark(pf, s, sn, i);				\
 	}								\
 }
 
@@ -1419,8 +1478,11 @@ void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 	       struct prefilter_seen *sn)
 {
-	if (pf->root_out)
-		mark(pf, 0, sn, text, 0);
+	if (pf->root_out) {
+		bool want = false;	/* an empty atom is no prefix */
+
+		mark(pf, 0, sn, &want);
+	}
 	if (prefilter_is_dense(pf) && sn->mpf != pf) {
 		/* the first scan, or another prefilter's stamps */
 		free(sn->mstamp);

@@ -211,22 +211,22 @@ struct prefilter_seen {
 	uint32_t *list;
 	size_t n;
 	/*
-	 * Where the atoms of the prefix sets (pattern.pidx) start: for id
-	 * i, a chain from pos_first[i] through pos[].next, in the order
-	 * found, of pos_n[i] entries; pos_over[i] when there were more
-	 * than RF_PREFILTER_POS_PER_SET or the document passed
-	 * RF_PREFILTER_POS_MAX (then PCRE2 searches the whole text).
-	 * Entries of ids not in list are stale. field is the field the
-	 * caller scans next. Allocated by prefilter_seen_init.
+	 * Where the scan was in a state with an atom of a prefix set
+	 * (pattern.pidx) ending there: the state (a DFA match state, or a
+	 * trie state without the DFA), the byte after the atom and the
+	 * field, in the order read. prefilter_starts() finds one set's
+	 * places from them, for the few patterns that run; vis_over when
+	 * the document had more than RF_PREFILTER_POS_MAX (then PCRE2
+	 * searches the whole text). field is the field the caller scans
+	 * next. Allocated by prefilter_seen_init.
 	 */
-	struct prefilter_pos {
-		uint32_t start;		/* byte offset in the field's text */
-		uint32_t next;		/* UINT32_MAX ends the chain */
+	struct prefilter_visit {
+		uint32_t state;
+		uint32_t end;
 		unsigned char field;
-	} *pos;
-	size_t npos, apos;
-	uint32_t *pos_first, *pos_last, *pos_n;
-	unsigned char *pos_over;
+	} *vis;
+	size_t nvis, avis;
+	bool vis_over;
 	unsigned char field;
 	/* per match state of the DFA: the mepoch of the document it was
 	 * last marked in (prefilter_scan sizes it) */
@@ -240,6 +240,18 @@ void prefilter_seen_init(struct prefilter_seen *sn, size_t npatterns);
 void prefilter_seen_release(struct prefilter_seen *sn);
 /* Forgets the last document: clears the ids in the list. */
 void prefilter_seen_clear(struct prefilter_seen *sn);
+/*
+ * Where the atoms of prefix set id begin in text (len bytes), the field
+ * the scan saw as field: appends them to *out (of *alloc elements,
+ * grown as needed) in the order their ends were found, and returns how
+ * many; SIZE_MAX when there are more than RF_PREFILTER_POS_PER_SET or
+ * the scan stopped noting (then PCRE2 must search the whole text). An id
+ * that is no prefix set's has none.
+ */
+size_t prefilter_starts(const struct prefilter *pf,
+			const struct prefilter_seen *sn, size_t id,
+			unsigned char field, const char *text, size_t len,
+			uint32_t **out, size_t *alloc);
 /*
  * Whether pattern p may match given what the prefilter saw: it has no
  * atoms, or an atom of each of its sets occurred.

@@ -1189,26 +1189,30 @@ seen_str(const struct prefilter *pf, size_t npatterns, const char *text,
 	 struct buf *out)
 {
 	struct prefilter_seen sn;
-	size_t i;
+	uint32_t *starts = NULL;
+	size_t i, astarts = 0;
 
 	prefilter_seen_init(&sn, npatterns);
 	prefilter_scan(pf, text, strlen(text), &sn);
 	for (i = 0; i < npatterns; i++) {
-		uint32_t k;
+		size_t k, n;
 
 		if (!sn.seen[i])
 			continue;
 		buf_addf(out, "%zu", i);
-		/* and where the prefix atoms start */
-		if (sn.pos_over[i])
+		/* and where the prefix atoms start, when it is a prefix
+		 * set's id (others have none) */
+		n = prefilter_starts(pf, &sn, i, 0, text, strlen(text),
+				     &starts, &astarts);
+		if (n == SIZE_MAX)
 			buf_addf(out, "+");
-		for (k = sn.pos_n[i] ? sn.pos_first[i] : UINT32_MAX;
-		     k != UINT32_MAX; k = sn.pos[k].next)
-			buf_addf(out, "@%u", sn.pos[k].start);
+		for (k = 0; n != SIZE_MAX && k < n; k++)
+			buf_addf(out, "@%u", starts[k]);
 		buf_addf(out, " ");
 	}
 	assert_true(sn.n <= npatterns);
 	prefilter_seen_release(&sn);
+	free(starts);
 }
 
 /* The dense DFA and the sparse fallback see the same patterns. */
@@ -1376,6 +1380,20 @@ test_atom_common(void **state)
 	}
 }
 
+/* The places where the prefix atoms of rule i's first pattern begin. */
+static size_t
+starts_of(const struct ruleset *rs, const struct prefilter_seen *sn,
+	  size_t i, const char *text, size_t len)
+{
+	uint32_t *v = NULL;
+	size_t alloc = 0, n;
+
+	n = prefilter_starts(rs->pf, sn, rs->rules[i]->pats[0].pidx, 0, text,
+			     len, &v, &alloc);
+	free(v);
+	return n;
+}
+
 /*
  * Past RF_PREFILTER_POS_PER_SET places of one prefix set, and past
  * RF_PREFILTER_POS_MAX in a document, PCRE2 searches the whole text: the
@@ -1417,11 +1435,31 @@ test_prefilter_pos_limits(void **state)
 			 (int)('a' + i % 26));
 	}
 	prefilter_seen_init(&sn, rs->npatterns);
+	/* set 0 alone: over its cap; set 1 alone: every place */
+	for (i = 0; i < 2; i++) {
+		struct buf one;
+		size_t n = i == 0 ? RF_PREFILTER_POS_PER_SET + 1
+				  : RF_PREFILTER_POS_PER_SET - 1;
+
+		buf_init(&one, 0);
+		for (j = 0; j <= n; j++)
+			buf_addf(&one, "qa%c%s ", (int)('a' + i),
+				 j == n ? "!" : "");
+		prefilter_seen_clear(&sn);
+		prefilter_scan(rs->pf, one.data, one.len, &sn);
+		assert_false(sn.vis_over);
+		assert_int_equal(starts_of(rs, &sn, i, one.data, one.len),
+				 i == 0 ? SIZE_MAX : RF_PREFILTER_POS_PER_SET);
+		buf_release(&one);
+	}
+	/* all of them: past the cap of a document, no set has places */
+	prefilter_seen_clear(&sn);
 	prefilter_scan(rs->pf, doc.data, doc.len, &sn);
-	assert_true(sn.pos_over[rs->rules[0]->pats[0].pidx]);
-	assert_false(sn.pos_over[rs->rules[1]->pats[0].pidx]);
-	assert_true(sn.pos_over[rs->rules[nsets - 1]->pats[0].pidx]);
-	assert_true(sn.npos <= RF_PREFILTER_POS_MAX);
+	assert_true(sn.vis_over);
+	assert_true(sn.nvis <= RF_PREFILTER_POS_MAX);
+	assert_int_equal(starts_of(rs, &sn, 1, doc.data, doc.len), SIZE_MAX);
+	assert_int_equal(starts_of(rs, &sn, nsets - 1, doc.data, doc.len),
+			 SIZE_MAX);
 	prefilter_seen_release(&sn);
 	fired_both(rs, doc.data, &on, &off);
 	assert_string_equal(on.data, off.data);
