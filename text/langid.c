@@ -151,6 +151,7 @@ struct detector {
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
+	bool cyr_runs;		/* scan_letters() may read а to я in runs */
 	/* the words ended last, not yet scored (see word_end()), from
 	 * pend[pfirst] on, in a ring */
 	struct pending pend[PENDING];
@@ -348,6 +349,9 @@ static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
 static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(16)));
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
+/* whether а to я (U+0430 to U+044F) are letters that are their own lower
+ * case, as scan_letters() assumes of text_cyr_run()'s */
+static bool cyr_same;
 
 /* classify() of every one- and two-byte character, lower case in lower */
 struct chr_info {
@@ -421,6 +425,11 @@ gram_rows_build(void)
 		chr_tab[i].kind = (uint8_t)classify((uint32_t)i, &lower);
 		chr_tab[i].lower = (uint16_t)lower;
 	}
+
+	cyr_same = true;
+	for (i = 0x430; i < 0x450; i++)
+		if (chr_tab[i].kind != CHR_LETTER || chr_tab[i].lower != i)
+			cyr_same = false;
 
 	for (i = 0; i < langid_nmodels; i++) {
 		model_live[i] = -1;
@@ -1110,6 +1119,43 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	if (d->apostrophe)
 		return i;
 	while (i < len && wlen < WORD_MAX) {
+#ifdef __SSE2__
+		/* runs of а to я, eight letters at a time, their code points
+		 * made from the two bytes; then the character after them as
+		 * below */
+		if (d->cyr_runs && len - i >= 16 && wlen <= WORD_MAX - 8) {
+			size_t n = text_cyr_run(s + i);
+			__m128i x, cp16, z = _mm_setzero_si128();
+
+			if (n > 0) {
+				x = _mm_loadu_si128((const __m128i *)
+						    (const void *)(s + i));
+				/* lead D0 or D1, then 80 to BF: 0x400 | the
+				 * lead's low bit << 6 | the continuation's
+				 * low six bits; 0 in the lanes past the run,
+				 * as the word is past its end */
+				cp16 = _mm_or_si128(_mm_or_si128(
+					_mm_slli_epi16(_mm_and_si128(x,
+						_mm_set1_epi16(1)), 6),
+					_mm_and_si128(_mm_srli_epi16(x, 8),
+						      _mm_set1_epi16(0x3F))),
+					_mm_set1_epi16(0x400));
+				cp16 = _mm_and_si128(cp16, _mm_cmpgt_epi16(
+					_mm_set1_epi16((short)(n / 2)),
+					_mm_set_epi16(7, 6, 5, 4, 3, 2, 1, 0)));
+				_mm_storeu_si128((__m128i *)(void *)
+						 (d->word + wlen),
+						 _mm_unpacklo_epi16(cp16, z));
+				_mm_storeu_si128((__m128i *)(void *)
+						 (d->word + wlen + 4),
+						 _mm_unpackhi_epi16(cp16, z));
+				i += n;
+				wlen += n / 2;
+				if (n == 16)
+					continue;
+			}
+		}
+#endif
 		if (s[i] < 0x80) {
 			e = &chr_tab[s[i]];
 			if (e->kind != CHR_LETTER)
@@ -1263,6 +1309,8 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
+	d.cyr_runs = cyr_same &&
+		     !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
 	/* the cache holds CACHE_MODELS scores a word */
 	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
 	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
