@@ -66,6 +66,9 @@ ru_index(uint32_t cp)
  * through тре-, сот-, чел-, дея- and the like: common words, each then
  * read whole. */
 static uint32_t first_triples[32][32];
+/* ru_index() of U+0400 + i: the letters of two bytes led by D0 or D1,
+ * indexed by the lead's low bit and the continuation's six */
+static int8_t ru_of[128];
 static pthread_once_t first_pairs_once = PTHREAD_ONCE_INIT;
 /* set once first_triples is ready: pthread_once() is a call per word */
 static bool first_pairs_ready;
@@ -75,6 +78,8 @@ first_pairs_init(void)
 {
 	size_t k;
 
+	for (k = 0; k < RF_ARRAY_SIZE(ru_of); k++)
+		ru_of[k] = (int8_t)ru_index((uint32_t)(0x400 + k));
 	for (k = 0; k < RF_ARRAY_SIZE(number_words); k++) {
 		const char *w = number_words[k].word;
 		size_t n = strlen(w), m, m2;
@@ -106,7 +111,6 @@ is_ru_lead(char c)
 static inline bool
 may_be_number_word(const char *text, size_t len, size_t j)
 {
-	uint32_t a, b, c;
 	int x, y, z;
 
 	if (!__atomic_load_n(&first_pairs_ready, __ATOMIC_ACQUIRE))
@@ -120,17 +124,15 @@ may_be_number_word(const char *text, size_t len, size_t j)
 	    ((unsigned char)text[j + 3] & 0xC0) != 0x80 ||
 	    ((unsigned char)text[j + 5] & 0xC0) != 0x80)
 		return false;
-	/* three two-byte sequences, decoded here (utf8_decode() would give
-	 * the same) */
-	a = ((uint32_t)text[j] & 0x1F) << 6 | ((uint32_t)text[j + 1] & 0x3F);
-	b = ((uint32_t)text[j + 2] & 0x1F) << 6 |
-	    ((uint32_t)text[j + 3] & 0x3F);
-	c = ((uint32_t)text[j + 4] & 0x1F) << 6 |
-	    ((uint32_t)text[j + 5] & 0x3F);
-	x = ru_index(a);
-	y = ru_index(b);
-	z = ru_index(c);
-	return x >= 0 && y >= 0 && z >= 0 && (first_triples[x][y] >> z & 1);
+	/* three two-byte sequences, U+0400 to U+047F: ru_index() of each
+	 * from ru_of */
+	x = ru_of[((unsigned char)text[j] & 1) << 6 |
+		  ((unsigned char)text[j + 1] & 0x3F)];
+	y = ru_of[((unsigned char)text[j + 2] & 1) << 6 |
+		  ((unsigned char)text[j + 3] & 0x3F)];
+	z = ru_of[((unsigned char)text[j + 4] & 1) << 6 |
+		  ((unsigned char)text[j + 5] & 0x3F)];
+	return (x | y | z) >= 0 && (first_triples[x][y] >> z & 1);
 }
 
 static const struct number_word *
