@@ -63,7 +63,7 @@
  * to CACHE_WORD letters below U+10000; a slot is taken only after its
  * word compares equal, so the cache changes nothing but the time.
  */
-#define CACHE_SET_BITS	13
+#define CACHE_SET_BITS	14
 #define CACHE_WORD	15
 #define CACHE_LINE	64
 #define CACHE_NONE	SIZE_MAX
@@ -98,12 +98,12 @@ struct cache_scores {
 
 /*
  * The scores and the keys in two tables, so that a word costs two cache
- * lines, one of them its set's keys: 8,192 sets of two slots in 1.5 MiB
- * a thread (in a block of 2 MiB, see cache_alloc()). Over the 25,000 vacancies of make bench they miss 6.6% of
- * the words, against 17.9% with 8,192 slots of three lines (the scores as
- * int32 and the word next to them) and 11.4% with 16,384 slots of one
- * set each; 16,384 sets (3 MiB) would miss 3.5%. Slot w of set s is
- * sc[2 * s + w].
+ * lines, one of them its set's keys: 16,384 sets of two slots in 3 MiB a
+ * thread (in a block of 4 MiB, see cache_alloc()). Over the 25,000
+ * vacancies of make bench they miss 3.5% of the words, against 6.6% with
+ * 8,192 sets (1.5 MiB), 17.9% with 8,192 slots of three lines (the
+ * scores as int32 and the word next to them) and 11.4% with 16,384 slots
+ * of one set each. Slot w of set s is sc[2 * s + w].
  */
 struct word_cache {
 	struct cache_scores sc[2u << CACHE_SET_BITS];
@@ -378,16 +378,17 @@ cache_free(void *c)
 
 /*
  * A thread's cache, zeroed, or NULL. A word reads two cache lines at
- * random in its 1.5 MiB, 384 pages of 4 KiB: more than the first-level
+ * random in its 3 MiB, 768 pages of 4 KiB: far more than the first-level
  * TLB holds, and the rules' tables push them out of the second between
- * words. The cache gets a 2 MiB block of its own, aligned, which Linux
- * backs with one huge page when it has one to give (transparent huge
- * pages in "madvise" mode, the default, need the advice): one TLB entry
- * for every word. A whole scan of the 25,000 vacancies took 0.89 of
- * its CPU time (docs/performance.md, session 6). The results are the
+ * words (perf put most of word_end()'s samples on its prefetches). The
+ * cache gets a block of two huge pages of its own, aligned, which Linux
+ * backs with huge pages when it has them to give (transparent huge pages
+ * in "madvise" mode, the default, need the advice): two TLB entries for
+ * the whole cache (docs/performance.md, session 6). The results are the
  * same either way; the advice is only advice.
  */
-#define CACHE_BLOCK	((size_t)2 << 20)
+#define CACHE_HUGE_PAGE	((size_t)2 << 20)
+#define CACHE_BLOCK	(2 * CACHE_HUGE_PAGE)
 static struct word_cache *
 cache_alloc(void)
 {
@@ -395,7 +396,7 @@ cache_alloc(void)
 
 	_Static_assert(sizeof(struct word_cache) <= CACHE_BLOCK,
 		       "the word cache fits its block");
-	if (posix_memalign(&p, CACHE_BLOCK, CACHE_BLOCK) != 0)
+	if (posix_memalign(&p, CACHE_HUGE_PAGE, CACHE_BLOCK) != 0)
 		return NULL;
 #ifdef MADV_HUGEPAGE
 	(void)madvise(p, CACHE_BLOCK, MADV_HUGEPAGE);
