@@ -1069,10 +1069,16 @@ word_end(struct detector *d)
 	if (d->npend == PENDING)
 		word_take(d);
 	p = &d->pend[(d->pfirst + d->npend++) % PENDING];
-	/* whole when it is short: a copy of known size costs less */
-	n = d->wlen <= CACHE_WORD + 1 ? CACHE_WORD + 1 : d->wlen;
-	memcpy(p->w, d->word, n * sizeof(d->word[0]));
-	memset(d->word, 0, n * sizeof(d->word[0]));
+	/* whole when it is short: a copy of a size the compiler knows is
+	 * a few vector moves, not a call */
+	if (d->wlen <= CACHE_WORD + 1) {
+		memcpy(p->w, d->word, (CACHE_WORD + 1) * sizeof(d->word[0]));
+		memset(d->word, 0, (CACHE_WORD + 1) * sizeof(d->word[0]));
+	} else {
+		n = d->wlen;
+		memcpy(p->w, d->word, n * sizeof(d->word[0]));
+		memset(d->word, 0, n * sizeof(d->word[0]));
+	}
 	p->len = d->wlen;
 	p->letters = d->wletters;
 	p->set = sl;
