@@ -1398,9 +1398,11 @@ fast_map(struct fold *f, size_t at, size_t o, size_t olen)
  * Reads the word at text[i] and writes it folded to out when it is one the
  * fast path can take (see above): returns where it ends and its script in
  * *sc, or returns i (out may have been written to all the same). out
- * must have room for the rest of the text.
+ * must have room for the rest of the text. Inline where it is called
+ * (two places): the calls, one a word, had been 8% of text_fold()'s
+ * instructions.
  */
-static size_t
+static inline __attribute__((always_inline)) size_t
 fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
 	       int *sc)
 {
