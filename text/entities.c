@@ -422,12 +422,20 @@ static size_t
 try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 		   size_t i)
 {
-	static const char *const labels[] = {
-		"telegram", "Telegram", "TELEGRAM", "телеграмм", "Телеграмм",
-		"ТЕЛЕГРАММ", "телеграм", "Телеграм", "ТЕЛЕГРАМ", "tg", "TG",
-		"Tg", "тг", "ТГ", "Тг",
+	/* with their lengths, not strlen() at every t, T, т and Т */
+#define LABEL(s) { s, sizeof(s) - 1 }
+	static const struct {
+		const char *s;
+		size_t n;
+	} labels[] = {
+		LABEL("telegram"), LABEL("Telegram"), LABEL("TELEGRAM"),
+		LABEL("телеграмм"), LABEL("Телеграмм"), LABEL("ТЕЛЕГРАММ"),
+		LABEL("телеграм"), LABEL("Телеграм"), LABEL("ТЕЛЕГРАМ"),
+		LABEL("tg"), LABEL("TG"), LABEL("Tg"), LABEL("тг"), LABEL("ТГ"),
+		LABEL("Тг"),
 	};
-	size_t k, j, s, e, n;
+#undef LABEL
+	size_t k, j, s, e, n = 0;
 
 	if (i > 0 && is_word_byte((unsigned char)text[i - 1]))
 		return i;
@@ -438,11 +446,11 @@ try_labeled_handle(struct entity_list *l, const char *text, size_t len,
 			      (text[i] == '\xd0' && text[i + 1] == '\xa2'))))
 		return i;
 	for (k = 0; k < RF_ARRAY_SIZE(labels); k++) {
-		n = strlen(labels[k]);
+		n = labels[k].n;
 		/* labels are two bytes or more: those two first */
-		if (len - i >= n && labels[k][1] == text[i + 1] &&
-		    labels[k][0] == text[i] &&
-		    memcmp(text + i, labels[k], n) == 0 &&
+		if (len - i >= n && labels[k].s[1] == text[i + 1] &&
+		    labels[k].s[0] == text[i] &&
+		    memcmp(text + i, labels[k].s, n) == 0 &&
 		    (i + n == len || !is_word_byte((unsigned char)text[i + n])))
 			break;
 	}

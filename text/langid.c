@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -62,7 +63,7 @@
  * to CACHE_WORD letters below U+10000; a slot is taken only after its
  * word compares equal, so the cache changes nothing but the time.
  */
-#define CACHE_SET_BITS	13
+#define CACHE_SET_BITS	14
 #define CACHE_WORD	15
 #define CACHE_LINE	64
 #define CACHE_NONE	SIZE_MAX
@@ -97,12 +98,12 @@ struct cache_scores {
 
 /*
  * The scores and the keys in two tables, so that a word costs two cache
- * lines, one of them its set's keys: 8,192 sets of two slots in 1.5 MiB
- * a thread. Over the 25,000 vacancies of make bench they miss 6.6% of
- * the words, against 17.9% with 8,192 slots of three lines (the scores as
- * int32 and the word next to them) and 11.4% with 16,384 slots of one
- * set each; 16,384 sets (3 MiB) would miss 3.5%. Slot w of set s is
- * sc[2 * s + w].
+ * lines, one of them its set's keys: 16,384 sets of two slots in 3 MiB a
+ * thread (in a block of 4 MiB, see cache_alloc()). Over the 25,000
+ * vacancies of make bench they miss 3.5% of the words, against 6.6% with
+ * 8,192 sets (1.5 MiB), 17.9% with 8,192 slots of three lines (the
+ * scores as int32 and the word next to them) and 11.4% with 16,384 slots
+ * of one set each. Slot w of set s is sc[2 * s + w].
  */
 struct word_cache {
 	struct cache_scores sc[2u << CACHE_SET_BITS];
@@ -150,6 +151,7 @@ struct detector {
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
+	bool cyr_runs;		/* scan_letters() may read а to я in runs */
 	/* the words ended last, not yet scored (see word_end()), from
 	 * pend[pfirst] on, in a ring */
 	struct pending pend[PENDING];
@@ -347,6 +349,9 @@ static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
 static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(16)));
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
+/* whether а to я (U+0430 to U+044F) are letters that are their own lower
+ * case, as scan_letters() assumes of text_cyr_run()'s */
+static bool cyr_same;
 
 /* classify() of every one- and two-byte character, lower case in lower */
 struct chr_info {
@@ -371,6 +376,35 @@ cache_free(void *c)
 	free(c);
 }
 
+/*
+ * A thread's cache, zeroed, or NULL. A word reads two cache lines at
+ * random in its 3 MiB, 768 pages of 4 KiB: far more than the first-level
+ * TLB holds, and the rules' tables push them out of the second between
+ * words (perf put most of word_end()'s samples on its prefetches). The
+ * cache gets a block of two huge pages of its own, aligned, which Linux
+ * backs with huge pages when it has them to give (transparent huge pages
+ * in "madvise" mode, the default, need the advice): two TLB entries for
+ * the whole cache (docs/performance.md, session 6). The results are the
+ * same either way; the advice is only advice.
+ */
+#define CACHE_HUGE_PAGE	((size_t)2 << 20)
+#define CACHE_BLOCK	(2 * CACHE_HUGE_PAGE)
+static struct word_cache *
+cache_alloc(void)
+{
+	void *p = NULL;
+
+	_Static_assert(sizeof(struct word_cache) <= CACHE_BLOCK,
+		       "the word cache fits its block");
+	if (posix_memalign(&p, CACHE_HUGE_PAGE, CACHE_BLOCK) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, CACHE_BLOCK, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, sizeof(struct word_cache));
+	return p;
+}
+
 #define GRAM_SLOT_MASK	((1u << GRAM_SLOT_BITS) - 1)
 
 static void
@@ -392,6 +426,11 @@ gram_rows_build(void)
 		chr_tab[i].kind = (uint8_t)classify((uint32_t)i, &lower);
 		chr_tab[i].lower = (uint16_t)lower;
 	}
+
+	cyr_same = true;
+	for (i = 0x430; i < 0x450; i++)
+		if (chr_tab[i].kind != CHR_LETTER || chr_tab[i].lower != i)
+			cyr_same = false;
 
 	for (i = 0; i < langid_nmodels; i++) {
 		model_live[i] = -1;
@@ -1030,10 +1069,16 @@ word_end(struct detector *d)
 	if (d->npend == PENDING)
 		word_take(d);
 	p = &d->pend[(d->pfirst + d->npend++) % PENDING];
-	/* whole when it is short: a copy of known size costs less */
-	n = d->wlen <= CACHE_WORD + 1 ? CACHE_WORD + 1 : d->wlen;
-	memcpy(p->w, d->word, n * sizeof(d->word[0]));
-	memset(d->word, 0, n * sizeof(d->word[0]));
+	/* whole when it is short: a copy of a size the compiler knows is
+	 * a few vector moves, not a call */
+	if (d->wlen <= CACHE_WORD + 1) {
+		memcpy(p->w, d->word, (CACHE_WORD + 1) * sizeof(d->word[0]));
+		memset(d->word, 0, (CACHE_WORD + 1) * sizeof(d->word[0]));
+	} else {
+		n = d->wlen;
+		memcpy(p->w, d->word, n * sizeof(d->word[0]));
+		memset(d->word, 0, n * sizeof(d->word[0]));
+	}
 	p->len = d->wlen;
 	p->letters = d->wletters;
 	p->set = sl;
@@ -1081,6 +1126,43 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	if (d->apostrophe)
 		return i;
 	while (i < len && wlen < WORD_MAX) {
+#ifdef __SSE2__
+		/* runs of а to я, eight letters at a time, their code points
+		 * made from the two bytes; then the character after them as
+		 * below */
+		if (d->cyr_runs && len - i >= 16 && wlen <= WORD_MAX - 8) {
+			size_t n = text_cyr_run(s + i);
+			__m128i x, cp16, z = _mm_setzero_si128();
+
+			if (n > 0) {
+				x = _mm_loadu_si128((const __m128i *)
+						    (const void *)(s + i));
+				/* lead D0 or D1, then 80 to BF: 0x400 | the
+				 * lead's low bit << 6 | the continuation's
+				 * low six bits; 0 in the lanes past the run,
+				 * as the word is past its end */
+				cp16 = _mm_or_si128(_mm_or_si128(
+					_mm_slli_epi16(_mm_and_si128(x,
+						_mm_set1_epi16(1)), 6),
+					_mm_and_si128(_mm_srli_epi16(x, 8),
+						      _mm_set1_epi16(0x3F))),
+					_mm_set1_epi16(0x400));
+				cp16 = _mm_and_si128(cp16, _mm_cmpgt_epi16(
+					_mm_set1_epi16((short)(n / 2)),
+					_mm_set_epi16(7, 6, 5, 4, 3, 2, 1, 0)));
+				_mm_storeu_si128((__m128i *)(void *)
+						 (d->word + wlen),
+						 _mm_unpacklo_epi16(cp16, z));
+				_mm_storeu_si128((__m128i *)(void *)
+						 (d->word + wlen + 4),
+						 _mm_unpackhi_epi16(cp16, z));
+				i += n;
+				wlen += n / 2;
+				if (n == 16)
+					continue;
+			}
+		}
+#endif
 		if (s[i] < 0x80) {
 			e = &chr_tab[s[i]];
 			if (e->kind != CHR_LETTER)
@@ -1229,29 +1311,26 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	size_t lang_letters[LANG_COUNT] = { 0 };
 	size_t m, best, nletters;
 	enum lang_id lang, major;
-	void *raw;
 
 	pthread_once(&gram_rows_once, gram_rows_build);
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
+	d.cyr_runs = cyr_same &&
+		     !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
 	/* the cache holds CACHE_MODELS scores a word */
 	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
 	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
-		raw = pthread_getspecific(cache_key);
-		if (raw == NULL) {
-			raw = xcalloc(1, sizeof(*d.cache) + CACHE_LINE);
-			if (pthread_setspecific(cache_key, raw) != 0) {
-				free(raw);
-				raw = NULL;
+		d.cache = pthread_getspecific(cache_key);
+		if (d.cache == NULL) {
+			/* none when there is no memory: slower, the same */
+			d.cache = cache_alloc();
+			if (d.cache != NULL &&
+			    pthread_setspecific(cache_key, d.cache) != 0) {
+				free(d.cache);
+				d.cache = NULL;
 			}
 		}
-		/* the first slot on a cache line: the allocation has one
-		 * line more than the table */
-		if (raw != NULL)
-			d.cache = (struct word_cache *)(void *)
-				((char *)raw + (CACHE_LINE - (uintptr_t)raw %
-						CACHE_LINE) % CACHE_LINE);
 	}
 	for (m = langid_first_other; m < d.nmodels; m++) {
 		d.total[m] = -SC_OTHER_TEXT;

@@ -1281,6 +1281,9 @@ struct fast_char {
 static struct fast_char fast_tab[0x800];
 /* whether U+FFFD, what an invalid byte is read as, ends a word */
 static bool fast_invalid_ends;
+/* whether а to я (U+0430 to U+044F) are FK_CYR letters that fold to
+ * themselves, as fast_scan_word() assumes of text_cyr_run()'s */
+static bool fast_cyr_same;
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
 
 /* Whether cp, as the general path would read it, ends a word. */
@@ -1316,6 +1319,7 @@ fast_build(void)
 	int cls;
 
 	fast_invalid_ends = fast_ends_word(UTF8_REPLACEMENT);
+	fast_cyr_same = true;
 	for (cp = 0; cp < RF_ARRAY_SIZE(fast_tab); cp++) {
 		fc = &fast_tab[cp];
 		if (fast_ends_word(cp)) {
@@ -1341,6 +1345,13 @@ fast_build(void)
 		} else if (is_apostrophe(cp) && cp < 0x80 && lo == cp) {
 			fc->plain = 1;	/* outside a word, as it is */
 		}
+	}
+	for (cp = 0x430; cp < 0x450; cp++) {
+		fc = &fast_tab[cp];
+		if (fc->kind != FK_CYR || utf8_encode(cp, enc) != 2 ||
+		    fc->out[0] != (uint8_t)enc[0] ||
+		    fc->out[1] != (uint8_t)enc[1])
+			fast_cyr_same = false;
 	}
 }
 
@@ -1387,9 +1398,11 @@ fast_map(struct fold *f, size_t at, size_t o, size_t olen)
  * Reads the word at text[i] and writes it folded to out when it is one the
  * fast path can take (see above): returns where it ends and its script in
  * *sc, or returns i (out may have been written to all the same). out
- * must have room for the rest of the text.
+ * must have room for the rest of the text. Inline where it is called
+ * (two places): the calls, one a word, had been 8% of text_fold()'s
+ * instructions.
  */
-static size_t
+static inline __attribute__((always_inline)) size_t
 fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
 	       int *sc)
 {
@@ -1408,6 +1421,27 @@ fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
 	if (kind != FK_LAT && kind != FK_CYR && kind != FK_DIGIT)
 		return i;
 	for (j = i; j < len; count++) {
+#ifdef __SSE2__
+		/* runs of а to я, 16 bytes at a time, copied as they are;
+		 * then the character after them as below. All 16 are
+		 * stored: out has room for the rest of the text, and the
+		 * bytes past the run are written again or are past the
+		 * view's end. */
+		if (kind == FK_CYR && fast_cyr_same && len - j >= 16) {
+			n = text_cyr_run(s + j);
+			_mm_storeu_si128((__m128i *)(void *)out,
+					 _mm_loadu_si128((const __m128i *)
+							 (const void *)
+							 (s + j)));
+			out += n;
+			j += n;
+			if (n == 16) {
+				count += 7;	/* and one by the loop */
+				continue;
+			}
+			count += n / 2;
+		}
+#endif
 		if (s[j] < 0x80) {
 			fc = &fast_tab[s[j]];
 			if (fc->kind != kind) {

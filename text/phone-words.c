@@ -60,11 +60,17 @@ ru_index(uint32_t cp)
 	return -1;
 }
 
-/* Which pairs of first letters number words have: bit b of pairs[a] for
- * a word that starts with letters a, b. */
-static uint32_t first_pairs[32];
+/* Which first three letters number words have: bit c of
+ * first_triples[a][b] for a word that starts with letters a, b, c (all
+ * of them have three letters or more). The first two alone had let
+ * through тре-, сот-, чел-, дея- and the like: common words, each then
+ * read whole. */
+static uint32_t first_triples[32][32];
+/* ru_index() of U+0400 + i: the letters of two bytes led by D0 or D1,
+ * indexed by the lead's low bit and the continuation's six */
+static int8_t ru_of[128];
 static pthread_once_t first_pairs_once = PTHREAD_ONCE_INIT;
-/* set once first_pairs is ready: pthread_once() is a call per word */
+/* set once first_triples is ready: pthread_once() is a call per word */
 static bool first_pairs_ready;
 
 static void
@@ -72,17 +78,21 @@ first_pairs_init(void)
 {
 	size_t k;
 
+	for (k = 0; k < RF_ARRAY_SIZE(ru_of); k++)
+		ru_of[k] = (int8_t)ru_index((uint32_t)(0x400 + k));
 	for (k = 0; k < RF_ARRAY_SIZE(number_words); k++) {
 		const char *w = number_words[k].word;
-		size_t n = strlen(w), m;
-		uint32_t a, b;
-		int x, y;
+		size_t n = strlen(w), m, m2;
+		uint32_t a, b, c;
+		int x, y, z;
 
 		m = utf8_decode(w, n, &a);
-		if (!m || !utf8_decode(w + m, n - m, &b) ||
-		    (x = ru_index(a)) < 0 || (y = ru_index(b)) < 0)
+		m2 = m ? utf8_decode(w + m, n - m, &b) : 0;
+		if (!m || !m2 || !utf8_decode(w + m + m2, n - m - m2, &c) ||
+		    (x = ru_index(a)) < 0 || (y = ru_index(b)) < 0 ||
+		    (z = ru_index(c)) < 0)
 			abort();	/* the table holds Russian words */
-		first_pairs[x] |= 1u << y;
+		first_triples[x][y] |= 1u << z;
 	}
 	__atomic_store_n(&first_pairs_ready, true, __ATOMIC_RELEASE);
 }
@@ -95,32 +105,34 @@ is_ru_lead(char c)
 }
 
 /*
- * Whether the word at text[j] may be a number word, by its first two
+ * Whether the word at text[j] may be a number word, by its first three
  * letters: most words are ruled out without being read whole.
  */
 static inline bool
 may_be_number_word(const char *text, size_t len, size_t j)
 {
-	uint32_t a, b;
-	int x, y;
+	int x, y, z;
 
 	if (!__atomic_load_n(&first_pairs_ready, __ATOMIC_ACQUIRE))
 		pthread_once(&first_pairs_once, first_pairs_init);
 	/* Russian letters are two bytes, D0 or D1 and a continuation byte:
 	 * anything else is no letter of the table's words (ru_index() of
 	 * its code point is -1) */
-	if (len - j < 4 || !is_ru_lead(text[j]) || !is_ru_lead(text[j + 2]) ||
+	if (len - j < 6 || !is_ru_lead(text[j]) || !is_ru_lead(text[j + 2]) ||
+	    !is_ru_lead(text[j + 4]) ||
 	    ((unsigned char)text[j + 1] & 0xC0) != 0x80 ||
-	    ((unsigned char)text[j + 3] & 0xC0) != 0x80)
+	    ((unsigned char)text[j + 3] & 0xC0) != 0x80 ||
+	    ((unsigned char)text[j + 5] & 0xC0) != 0x80)
 		return false;
-	/* two two-byte sequences, decoded here (utf8_decode() would give
-	 * the same) */
-	a = ((uint32_t)text[j] & 0x1F) << 6 | ((uint32_t)text[j + 1] & 0x3F);
-	b = ((uint32_t)text[j + 2] & 0x1F) << 6 |
-	    ((uint32_t)text[j + 3] & 0x3F);
-	x = ru_index(a);
-	y = ru_index(b);
-	return x >= 0 && y >= 0 && (first_pairs[x] >> y & 1);
+	/* three two-byte sequences, U+0400 to U+047F: ru_index() of each
+	 * from ru_of */
+	x = ru_of[((unsigned char)text[j] & 1) << 6 |
+		  ((unsigned char)text[j + 1] & 0x3F)];
+	y = ru_of[((unsigned char)text[j + 2] & 1) << 6 |
+		  ((unsigned char)text[j + 3] & 0x3F)];
+	z = ru_of[((unsigned char)text[j + 4] & 1) << 6 |
+		  ((unsigned char)text[j + 5] & 0x3F)];
+	return (x | y | z) >= 0 && (first_triples[x][y] >> z & 1);
 }
 
 static const struct number_word *
@@ -252,9 +264,11 @@ put_word(struct pw_state *st, const struct number_word *w)
 	}
 }
 
-size_t
-phone_words_try(struct entity_list *l, const char *text, size_t len,
-		size_t i)
+/* phone_words_try() past its first test; apart, so that the calls
+ * that end there do not set up this one's frame */
+static __attribute__((noinline)) size_t
+phone_words_read(struct entity_list *l, const char *text, size_t len,
+		 size_t i)
 {
 	struct pw_state st;
 	char w[64];
@@ -262,11 +276,6 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 	bool plus = false;
 	char *best = NULL, *v;
 
-	/* what most calls see: a word that is no number word (the loop
-	 * below would stop there at once) */
-	if (j < len && text[j] != '+' && !is_digit((unsigned char)text[j]) &&
-	    !may_be_number_word(text, len, j))
-		return i;
 	memset(&st, 0, sizeof(st));
 	if (j < len && text[j] == '+') {
 		plus = true;
@@ -328,4 +337,16 @@ phone_words_try(struct entity_list *l, const char *text, size_t len,
 		return i;
 	(void)entity_add(l, ENTITY_PHONE, best, i, best_end);
 	return best_end;
+}
+
+size_t
+phone_words_try(struct entity_list *l, const char *text, size_t len,
+		size_t i)
+{
+	/* what most calls see: a word that is no number word (the loop of
+	 * phone_words_read() would stop there at once) */
+	if (i < len && text[i] != '+' && !is_digit((unsigned char)text[i]) &&
+	    !may_be_number_word(text, len, i))
+		return i;
+	return phone_words_read(l, text, len, i);
 }

@@ -102,6 +102,20 @@ test_utf8_decode(void **state)
 	assert_int_equal(utf8_decode("\xF4\x90\x80\x80", 4, &cp), 0);
 	assert_int_equal(utf8_decode("\x80", 1, &cp), 0);
 	assert_int_equal(utf8_decode("\xF8\x88\x80\x80\x80", 5, &cp), 0);
+	/* every two-byte lead with every second byte, and cut short */
+	for (unsigned lead = 0xC2; lead < 0xE0; lead++) {
+		for (unsigned b = 0; b < 0x100; b++) {
+			char s[2] = { (char)lead, (char)b };
+			bool ok = (b & 0xC0) == 0x80;
+
+			assert_int_equal(utf8_decode(s, 2, &cp), ok ? 2 : 0);
+			assert_int_equal(cp, ok ? (lead & 0x1F) << 6 |
+						       (b & 0x3F)
+					       : UTF8_REPLACEMENT);
+			assert_int_equal(utf8_decode(s, 1, &cp), 0);
+			assert_int_equal(cp, UTF8_REPLACEMENT);
+		}
+	}
 }
 
 static void
