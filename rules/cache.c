@@ -317,6 +317,8 @@ put_rule(struct buf *b, const struct rule *r)
 		put_u32(b, (uint32_t)p->pre.n);
 		for (j = 0; j < p->pre.n; j++)
 			put_str(b, p->pre.atoms[j]);
+		put_u8(b, p->rank);
+		put_u8(b, p->rank2);
 	}
 	if (!put_cond(b, r->cond, 0))
 		return false;
@@ -675,6 +677,9 @@ get_rule(struct rd *r)
 		    !get_atoms(r, &p->atoms2, false) ||
 		    !get_atoms(r, &p->pre, true))
 			break;
+		/* a heuristic only: any value is safe */
+		p->rank = (uint8_t)get_u8(r);
+		p->rank2 = (uint8_t)get_u8(r);
 		p->pidx = PIDX_NONE;
 		p->sidx = PIDX_NONE;
 	}

@@ -462,6 +462,8 @@ compile:
 				      &pat->atoms2);
 			atoms_prefix(re.data, re.len, &pat->pre);
 		}
+		pat->rank = (uint8_t)atom_set_rank(&pat->atoms);
+		pat->rank2 = (uint8_t)atom_set_rank(&pat->atoms2);
 	}
 	ok = true;
 out:

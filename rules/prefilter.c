@@ -630,12 +630,12 @@ trigger_pattern(const struct pattern *p, struct trigger *t)
 	a.ok = true;
 	a.n = 1;
 	a.ids[0] = (uint32_t)p->gidx;
-	a.rank = atom_set_rank(&p->atoms);
+	a.rank = p->rank;
 	if (p->atoms2.n) {
 		b.ok = true;
 		b.n = 1;
 		b.ids[0] = (uint32_t)p->gidx2;
-		b.rank = atom_set_rank(&p->atoms2);
+		b.rank = p->rank2;
 	}
 	trigger_rarer(t, &a, &b);
 }

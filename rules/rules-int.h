@@ -55,6 +55,9 @@ struct pattern {
 	/* a second set every match also contains one of, from another
 	 * part of the regex; empty when there is none */
 	struct atom_set atoms2;
+	/* how rarely text holds an atom of each (atom_set_rank), worked
+	 * out by the compiler and kept in the cache */
+	uint8_t rank, rank2;
 	/* the ids of atoms and atoms2 in prefilter_seen; patterns with the
 	 * same set share its id (prefilter_build) */
 	size_t gidx;
@@ -372,8 +375,8 @@ void cache_note_diag(struct rules_compiler *c, const struct rule_diag *d);
 void cache_record_release(struct rules_compiler *c);
 
 /* The format of a cache entry (cache.c): 2 added a pattern's second atom
- * set, 3 its prefix set. */
-#define CACHE_FORMAT 3u
+ * set, 3 its prefix set, 4 the ranks of its atom sets. */
+#define CACHE_FORMAT 4u
 
 /* A decoded cache entry: owns everything in it. */
 struct cache_entry {
@@ -466,7 +469,7 @@ bool atom_is_space(uint32_t cp);
 bool atom_prefix_letter(uint32_t cp);
 /* How rarely text holds an atom of s, as far as its strings tell: higher
  * is rarer (a set with в or за is 0; with a common word's part, low;
- * long uncommon atoms, high). */
+ * long uncommon atoms, high), below 256. */
 int atom_set_rank(const struct atom_set *s);
 /* Whether atom a (folded, NUL-terminated) is part of a word common in
  * ordinary text (common-words.c): such an atom lets its rule through on
