@@ -17,8 +17,9 @@
  * skipped only when it cannot fire. The upper bound only grows when more
  * patterns are seen, so a rule none of whose patterns was seen is a
  * candidate exactly when it is one with nothing seen: those rules are
- * listed once at build time, and the others are found from the patterns
- * the scan saw.
+ * listed once at build time, and the others are found from the ids the
+ * scan saw, each rule under the few ids its condition cannot hold
+ * without (its trigger, candidates_build).
  */
 #include <stdlib.h>
 #include <string.h>
