@@ -958,6 +958,19 @@ scan_rule(struct matcher *m, size_t i, struct scan_result *res)
 	m->prof[i * PROF_N + 4] += m->calls - calls;
 }
 
+/* The rules the prefilter lets through for this document, into m->cand,
+ * in order; returns how many. */
+static size_t
+list_candidates(struct matcher *m)
+{
+	if (++m->epoch == 0) {
+		memset(m->stamp, 0, m->rs->n * sizeof(*m->stamp));
+		m->epoch = 1;
+	}
+	return prefilter_candidates(m->rs->pf, m->rs, &m->sn, m->stamp,
+				    m->epoch, m->cand);
+}
+
 enum rf_err
 matcher_scan(struct matcher *m, const struct scan_input *in,
 	     struct scan_result *res)
@@ -974,12 +987,7 @@ matcher_scan(struct matcher *m, const struct scan_input *in,
 		goto out;
 	}
 	/* only the rules that can fire given the atoms seen, in order */
-	if (++m->epoch == 0) {
-		memset(m->stamp, 0, m->rs->n * sizeof(*m->stamp));
-		m->epoch = 1;
-	}
-	n = prefilter_candidates(m->rs->pf, m->rs, &m->sn, m->stamp,
-				 m->epoch, m->cand);
+	n = list_candidates(m);
 	if (m->profile) {
 		/* the others were skipped */
 		for (i = 0; i < m->rs->n; i++)
@@ -1001,12 +1009,7 @@ matcher_candidates(struct matcher *m, const struct scan_input *in)
 	prefilter_document(m, in);
 	if (m->no_prefilter)
 		return m->rs->n;
-	if (++m->epoch == 0) {
-		memset(m->stamp, 0, m->rs->n * sizeof(*m->stamp));
-		m->epoch = 1;
-	}
-	return prefilter_candidates(m->rs->pf, m->rs, &m->sn, m->stamp,
-				    m->epoch, m->cand);
+	return list_candidates(m);
 }
 
 /* Puts text into the fields an example of r is meant for. */
