@@ -9,10 +9,12 @@
  * of its content, each folder by its names, each hunspell dictionary by
  * device, inode, size and time), the warnings it reported, and the rules
  * as the compiler left them: metadata, conditions, examples, and per
- * pattern the PCRE2 source it compiled and the literal atoms. Loading an
- * entry re-hashes the inputs, decodes the rules and builds the prefilter
- * (milliseconds); the PCRE2 programs are compiled when a matcher first
- * needs them (pattern_code), so no byte code is read from disk.
+ * pattern the PCRE2 source it compiled, the literal atoms and the ids of
+ * its atom sets; then the prefilter's trie of those atoms. Loading an
+ * entry re-hashes the inputs, decodes the rules and the trie and makes
+ * the prefilter's DFA from it (milliseconds); the PCRE2 programs are
+ * compiled when a matcher first needs them (pattern_code), so no byte
+ * code is read from disk.
  *
  * A file of the cache is untrusted input: the header (magic, format,
  * key, length, SHA-256 of the payload) and then every field is checked
@@ -29,7 +31,12 @@
  *	u32 n, n x { u8 severity, str file, i32 line, i32 col,	diagnostics
  *		     str code, str message, str source-line }
  *	u32 n, n x rule						rules
- * where str is u32 length then bytes (0xffffffff: absent).
+ *	u32 ids, u32 states, states x u16 edges,		trie
+ *	    edges x u8 byte, edges x u32 to,
+ *	    u32 n, n x { u32 state, u32 id }		outputs
+ * where str is u32 length then bytes (0xffffffff: absent), and a rule
+ * ends each pattern with the u32 ids of its sets (gidx, gidx2, pidx,
+ * sidx; 0xffffffff: none), see struct prefilter_image.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +64,7 @@
 #define CACHE_HEADER	(8 + 4 + 4 + 32 + 8 + 32)
 #define CACHE_SUFFIX	".rfc"
 #define NO_STR		0xffffffffu
+#define NO_ID		0xffffffffu	/* PIDX_NONE */
 
 /* ---- recording a compile ---- */
 
@@ -232,6 +240,38 @@ put_u64(struct buf *b, uint64_t v)
 	buf_add(b, c, 8);
 }
 
+/* A set's id in the prefilter, or PIDX_NONE. */
+static void
+put_id(struct buf *b, size_t id)
+{
+	put_u32(b, id == PIDX_NONE ? NO_ID : (uint32_t)id);
+}
+
+/* The prefilter's trie (struct prefilter_image). */
+static void
+put_image(struct buf *b, const struct ruleset *rs)
+{
+	struct prefilter_image im;
+	size_t i;
+
+	prefilter_image_get(rs, &im);
+	put_u32(b, (uint32_t)im.npatterns);
+	put_u32(b, (uint32_t)im.nstates);
+	for (i = 0; i < im.nstates; i++) {
+		put_u8(b, im.nedges[i] & 0xFFu);
+		put_u8(b, im.nedges[i] >> 8);
+	}
+	buf_add(b, im.byte, im.nedge);
+	for (i = 0; i < im.nedge; i++)
+		put_u32(b, im.to[i]);
+	put_u32(b, (uint32_t)im.nouts);
+	for (i = 0; i < im.nouts; i++) {
+		put_u32(b, im.out_state[i]);
+		put_u32(b, im.out_id[i]);
+	}
+	prefilter_image_release(&im);
+}
+
 static void
 put_mem(struct buf *b, const char *s, size_t len)
 {
@@ -319,6 +359,10 @@ put_rule(struct buf *b, const struct rule *r)
 			put_str(b, p->pre.atoms[j]);
 		put_u8(b, p->rank);
 		put_u8(b, p->rank2);
+		put_id(b, p->gidx);
+		put_id(b, p->atoms.n && p->atoms2.n ? p->gidx2 : 0);
+		put_id(b, p->pidx);
+		put_id(b, p->sidx);
 	}
 	if (!put_cond(b, r->cond, 0))
 		return false;
@@ -365,6 +409,7 @@ cache_entry_encode(const unsigned char *key, const struct rules_compiler *c,
 	for (i = 0; i < rs->n; i++)
 		if (!put_rule(&pl, rs->rules[i]))
 			goto out;
+	put_image(&pl, rs);
 	if (buf_failed(&pl))
 		goto out;
 	sha256_digest(pl.data, pl.len, sum);
@@ -472,6 +517,59 @@ count_ok(struct rd *r, uint64_t n)
 		return false;
 	}
 	return true;
+}
+
+static size_t
+get_id(struct rd *r)
+{
+	uint32_t v = get_u32(r);
+
+	return v == NO_ID ? PIDX_NONE : v;
+}
+
+/* The prefilter's trie; false when damaged (the shape is checked by
+ * prefilter_image_valid()). */
+static bool
+get_image(struct rd *r, struct prefilter_image *im)
+{
+	const unsigned char *p;
+	uint64_t n;
+	size_t i;
+
+	im->npatterns = get_u32(r);
+	n = get_u32(r);
+	/* two bytes a state */
+	if (!count_ok(r, n) || n > (r->len - r->off) / 2)
+		return false;
+	im->nstates = (size_t)n;
+	im->nedges = xcalloc(im->nstates + 1, sizeof(*im->nedges));
+	for (i = 0; i < im->nstates; i++) {
+		im->nedges[i] = (uint16_t)get_u8(r);
+		im->nedges[i] |= (uint16_t)(get_u8(r) << 8);
+		im->nedge += im->nedges[i];
+	}
+	/* five bytes an edge */
+	if (r->bad || im->nedge > (r->len - r->off) / 5)
+		return false;
+	p = get_mem(r, im->nedge);
+	im->byte = xcalloc(im->nedge + 1, 1);
+	if (p && im->nedge)
+		memcpy(im->byte, p, im->nedge);
+	im->to = xcalloc(im->nedge + 1, sizeof(*im->to));
+	for (i = 0; i < im->nedge; i++)
+		im->to[i] = get_u32(r);
+	n = get_u32(r);
+	/* eight bytes an output */
+	if (!count_ok(r, n) || n > (r->len - r->off) / 8)
+		return false;
+	im->nouts = (size_t)n;
+	im->out_state = xcalloc(im->nouts + 1, sizeof(*im->out_state));
+	im->out_id = xcalloc(im->nouts + 1, sizeof(*im->out_id));
+	for (i = 0; i < im->nouts; i++) {
+		im->out_state[i] = get_u32(r);
+		im->out_id[i] = get_u32(r);
+	}
+	return !r->bad;
 }
 
 /* A set of atoms: a count, then the strings. A prefix set never holds
@@ -680,8 +778,11 @@ get_rule(struct rd *r)
 		/* a heuristic only: any value is safe */
 		p->rank = (uint8_t)get_u8(r);
 		p->rank2 = (uint8_t)get_u8(r);
-		p->pidx = PIDX_NONE;
-		p->sidx = PIDX_NONE;
+		/* checked against the trie by prefilter_image_valid() */
+		p->gidx = get_id(r);
+		p->gidx2 = get_id(r);
+		p->pidx = get_id(r);
+		p->sidx = get_id(r);
 	}
 	ru->cond = get_cond(r, ru->npats, 0);
 	if (!ru->cond)
@@ -720,7 +821,19 @@ cache_entry_release(struct cache_entry *e)
 	for (i = 0; i < e->nrules; i++)
 		rule_free(e->rules[i]);
 	free(e->rules);
+	prefilter_image_release(&e->image);
 	memset(e, 0, sizeof(*e));
+}
+
+struct ruleset *
+cache_entry_ruleset(struct cache_entry *e)
+{
+	struct ruleset *rs = ruleset_build_image(e->rules, e->nrules,
+						 &e->image);
+
+	e->rules = NULL;
+	e->nrules = e->arules = 0;
+	return rs;
 }
 
 enum rf_err
@@ -804,6 +917,10 @@ cache_entry_decode(const unsigned char *data, size_t len,
 		ALLOC_GROW(e->rules, e->nrules + 1, e->arules);
 		e->rules[e->nrules++] = ru;
 	}
+	if (!r.bad && (!get_image(&r, &e->image) ||
+		       !prefilter_image_valid(&e->image, e->rules,
+					      e->nrules)))
+		r.bad = true;
 	if (!r.bad && r.off != r.len)
 		r.bad = true;	/* trailing bytes */
 	if (r.bad) {
@@ -1244,9 +1361,7 @@ rules_compile_paths(struct rules_compiler *c, const char *const *paths,
 	info->path = xstrdup(path.data);
 	if (entry_load(path.data, key, &e, info)) {
 		replay(c, &e);
-		*out = ruleset_build(e.rules, e.nrules);
-		e.rules = NULL;
-		e.nrules = e.arules = 0;
+		*out = cache_entry_ruleset(&e);
 		cache_entry_release(&e);
 		info->state = RULES_CACHE_HIT;
 		free(info->note);

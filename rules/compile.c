@@ -771,6 +771,13 @@ rule_version(const struct rule *r)
 struct ruleset *
 ruleset_build(struct rule **rules, size_t n)
 {
+	return ruleset_build_image(rules, n, NULL);
+}
+
+struct ruleset *
+ruleset_build_image(struct rule **rules, size_t n,
+		    const struct prefilter_image *im)
+{
 	struct ruleset *rs = xcalloc(1, sizeof(*rs));
 	size_t i;
 
@@ -781,7 +788,7 @@ ruleset_build(struct rule **rules, size_t n)
 			rs->max_patterns = rs->rules[i]->npats;
 	rs->code_lock = xmalloc(sizeof(*rs->code_lock));
 	pthread_mutex_init(rs->code_lock, NULL);
-	rs->pf = prefilter_build(rs);
+	rs->pf = im ? prefilter_build_image(rs, im) : prefilter_build(rs);
 	ruleset_set_hash(rs);
 	return rs;
 }

@@ -837,15 +837,18 @@ set_add(struct atom_set *set, const char *a)
  * letter followed by a space (from "с\s+") is left to the matcher as a
  * lone letter is. A two-character string that does not fit there is
  * noted. False when the lone letters do not fit: the pattern is not
- * anchored.
+ * anchored. With noted and shrt NULL, only works out p's letters (for a
+ * prefilter made from the cache, whose ids the patterns carry).
  */
 static bool
 prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 {
 	size_t i;
 
-	memset(noted, 0, sizeof(*noted));
-	memset(shrt, 0, sizeof(*shrt));
+	if (noted) {
+		memset(noted, 0, sizeof(*noted));
+		memset(shrt, 0, sizeof(*shrt));
+	}
 	p->npre_letters = 0;
 	p->npre_forms = 0;
 	p->pre_lone = false;
@@ -858,7 +861,8 @@ prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 		if (!n)
 			goto no;
 		if (!atom_prefix_letter(cp)) {
-			set_add(noted, a);
+			if (noted)
+				set_add(noted, a);
 			continue;
 		}
 		if (!a[n]) {
@@ -877,15 +881,19 @@ prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 			p->pre_lone = true;
 			continue;
 		}
-		if (m && !a[n + m] && cp2 && letter_forms(p, cp, cp2))
-			set_add(shrt, a);
-		else
+		if (m && !a[n + m] && cp2 && letter_forms(p, cp, cp2)) {
+			if (shrt)
+				set_add(shrt, a);
+		} else if (noted) {
 			set_add(noted, a);
+		}
 	}
 	return p->pre.n > 0;
 no:
-	atom_set_release(noted);
-	atom_set_release(shrt);
+	if (noted) {
+		atom_set_release(noted);
+		atom_set_release(shrt);
+	}
 	p->npre_letters = 0;
 	p->npre_forms = 0;
 	p->pre_lone = false;
@@ -987,7 +995,7 @@ shared_release(struct shared_sets *sh)
 	free(sh->v);
 }
 
-/* What prefilter_build_capped() carries while it numbers the sets. */
+/* What number_sets() carries while it numbers the sets. */
 struct set_ids {
 	struct prefilter *pf;
 	struct trie_hash h;
@@ -1012,22 +1020,37 @@ set_id(struct set_ids *b, const struct atom_set *s)
 	return id;
 }
 
-struct prefilter *
-prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
+/* Puts the sorted edges be into pf: each state's contiguous, by byte. */
+static void
+edges_place(struct prefilter *pf, const struct bedge *be, size_t nbe)
 {
-	struct prefilter *pf = xcalloc(1, sizeof(*pf));
-	struct set_ids b = { .pf = pf };
-	struct bedge *be;
-	size_t nbe, i, j, head, tail;
-	uint32_t *queue;
+	size_t i;
 
-	new_state(pf);	/* the root */
-	/*
-	 * Each set of atoms gets an id: its patterns' (gidx), their second
-	 * sets' (gidx2), their prefix sets' (pidx, sidx). A set many
-	 * patterns have gets one id and one output per atom; rule_of lists
-	 * every rule that uses an id.
-	 */
+	pf->edges = xcalloc(nbe + 1, sizeof(*pf->edges));
+	pf->nedges = nbe;
+	for (i = 0; i < nbe; i++) {
+		struct state *st = &pf->states[be[i].from];
+
+		if (!st->nedges)
+			st->first_edge = (uint32_t)i;
+		st->nedges++;
+		pf->edges[i].byte = be[i].byte;
+		pf->edges[i].to = be[i].to;
+	}
+}
+
+/*
+ * Gives each set of atoms an id: its patterns' (gidx), their second
+ * sets' (gidx2), their prefix sets' (pidx, sidx). A set many patterns
+ * have gets one id and one output per atom. Makes the trie of the atoms
+ * in pf and sets rs->npatterns.
+ */
+static void
+number_sets(struct ruleset *rs, struct prefilter *pf)
+{
+	struct set_ids b = { .pf = pf };
+	size_t i, j;
+
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->rules[i];
 
@@ -1077,29 +1100,30 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 	}
 	shared_release(&b.shared);
 	rs->npatterns = b.next;
-	pf->want_pos = xcalloc(b.next + 1, 1);
+	free(b.h.slots);
+	/* edges grouped by state, sorted by byte */
+	if (b.nbe)
+		qsort(b.be, b.nbe, sizeof(*b.be), cmp_bedge);
+	edges_place(pf, b.be, b.nbe);
+	free(b.be);
+}
+
+/*
+ * From the trie and the patterns' ids on: which ids want their places
+ * noted, the failure links, the DFA, the rules of each id.
+ */
+static void
+prefilter_finish(struct prefilter *pf, struct ruleset *rs, size_t dfa_max,
+		 size_t rows16_max)
+{
+	size_t i, j, head, tail;
+	uint32_t *queue;
+
+	pf->want_pos = xcalloc(rs->npatterns + 1, 1);
 	for (i = 0; i < rs->n; i++)
 		for (j = 0; j < rs->rules[i]->npats; j++)
 			if (rs->rules[i]->pats[j].pidx != PIDX_NONE)
 				pf->want_pos[rs->rules[i]->pats[j].pidx] = 1;
-	be = b.be;
-	nbe = b.nbe;
-	free(b.h.slots);
-	/* edges grouped by state, sorted by byte */
-	if (nbe)
-		qsort(be, nbe, sizeof(*be), cmp_bedge);
-	pf->edges = xcalloc(nbe + 1, sizeof(*pf->edges));
-	pf->nedges = nbe;
-	for (i = 0; i < nbe; i++) {
-		struct state *st = &pf->states[be[i].from];
-
-		if (!st->nedges)
-			st->first_edge = (uint32_t)i;
-		st->nedges++;
-		pf->edges[i].byte = be[i].byte;
-		pf->edges[i].to = be[i].to;
-	}
-	free(be);
 	/* failure links, breadth first */
 	queue = xcalloc(pf->nstates + 1, sizeof(*queue));
 	head = tail = 0;
@@ -1140,6 +1164,16 @@ prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
 	dfa_build(pf, dfa_max, rows16_max < (size_t)UINT16_MAX + 1 ?
 			       rows16_max : (size_t)UINT16_MAX + 1);
 	candidates_build(pf, rs);
+}
+
+struct prefilter *
+prefilter_build_capped(struct ruleset *rs, size_t dfa_max, size_t rows16_max)
+{
+	struct prefilter *pf = xcalloc(1, sizeof(*pf));
+
+	new_state(pf);	/* the root */
+	number_sets(rs, pf);
+	prefilter_finish(pf, rs, dfa_max, rows16_max);
 	return pf;
 }
 
@@ -1148,6 +1182,173 @@ prefilter_build(struct ruleset *rs)
 {
 	return prefilter_build_capped(rs, RF_PREFILTER_DFA_MAX,
 				      (size_t)UINT16_MAX + 1);
+}
+
+/* ---- the trie and the ids as the cache keeps them ---- */
+
+void
+prefilter_image_get(const struct ruleset *rs, struct prefilter_image *im)
+{
+	const struct prefilter *pf = rs->pf;
+	size_t s, i;
+	uint32_t o;
+
+	memset(im, 0, sizeof(*im));
+	im->npatterns = rs->npatterns;
+	im->nstates = pf->nstates;
+	im->nedges = xcalloc(pf->nstates + 1, sizeof(*im->nedges));
+	im->nedge = pf->nedges;
+	im->byte = xcalloc(pf->nedges + 1, 1);
+	im->to = xcalloc(pf->nedges + 1, sizeof(*im->to));
+	for (s = 0; s < pf->nstates; s++)
+		im->nedges[s] = pf->states[s].nedges;
+	for (i = 0; i < pf->nedges; i++) {
+		im->byte[i] = pf->edges[i].byte;
+		im->to[i] = pf->edges[i].to;
+	}
+	im->nouts = pf->nouts;
+	im->out_state = xcalloc(pf->nouts + 1, sizeof(*im->out_state));
+	im->out_id = xcalloc(pf->nouts + 1, sizeof(*im->out_id));
+	for (s = 0; s < pf->nstates; s++)
+		for (o = pf->states[s].out; o != UINT32_MAX;
+		     o = pf->outs[o].next) {
+			im->out_state[o] = (uint32_t)s;
+			im->out_id[o] = pf->outs[o].pattern;
+		}
+}
+
+void
+prefilter_image_release(struct prefilter_image *im)
+{
+	free(im->nedges);
+	free(im->byte);
+	free(im->to);
+	free(im->out_state);
+	free(im->out_id);
+	memset(im, 0, sizeof(*im));
+}
+
+/* Whether id names one of im's sets, or is PIDX_NONE when none may. */
+static bool
+id_ok(const struct prefilter_image *im, size_t id, bool none_ok)
+{
+	return id < im->npatterns || (none_ok && id == PIDX_NONE);
+}
+
+bool
+prefilter_image_valid(const struct prefilter_image *im,
+		      struct rule *const *rules, size_t n)
+{
+	unsigned char *has_parent = NULL;
+	size_t s, i, e = 0, npats = 0;
+	bool ok = false;
+
+	/* every pattern has at most four ids */
+	for (i = 0; i < n; i++)
+		npats += rules[i]->npats;
+	if (im->npatterns > 4 * npats || im->nstates < 1 ||
+	    im->nstates > UINT32_MAX / 2 || im->nedge != im->nstates - 1)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct rule *r = rules[i];
+
+		for (s = 0; s < r->npats; s++) {
+			const struct pattern *p = &r->pats[s];
+
+			if (!id_ok(im, p->gidx, false) ||
+			    (p->atoms.n && p->atoms2.n &&
+			     !id_ok(im, p->gidx2, false)) ||
+			    !id_ok(im, p->pidx, true) ||
+			    !id_ok(im, p->sidx, true))
+				return false;
+		}
+	}
+	/* a tree: every state but the root the child of one state made
+	 * before it, under bytes ascending */
+	has_parent = xcalloc(im->nstates, 1);
+	for (s = 0; s < im->nstates; s++) {
+		for (i = 0; i < im->nedges[s]; i++, e++) {
+			if (e >= im->nedge || im->to[e] <= s ||
+			    im->to[e] >= im->nstates ||
+			    has_parent[im->to[e]] ||
+			    (i && im->byte[e] <= im->byte[e - 1]))
+				goto out;
+			has_parent[im->to[e]] = 1;
+		}
+	}
+	if (e != im->nedge)
+		goto out;
+	for (i = 0; i < im->nouts; i++)
+		if (im->out_state[i] >= im->nstates ||
+		    im->out_id[i] >= im->npatterns)
+			goto out;
+	ok = true;
+out:
+	free(has_parent);
+	return ok;
+}
+
+struct prefilter *
+prefilter_build_image(struct ruleset *rs, const struct prefilter_image *im)
+{
+	struct prefilter *pf = xcalloc(1, sizeof(*pf));
+	unsigned char *depth;
+	size_t s, i, j, e = 0;
+
+	pf->states = xcalloc(im->nstates, sizeof(*pf->states));
+	pf->nstates = pf->astates = im->nstates;
+	pf->edges = xcalloc(im->nedge + 1, sizeof(*pf->edges));
+	pf->nedges = im->nedge;
+	/* the characters from the root to each state, for the outputs */
+	depth = xcalloc(im->nstates, 1);
+	for (s = 0; s < im->nstates; s++) {
+		struct state *st = &pf->states[s];
+
+		st->out = UINT32_MAX;
+		st->dict = UINT32_MAX;
+		st->first_edge = (uint32_t)e;
+		st->nedges = im->nedges[s];
+		for (i = 0; i < im->nedges[s]; i++, e++) {
+			unsigned d = depth[s] + ((im->byte[e] & 0xC0) != 0x80);
+
+			pf->edges[e].byte = im->byte[e];
+			pf->edges[e].to = im->to[e];
+			depth[im->to[e]] = (unsigned char)(d < 255 ? d : 255);
+		}
+	}
+	/* the outputs in the order they were made, each first in its
+	 * state's chain as add_atoms() puts it */
+	pf->outs = xcalloc(im->nouts + 1, sizeof(*pf->outs));
+	pf->nouts = pf->aouts = im->nouts;
+	for (i = 0; i < im->nouts; i++) {
+		struct state *st = &pf->states[im->out_state[i]];
+
+		pf->outs[i].pattern = im->out_id[i];
+		pf->outs[i].next = st->out;
+		st->out = (uint32_t)i;
+		st->chars = depth[im->out_state[i]];
+	}
+	free(depth);
+	rs->npatterns = im->npatterns;
+	/* the letters of the prefix sets, which no id holds */
+	for (i = 0; i < rs->n; i++) {
+		struct rule *r = rs->rules[i];
+
+		for (j = 0; j < r->npats; j++) {
+			struct pattern *p = &r->pats[j];
+
+			p->anchor = false;
+			p->npre_letters = 0;
+			p->npre_forms = 0;
+			p->pre_lone = false;
+			if (r->view == VIEW_FOLDED && prefix_split(p, NULL, NULL))
+				p->anchor = true;
+			else
+				p->pidx = p->sidx = PIDX_NONE;
+		}
+	}
+	prefilter_finish(pf, rs, RF_PREFILTER_DFA_MAX, (size_t)UINT16_MAX + 1);
+	return pf;
 }
 
 void

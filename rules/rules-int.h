@@ -279,6 +279,40 @@ struct prefilter *prefilter_build(struct ruleset *rs);
 struct prefilter *prefilter_build_capped(struct ruleset *rs, size_t dfa_max,
 					 size_t rows16_max);
 void prefilter_free(struct prefilter *pf);
+
+/*
+ * A prefilter's trie as the cache keeps it (cache.c), so that a ruleset
+ * loaded from the cache skips numbering the sets and making the trie,
+ * most of a load. The ids the patterns carry (gidx, gidx2, pidx, sidx)
+ * number npatterns sets; the trie has nstates states, state s the
+ * nedges[s] edges that follow those of the states before it, in byte
+ * order, to a state made after s; each output (an atom of set out_id[i]
+ * ends at state out_state[i]) is listed in the order add_atoms() made
+ * it. The arrays belong to the image.
+ */
+struct prefilter_image {
+	size_t npatterns;
+	size_t nstates;
+	uint16_t *nedges;
+	size_t nedge;
+	unsigned char *byte;
+	uint32_t *to;
+	size_t nouts;
+	uint32_t *out_state, *out_id;
+};
+/* Copies the trie and ids of rs's prefilter into im (caller-owned). */
+void prefilter_image_get(const struct ruleset *rs, struct prefilter_image *im);
+void prefilter_image_release(struct prefilter_image *im);
+/* Whether im is a trie, and each id of the patterns of rules (n of
+ * them) one of its sets: what prefilter_build_image() needs to be safe
+ * (a damaged image can give wrong answers, never a wrong access). */
+bool prefilter_image_valid(const struct prefilter_image *im,
+			   struct rule *const *rules, size_t n);
+/* Builds rs's prefilter from a valid image whose ids its patterns carry;
+ * the result equals prefilter_build()'s on the rules the image was made
+ * from. */
+struct prefilter *prefilter_build_image(struct ruleset *rs,
+					const struct prefilter_image *im);
 /* Whether pf got its dense DFA (false: the sparse fallback). */
 bool prefilter_is_dense(const struct prefilter *pf);
 /* Adds to sn the patterns an atom of which occurs in text. */
@@ -375,8 +409,9 @@ void cache_note_diag(struct rules_compiler *c, const struct rule_diag *d);
 void cache_record_release(struct rules_compiler *c);
 
 /* The format of a cache entry (cache.c): 2 added a pattern's second atom
- * set, 3 its prefix set, 4 the ranks of its atom sets. */
-#define CACHE_FORMAT 4u
+ * set, 3 its prefix set, 4 the ranks of its atom sets, 5 the prefilter's
+ * trie and each pattern's ids. */
+#define CACHE_FORMAT 5u
 
 /* A decoded cache entry: owns everything in it. */
 struct cache_entry {
@@ -386,6 +421,7 @@ struct cache_entry {
 	size_t ndiags, adiags;
 	struct rule **rules;
 	size_t nrules, arules;
+	struct prefilter_image image;	/* valid for rules */
 };
 /*
  * Encodes an entry for key (32 bytes) with c's recorded inputs and
@@ -408,6 +444,11 @@ enum rf_err cache_entry_decode(const unsigned char *data, size_t len,
 void cache_entry_release(struct cache_entry *e);
 /* Makes a ruleset of rules (n of them), taking them and the array. */
 struct ruleset *ruleset_build(struct rule **rules, size_t n);
+/* The same with the prefilter made from im, valid for rules. */
+struct ruleset *ruleset_build_image(struct rule **rules, size_t n,
+				    const struct prefilter_image *im);
+/* Makes the ruleset of a decoded entry, taking its rules. */
+struct ruleset *cache_entry_ruleset(struct cache_entry *e);
 
 /* lemmas.c */
 void lemma_lock_read(struct rules_compiler *c, const char *dir);

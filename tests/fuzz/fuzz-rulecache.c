@@ -73,15 +73,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_add(&file, data, size);
 	if (cache_entry_decode((const unsigned char *)file.data, file.len,
 			       NULL, false, &e) == RF_OK) {
-		rs = ruleset_build(e.rules, e.nrules);
-		e.rules = NULL;
-		e.nrules = e.arules = 0;
+		rs = cache_entry_ruleset(&e);
 		cache_entry_release(&e);
 		scan_fixed(rs);
 		ruleset_free(rs);
 	} else {
 		/* a failed decode leaves nothing behind */
-		FUZZ_ASSERT(!e.rules && !e.inputs && !e.diags);
+		FUZZ_ASSERT(!e.rules && !e.inputs && !e.diags &&
+			    !e.image.nedges);
 	}
 	buf_release(&file);
 	return 0;

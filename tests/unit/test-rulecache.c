@@ -153,6 +153,28 @@ entry_path(char *out, size_t size)
 /* Everything a ruleset answers, as text, to compare two of them: rules,
  * patterns, PCRE2 sources, atoms, examples, and the verdicts on each
  * example through the matcher, as written and upper-cased. */
+/* The prefilter's trie, ids and DFA kind. */
+static void
+describe_trie(const struct ruleset *rs, struct buf *out)
+{
+	struct prefilter_image im;
+	size_t i;
+
+	prefilter_image_get(rs, &im);
+	buf_addf(out, "trie %zu ids %zu states %zu edges %zu outputs %d\n",
+		 rs->npatterns, im.nstates, im.nedge, im.nouts,
+		 prefilter_is_dense(rs->pf));
+	assert_int_equal(im.npatterns, rs->npatterns);
+	for (i = 0; i < im.nstates; i++)
+		buf_addf(out, "%u ", im.nedges[i]);
+	for (i = 0; i < im.nedge; i++)
+		buf_addf(out, "%02x>%u ", im.byte[i], im.to[i]);
+	for (i = 0; i < im.nouts; i++)
+		buf_addf(out, "%u:%u ", im.out_state[i], im.out_id[i]);
+	buf_addch(out, '\n');
+	prefilter_image_release(&im);
+}
+
 static void
 describe(const struct ruleset *rs, struct buf *out)
 {
@@ -185,6 +207,16 @@ describe(const struct ruleset *rs, struct buf *out)
 			buf_addstr(out, " and");
 			for (k = 0; k < p->atoms2.n; k++)
 				buf_addf(out, " %s", p->atoms2.atoms[k]);
+			/* the prefilter's view of it, from the cache's ids */
+			buf_addf(out, " ids %zu %zu %zu %zu anchor %d %zu %zu "
+				 "%d", p->gidx,
+				 p->atoms2.n ? p->gidx2 : 0, p->pidx, p->sidx,
+				 p->anchor, p->npre_letters, p->npre_forms,
+				 p->pre_lone);
+			for (k = 0; k < p->npre_forms; k++)
+				buf_addf(out, " %.*s>%x", p->pre_form_len[k],
+					 p->pre_forms[k],
+					 (unsigned)p->pre_form_next[k]);
 			buf_addch(out, '\n');
 		}
 		for (j = 0; j < r->nex; j++) {
@@ -208,6 +240,7 @@ describe(const struct ruleset *rs, struct buf *out)
 			buf_addch(out, '\n');
 		}
 	}
+	describe_trie(rs, out);
 	ruleset_test(rs, NULL, NULL, &passed, &failed);
 	buf_addf(out, "examples %zu passed %zu failed\n", passed, failed);
 	scan_result_release(&res);
@@ -461,9 +494,7 @@ test_decode_mutations(void **state)
 					       &e) != RF_OK)
 				continue;
 			accepted++;
-			rs = ruleset_build(e.rules, e.nrules);
-			e.rules = NULL;
-			e.nrules = 0;
+			rs = cache_entry_ruleset(&e);
 			cache_entry_release(&e);
 			{
 				struct matcher *m = matcher_new(rs);
