@@ -195,6 +195,9 @@ atom_is_space(uint32_t cp)
 
 	if (cp < 0x80)
 		return cp == ' ' || (cp >= '\t' && cp <= '\r');
+	/* letters of the region's scripts, asked about most, come first */
+	if (cp < 0x1680)
+		return cp == 0x85 || cp == 0xA0;
 	for (i = 0; i < RF_ARRAY_SIZE(space_cps); i++)
 		if (space_cps[i] == cp)
 			return true;

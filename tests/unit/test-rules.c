@@ -1668,12 +1668,48 @@ filter_tests(struct CMUnitTest *tests, size_t n, const char *filter)
 	return kept;
 }
 
+/* atom_is_space() is what \s matches under PCRE2_UCP, every code point. */
+static void
+test_atom_is_space(void **state)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)"^\\s$", PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_UCP, &err, &off,
+				       NULL);
+	pcre2_match_data *md;
+	uint32_t cp;
+	size_t spaces = 0;
+
+	(void)state;
+	assert_non_null(re);
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	for (cp = 0; cp <= 0x10FFFF; cp++) {
+		char u[4];
+		size_t n;
+		bool want;
+
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		n = utf8_encode(cp, u);
+		want = pcre2_match(re, (PCRE2_SPTR)u, n, 0, 0, md, NULL) > 0;
+		if (atom_is_space(cp) != want)
+			fail_msg("U+%04X: atom_is_space %d, \\s %d",
+				 (unsigned)cp, !want, want);
+		spaces += want;
+	}
+	assert_true(spaces >= 20);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+}
+
 int
 main(void)
 {
 	const char *filter = getenv("RF_TEST_FILTER");
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_minimal),
+		cmocka_unit_test(test_atom_is_space),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_recovery),
 		cmocka_unit_test(test_conditions),
