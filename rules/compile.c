@@ -480,13 +480,14 @@ out:
  */
 static pcre2_code *
 code_ready(const struct ruleset *rs, const struct pattern *pat,
-	   pcre2_code **code, int *state_p, uint32_t extra)
+	   pcre2_code **code, int *state_p, uint32_t extra, bool *jit)
 {
 	int state = __atomic_load_n(state_p, __ATOMIC_ACQUIRE);
 	int errcode;
 	PCRE2_SIZE erroff;
 
-	if (state == CODE_READY)
+	*jit = state == CODE_READY_JIT;
+	if (state == CODE_READY || state == CODE_READY_JIT)
 		return *code;
 	if (state == CODE_FAILED)
 		return NULL;
@@ -500,29 +501,34 @@ code_ready(const struct ruleset *rs, const struct pattern *pat,
 					      &errcode, &erroff, NULL);
 		/* JIT is an optimisation: without it the interpreter
 		 * still works */
-		if (*code)
-			(void)pcre2_jit_compile(*code, PCRE2_JIT_COMPLETE);
-		state = *code ? CODE_READY : CODE_FAILED;
+		if (!*code)
+			state = CODE_FAILED;
+		else if (pcre2_jit_compile(*code, PCRE2_JIT_COMPLETE) == 0)
+			state = CODE_READY_JIT;
+		else
+			state = CODE_READY;
 		/* release: a thread that sees READY sees the JIT code */
 		__atomic_store_n(state_p, state, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(rs->code_lock);
-	return state == CODE_READY ? *code : NULL;
+	*jit = state == CODE_READY_JIT;
+	return state == CODE_FAILED ? NULL : *code;
 }
 
 pcre2_code *
-pattern_code(const struct ruleset *rs, struct pattern *pat)
+pattern_code(const struct ruleset *rs, struct pattern *pat, bool *jit)
 {
-	return code_ready(rs, pat, &pat->code, &pat->code_state, 0);
+	return code_ready(rs, pat, &pat->code, &pat->code_state, 0, jit);
 }
 
 pcre2_code *
-pattern_anchored_code(const struct ruleset *rs, struct pattern *pat)
+pattern_anchored_code(const struct ruleset *rs, struct pattern *pat,
+		      bool *jit)
 {
 	/* JIT ignores PCRE2_ANCHORED given to pcre2_match(): the anchored
 	 * program is a second compile */
 	return code_ready(rs, pat, &pat->acode, &pat->acode_state,
-			  PCRE2_ANCHORED);
+			  PCRE2_ANCHORED, jit);
 }
 
 /* Whether a compiled pattern matches the empty string. */

@@ -568,6 +568,23 @@ cond_eval(const struct cond *n, struct cond_ctx *ctx)
 	return false;
 }
 
+/*
+ * One search of code in text from off, into m->md. The subject is valid
+ * UTF-8 (the views are) and the options are fixed, so a JIT-compiled
+ * program goes straight to pcre2_jit_match(), which skips the checks
+ * pcre2_match() makes first.
+ */
+static int
+run_code(struct matcher *m, const pcre2_code *code, bool jit,
+	 const char *text, size_t len, size_t off)
+{
+	if (jit)
+		return pcre2_jit_match(code, (PCRE2_SPTR)text, len, off,
+				       PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+	return pcre2_match(code, (PCRE2_SPTR)text, len, off,
+			   PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+}
+
 /* Appends the span of the match in m->md. */
 static void
 add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
@@ -692,7 +709,8 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 	PCRE2_SIZE off = 0, *ov;
 	size_t kept = 0, i, n;
 	int rc;
-	pcre2_code *code = pattern_anchored_code(m->rs, pat);
+	bool jit;
+	pcre2_code *code = pattern_anchored_code(m->rs, pat, &jit);
 
 	if (!code) {
 		*fallback = true;
@@ -707,8 +725,7 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 		if (m->starts[i] < off || m->starts[i] > len)
 			continue;
 		m->calls++;
-		rc = pcre2_match(code, (PCRE2_SPTR)text, len, m->starts[i],
-				 PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+		rc = run_code(m, code, jit, text, len, m->starts[i]);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0)
@@ -741,6 +758,7 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	PCRE2_SIZE off = 0, *ov;
 	size_t kept = 0;
 	int rc;
+	bool jit;
 	pcre2_code *code;
 
 	/* where the prefilter saw where matches can start, only there */
@@ -752,13 +770,12 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 		if (!fallback)
 			return ok;
 	}
-	code = pattern_code(m->rs, pat);
+	code = pattern_code(m->rs, pat, &jit);
 	if (!code)
 		return false;	/* counted as a rule error */
 	while (off <= len) {
 		m->calls++;
-		rc = pcre2_match(code, (PCRE2_SPTR)text, len, off,
-				 PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+		rc = run_code(m, code, jit, text, len, off);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return true;
 		if (rc < 0)
