@@ -37,7 +37,9 @@ static const struct {
 	{ "сома", false, "KGS" }, { "kgs", false, "KGS" },
 	{ "сум", false, "UZS" }, { "сумов", false, "UZS" },
 	{ "сўм", false, "UZS" }, { "so'm", false, "UZS" },
-	{ "uzs", false, "UZS" },
+	/* so'm typed without its apostrophe: Uzbek is the Latin-script
+	 * language of the som (Kyrgyz writes сом) */
+	{ "som", false, "UZS" }, { "uzs", false, "UZS" },
 	{ "сомони", false, "TJS" }, { "сомонӣ", false, "TJS" },
 	{ "somoni", false, "TJS" }, { "tjs", false, "TJS" },
 	{ "манат", true, "TMT" }, { "manat", false, "TMT" },

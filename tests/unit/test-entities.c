@@ -115,6 +115,8 @@ static const struct {
 	{ "1,5 млн сум", "money:1500000 UZS" },
 	{ "maosh 5 000 000 so'm", "money:5000000 UZS" },
 	{ "maosh 5 000 000 soʻm", "money:5000000 UZS" },
+	{ "oyiga 4 000 000 som", "money:4000000 UZS" },
+	{ "5 000 000 somsa", "" },
 	{ "25000 сом", "money:25000 KGS" },
 	{ "3000 сомонӣ", "money:3000 TJS" },
 	{ "2000 manat", "money:2000 TMT" },
