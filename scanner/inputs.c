@@ -139,58 +139,6 @@ scannable_type(const char *ct)
 	return false;
 }
 
-/*
- * Undoes a gzip or deflate Content-Encoding into out, which caps the size:
- * a decompression bomb stops at the cap (RF_ETOOBIG).
- */
-static enum rf_err
-inflate_payload(const void *data, size_t len, struct buf *out)
-{
-	z_stream z;
-	int rc;
-	enum rf_err err = RF_OK;
-	bool raw = false;
-
-	memset(&z, 0, sizeof(z));
-	/* 32 + 15: gzip or zlib header, detected */
-	if (inflateInit2(&z, 32 + 15) != Z_OK)
-		return RF_ENOMEM;
-	z.next_in = (Bytef *)(uintptr_t)data;
-	z.avail_in = (uInt)len;
-	do {
-		if (buf_grow(out, 65536) != RF_OK) {
-			err = RF_ETOOBIG;
-			break;
-		}
-		z.next_out = (Bytef *)out->data + out->len;
-		z.avail_out = (uInt)(out->alloc - out->len - 1);
-		rc = inflate(&z, Z_NO_FLUSH);
-		out->len = (size_t)((char *)z.next_out - out->data);
-		out->data[out->len] = '\0';
-		if (rc == Z_DATA_ERROR && z.total_out == 0 && !raw) {
-			/* raw deflate, as some servers send it; once: a
-			 * payload that is neither is corrupt */
-			raw = true;
-			inflateEnd(&z);
-			memset(&z, 0, sizeof(z));
-			if (inflateInit2(&z, -15) != Z_OK)
-				return RF_ENOMEM;
-			z.next_in = (Bytef *)(uintptr_t)data;
-			z.avail_in = (uInt)len;
-			rc = Z_OK;
-			continue;
-		}
-		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-			err = RF_EPARSE;
-			break;
-		}
-		if (rc == Z_BUF_ERROR && z.avail_in == 0)
-			break;	/* truncated body: keep what came */
-	} while (rc != Z_STREAM_END);
-	inflateEnd(&z);
-	return err;
-}
-
 /* Hands fn one input item per scannable response record of a WARC file. */
 static void
 walk_warc(const char *path, input_fn fn, void *arg)
@@ -266,30 +214,16 @@ walk_warc(const char *path, input_fn fn, void *arg)
 		ce = warc_http_header(http, "Content-Encoding");
 		if (ce && (strcasecmp(ce, "gzip") == 0 ||
 			   strcasecmp(ce, "x-gzip") == 0 ||
-			   strcasecmp(ce, "deflate") == 0)) {
-			buf_reset(&body);
-			err = inflate_payload(http->payload, http->payload_len,
-					      &body);
-			if (err != RF_OK) {
-				it.data = NULL;
-				it.len = 0;
-				it.error = err == RF_ETOOBIG
-					? "compressed payload larger than the "
-					  "input cap once inflated"
-					: "compressed payload is corrupt";
-			} else {
-				it.data = body.data;
-				it.len = body.len;
-			}
-		} else if (ce && (strcasecmp(ce, "br") == 0 ||
-				  strcasecmp(ce, "zstd") == 0)) {
-			/* what the crawler asks for besides gzip */
+			   strcasecmp(ce, "deflate") == 0 ||
+			   strcasecmp(ce, "br") == 0 ||
+			   strcasecmp(ce, "zstd") == 0)) {
+			/* what the crawler asks for, decoded as it does */
 			buf_reset(&body);
 			err = crawl_decode(ce, http->payload, http->payload_len,
 					   RF_INPUT_MAX_BYTES, &body);
 			if (err == RF_OK ||
 			    (err == RF_EPARSE && body.len > 0)) {
-				/* a cut body: keep what came, as for gzip */
+				/* a cut body: keep what came */
 				it.data = body.data;
 				it.len = body.len;
 			} else {
