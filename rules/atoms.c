@@ -22,7 +22,6 @@
 
 #define SET_MAX 64	/* strings in one set before we stop expanding */
 #define PRE_MAX 256	/* strings in a prefix set */
-#define ATOM_MAX 48	/* bytes in one atom */
 
 /* What is known about the strings a regex node matches. */
 struct info {

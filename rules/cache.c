@@ -35,8 +35,10 @@
  *	    edges x u8 byte, edges x u32 to,
  *	    u32 n, n x { u32 state, u32 id }		outputs
  * where str is u32 length then bytes (0xffffffff: absent), and a rule
- * ends each pattern with the u32 ids of its sets (gidx, gidx2, pidx,
- * sidx; 0xffffffff: none), see struct prefilter_image.
+ * ends each pattern with the u32 ids of its sets (gidx; gidx2, 0 when
+ * it has no second set; pidx and sidx, 0xffffffff when none), see
+ * struct prefilter_image and prefilter_image_valid() for what is
+ * checked of the trie.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -837,14 +837,17 @@ set_add(struct atom_set *set, const char *a)
  * letter followed by a space (from "с\s+") is left to the matcher as a
  * lone letter is. A two-character string that does not fit there is
  * noted. False when the lone letters do not fit: the pattern is not
- * anchored. With noted and shrt NULL, only works out p's letters (for a
- * prefilter made from the cache, whose ids the patterns carry).
+ * anchored. counts gets how many strings go to *noted and to *shrt; with
+ * noted and shrt NULL, only p's letters and the counts are worked out
+ * (for a prefilter made from the cache, whose ids the patterns carry).
  */
 static bool
-prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
+prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt,
+	     size_t counts[2])
 {
 	size_t i;
 
+	counts[0] = counts[1] = 0;
 	if (noted) {
 		memset(noted, 0, sizeof(*noted));
 		memset(shrt, 0, sizeof(*shrt));
@@ -861,6 +864,7 @@ prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 		if (!n)
 			goto no;
 		if (!atom_prefix_letter(cp)) {
+			counts[0]++;
 			if (noted)
 				set_add(noted, a);
 			continue;
@@ -882,10 +886,13 @@ prefix_split(struct pattern *p, struct atom_set *noted, struct atom_set *shrt)
 			continue;
 		}
 		if (m && !a[n + m] && cp2 && letter_forms(p, cp, cp2)) {
+			counts[1]++;
 			if (shrt)
 				set_add(shrt, a);
-		} else if (noted) {
-			set_add(noted, a);
+		} else {
+			counts[0]++;
+			if (noted)
+				set_add(noted, a);
 		}
 	}
 	return p->pre.n > 0;
@@ -894,6 +901,7 @@ no:
 		atom_set_release(noted);
 		atom_set_release(shrt);
 	}
+	counts[0] = counts[1] = 0;
 	p->npre_letters = 0;
 	p->npre_forms = 0;
 	p->pre_lone = false;
@@ -1079,6 +1087,7 @@ number_sets(struct ruleset *rs, struct prefilter *pf)
 		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
 			struct atom_set noted, shrt;
+			size_t counts[2];
 
 			p->pidx = PIDX_NONE;
 			p->sidx = PIDX_NONE;
@@ -1087,7 +1096,7 @@ number_sets(struct ruleset *rs, struct prefilter *pf)
 			p->npre_forms = 0;
 			p->pre_lone = false;
 			if (r->view != VIEW_FOLDED ||
-			    !prefix_split(p, &noted, &shrt))
+			    !prefix_split(p, &noted, &shrt, counts))
 				continue;
 			p->anchor = true;
 			if (noted.n)
@@ -1235,45 +1244,79 @@ id_ok(const struct prefilter_image *im, size_t id, bool none_ok)
 	return id < im->npatterns || (none_ok && id == PIDX_NONE);
 }
 
+/*
+ * Whether the prefix ids of pattern p of rule r are those a compile would
+ * give: none outside the folded view or when the prefix set does not
+ * anchor, else an id exactly when strings go to the noted or the short
+ * set (prefix_split, run on a copy).
+ */
+static bool
+prefix_ids_ok(const struct rule *r, const struct pattern *p)
+{
+	struct pattern tmp = *p;
+	size_t counts[2];
+
+	if (r->view != VIEW_FOLDED || !prefix_split(&tmp, NULL, NULL, counts))
+		return p->pidx == PIDX_NONE && p->sidx == PIDX_NONE;
+	return (counts[0] > 0) == (p->pidx != PIDX_NONE) &&
+	       (counts[1] > 0) == (p->sidx != PIDX_NONE);
+}
+
 bool
 prefilter_image_valid(const struct prefilter_image *im,
 		      struct rule *const *rules, size_t n)
 {
-	unsigned char *has_parent = NULL;
-	size_t s, i, e = 0, npats = 0;
+	unsigned char *depth = NULL;
+	size_t s, i, e = 0, npats = 0, natoms = 0;
 	bool ok = false;
 
-	/* every pattern has at most four ids */
-	for (i = 0; i < n; i++)
-		npats += rules[i]->npats;
-	if (im->npatterns > 4 * npats || im->nstates < 1 ||
-	    im->nstates > UINT32_MAX / 2 || im->nedge != im->nstates - 1)
+	for (i = 0; i < n; i++) {
+		const struct rule *r = rules[i];
+
+		npats += r->npats;
+		for (s = 0; s < r->npats; s++)
+			natoms += r->pats[s].atoms.n + r->pats[s].atoms2.n +
+				  r->pats[s].pre.n;
+	}
+	/* every pattern has at most four ids, every output is an atom */
+	if (im->npatterns > 4 * npats || im->nouts > natoms ||
+	    im->nstates < 1 || im->nstates > UINT32_MAX / 2 ||
+	    im->nedge != im->nstates - 1)
 		return false;
 	for (i = 0; i < n; i++) {
 		const struct rule *r = rules[i];
 
 		for (s = 0; s < r->npats; s++) {
 			const struct pattern *p = &r->pats[s];
+			bool two = p->atoms.n && p->atoms2.n;
 
 			if (!id_ok(im, p->gidx, false) ||
-			    (p->atoms.n && p->atoms2.n &&
-			     !id_ok(im, p->gidx2, false)) ||
+			    (two ? !id_ok(im, p->gidx2, false)
+				 : p->gidx2 != 0) ||
 			    !id_ok(im, p->pidx, true) ||
-			    !id_ok(im, p->sidx, true))
+			    !id_ok(im, p->sidx, true) ||
+			    !prefix_ids_ok(r, p))
 				return false;
 		}
 	}
-	/* a tree: every state but the root the child of one state made
-	 * before it, under bytes ascending */
-	has_parent = xcalloc(im->nstates, 1);
+	/*
+	 * A tree: every state but the root the child of one state made
+	 * before it, under bytes ascending, at most ATOM_MAX bytes from the
+	 * root (deeper, the failure chains would cost a square of it). The
+	 * parent comes first, so one pass knows each depth; depth 0 is
+	 * "no parent yet" for all but the root.
+	 */
+	depth = xcalloc(im->nstates, 1);
 	for (s = 0; s < im->nstates; s++) {
+		if (s && !depth[s])
+			goto out;
 		for (i = 0; i < im->nedges[s]; i++, e++) {
 			if (e >= im->nedge || im->to[e] <= s ||
-			    im->to[e] >= im->nstates ||
-			    has_parent[im->to[e]] ||
+			    im->to[e] >= im->nstates || depth[im->to[e]] ||
+			    depth[s] >= ATOM_MAX ||
 			    (i && im->byte[e] <= im->byte[e - 1]))
 				goto out;
-			has_parent[im->to[e]] = 1;
+			depth[im->to[e]] = (unsigned char)(depth[s] + 1);
 		}
 	}
 	if (e != im->nedge)
@@ -1284,7 +1327,7 @@ prefilter_image_valid(const struct prefilter_image *im,
 			goto out;
 	ok = true;
 out:
-	free(has_parent);
+	free(depth);
 	return ok;
 }
 
@@ -1336,15 +1379,14 @@ prefilter_build_image(struct ruleset *rs, const struct prefilter_image *im)
 
 		for (j = 0; j < r->npats; j++) {
 			struct pattern *p = &r->pats[j];
+			size_t counts[2];
 
-			p->anchor = false;
 			p->npre_letters = 0;
 			p->npre_forms = 0;
 			p->pre_lone = false;
-			if (r->view == VIEW_FOLDED && prefix_split(p, NULL, NULL))
-				p->anchor = true;
-			else
-				p->pidx = p->sidx = PIDX_NONE;
+			/* the ids are as the split says (valid) */
+			p->anchor = r->view == VIEW_FOLDED &&
+				    prefix_split(p, NULL, NULL, counts);
 		}
 	}
 	prefilter_finish(pf, rs, RF_PREFILTER_DFA_MAX, (size_t)UINT16_MAX + 1);

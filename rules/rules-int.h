@@ -9,6 +9,9 @@
 #include "common/buf.h"
 #include "rules/rules.h"
 
+/* The most bytes in one atom (atoms.c): the depth of the prefilter's trie. */
+#define ATOM_MAX 48
+
 /* A set of literal strings, lower case; see atoms.c. */
 struct atom_set {
 	char **atoms;
@@ -307,9 +310,16 @@ struct prefilter_image {
 /* Copies the trie and ids of rs's prefilter into im (caller-owned). */
 void prefilter_image_get(const struct ruleset *rs, struct prefilter_image *im);
 void prefilter_image_release(struct prefilter_image *im);
-/* Whether im is a trie, and each id of the patterns of rules (n of
- * them) one of its sets: what prefilter_build_image() needs to be safe
- * (a damaged image can give wrong answers, never a wrong access). */
+/*
+ * Whether im is a trie the compiler could have made for the patterns of
+ * rules (n of them): a tree of states made after their parents, edges in
+ * byte order, no deeper than ATOM_MAX bytes, no more outputs than the
+ * patterns have atoms, every id of a pattern one of its sets, and the
+ * prefix ids as the pattern's prefix set calls for. What
+ * prefilter_build_image() needs to be safe and to cost no more than a
+ * compile; an image damaged within these bounds can turn patterns off
+ * (wrong answers), never make a wrong access.
+ */
 bool prefilter_image_valid(const struct prefilter_image *im,
 			   struct rule *const *rules, size_t n);
 /* Builds rs's prefilter from a valid image whose ids its patterns carry;

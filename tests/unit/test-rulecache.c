@@ -150,9 +150,6 @@ entry_path(char *out, size_t size)
 	assert_int_equal(n, 1);
 }
 
-/* Everything a ruleset answers, as text, to compare two of them: rules,
- * patterns, PCRE2 sources, atoms, examples, and the verdicts on each
- * example through the matcher, as written and upper-cased. */
 /* The prefilter's trie, ids and DFA kind. */
 static void
 describe_trie(const struct ruleset *rs, struct buf *out)
@@ -161,7 +158,8 @@ describe_trie(const struct ruleset *rs, struct buf *out)
 	size_t i;
 
 	prefilter_image_get(rs, &im);
-	buf_addf(out, "trie %zu ids %zu states %zu edges %zu outputs %d\n",
+	buf_addf(out, "trie %zu ids %zu states %zu edges %zu outputs "
+		 "dense %d\n",
 		 rs->npatterns, im.nstates, im.nedge, im.nouts,
 		 prefilter_is_dense(rs->pf));
 	assert_int_equal(im.npatterns, rs->npatterns);
@@ -175,6 +173,9 @@ describe_trie(const struct ruleset *rs, struct buf *out)
 	prefilter_image_release(&im);
 }
 
+/* Everything a ruleset answers, as text, to compare two of them: rules,
+ * patterns, PCRE2 sources, atoms, examples, and the verdicts on each
+ * example through the matcher, as written and upper-cased. */
 static void
 describe(const struct ruleset *rs, struct buf *out)
 {
@@ -535,6 +536,91 @@ test_decode_mutations(void **state)
 	buf_release(&good);
 }
 
+/* A chain of depth states under 'a', with one output of id 0 at its end. */
+static void
+chain_image(struct prefilter_image *im, size_t npatterns, size_t depth,
+	    size_t nouts)
+{
+	size_t i;
+
+	memset(im, 0, sizeof(*im));
+	im->npatterns = npatterns;
+	im->nstates = depth + 1;
+	im->nedge = depth;
+	im->nedges = calloc(depth + 1, sizeof(*im->nedges));
+	im->byte = calloc(depth + 1, 1);
+	im->to = calloc(depth + 1, sizeof(*im->to));
+	im->out_state = calloc(nouts + 1, sizeof(*im->out_state));
+	im->out_id = calloc(nouts + 1, sizeof(*im->out_id));
+	assert_true(im->nedges && im->byte && im->to && im->out_state &&
+		    im->out_id);
+	for (i = 0; i < depth; i++) {
+		im->nedges[i] = 1;
+		im->byte[i] = 'a';
+		im->to[i] = (uint32_t)(i + 1);
+	}
+	im->nouts = nouts;
+	for (i = 0; i < nouts; i++)
+		im->out_state[i] = (uint32_t)depth;
+}
+
+/*
+ * The trie a cache entry holds is checked to be one the compiler could
+ * make: a deeper one would cost a square of its depth to load and scan,
+ * ids must be the pattern's own.
+ */
+static void
+test_image_bounds(void **state)
+{
+	struct ruleset *rs = load(rules_path, NULL, false, NULL, NULL);
+	struct prefilter_image im;
+	struct pattern *raw = NULL, *one = NULL;
+	size_t i, j, natoms = 0, pidx;
+
+	(void)state;
+	prefilter_image_get(rs, &im);
+	assert_true(prefilter_image_valid(&im, rs->rules, rs->n));
+	prefilter_image_release(&im);
+	for (i = 0; i < rs->n; i++)
+		for (j = 0; j < rs->rules[i]->npats; j++) {
+			struct pattern *p = &rs->rules[i]->pats[j];
+
+			natoms += p->atoms.n + p->atoms2.n + p->pre.n;
+			if (rs->rules[i]->view != VIEW_FOLDED)
+				raw = p;
+			else if (!p->atoms2.n)
+				one = p;
+		}
+	if (!raw || !one) {
+		fail_msg("the test rules lost their raw rule or a pattern "
+			 "with one set");
+		return;
+	}
+	chain_image(&im, rs->npatterns, ATOM_MAX, 1);
+	assert_true(prefilter_image_valid(&im, rs->rules, rs->n));
+	prefilter_image_release(&im);
+	chain_image(&im, rs->npatterns, ATOM_MAX + 1, 1);
+	assert_false(prefilter_image_valid(&im, rs->rules, rs->n));
+	prefilter_image_release(&im);
+	/* more outputs than the patterns have atoms */
+	chain_image(&im, rs->npatterns, 3, natoms + 1);
+	assert_false(prefilter_image_valid(&im, rs->rules, rs->n));
+	prefilter_image_release(&im);
+	/* ids: a second set's for a pattern without one, a prefix id for
+	 * a rule of the raw view */
+	chain_image(&im, rs->npatterns, 3, 1);
+	one->gidx2 = 1;
+	assert_false(prefilter_image_valid(&im, rs->rules, rs->n));
+	one->gidx2 = 0;
+	pidx = raw->pidx;
+	raw->pidx = 0;
+	assert_false(prefilter_image_valid(&im, rs->rules, rs->n));
+	raw->pidx = pidx;
+	assert_true(prefilter_image_valid(&im, rs->rules, rs->n));
+	prefilter_image_release(&im);
+	ruleset_free(rs);
+}
+
 static size_t
 count_entries(const char *dir)
 {
@@ -666,6 +752,7 @@ main(void)
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_decode_mutations),
+		cmocka_unit_test(test_image_bounds),
 		cmocka_unit_test(test_folder),
 		cmocka_unit_test(test_not_stored),
 	};
