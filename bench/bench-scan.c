@@ -809,6 +809,68 @@ run_libxml2(struct method *me, size_t n)
 	return ok;
 }
 
+static void
+sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	(void)ctx;
+	(void)name;
+	(void)atts;
+}
+
+static void
+sax_end(void *ctx, const xmlChar *name)
+{
+	(void)ctx;
+	(void)name;
+}
+
+static void
+sax_text(void *ctx, const xmlChar *text, int len)
+{
+	(void)ctx;
+	(void)text;
+	(void)len;
+}
+
+/*
+ * libxml2's HTML parser driving empty SAX callbacks (no tree), as
+ * scanner/extract.c drives its own: the yardstick for a reader that
+ * builds no tree. The same options and allocator as run_libxml2().
+ */
+static uint64_t
+run_libxml2_sax(struct method *me, size_t n)
+{
+	xmlFreeFunc fr;
+	xmlMallocFunc ma;
+	xmlReallocFunc re;
+	xmlStrdupFunc du;
+	uint64_t ok = 0;
+	size_t i;
+
+	xmlMemGet(&fr, &ma, &re, &du);
+	xmlMemSetup(free, malloc, realloc, strdup);
+	for (i = 0; i < n; i++) {
+		htmlParserCtxtPtr c = htmlNewParserCtxt();
+		htmlDocPtr d;
+
+		if (!c)
+			continue;
+		memset(c->sax, 0, sizeof(*c->sax));
+		c->sax->startElement = sax_start;
+		c->sax->endElement = sax_end;
+		c->sax->characters = sax_text;
+		c->sax->cdataBlock = sax_text;
+		d = htmlCtxtReadMemory(c, me->corpus->docs[i].p,
+				       (int)me->corpus->docs[i].len, NULL,
+				       "UTF-8", HTML_OPTS);
+		ok += d == NULL;
+		xmlFreeDoc(d);
+		htmlFreeParserCtxt(c);
+	}
+	xmlMemSetup(fr, ma, re, du);
+	return ok;
+}
+
 /* What redflag does with a page: extract, then match and score unless
  * there is no matcher (extraction alone). */
 static uint64_t
@@ -1044,8 +1106,12 @@ static struct ratio ratios[] = {
 	  "libxml2", R_SPEED, ">= 0.5x", 0.5 },
 	{ "HTML end to end (1,000 rules) vs libxml2 parse", "e2e-gen",
 	  "libxml2", R_SPEED, NULL, 0 },
+	{ "HTML end to end (packs) vs libxml2 SAX parse, no tree",
+	  "e2e-packs", "libxml2-sax", R_SPEED, NULL, 0 },
 	{ "extraction alone vs libxml2 parse", "extract", "libxml2", R_SPEED,
 	  NULL, 0 },
+	{ "extraction alone vs libxml2 SAX parse, no tree", "extract",
+	  "libxml2-sax", R_SPEED, NULL, 0 },
 	{ "extraction alone vs lynx -dump (whole process)", "extract", "lynx",
 	  R_SPEED, NULL, 0 },
 	{ "redflag scan (packs) CPU / rg -c -i -f CPU, dir", "scan-packs",
@@ -1869,6 +1935,10 @@ main(int argc, char **argv)
 		me = method_add("libxml2", "libxml2 htmlReadMemory alone, same "
 				"options", SEC_HTML);
 		me->run = run_libxml2;
+		me->corpus = &html;
+		me = method_add("libxml2-sax", "libxml2 HTML parser, empty "
+				"SAX callbacks, no tree", SEC_HTML);
+		me->run = run_libxml2_sax;
 		me->corpus = &html;
 		me = method_add("extract", "redflag extraction alone",
 				SEC_HTML);

@@ -1,10 +1,13 @@
 /*
  * extract.c: from the bytes of one input to a document's fields. HTML goes
- * through libxml2's HTML parser (no network, no entities loaded) and an
- * iterative walk of the tree, so hostile nesting cannot exhaust the stack.
+ * through libxml2's HTML parser (no network, no entities loaded): its SAX
+ * events recorded as a flat list of nodes, or its tree where a page needs
+ * one; both are walked without recursion, so hostile nesting cannot
+ * exhaust the stack.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,12 +107,12 @@ static const struct tag_entry {
 	{ "ul", TAG_BLOCK },
 };
 
-/* The TAG_* kind of element n. libxml2's HTML parser lower-cases names;
- * other trees (feeds) may not, so upper-case ASCII is folded first. */
+/* The TAG_* kind of an element's name. libxml2's HTML parser lower-cases
+ * names; other trees (feeds) may not, so upper-case ASCII is folded
+ * first. */
 static unsigned
-tag_kind(const xmlNode *n)
+tag_name_kind(const char *name)
 {
-	const char *name = (const char *)n->name;
 	char low[16];
 	size_t i, lo = 0, hi = RF_ARRAY_SIZE(tag_table);
 
@@ -137,6 +140,13 @@ tag_kind(const xmlNode *n)
 			lo = mid + 1;
 	}
 	return 0;
+}
+
+/* The TAG_* kind of element n. */
+static unsigned
+tag_kind(const xmlNode *n)
+{
+	return tag_name_kind((const char *)n->name);
 }
 
 /* Collapses white space while text is appended: one space between words,
@@ -341,25 +351,31 @@ prop_value(const xmlNode *n, const char *name, xmlChar **copy)
 	return *copy;
 }
 
-/* Whether an attribute value has a chrome token ("cookie-banner"). */
+/* Whether an attribute's value has a chrome token ("cookie-banner"). */
+static bool
+value_has_chrome(const char *v)
+{
+	const char *p, *q;
+
+	for (p = v; *p; p = q) {
+		while (*p && strchr(" \t\n-_", *p))
+			p++;
+		for (q = p; *q && !strchr(" \t\n-_", *q); q++)
+			;
+		if (q > p && token_in(p, (size_t)(q - p)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether n's attribute attr has a chrome token. */
 static bool
 attr_has_chrome(const xmlNode *n, const char *attr)
 {
 	xmlChar *copy;
 	const xmlChar *v = prop_value(n, attr, &copy);
-	const char *p, *q;
-	bool yes = false;
+	bool yes = v && value_has_chrome((const char *)v);
 
-	if (!v)
-		return false;
-	for (p = (const char *)v; *p && !yes; p = q) {
-		while (*p && strchr(" \t\n-_", *p))
-			p++;
-		for (q = p; *q && !strchr(" \t\n-_", *q); q++)
-			;
-		if (q > p)
-			yes = token_in(p, (size_t)(q - p));
-	}
 	xmlFree(copy);
 	return yes;
 }
@@ -633,6 +649,7 @@ decode(struct document *d, const char *data, size_t len, bool markup,
 }
 
 static void extract_html(struct document *d, const char *data, size_t len);
+static void apply_jobposting(struct document *d, struct jobposting *jp);
 
 /*
  * A schema.org JobPosting in the page's JSON-LD is the listing as its
@@ -644,7 +661,6 @@ static void
 apply_jsonld(struct document *d, const struct landmarks *lm)
 {
 	struct jobposting jp;
-	struct document desc;
 	size_t i;
 	bool found = false;
 
@@ -656,18 +672,28 @@ apply_jsonld(struct document *d, const struct landmarks *lm)
 						  strlen((const char *)t), &jp);
 		xmlFree(t);
 	}
-	if (!found)
-		return;
+	if (found)
+		apply_jobposting(d, &jp);
+}
+
+/* Fills d from a JobPosting found in the page's JSON-LD; takes jp's
+ * strings. */
+static void
+apply_jobposting(struct document *d, struct jobposting *jp)
+{
+	struct document desc;
+
 	d->structured = "json-ld";
-	d->employer = jp.employer;
-	d->salary = jp.salary;
-	d->location = jp.location;
-	d->posted = jp.posted;
-	jp.employer = jp.salary = jp.location = jp.posted = NULL;
-	if (jp.description) {
+	d->employer = jp->employer;
+	d->salary = jp->salary;
+	d->location = jp->location;
+	d->posted = jp->posted;
+	jp->employer = jp->salary = jp->location = jp->posted = NULL;
+	if (jp->description) {
 		document_init(&desc, d->source);
 		desc.http_charset = "UTF-8";
-		extract_html(&desc, jp.description, strlen(jp.description));
+		extract_html(&desc, jp->description,
+			     strlen(jp->description));
 		if (desc.status == DOC_OK && desc.body.len) {
 			entities_find(&d->contacts, d->body.data, d->body.len);
 			buf_reset(&d->body);
@@ -675,12 +701,12 @@ apply_jsonld(struct document *d, const struct landmarks *lm)
 		}
 		document_release(&desc);
 	}
-	if (jp.title) {
+	if (jp->title) {
 		buf_reset(&d->title);
-		buf_addstr(&d->title, jp.title);
+		buf_addstr(&d->title, jp->title);
 		d->has_title = d->title.len > 0;
 	}
-	jobposting_release(&jp);
+	jobposting_release(jp);
 }
 
 /* The profile of d->profiles for the page: by the page's URL, else by
@@ -703,35 +729,19 @@ choose_profile(const struct document *d, xmlDoc *doc)
 	return p;
 }
 
+/* The fields of d from libxml2's tree of the page utf8 (released once
+ * parsed), with d's extraction profile if it has one. */
 static void
-extract_html(struct document *d, const char *data, size_t len)
+extract_tree(struct document *d, struct buf *utf8, int opts)
 {
 	const struct profile *prof;
 	htmlDocPtr doc;
 	xmlNode *root, *container, *h1;
 	struct landmarks lm;
-	struct buf utf8;
-	struct xml_arena arena;
 	bool partial = false;
-	/* the bytes are UTF-8 now: meta declarations must not switch */
-	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
-		   HTML_PARSE_IGNORE_ENC;
 
-	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
-	if (!decode(d, data, len, true, &utf8)) {
-		buf_release(&utf8);
-		return;
-	}
-	/* the tree, and what profiles' XPath allocate on it, until it is
-	 * freed below */
-	xml_arena_init(&arena);
-	doc = htmlReadMemory(utf8.data, (int)utf8.len, NULL, "UTF-8", opts);
-	/* the body's text is most of a listing's page: room for it at once
-	 * rather than a reallocation each time it doubles */
-	(void)buf_grow(&d->body, utf8.len < BODY_HINT_BYTES
-				 ? utf8.len : BODY_HINT_BYTES);
-	buf_release(&utf8);
+	doc = htmlReadMemory(utf8->data, (int)utf8->len, NULL, "UTF-8", opts);
+	buf_release(utf8);
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
 		d->status = DOC_EMPTY;
 		goto out;
@@ -769,6 +779,558 @@ extract_html(struct document *d, const char *data, size_t len)
 out:
 	if (doc)
 		xmlFreeDoc(doc);
+}
+
+/*
+ * ---- The page without a tree ----
+ *
+ * Most pages are read without building libxml2's tree: the parser's SAX
+ * events are recorded as a flat list of the nodes the tree would have,
+ * in document order (an element's start and end, text, comments), and
+ * the walks above are done again over that list. It is the same parse
+ * (libxml2's HTML parser, the same options) without the cost of the
+ * tree's nodes and attributes.
+ *
+ * The list holds what the tree would only where both are plain: a page
+ * is parsed again with a tree (extract_tree) when it has an element
+ * that the tree would not put where the events say (an element after
+ * the root's end, which libxml2 hangs elsewhere; a prefixed name, which
+ * the tree keeps without its prefix), a NUL in its text, nesting or
+ * nodes near the caps of the walks (RF_HTML_MAX_DEPTH and
+ * RF_HTML_MAX_NODES, whose effect stays the tree walk's), or text that
+ * could reach a field's cap. Pages with an extraction profile, whose
+ * XPath needs the tree, take the tree path from the start.
+ */
+
+/* Nesting and nodes past which a page takes the tree path: far below
+ * the walks' own caps, so that these never act on the list. */
+#define FLAT_MAX_DEPTH		256
+#define FLAT_MAX_NODES		(RF_HTML_MAX_NODES / 4)
+/* Text past which a page takes the tree path: a field fed from it cannot
+ * reach RF_FIELD_MAX_BYTES (at most its bytes and one separator a
+ * node). */
+#define FLAT_MAX_TEXT_BYTES	(RF_FIELD_MAX_BYTES / 4)
+
+_Static_assert(FLAT_MAX_NODES < UINT32_MAX && FLAT_MAX_TEXT_BYTES <
+	       UINT32_MAX, "node indexes and text offsets fit 32 bits");
+_Static_assert(FLAT_MAX_DEPTH < RF_HTML_MAX_DEPTH &&
+	       2 * FLAT_MAX_NODES + FLAT_MAX_TEXT_BYTES < RF_FIELD_MAX_BYTES,
+	       "the walks' caps are never reached on the flat path");
+
+enum flat_type {
+	FLAT_OPEN,		/* an element's start */
+	FLAT_CLOSE,		/* its end */
+	FLAT_TEXT,		/* text or CDATA: consecutive pieces joined */
+	FLAT_OTHER,		/* a comment or processing instruction */
+};
+
+/* What an element's name and attributes say, found at its start. */
+#define MARK_CHROME	0x001u	/* class, id or role has a chrome token */
+#define MARK_TITLE	0x002u
+#define MARK_BODY	0x004u
+#define MARK_SCRIPT	0x008u
+#define MARK_LDJSON	0x010u	/* type has "ld+json" */
+#define MARK_META	0x020u
+#define MARK_REFRESH	0x040u	/* http-equiv has "refresh" */
+#define MARK_MAIN	0x080u	/* <main> */
+#define MARK_ROLE_MAIN	0x100u	/* role has "main" */
+#define MARK_ARTICLE	0x200u
+#define MARK_JOBPOSTING	0x400u	/* itemtype has "JobPosting" */
+#define MARK_H1		0x800u
+
+struct flat_node {
+	uint8_t type;		/* enum flat_type */
+	uint8_t kind;		/* TAG_* of an element (start and end) */
+	uint16_t marks;		/* MARK_* of an element's start */
+	uint32_t end;		/* an element's start: index of its end */
+	uint32_t off, len;	/* a text: its bytes in flat_page.text */
+};
+
+struct flat_page {
+	xmlParserCtxtPtr ctxt;
+	struct flat_node *nodes;	/* the root element's, nodes[0] */
+	size_t n, alloc;
+	struct buf text;		/* all the text, one piece after another */
+	uint32_t open[FLAT_MAX_DEPTH];	/* the elements open, outermost first */
+	size_t depth;
+	bool rooted;			/* the root element has begun */
+	bool tree;			/* give up: the page needs the tree */
+};
+
+/* Gives up on the list: the page is parsed again with a tree. */
+static void
+flat_give_up(struct flat_page *f)
+{
+	f->tree = true;
+	xmlStopParser(f->ctxt);
+}
+
+static struct flat_node *
+flat_add(struct flat_page *f, enum flat_type type)
+{
+	struct flat_node *e;
+
+	ALLOC_GROW(f->nodes, f->n + 1, f->alloc);
+	e = &f->nodes[f->n++];
+	memset(e, 0, sizeof(*e));
+	e->type = (uint8_t)type;
+	return e;
+}
+
+/* The parser's context, whose _private is the page being recorded. */
+static struct flat_page *
+flat_of(void *ctx)
+{
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+/* The MARK_* of an element from its name and attributes: the first
+ * attribute of a name counts, as prop_value() finds it. */
+static unsigned
+flat_marks(const char *name, const xmlChar **atts)
+{
+	const char *cls = NULL, *id = NULL, *role = NULL, *type = NULL;
+	const char *equiv = NULL, *itemtype = NULL;
+	unsigned m = 0;
+	size_t i;
+
+	for (i = 0; atts && atts[i]; i += 2) {
+		const char *a = (const char *)atts[i];
+		/* an attribute without a value reads as "" */
+		const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
+
+		if (!cls && strcmp(a, "class") == 0)
+			cls = v;
+		else if (!id && strcmp(a, "id") == 0)
+			id = v;
+		else if (!role && strcmp(a, "role") == 0)
+			role = v;
+		else if (!type && strcmp(a, "type") == 0)
+			type = v;
+		else if (!equiv && strcmp(a, "http-equiv") == 0)
+			equiv = v;
+		else if (!itemtype && strcmp(a, "itemtype") == 0)
+			itemtype = v;
+	}
+	if ((cls && value_has_chrome(cls)) || (id && value_has_chrome(id)) ||
+	    (role && value_has_chrome(role)))
+		m |= MARK_CHROME;
+	switch (name[0] | 0x20) {
+	case 'a':
+		if (strcasecmp(name, "article") == 0)
+			m |= MARK_ARTICLE;
+		break;
+	case 'b':
+		if (strcasecmp(name, "body") == 0)
+			m |= MARK_BODY;
+		break;
+	case 'h':
+		if (strcasecmp(name, "h1") == 0)
+			m |= MARK_H1;
+		break;
+	case 'm':
+		if (strcasecmp(name, "main") == 0)
+			m |= MARK_MAIN;
+		else if (strcasecmp(name, "meta") == 0)
+			m |= MARK_META;
+		break;
+	case 's':
+		if (strcasecmp(name, "script") == 0)
+			m |= MARK_SCRIPT;
+		break;
+	case 't':
+		if (strcasecmp(name, "title") == 0)
+			m |= MARK_TITLE;
+		break;
+	}
+	if (type && strcasestr(type, "ld+json"))
+		m |= MARK_LDJSON;
+	if (equiv && strcasestr(equiv, "refresh"))
+		m |= MARK_REFRESH;
+	if (role && strcasestr(role, "main"))
+		m |= MARK_ROLE_MAIN;
+	if (itemtype && strcasestr(itemtype, "JobPosting"))
+		m |= MARK_JOBPOSTING;
+	return m;
+}
+
+static void
+flat_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+	struct flat_page *f = flat_of(ctx);
+	const char *name = (const char *)xname;
+	struct flat_node *e;
+
+	if (f->tree)
+		return;
+	/* a second root goes where the events do not say; a prefix is
+	 * dropped from the tree's name */
+	if ((f->depth == 0 && f->rooted) || strchr(name, ':') ||
+	    f->depth >= FLAT_MAX_DEPTH || f->n + 2 > FLAT_MAX_NODES) {
+		flat_give_up(f);
+		return;
+	}
+	f->open[f->depth++] = (uint32_t)f->n;
+	f->rooted = true;
+	e = flat_add(f, FLAT_OPEN);
+	e->kind = (uint8_t)tag_name_kind(name);
+	e->marks = (uint16_t)flat_marks(name, atts);
+}
+
+static void
+flat_end(void *ctx, const xmlChar *name)
+{
+	struct flat_page *f = flat_of(ctx);
+	struct flat_node *e;
+	uint32_t open;
+
+	(void)name;
+	if (f->tree)
+		return;
+	if (f->depth == 0) {
+		flat_give_up(f);
+		return;
+	}
+	open = f->open[--f->depth];
+	f->nodes[open].end = (uint32_t)f->n;
+	e = flat_add(f, FLAT_CLOSE);
+	e->kind = f->nodes[open].kind;
+}
+
+static void
+flat_characters(void *ctx, const xmlChar *text, int len)
+{
+	struct flat_page *f = flat_of(ctx);
+	struct flat_node *e;
+
+	/* text outside the root has no place in the tree */
+	if (f->tree || f->depth == 0 || len <= 0)
+		return;
+	/* the tree's text is read up to its first NUL */
+	if (memchr(text, '\0', (size_t)len) ||
+	    buf_add(&f->text, text, (size_t)len) != RF_OK) {
+		flat_give_up(f);
+		return;
+	}
+	e = &f->nodes[f->n - 1];
+	if (e->type != FLAT_TEXT) {
+		e = flat_add(f, FLAT_TEXT);
+		e->off = (uint32_t)(f->text.len - (size_t)len);
+	}
+	e->len += (uint32_t)len;
+}
+
+static void
+flat_other(struct flat_page *f)
+{
+	/* outside the root, it belongs to the document */
+	if (!f->tree && f->depth > 0)
+		flat_add(f, FLAT_OTHER);
+}
+
+static void
+flat_comment(void *ctx, const xmlChar *value)
+{
+	(void)value;
+	flat_other(flat_of(ctx));
+}
+
+static void
+flat_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	(void)data;
+	flat_other(flat_of(ctx));
+}
+
+static void
+flat_release(struct flat_page *f)
+{
+	free(f->nodes);
+	buf_release(&f->text);
+}
+
+/*
+ * Parses utf8 into f as libxml2 parses it into a tree. False when the
+ * page needs the tree (f is then to be released all the same).
+ */
+static bool
+flat_parse(struct flat_page *f, const char *utf8, size_t len, int opts)
+{
+	htmlDocPtr doc;
+
+	memset(f, 0, sizeof(*f));
+	buf_init(&f->text, FLAT_MAX_TEXT_BYTES);
+	/* about one node for each 24 bytes of a listing's page */
+	f->alloc = (len / 24 < FLAT_MAX_NODES ? len / 24 : FLAT_MAX_NODES) + 16;
+	f->nodes = xreallocarray(NULL, f->alloc, sizeof(*f->nodes));
+	(void)buf_grow(&f->text, len / 2);
+	f->ctxt = htmlNewParserCtxt();
+	if (!f->ctxt)
+		return false;
+	/* no handler but these: no tree, no document */
+	memset(f->ctxt->sax, 0, sizeof(*f->ctxt->sax));
+	f->ctxt->sax->startElement = flat_start;
+	f->ctxt->sax->endElement = flat_end;
+	f->ctxt->sax->characters = flat_characters;
+	f->ctxt->sax->cdataBlock = flat_characters;
+	f->ctxt->sax->comment = flat_comment;
+	f->ctxt->sax->processingInstruction = flat_pi;
+	f->ctxt->_private = f;
+	doc = htmlCtxtReadMemory(f->ctxt, utf8, (int)len, NULL, "UTF-8", opts);
+	if (doc)
+		xmlFreeDoc(doc);	/* cannot be: nothing makes one */
+	htmlFreeParserCtxt(f->ctxt);
+	f->ctxt = NULL;
+	/* an element left open: the tree would have it all the same */
+	return !f->tree && !doc && f->depth == 0;
+}
+
+/* walk_tree() over the element that starts at nodes[root]; the caps of
+ * the walk are not reached on a flat page. */
+static void
+flat_walk(const struct flat_page *f, size_t root, struct textsink *s,
+	  bool in_listing, bool keep_chrome)
+{
+	const struct flat_node *e = &f->nodes[root];
+	size_t i, end = e->end;
+
+	if (e->kind & TAG_SKIP)
+		return;
+	if (e->kind & TAG_BLOCK)
+		sink_break(s);
+	for (i = root + 1; i < end;) {
+		e = &f->nodes[i];
+		switch (e->type) {
+		case FLAT_OPEN:
+			if ((e->kind & TAG_SKIP) ||
+			    (!keep_chrome &&
+			     ((e->kind & TAG_CHROME) ||
+			      (!in_listing && (e->kind & TAG_EDGE)) ||
+			      (e->marks & MARK_CHROME)))) {
+				i = e->end + 1;	/* skipped whole */
+				continue;
+			}
+			if (e->kind & TAG_BLOCK)
+				sink_break(s);
+			/* into its children; without any, past its end */
+			i = e->end == i + 1 ? i + 2 : i + 1;
+			continue;
+		case FLAT_CLOSE:
+			/* up from its last child */
+			if (e->kind & TAG_BLOCK)
+				sink_break(s);
+			break;
+		case FLAT_TEXT:
+			sink_text(s, f->text.data + e->off, e->len);
+			break;
+		default:
+			break;
+		}
+		i++;
+	}
+	/* up into the root from its last child */
+	if (end > root + 1 && (f->nodes[root].kind & TAG_BLOCK))
+		sink_break(s);
+}
+
+#define FLAT_NONE	SIZE_MAX
+
+/* find_landmarks() over the list: indexes of elements' starts. */
+struct flat_landmarks {
+	size_t title, body, jobposting, main, article;
+	size_t articles;
+	size_t ldjson[RF_JSONLD_MAX_BLOCKS];
+	size_t nldjson;
+	bool script, refresh;
+};
+
+static void
+flat_landmarks(const struct flat_page *f, struct flat_landmarks *lm)
+{
+	size_t i;
+
+	lm->title = lm->body = lm->jobposting = lm->main = lm->article =
+		FLAT_NONE;
+	lm->articles = lm->nldjson = 0;
+	lm->script = lm->refresh = false;
+	for (i = 0; i < f->n; i++) {
+		unsigned m = f->nodes[i].marks;
+
+		if (f->nodes[i].type != FLAT_OPEN)
+			continue;
+		if (lm->title == FLAT_NONE && (m & MARK_TITLE))
+			lm->title = i;
+		else if (lm->body == FLAT_NONE && (m & MARK_BODY))
+			lm->body = i;
+		else if (m & MARK_SCRIPT) {
+			if (m & MARK_LDJSON) {
+				if (lm->nldjson < RF_JSONLD_MAX_BLOCKS)
+					lm->ldjson[lm->nldjson++] = i;
+			} else {
+				lm->script = true;
+			}
+		}
+		else if ((m & MARK_META) && (m & MARK_REFRESH))
+			lm->refresh = true;
+		else if (lm->main == FLAT_NONE &&
+			 (m & (MARK_MAIN | MARK_ROLE_MAIN)))
+			lm->main = i;
+		else if ((m & MARK_ARTICLE) && lm->articles++ == 0)
+			lm->article = i;
+		if (lm->jobposting == FLAT_NONE && (m & MARK_JOBPOSTING))
+			lm->jobposting = i;
+	}
+	if (lm->articles != 1)
+		lm->article = FLAT_NONE;
+}
+
+/* The first <h1> of the element starting at nodes[root], or FLAT_NONE. */
+static size_t
+flat_first_h1(const struct flat_page *f, size_t root)
+{
+	size_t i;
+
+	for (i = root; i < f->nodes[root].end; i++)
+		if (f->nodes[i].type == FLAT_OPEN &&
+		    (f->nodes[i].marks & MARK_H1))
+			return i;
+	return FLAT_NONE;
+}
+
+/* element_text_into() over the list. */
+static bool
+flat_text_into(const struct flat_page *f, size_t el, struct buf *out)
+{
+	struct textsink sink = { out, false, false, false };
+
+	flat_walk(f, el, &sink, false, true);
+	return !sink.truncated;
+}
+
+/* page_text() over the list: returns the container's index, or
+ * FLAT_NONE for the whole body. */
+static size_t
+flat_page_text(struct document *d, const struct flat_page *f,
+	       const struct flat_landmarks *lm, bool *partial)
+{
+	const size_t cands[] = { lm->jobposting, lm->main, lm->article };
+	struct textsink sink = { &d->body, false, false, false };
+	size_t i;
+
+	for (i = 0; i < RF_ARRAY_SIZE(cands); i++) {
+		if (cands[i] == FLAT_NONE)
+			continue;
+		flat_walk(f, cands[i], &sink, true, false);
+		if (d->body.len) {
+			*partial = sink.truncated;
+			return cands[i];
+		}
+	}
+	flat_walk(f, lm->body != FLAT_NONE ? lm->body : 0, &sink, false,
+		  false);
+	*partial = sink.truncated;
+	return FLAT_NONE;
+}
+
+/* apply_jsonld() over the list: a script's text is that of its
+ * descendants, as xmlNodeGetContent() gives it. */
+static void
+flat_jsonld(struct document *d, const struct flat_page *f,
+	    const struct flat_landmarks *lm)
+{
+	struct jobposting jp;
+	struct buf t;
+	size_t i, k;
+	bool found = false;
+
+	buf_init(&t, 0);
+	for (i = 0; i < lm->nldjson && !found; i++) {
+		const struct flat_node *e = &f->nodes[lm->ldjson[i]];
+
+		buf_reset(&t);
+		for (k = lm->ldjson[i] + 1; k < e->end; k++)
+			if (f->nodes[k].type == FLAT_TEXT)
+				buf_add(&t, f->text.data + f->nodes[k].off,
+					f->nodes[k].len);
+		found = jsonld_jobposting(t.data, t.len, &jp);
+	}
+	buf_release(&t);
+	if (found)
+		apply_jobposting(d, &jp);
+}
+
+/* The fields of d from a page read into f, as extract_tree() gives them
+ * from its tree. */
+static void
+extract_flat(struct document *d, const struct flat_page *f)
+{
+	struct flat_landmarks lm;
+	size_t container, h1;
+	bool partial = false;
+
+	if (!f->n) {
+		d->status = DOC_EMPTY;
+		return;
+	}
+	flat_landmarks(f, &lm);
+	container = flat_page_text(d, f, &lm, &partial);
+	/* the title: the listing's own heading, else <title>, else an h1 */
+	h1 = container != FLAT_NONE ? flat_first_h1(f, container) : FLAT_NONE;
+	if (h1 != FLAT_NONE)
+		partial |= !flat_text_into(f, h1, &d->title);
+	if (!d->title.len && lm.title != FLAT_NONE)
+		partial |= !flat_text_into(f, lm.title, &d->title);
+	if (!d->title.len && (h1 = flat_first_h1(f, 0)) != FLAT_NONE)
+		partial |= !flat_text_into(f, h1, &d->title);
+	d->has_title = d->title.len > 0;
+	if (lm.nldjson && !partial)
+		flat_jsonld(d, f, &lm);
+	if (partial) {
+		d->status = DOC_TRUNCATED;
+		d->note = xstrdup("text longer than the field cap");
+	} else if (!d->body.len) {
+		d->status = (lm.script || lm.refresh) ? DOC_BLOCKED : DOC_EMPTY;
+		if (d->status == DOC_BLOCKED)
+			d->note = xstrdup(lm.refresh
+				? "no visible text, only a meta refresh"
+				: "no visible text, only scripts");
+	}
+}
+
+static void
+extract_html(struct document *d, const char *data, size_t len)
+{
+	struct buf utf8;
+	struct xml_arena arena;
+	struct flat_page f;
+	/* the bytes are UTF-8 now: meta declarations must not switch */
+	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
+		   HTML_PARSE_IGNORE_ENC;
+
+	buf_init(&utf8, RF_INPUT_MAX_BYTES * 3);
+	if (!decode(d, data, len, true, &utf8)) {
+		buf_release(&utf8);
+		return;
+	}
+	/* the body's text is most of a listing's page: room for it at once
+	 * rather than a reallocation each time it doubles */
+	(void)buf_grow(&d->body, utf8.len < BODY_HINT_BYTES
+				 ? utf8.len : BODY_HINT_BYTES);
+	/* what libxml2 allocates (the tree, what profiles' XPath allocate
+	 * on it) until the page is done */
+	xml_arena_init(&arena);
+	if (profile_set_count(d->profiles)) {
+		extract_tree(d, &utf8, opts);
+	} else if (flat_parse(&f, utf8.data, utf8.len, opts)) {
+		buf_release(&utf8);
+		extract_flat(d, &f);
+		flat_release(&f);
+	} else {
+		flat_release(&f);
+		extract_tree(d, &utf8, opts);
+	}
 	xml_arena_release(&arena);
 }
 

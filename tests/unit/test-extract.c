@@ -54,6 +54,37 @@ test_html_visible_text(void **state)
 	document_release(&d);
 }
 
+/*
+ * Pages the flat path (events without a tree) hands to the tree: a
+ * prefixed name, which the tree keeps without its prefix, and content
+ * after the root's end. Read as the tree reads them.
+ */
+static void
+test_html_read_as_the_tree(void **state)
+{
+	struct document d;
+
+	/* <x:nav> is the tree's <nav>: page chrome */
+	EXTRACT(&d, "<html><body><p>один</p><x:nav>меню</x:nav>"
+		    "<x:p>два</x:p></body></html>");
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.body.data, "один\nдва");
+	document_release(&d);
+	/* after </html>: outside the page's <body> */
+	EXTRACT(&d, "<!doctype html><html><body><p>один</p></body></html>"
+		    "<p>после</p>");
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.body.data, "один");
+	document_release(&d);
+	/* a comment and a processing instruction are nodes of the tree:
+	 * <main> with only a comment still has children */
+	EXTRACT(&d, "<html><body><main>x<!--c--></main><p>a<?pi x?>b</p>"
+		    "</body></html>");
+	assert_string_equal(d.body.data, "x");
+	document_release(&d);
+	(void)state;
+}
+
 static void
 test_main_content(void **state)
 {
@@ -839,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_html_visible_text),
 		cmocka_unit_test(test_html_title_from_h1),
 		cmocka_unit_test(test_main_content),
+		cmocka_unit_test(test_html_read_as_the_tree),
 		cmocka_unit_test(test_jsonld),
 		cmocka_unit_test(test_view_source),
 		cmocka_unit_test(test_text_and_kinds),
