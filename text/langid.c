@@ -71,9 +71,10 @@
 #define CACHE_MODELS	30
 
 /*
- * A word's letters, 16 bits each, 0 after the last, in four 64-bit
- * words: letter i in bits 16 * (i % 4) of q[i / 4]. The top bit of q[3],
- * where a 16th letter would go, is the set's used bit in its first key.
+ * A word's letters, 16 bits each, 0 after the last: the first 16 of the
+ * word as it is read (struct pending's w), letter i in bits 16 * (i % 4)
+ * of q[i / 4]. The top bit of q[3], where a 16th letter would go, is the
+ * set's used bit in its first key.
  */
 struct cache_key {
 	uint64_t q[4];
@@ -116,11 +117,18 @@ struct word_cache {
  * when it ended, have arrived by then. A power of 2.
  */
 #define PENDING	2
+/* the pending words and the one being read, in a ring: a power of 2 */
+#define PEND_RING	4
 
+/*
+ * A word, read in place: letters are below U+10000 (classify() and
+ * compose() give no others), and its first 16 letters, 0 after the last,
+ * are its cache key as they are. 0 from w[len] on, always: word_take()
+ * clears what a word wrote.
+ */
 struct pending {
-	uint32_t w[WORD_MAX];
+	uint16_t w[WORD_MAX] __attribute__((aligned(32)));
 	size_t len, letters;
-	struct cache_key key;		/* its key, when set is one */
 	size_t set;			/* its set, or CACHE_NONE */
 };
 
@@ -135,26 +143,28 @@ struct detector {
 	size_t nmodels;
 	int64_t total[LANGID_MAX_MODELS];	/* sums over all words */
 	/* the sums of the last words, not yet in total (see word_take()) */
-	int32_t part[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	int32_t part[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	size_t npart;
 	/* the best path ending in each model, less the best of them: 0 for
 	 * the best, bounded below by one word's spread of scores and
 	 * SC_SWITCH (see word_take()); 0 for unused models */
-	int32_t vit[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	int32_t vit[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	size_t best;				/* the model of the best path */
 	struct step *steps;
 	size_t nsteps, asteps;
 	size_t nother;		/* letters of other scripts */
-	/* the word being read; 0 from word[wlen] on, always */
-	uint32_t word[WORD_MAX] __attribute__((aligned(16)));
+	/* the word being read, pend[(pfirst + npend) % PEND_RING].w; 0
+	 * from word[wlen] on, always */
+	uint16_t *word;
 	size_t wlen;
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
 	bool cyr_runs;		/* scan_letters() may read а to я in runs */
+	bool avx2;		/* word_take_avx2() for word_take() */
 	/* the words ended last, not yet scored (see word_end()), from
-	 * pend[pfirst] on, in a ring */
-	struct pending pend[PENDING];
+	 * pend[pfirst] on, in a ring, and after them the word being read */
+	struct pending pend[PEND_RING];
 	size_t pfirst, npend;
 };
 
@@ -347,7 +357,9 @@ static uint16_t gram_one[SYM_UNKNOWN + 1];
 /* each model's penalty per word: SC_OTHER, SC_LATIN_RU or 0 */
 static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
-static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+/* INT32_MAX for the models there are, INT32_MIN for the rest */
+static int32_t model_cap[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
 /* whether а to я (U+0430 to U+044F) are letters that are their own lower
  * case, as scan_letters() assumes of text_cyr_run()'s */
@@ -432,6 +444,8 @@ gram_rows_build(void)
 		if (chr_tab[i].kind != CHR_LETTER || chr_tab[i].lower != i)
 			cyr_same = false;
 
+	for (i = 0; i < LANGID_MAX_MODELS; i++)
+		model_cap[i] = i < langid_nmodels ? INT32_MAX : INT32_MIN;
 	for (i = 0; i < langid_nmodels; i++) {
 		model_live[i] = -1;
 		if (i >= langid_first_other)
@@ -477,7 +491,7 @@ gram_find(uint64_t key)
 
 /* The models that list the word w[0, n), as a bit set. */
 static uint32_t
-word_listed(const uint32_t *w, size_t n)
+word_listed(const uint16_t *w, size_t n)
 {
 	uint64_t h = 0xCBF29CE484222325u;
 	char u[4];
@@ -518,7 +532,7 @@ struct word_score {
 
 /* Scores the word w[0, n), 0 < n <= WORD_MAX, into *ws. */
 static void
-word_score(const uint32_t *w, size_t n, struct word_score *ws)
+word_score(const uint16_t *w, size_t n, struct word_score *ws)
 {
 	uint32_t seq[WORD_MAX + 2];
 #if !defined(__SSE2__) || LANGID_SCORE_UNIT != 2
@@ -657,72 +671,24 @@ best_model(const int64_t *v, size_t n)
  * scores, or all n-grams unlisted and SC_FOREIGN when a letter is outside
  * its alphabet; SC_LISTED for a listed word; the model's own penalty.
  */
-static void word_score(const uint32_t *w, size_t n, struct word_score *ws);
+static void word_score(const uint16_t *w, size_t n, struct word_score *ws);
 
 /*
  * The key of the word w[0, n) in *k and its set, or CACHE_NONE when it
  * is not kept. w is 0 from w[n] to w[CACHE_WORD] at least, so the key is
- * made of the first 16 letters whatever n is: without a branch on n, in
- * registers, and stored whole (read back in other widths, 16-bit stores
- * would stall).
+ * the first 16 letters as they are, whatever n is.
  */
-static size_t
-cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
+static inline size_t
+cache_slot_of(const uint16_t *w, size_t n, struct cache_key *k)
 {
-	uint64_t q0, q1, q2, q3;
-#if defined(__SSE2__) && defined(__x86_64__)
-	/* (_mm_cvtsi128_si64 is x86-64's) */
-	const __m128i *v = (const __m128i *)(const void *)w;
-	const __m128i bias = _mm_set1_epi32(0x8000);
-	const __m128i bias16 = _mm_set1_epi16((short)0x8000);
-	__m128i a = _mm_load_si128(v), b = _mm_load_si128(v + 1);
-	__m128i c = _mm_load_si128(v + 2), e = _mm_load_si128(v + 3);
-	__m128i lo, hi;
-
 	if (n > CACHE_WORD)
 		return CACHE_NONE;
-	/* a letter above U+FFFF is not kept */
-	lo = _mm_srli_epi32(_mm_or_si128(_mm_or_si128(a, b),
-					 _mm_or_si128(c, e)), 16);
-	if (_mm_movemask_epi8(_mm_cmpeq_epi32(lo, _mm_setzero_si128())) !=
-	    0xFFFF)
-		return CACHE_NONE;
-	/* 32 to 16 bits: the signed saturating pack, on values moved down
-	 * by 0x8000 and back up */
-	lo = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(a, bias),
-					   _mm_sub_epi32(b, bias)), bias16);
-	hi = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(c, bias),
-					   _mm_sub_epi32(e, bias)), bias16);
-	q0 = (uint64_t)_mm_cvtsi128_si64(lo);
-	q1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lo, lo));
-	q2 = (uint64_t)_mm_cvtsi128_si64(hi);
-	q3 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(hi, hi));
-#else
-	uint32_t all = 0;
-	size_t i;
-
-	if (n > CACHE_WORD)
-		return CACHE_NONE;
-	for (i = 0; i < CACHE_WORD + 1; i++)
-		all |= w[i];
-	if (all > 0xFFFF)
-		return CACHE_NONE;
-	q0 = w[0] | (uint64_t)w[1] << 16 | (uint64_t)w[2] << 32 |
-	     (uint64_t)w[3] << 48;
-	q1 = w[4] | (uint64_t)w[5] << 16 | (uint64_t)w[6] << 32 |
-	     (uint64_t)w[7] << 48;
-	q2 = w[8] | (uint64_t)w[9] << 16 | (uint64_t)w[10] << 32 |
-	     (uint64_t)w[11] << 48;
-	q3 = w[12] | (uint64_t)w[13] << 16 | (uint64_t)w[14] << 32 |
-	     (uint64_t)w[15] << 48;
-#endif
-	k->q[0] = q0;
-	k->q[1] = q1;
-	k->q[2] = q2;
-	k->q[3] = q3;
+	memcpy(k->q, w, sizeof(k->q));
 	/* four products at once rather than a chain of them */
-	return (size_t)((q0 * 0x9E3779B97F4A7C15u + q1 * 0xC2B2AE3D27D4EB4Fu +
-			 q2 * 0x165667B19E3779F9u + q3 * 0xD6E8FEB86659FD93u) >>
+	return (size_t)((k->q[0] * 0x9E3779B97F4A7C15u +
+			 k->q[1] * 0xC2B2AE3D27D4EB4Fu +
+			 k->q[2] * 0x165667B19E3779F9u +
+			 k->q[3] * 0xD6E8FEB86659FD93u) >>
 			(64 - CACHE_SET_BITS));
 }
 
@@ -762,13 +728,32 @@ cache_scores_get(const struct cache_scores *cs, int32_t *sc)
 }
 
 /*
- * The scores of the word w[0, n) with key k in sc, from set s of c when
- * it holds them; else scored, and kept in the slot of the set used less
- * recently when they fit.
+ * The scores of the word with key k in set s of c, marked used last, or
+ * NULL when the set does not hold them.
+ */
+static inline const struct cache_scores *
+cache_find(struct word_cache *c, size_t s, const struct cache_key *k)
+{
+	struct cache_set *set = &c->set[s];
+	size_t way;
+
+	way = cache_key_eq(&set->key[0], k) ? 0 :
+	      cache_key_eq(&set->key[1], k) ? 1 : 2;
+	if (way == 2)
+		return NULL;
+	if (way != !!(set->key[0].q[3] & CACHE_MRU))
+		set->key[0].q[3] ^= CACHE_MRU;
+	return &c->sc[2 * s + way];
+}
+
+/*
+ * Scores the word w[0, n) with key k into sc, and keeps the scores in the
+ * slot of set s of c used less recently when they fit; s is CACHE_NONE
+ * for a word not kept.
  */
 static void
-word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
-		  const uint32_t *w, size_t n, int32_t *sc)
+word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
+		const uint16_t *w, size_t n, int32_t *sc)
 {
 	struct word_score ws;
 	struct cache_set *set;
@@ -776,22 +761,10 @@ word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 	int32_t lo, hi;
 	size_t m, nm = langid_nmodels, way;
 
-	if (s == CACHE_NONE) {
-		word_score(w, n, &ws);
-		memcpy(sc, ws.sc, sizeof(ws.sc));
-		return;
-	}
-	set = &c->set[s];
-	way = cache_key_eq(&set->key[0], k) ? 0 :
-	      cache_key_eq(&set->key[1], k) ? 1 : 2;
-	if (way < 2) {
-		if (way != !!(set->key[0].q[3] & CACHE_MRU))
-			set->key[0].q[3] ^= CACHE_MRU;
-		cache_scores_get(&c->sc[2 * s + way], sc);
-		return;
-	}
 	word_score(w, n, &ws);
 	memcpy(sc, ws.sc, sizeof(ws.sc));
+	if (s == CACHE_NONE)
+		return;
 	lo = hi = ws.sc[0];
 	for (m = 1; m < nm; m++) {
 		lo = ws.sc[m] < lo ? ws.sc[m] : lo;
@@ -799,6 +772,7 @@ word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 	}
 	if ((int64_t)hi - lo > UINT16_MAX)
 		return;
+	set = &c->set[s];
 	way = !(set->key[0].q[3] & CACHE_MRU);
 	cs = &c->sc[2 * s + way];
 	for (m = 0; m < CACHE_MODELS; m++)
@@ -810,6 +784,22 @@ word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 		set->key[1] = *k;
 		set->key[0].q[3] |= CACHE_MRU;
 	}
+}
+
+/*
+ * The scores of the word w[0, n) with key k in sc, from set s of c when
+ * it holds them; else scored, and kept when they fit.
+ */
+static void
+word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
+		  const uint16_t *w, size_t n, int32_t *sc)
+{
+	const struct cache_scores *cs;
+
+	if (s != CACHE_NONE && (cs = cache_find(c, s, k)) != NULL)
+		cache_scores_get(cs, sc);
+	else
+		word_score_miss(c, s, k, w, n, sc);
 }
 
 /*
@@ -909,67 +899,6 @@ viterbi_step(int32_t *vit, const int32_t *sc, size_t nm, bool first,
 }
 #endif
 
-#ifdef HAVE_AVX2_STEP
-/*
- * viterbi_step() and the partial sums (see word_take()) eight models a
- * vector, where the CPU has AVX2: the same integer operations, so the
- * same results; pmaxsd does what compares and masks did.
- */
-__attribute__((target("avx2"))) static uint32_t
-viterbi_step_avx2(int32_t *vit, int32_t *part, const int32_t *sc, size_t nm,
-		  bool first, size_t *best)
-{
-	const __m256i sw = _mm256_set1_epi32(first ? INT32_MIN : -SC_SWITCH);
-	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
-	__m256i v[LANGID_MAX_MODELS / 8], top = lowest, x, s, live, up;
-	__m128i t;
-	uint32_t switched = 0, eq = 0, used;
-	size_t k;
-
-	used = nm >= 32 ? UINT32_MAX : (1u << nm) - 1;
-	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
-		live = _mm256_loadu_si256((const __m256i *)(const void *)
-					  (model_live + 8 * k));
-		x = _mm256_loadu_si256((const __m256i *)(const void *)
-				       (vit + 8 * k));
-		s = _mm256_loadu_si256((const __m256i *)(const void *)
-				       (sc + 8 * k));
-		_mm256_storeu_si256((__m256i *)(void *)(part + 8 * k),
-				    _mm256_add_epi32(s, _mm256_loadu_si256(
-					    (const __m256i *)(const void *)
-					    (part + 8 * k))));
-		up = _mm256_cmpgt_epi32(sw, x);
-		switched |= (uint32_t)_mm256_movemask_ps(
-				    _mm256_castsi256_ps(up)) << (8 * k);
-		/* sw where sw > x, as the SSE2 step chooses */
-		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s);
-		/* lanes of unused models are INT32_MIN, out of the max */
-		x = _mm256_blendv_epi8(lowest, x, live);
-		v[k] = x;
-		top = _mm256_max_epi32(top, x);
-	}
-	/* the maximum of the eight lanes in every lane */
-	t = _mm_max_epi32(_mm256_castsi256_si128(top),
-			  _mm256_extracti128_si256(top, 1));
-	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
-	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
-	top = _mm256_broadcastd_epi32(t);
-	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
-		x = v[k];
-		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
-			      _mm256_cmpeq_epi32(x, top))) << (8 * k);
-		/* relative to the new best; unused models 0 */
-		x = _mm256_and_si256(_mm256_sub_epi32(x, top),
-				     _mm256_loadu_si256((const __m256i *)
-							(const void *)
-							(model_live + 8 * k)));
-		_mm256_storeu_si256((__m256i *)(void *)(vit + 8 * k), x);
-	}
-	*best = (size_t)__builtin_ctz(eq & used);
-	return switched & used;
-}
-#endif
-
 /* Words summed in int32 before they go to the int64 sums. */
 #define PART_WORDS	256
 
@@ -1011,49 +940,165 @@ part_add(int32_t *p, const int32_t *sc)
 #endif
 }
 
-static void
-word_take(struct detector *d)
+/* A new step for the word p, before the Viterbi step over it. */
+static inline struct step *
+step_new(struct detector *d, const struct pending *p)
 {
-	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
-	const struct pending *p = &d->pend[d->pfirst];
 	struct step *st;
 
-	word_score_cached(d->cache, p->set, &p->key, p->w, p->len, sc);
+	/* lang_detect() made room for every word there can be */
 	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
 	st = &d->steps[d->nsteps];
 	st->letters = (uint16_t)p->letters;
 	st->best = (uint8_t)d->best;
-#ifdef HAVE_AVX2_STEP
-	if (have_avx2 && !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED)) {
-		st->switched = viterbi_step_avx2(d->vit, d->part, sc,
-						 d->nmodels, d->nsteps == 0,
-						 &d->best);
-	} else
-#endif
-	{
-		part_add(d->part, sc);
-		st->switched = viterbi_step(d->vit, sc, d->nmodels,
-					    d->nsteps == 0, &d->best);
-	}
+	return st;
+}
+
+/* After the word p, the first pending one, is taken: its slot cleared. */
+static inline void
+step_done(struct detector *d, struct pending *p)
+{
+	static const uint16_t zero[WORD_MAX];
+
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
 	d->nsteps++;
-	d->pfirst = (d->pfirst + 1) % PENDING;
+	/* a short word's first half: a copy of a size the compiler knows
+	 * is a vector move or two, not a call */
+	if (p->len <= CACHE_WORD + 1)
+		memcpy(p->w, zero, (CACHE_WORD + 1) * sizeof(p->w[0]));
+	else
+		memcpy(p->w, zero, sizeof(p->w));
+	d->pfirst = (d->pfirst + 1) % PEND_RING;
 	d->npend--;
 }
+
+/* Takes the first pending word into the sums and the best paths. */
+static void
+word_take(struct detector *d)
+{
+	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	struct pending *p = &d->pend[d->pfirst];
+	struct cache_key k;
+	struct step *st;
+
+	memcpy(k.q, p->w, sizeof(k.q));
+	word_score_cached(d->cache, p->set, &k, p->w, p->len, sc);
+	st = step_new(d, p);
+	part_add(d->part, sc);
+	st->switched = viterbi_step(d->vit, sc, d->nmodels, d->nsteps == 0,
+				    &d->best);
+	step_done(d, p);
+}
+
+#ifdef HAVE_AVX2_STEP
+/*
+ * word_take() where the CPU has AVX2, eight models a vector: the scores
+ * of a word found in the cache go to the Viterbi step and the partial
+ * sums straight from its 16-bit differences, without the int32 copy; the
+ * same integer operations as viterbi_step(), so the same results (pmaxsd
+ * and pminsd do what compares and masks did).
+ */
+__attribute__((target("avx2"))) static void
+word_take_avx2(struct detector *d)
+{
+	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+	struct pending *p = &d->pend[d->pfirst];
+	const struct cache_scores *cs = NULL;
+	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
+	__m256i s[LANGID_MAX_MODELS / 8], v[LANGID_MAX_MODELS / 8];
+	__m256i x, top, sw, base, lo, hi;
+	__m128i t;
+	struct cache_key k;
+	struct step *st;
+	uint32_t switched = 0, eq = 0, used;
+	size_t i, nm = d->nmodels;
+
+	_Static_assert(LANGID_MAX_MODELS == 32 &&
+		       sizeof(struct cache_scores) == LANGID_MAX_MODELS * 2,
+		       "a slot's scores are two vectors of 16 bits");
+	memcpy(k.q, p->w, sizeof(k.q));
+	if (p->set != CACHE_NONE)
+		cs = cache_find(d->cache, p->set, &k);
+	if (cs != NULL) {
+		/* lanes CACHE_MODELS on are base's bits: unused models' */
+		lo = _mm256_load_si256((const __m256i *)(const void *)cs);
+		hi = _mm256_load_si256((const __m256i *)(const void *)cs + 1);
+		base = _mm256_set1_epi32(cs->base);
+		s[0] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_castsi256_si128(lo)));
+		s[1] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_extracti128_si256(lo, 1)));
+		s[2] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_castsi256_si128(hi)));
+		s[3] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_extracti128_si256(hi, 1)));
+	} else {
+		word_score_miss(d->cache, p->set, &k, p->w, p->len, sc);
+		for (i = 0; i < LANGID_MAX_MODELS / 8; i++)
+			s[i] = _mm256_load_si256((const __m256i *)
+						 (const void *)(sc + 8 * i));
+	}
+	st = step_new(d, p);
+
+	sw = _mm256_set1_epi32(d->nsteps == 0 ? INT32_MIN : -SC_SWITCH);
+	top = lowest;
+#pragma GCC unroll 4
+	for (i = 0; i < LANGID_MAX_MODELS / 8; i++) {
+		__m256i *pp = (__m256i *)(void *)(d->part + 8 * i);
+
+		x = _mm256_load_si256((const __m256i *)(const void *)
+				      (d->vit + 8 * i));
+		_mm256_store_si256(pp, _mm256_add_epi32(_mm256_load_si256(pp),
+							s[i]));
+		switched |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+				    _mm256_cmpgt_epi32(sw, x))) << (8 * i);
+		/* sw where sw > x, as viterbi_step() chooses */
+		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s[i]);
+		/* lanes of unused models are INT32_MIN, out of the max */
+		x = _mm256_min_epi32(x, _mm256_load_si256((const __m256i *)
+							  (const void *)
+							  (model_cap + 8 * i)));
+		v[i] = x;
+		top = _mm256_max_epi32(top, x);
+	}
+	/* the maximum of the eight lanes in every lane */
+	t = _mm_max_epi32(_mm256_castsi256_si128(top),
+			  _mm256_extracti128_si256(top, 1));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+	top = _mm256_broadcastd_epi32(t);
+#pragma GCC unroll 4
+	for (i = 0; i < LANGID_MAX_MODELS / 8; i++) {
+		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+			      _mm256_cmpeq_epi32(v[i], top))) << (8 * i);
+		/* relative to the new best; unused models 0 */
+		x = _mm256_and_si256(_mm256_sub_epi32(v[i], top),
+				     _mm256_load_si256((const __m256i *)
+						       (const void *)
+						       (model_live + 8 * i)));
+		_mm256_store_si256((__m256i *)(void *)(d->vit + 8 * i), x);
+	}
+	used = nm >= 32 ? UINT32_MAX : (1u << nm) - 1;
+	st->switched = switched & used;
+	/* the first model with the best score, as the scalar loop took */
+	d->best = (size_t)__builtin_ctz(eq & used);
+	step_done(d, p);
+}
+#endif
 
 /*
  * Ends the word collected in d. It is scored when PENDING more words have
  * ended (or the text has, word_flush()), so that its cache lines, fetched
  * from memory now, have arrived by then; the words are still taken in
- * order.
+ * order. The next word is read into the next slot of the ring.
  */
 static void
 word_end(struct detector *d)
 {
 	struct cache_key k;
 	struct pending *p;
-	size_t sl = CACHE_NONE, n;
+	size_t sl = CACHE_NONE;
 
 	d->apostrophe = false;
 	if (d->wlen == 0)
@@ -1066,24 +1111,19 @@ word_end(struct detector *d)
 			__builtin_prefetch(&d->cache->sc[2 * sl + 1]);
 		}
 	}
-	if (d->npend == PENDING)
-		word_take(d);
-	p = &d->pend[(d->pfirst + d->npend++) % PENDING];
-	/* whole when it is short: a copy of a size the compiler knows is
-	 * a few vector moves, not a call */
-	if (d->wlen <= CACHE_WORD + 1) {
-		memcpy(p->w, d->word, (CACHE_WORD + 1) * sizeof(d->word[0]));
-		memset(d->word, 0, (CACHE_WORD + 1) * sizeof(d->word[0]));
-	} else {
-		n = d->wlen;
-		memcpy(p->w, d->word, n * sizeof(d->word[0]));
-		memset(d->word, 0, n * sizeof(d->word[0]));
-	}
+	p = &d->pend[(d->pfirst + d->npend) % PEND_RING];
 	p->len = d->wlen;
 	p->letters = d->wletters;
 	p->set = sl;
-	if (sl != CACHE_NONE)
-		p->key = k;
+	if (++d->npend > PENDING) {
+#ifdef HAVE_AVX2_STEP
+		if (d->avx2)
+			word_take_avx2(d);
+		else
+#endif
+			word_take(d);
+	}
+	d->word = d->pend[(d->pfirst + d->npend) % PEND_RING].w;
 	d->wlen = 0;
 	d->wletters = 0;
 }
@@ -1093,8 +1133,14 @@ static void
 word_flush(struct detector *d)
 {
 	word_end(d);
-	while (d->npend > 0)
-		word_take(d);
+	while (d->npend > 0) {
+#ifdef HAVE_AVX2_STEP
+		if (d->avx2)
+			word_take_avx2(d);
+		else
+#endif
+			word_take(d);
+	}
 }
 
 static void
@@ -1105,7 +1151,7 @@ word_add(struct detector *d, uint32_t cp)
 	if (d->apostrophe && d->wlen > 0)
 		d->word[d->wlen++] = UZ_APOSTROPHE;
 	d->apostrophe = false;
-	d->word[d->wlen++] = cp;
+	d->word[d->wlen++] = (uint16_t)cp;
 	d->wletters++;
 }
 
@@ -1129,10 +1175,12 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 #ifdef __SSE2__
 		/* runs of а to я, eight letters at a time, their code points
 		 * made from the two bytes; then the character after them as
-		 * below */
-		if (d->cyr_runs && len - i >= 16 && wlen <= WORD_MAX - 8) {
+		 * below. Only from a lead byte of one: anything else would
+		 * make a run of none. */
+		if ((s[i] & 0xFE) == 0xD0 && d->cyr_runs && len - i >= 16 &&
+		    wlen <= WORD_MAX - 8) {
 			size_t n = text_cyr_run(s + i);
-			__m128i x, cp16, z = _mm_setzero_si128();
+			__m128i x, cp16;
 
 			if (n > 0) {
 				x = _mm_loadu_si128((const __m128i *)
@@ -1151,11 +1199,7 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 					_mm_set1_epi16((short)(n / 2)),
 					_mm_set_epi16(7, 6, 5, 4, 3, 2, 1, 0)));
 				_mm_storeu_si128((__m128i *)(void *)
-						 (d->word + wlen),
-						 _mm_unpacklo_epi16(cp16, z));
-				_mm_storeu_si128((__m128i *)(void *)
-						 (d->word + wlen + 4),
-						 _mm_unpackhi_epi16(cp16, z));
+						 (d->word + wlen), cp16);
 				i += n;
 				wlen += n / 2;
 				if (n == 16)
@@ -1200,6 +1244,16 @@ scan(struct detector *d, const char *text, size_t len)
 		i = scan_letters(d, s, i, len);
 		if (i == len)
 			break;
+		/* ASCII separators, what mostly follows a word: the first
+		 * ends it, the others do nothing */
+		if (s[i] < 0x80 && chr_tab[s[i]].kind == CHR_SEP) {
+			word_end(d);
+			do
+				i++;
+			while (i < len && s[i] < 0x80 &&
+			       chr_tab[s[i]].kind == CHR_SEP);
+			continue;
+		}
 		if (s[i] < 0x80) {
 			cp = s[i];
 			n = 1;
@@ -1228,7 +1282,7 @@ scan(struct detector *d, const char *text, size_t len)
 			if (d->wlen > 0 && !d->apostrophe) {
 				c = compose(d->word[d->wlen - 1], cp);
 				if (c != 0)
-					d->word[d->wlen - 1] = c;
+					d->word[d->wlen - 1] = (uint16_t)c;
 			}
 			break;
 		case CHR_APOSTROPHE:
@@ -1316,8 +1370,13 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
+	d.word = d.pend[0].w;
 	d.cyr_runs = cyr_same &&
 		     !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
+#ifdef HAVE_AVX2_STEP
+	d.avx2 = have_avx2 &&
+		 !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
+#endif
 	/* the cache holds CACHE_MODELS scores a word */
 	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
 	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
@@ -1339,8 +1398,13 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	if (text == NULL)
 		len = 0;
 	len = utf8_prefix(text, len, RF_LANGID_MAX_BYTES);
-	if (len > 0)
+	if (len > 0) {
+		/* a word has a letter and, but for the last, a separator or
+		 * WORD_MAX letters after it: two bytes at least */
+		d.asteps = len / 2 + 1;
+		d.steps = xreallocarray(NULL, d.asteps, sizeof(*d.steps));
 		scan(&d, text, len);
+	}
 	part_flush(&d);
 
 	path_letters(&d, letters);
