@@ -59,12 +59,15 @@
 /*
  * A word's score depends on its letters only, and words repeat: within a
  * text and across the texts a thread reads. Each thread keeps the scores
- * of the words it saw last in a table of sets of two slots, words of up
- * to CACHE_WORD letters below U+10000; a slot is taken only after its
- * word compares equal, so the cache changes nothing but the time.
+ * of the words it saw last in a table of sets of two slots: words of up
+ * to CACHE_WORD letters, and longer ones of up to CACHE_LONG letters
+ * that all share the high byte of their code point (Russian, English);
+ * a slot is taken only after its word compares equal, so the cache
+ * changes nothing but the time.
  */
 #define CACHE_SET_BITS	14
 #define CACHE_WORD	15
+#define CACHE_LONG	30
 #define CACHE_LINE	64
 #define CACHE_NONE	SIZE_MAX
 /* the models whose scores a slot holds (langid_nmodels, at most) */
@@ -74,7 +77,10 @@
  * A word's letters, 16 bits each, 0 after the last: the first 16 of the
  * word as it is read (struct pending's w), letter i in bits 16 * (i % 4)
  * of q[i / 4]. The top bit of q[3], where a 16th letter would go, is the
- * set's used bit in its first key.
+ * set's used bit in its first key. A long word's key is its letters' low
+ * bytes, 0 after the last, their common high byte in byte 30 and 0x40
+ * with the number of letters in byte 31: a byte that is 0 in the key of
+ * any shorter word, whose 16th letter is 0.
  */
 struct cache_key {
 	uint64_t q[4];
@@ -130,7 +136,17 @@ struct pending {
 	uint16_t w[WORD_MAX] __attribute__((aligned(32)));
 	size_t len, letters;
 	size_t set;			/* its set, or CACHE_NONE */
+	/* a long word's key, when set is one */
+	struct cache_key key __attribute__((aligned(32)));
 };
+
+/* The cache key of the pending word p, whose set is one: 32 bytes. */
+static inline const void *
+pending_key(const struct pending *p)
+{
+	return p->len > CACHE_WORD ? (const void *)&p->key :
+	       (const void *)p->w;
+}
 
 /* What the Viterbi pass keeps per word to walk back. */
 struct step {
@@ -162,6 +178,9 @@ struct detector {
 	struct word_cache *cache;	/* this thread's, or NULL */
 	bool cyr_runs;		/* scan_letters() may read а to я in runs */
 	bool avx2;		/* word_take_avx2() for word_take() */
+	uint32_t used;		/* the models there are, as a bit set */
+	/* a word's scores when word_take_avx2() scored it */
+	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	/* the words ended last, not yet scored (see word_end()), from
 	 * pend[pfirst] on, in a ring, and after them the word being read */
 	struct pending pend[PEND_RING];
@@ -681,9 +700,24 @@ static void word_score(const uint16_t *w, size_t n, struct word_score *ws);
 static inline size_t
 cache_slot_of(const uint16_t *w, size_t n, struct cache_key *k)
 {
-	if (n > CACHE_WORD)
-		return CACHE_NONE;
-	memcpy(k->q, w, sizeof(k->q));
+	uint8_t b[sizeof(k->q)];
+	size_t i;
+
+	if (n <= CACHE_WORD) {
+		memcpy(k->q, w, sizeof(k->q));
+	} else {
+		if (n > CACHE_LONG)
+			return CACHE_NONE;
+		memset(b, 0, sizeof(b));
+		for (i = 0; i < n; i++) {
+			if (w[i] >> 8 != w[0] >> 8)
+				return CACHE_NONE;
+			b[i] = (uint8_t)w[i];
+		}
+		b[30] = (uint8_t)(w[0] >> 8);
+		b[31] = (uint8_t)(0x40 | n);
+		memcpy(k->q, b, sizeof(k->q));
+	}
 	/* four products at once rather than a chain of them */
 	return (size_t)((k->q[0] * 0x9E3779B97F4A7C15u +
 			 k->q[1] * 0xC2B2AE3D27D4EB4Fu +
@@ -751,7 +785,7 @@ cache_find(struct word_cache *c, size_t s, const struct cache_key *k)
  * slot of set s of c used less recently when they fit; s is CACHE_NONE
  * for a word not kept.
  */
-static void
+__attribute__((noinline)) static void
 word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
 		const uint16_t *w, size_t n, int32_t *sc)
 {
@@ -761,22 +795,87 @@ word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
 	int32_t lo, hi;
 	size_t m, nm = langid_nmodels, way;
 
+#ifdef __SSE2__
+	const __m128i big = _mm_set1_epi32(INT32_MAX);
+	const __m128i small = _mm_set1_epi32(INT32_MIN);
+	const __m128i bias = _mm_set1_epi32(0x8000);
+	__m128i vlo = big, vhi = small, x, live, t;
+	uint16_t d[LANGID_MAX_MODELS];
+#endif
+
 	word_score(w, n, &ws);
 	memcpy(sc, ws.sc, sizeof(ws.sc));
 	if (s == CACHE_NONE)
 		return;
+#ifdef __SSE2__
+	/* the least and the greatest of the models there are, four at a
+	 * time, with compares and masks (pminsd is SSE4.1) */
+	for (m = 0; m < LANGID_MAX_MODELS; m += 4) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(ws.sc + m));
+		live = _mm_load_si128((const __m128i *)(const void *)
+				      (model_live + m));
+		t = _mm_or_si128(_mm_and_si128(live, x),
+				 _mm_andnot_si128(live, big));
+		t = _mm_cmplt_epi32(t, vlo);
+		vlo = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vlo));
+		t = _mm_or_si128(_mm_and_si128(live, x),
+				 _mm_andnot_si128(live, small));
+		t = _mm_cmpgt_epi32(t, vhi);
+		vhi = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vhi));
+	}
+	for (m = 0; m < 2; m++) {
+		x = _mm_shuffle_epi32(vlo, m ? _MM_SHUFFLE(2, 3, 0, 1) :
+					   _MM_SHUFFLE(1, 0, 3, 2));
+		t = _mm_cmplt_epi32(x, vlo);
+		vlo = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vlo));
+		x = _mm_shuffle_epi32(vhi, m ? _MM_SHUFFLE(2, 3, 0, 1) :
+					   _MM_SHUFFLE(1, 0, 3, 2));
+		t = _mm_cmpgt_epi32(x, vhi);
+		vhi = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vhi));
+	}
+	lo = _mm_cvtsi128_si32(vlo);
+	hi = _mm_cvtsi128_si32(vhi);
+#else
 	lo = hi = ws.sc[0];
 	for (m = 1; m < nm; m++) {
 		lo = ws.sc[m] < lo ? ws.sc[m] : lo;
 		hi = ws.sc[m] > hi ? ws.sc[m] : hi;
 	}
+#endif
 	if ((int64_t)hi - lo > UINT16_MAX)
 		return;
 	set = &c->set[s];
 	way = !(set->key[0].q[3] & CACHE_MRU);
 	cs = &c->sc[2 * s + way];
+#ifdef __SSE2__
+	/* sc - lo, 0 to 65,535, 0 for the models there are not; to 16 bits
+	 * by the signed saturating pack, moved down by 0x8000 and back */
+	(void)nm;
+	vlo = _mm_set1_epi32(lo);
+	for (m = 0; m < LANGID_MAX_MODELS; m += 8) {
+		x = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(
+			_mm_loadu_si128((const __m128i *)(const void *)
+					(ws.sc + m)), vlo),
+			_mm_load_si128((const __m128i *)(const void *)
+				       (model_live + m))), bias);
+		t = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(
+			_mm_loadu_si128((const __m128i *)(const void *)
+					(ws.sc + m + 4)), vlo),
+			_mm_load_si128((const __m128i *)(const void *)
+				       (model_live + m + 4))), bias);
+		_mm_storeu_si128((__m128i *)(void *)(d + m),
+				 _mm_add_epi16(_mm_packs_epi32(x, t),
+					       _mm_set1_epi16((short)0x8000)));
+	}
+	memcpy(cs->d, d, sizeof(cs->d));
+#else
 	for (m = 0; m < CACHE_MODELS; m++)
 		cs->d[m] = (uint16_t)(m < nm ? ws.sc[m] - lo : 0);
+#endif
 	cs->base = lo;
 	if (way == 0) {
 		set->key[0] = *k;	/* and the first slot used last */
@@ -979,10 +1078,11 @@ word_take(struct detector *d)
 {
 	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
 	struct pending *p = &d->pend[d->pfirst];
-	struct cache_key k;
+	struct cache_key k = { { 0 } };
 	struct step *st;
 
-	memcpy(k.q, p->w, sizeof(k.q));
+	if (p->set != CACHE_NONE)
+		memcpy(k.q, pending_key(p), sizeof(k.q));
 	word_score_cached(d->cache, p->set, &k, p->w, p->len, sc);
 	st = step_new(d, p);
 	part_add(d->part, sc);
@@ -1002,24 +1102,43 @@ word_take(struct detector *d)
 __attribute__((target("avx2"))) static void
 word_take_avx2(struct detector *d)
 {
-	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	struct pending *p = &d->pend[d->pfirst];
 	const struct cache_scores *cs = NULL;
 	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
 	__m256i s[LANGID_MAX_MODELS / 8], v[LANGID_MAX_MODELS / 8];
 	__m256i x, top, sw, base, lo, hi;
 	__m128i t;
-	struct cache_key k;
+	struct cache_key k = { { 0 } };
 	struct step *st;
-	uint32_t switched = 0, eq = 0, used;
-	size_t i, nm = d->nmodels;
+	uint32_t switched = 0, eq = 0;
+	size_t i;
 
 	_Static_assert(LANGID_MAX_MODELS == 32 &&
-		       sizeof(struct cache_scores) == LANGID_MAX_MODELS * 2,
-		       "a slot's scores are two vectors of 16 bits");
-	memcpy(k.q, p->w, sizeof(k.q));
-	if (p->set != CACHE_NONE)
-		cs = cache_find(d->cache, p->set, &k);
+		       sizeof(struct cache_scores) == LANGID_MAX_MODELS * 2 &&
+		       sizeof(struct cache_key) == 32,
+		       "a slot's scores are two vectors of 16 bits, a key one");
+	if (p->set != CACHE_NONE) {
+		/* cache_find() on vectors: the word against the set's two
+		 * keys, but for the used bit */
+		struct cache_set *set = &d->cache->set[p->set];
+		const __m256i *sk = (const __m256i *)(const void *)set->key;
+		const __m256i key = _mm256_load_si256((const __m256i *)
+						      pending_key(p));
+		const __m256i nomru = _mm256_set_epi64x(
+			(long long)~CACHE_MRU, -1, -1, -1);
+		size_t way;
+
+		way = _mm256_testz_si256(_mm256_xor_si256(
+				key, _mm256_load_si256(sk)), nomru) ? 0 :
+		      _mm256_testz_si256(_mm256_xor_si256(
+				key, _mm256_load_si256(sk + 1)), nomru) ? 1 :
+		      2;
+		if (way < 2) {
+			if (way != !!(set->key[0].q[3] & CACHE_MRU))
+				set->key[0].q[3] ^= CACHE_MRU;
+			cs = &d->cache->sc[2 * p->set + way];
+		}
+	}
 	if (cs != NULL) {
 		/* lanes CACHE_MODELS on are base's bits: unused models' */
 		lo = _mm256_load_si256((const __m256i *)(const void *)cs);
@@ -1034,10 +1153,12 @@ word_take_avx2(struct detector *d)
 		s[3] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
 					_mm256_extracti128_si256(hi, 1)));
 	} else {
-		word_score_miss(d->cache, p->set, &k, p->w, p->len, sc);
+		if (p->set != CACHE_NONE)
+			memcpy(k.q, pending_key(p), sizeof(k.q));
+		word_score_miss(d->cache, p->set, &k, p->w, p->len, d->sc);
 		for (i = 0; i < LANGID_MAX_MODELS / 8; i++)
 			s[i] = _mm256_load_si256((const __m256i *)
-						 (const void *)(sc + 8 * i));
+						 (const void *)(d->sc + 8 * i));
 	}
 	st = step_new(d, p);
 
@@ -1079,11 +1200,19 @@ word_take_avx2(struct detector *d)
 						       (model_live + 8 * i)));
 		_mm256_store_si256((__m256i *)(void *)(d->vit + 8 * i), x);
 	}
-	used = nm >= 32 ? UINT32_MAX : (1u << nm) - 1;
-	st->switched = switched & used;
+	st->switched = switched & d->used;
 	/* the first model with the best score, as the scalar loop took */
-	d->best = (size_t)__builtin_ctz(eq & used);
-	step_done(d, p);
+	d->best = (size_t)__builtin_ctz(eq & d->used);
+	if (++d->npart == PART_WORDS)
+		part_flush(d);
+	d->nsteps++;
+	/* step_done()'s clearing, in vectors */
+	_mm256_store_si256((__m256i *)(void *)p->w, _mm256_setzero_si256());
+	if (p->len > CACHE_WORD + 1)
+		_mm256_store_si256((__m256i *)(void *)p->w + 1,
+				   _mm256_setzero_si256());
+	d->pfirst = (d->pfirst + 1) % PEND_RING;
+	d->npend--;
 }
 #endif
 
@@ -1093,8 +1222,8 @@ word_take_avx2(struct detector *d)
  * from memory now, have arrived by then; the words are still taken in
  * order. The next word is read into the next slot of the ring.
  */
-static void
-word_end(struct detector *d)
+static inline __attribute__((always_inline)) void
+word_end_as(struct detector *d, bool avx2)
 {
 	struct cache_key k;
 	struct pending *p;
@@ -1103,21 +1232,24 @@ word_end(struct detector *d)
 	d->apostrophe = false;
 	if (d->wlen == 0)
 		return;
+	/* the word's slot: d->word is p->w */
+	p = &d->pend[(d->pfirst + d->npend) % PEND_RING];
 	if (d->cache != NULL) {
 		sl = cache_slot_of(d->word, d->wlen, &k);
 		if (sl != CACHE_NONE) {
 			__builtin_prefetch(&d->cache->set[sl]);
 			__builtin_prefetch(&d->cache->sc[2 * sl]);
 			__builtin_prefetch(&d->cache->sc[2 * sl + 1]);
+			if (d->wlen > CACHE_WORD)
+				p->key = k;
 		}
 	}
-	p = &d->pend[(d->pfirst + d->npend) % PEND_RING];
 	p->len = d->wlen;
 	p->letters = d->wletters;
 	p->set = sl;
 	if (++d->npend > PENDING) {
 #ifdef HAVE_AVX2_STEP
-		if (d->avx2)
+		if (avx2)
 			word_take_avx2(d);
 		else
 #endif
@@ -1126,6 +1258,13 @@ word_end(struct detector *d)
 	d->word = d->pend[(d->pfirst + d->npend) % PEND_RING].w;
 	d->wlen = 0;
 	d->wletters = 0;
+}
+
+/* word_end_as() out of line, for the places words seldom end. */
+__attribute__((noinline)) static void
+word_end(struct detector *d)
+{
+	word_end_as(d, d->avx2);
 }
 
 /* Ends the last word and scores it. */
@@ -1161,7 +1300,7 @@ word_add(struct detector *d, uint32_t cp)
  * then: append), with the word's length in a register; returns where it
  * stopped, at the first character it leaves to scan().
  */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	     size_t len)
 {
@@ -1229,8 +1368,13 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	return i;
 }
 
-static void
-scan(struct detector *d, const char *text, size_t len)
+/*
+ * Reads the text into words and scores them, as a whole; avx2 when
+ * d->avx2 (word_take_avx2()), a constant where it is inlined (scan()
+ * and scan_avx2(), compiled for AVX2 and able to inline it).
+ */
+static inline __attribute__((always_inline)) void
+scan_as(struct detector *d, const char *text, size_t len, bool avx2)
 {
 	size_t i = 0, n;
 	uint32_t cp, lower = 0, c;
@@ -1247,7 +1391,7 @@ scan(struct detector *d, const char *text, size_t len)
 		/* ASCII separators, what mostly follows a word: the first
 		 * ends it, the others do nothing */
 		if (s[i] < 0x80 && chr_tab[s[i]].kind == CHR_SEP) {
-			word_end(d);
+			word_end_as(d, avx2);
 			do
 				i++;
 			while (i < len && s[i] < 0x80 &&
@@ -1302,6 +1446,22 @@ scan(struct detector *d, const char *text, size_t len)
 	}
 	word_flush(d);
 }
+
+static void
+scan(struct detector *d, const char *text, size_t len)
+{
+	scan_as(d, text, len, false);
+}
+
+#ifdef HAVE_AVX2_STEP
+/* flatten: word_take_avx2() inlined too, where it is called for most
+ * words */
+__attribute__((target("avx2"), flatten)) static void
+scan_avx2(struct detector *d, const char *text, size_t len)
+{
+	scan_as(d, text, len, true);
+}
+#endif
 
 /* Walks the best path back, counting the letters of each model. */
 static void
@@ -1371,6 +1531,7 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
 	d.word = d.pend[0].w;
+	d.used = d.nmodels >= 32 ? UINT32_MAX : (1u << d.nmodels) - 1;
 	d.cyr_runs = cyr_same &&
 		     !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
 #ifdef HAVE_AVX2_STEP
@@ -1403,7 +1564,12 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 		 * WORD_MAX letters after it: two bytes at least */
 		d.asteps = len / 2 + 1;
 		d.steps = xreallocarray(NULL, d.asteps, sizeof(*d.steps));
-		scan(&d, text, len);
+#ifdef HAVE_AVX2_STEP
+		if (d.avx2)
+			scan_avx2(&d, text, len);
+		else
+#endif
+			scan(&d, text, len);
 	}
 	part_flush(&d);
 
