@@ -59,21 +59,28 @@
 /*
  * A word's score depends on its letters only, and words repeat: within a
  * text and across the texts a thread reads. Each thread keeps the scores
- * of the words it saw last in a table of sets of two slots, words of up
- * to CACHE_WORD letters below U+10000; a slot is taken only after its
- * word compares equal, so the cache changes nothing but the time.
+ * of the words it saw last in a table of sets of two slots: words of up
+ * to CACHE_WORD letters, and longer ones of up to CACHE_LONG letters
+ * that all share the high byte of their code point (Russian, English);
+ * a slot is taken only after its word compares equal, so the cache
+ * changes nothing but the time.
  */
-#define CACHE_SET_BITS	14
+#define CACHE_SET_BITS	15
 #define CACHE_WORD	15
+#define CACHE_LONG	30
 #define CACHE_LINE	64
 #define CACHE_NONE	SIZE_MAX
 /* the models whose scores a slot holds (langid_nmodels, at most) */
 #define CACHE_MODELS	30
 
 /*
- * A word's letters, 16 bits each, 0 after the last, in four 64-bit
- * words: letter i in bits 16 * (i % 4) of q[i / 4]. The top bit of q[3],
- * where a 16th letter would go, is the set's used bit in its first key.
+ * A word's letters, 16 bits each, 0 after the last: the first 16 of the
+ * word as it is read (struct pending's w), letter i in bits 16 * (i % 4)
+ * of q[i / 4]. The top bit of q[3], where a 16th letter would go, is the
+ * set's used bit in its first key. A long word's key is its letters' low
+ * bytes, 0 after the last, their common high byte in byte 30 and 0x40
+ * with the number of letters in byte 31: a byte that is 0 in the key of
+ * any shorter word, whose 16th letter is 0.
  */
 struct cache_key {
 	uint64_t q[4];
@@ -98,12 +105,16 @@ struct cache_scores {
 
 /*
  * The scores and the keys in two tables, so that a word costs two cache
- * lines, one of them its set's keys: 16,384 sets of two slots in 3 MiB a
- * thread (in a block of 4 MiB, see cache_alloc()). Over the 25,000
- * vacancies of make bench they miss 3.5% of the words, against 6.6% with
- * 8,192 sets (1.5 MiB), 17.9% with 8,192 slots of three lines (the
- * scores as int32 and the word next to them) and 11.4% with 16,384 slots
- * of one set each. Slot w of set s is sc[2 * s + w].
+ * lines, one of them its set's keys: 32,768 sets of two slots in 6 MiB a
+ * thread (three huge pages, see cache_alloc()). The 25,000 vacancies of
+ * make bench have 15,165 distinct words in 3.9 million; of the words,
+ * 0.9% miss (long words kept), against 2.1% with 16,384 sets (3 MiB),
+ * where conflicts in the sets made most of the misses; before long words
+ * were kept, 3.5% with 16,384 sets, 6.6% with 8,192 sets, 17.9% with
+ * 8,192 slots of three lines (the scores as int32 and the word next to
+ * them) and 11.4% with 16,384 slots of one set each. The lines a thread
+ * touches are those of the words it reads, whatever the size of the
+ * table. Slot w of set s is sc[2 * s + w].
  */
 struct word_cache {
 	struct cache_scores sc[2u << CACHE_SET_BITS];
@@ -115,14 +126,31 @@ struct word_cache {
  * ended (or the text has), so that its cache lines, fetched from memory
  * when it ended, have arrived by then. A power of 2.
  */
-#define PENDING	2
+#define PENDING	4
+/* the pending words and the one being read, in a ring: a power of 2 */
+#define PEND_RING	8
 
+/*
+ * A word, read in place: letters are below U+10000 (classify() and
+ * compose() give no others), and its first 16 letters, 0 after the last,
+ * are its cache key as they are. 0 from w[len] on, always: word_take()
+ * clears what a word wrote.
+ */
 struct pending {
-	uint32_t w[WORD_MAX];
+	uint16_t w[WORD_MAX] __attribute__((aligned(32)));
 	size_t len, letters;
-	struct cache_key key;		/* its key, when set is one */
 	size_t set;			/* its set, or CACHE_NONE */
+	/* a long word's key, when set is one */
+	struct cache_key key __attribute__((aligned(32)));
 };
+
+/* The cache key of the pending word p, whose set is one: 32 bytes. */
+static inline const void *
+pending_key(const struct pending *p)
+{
+	return p->len > CACHE_WORD ? (const void *)&p->key :
+	       (const void *)p->w;
+}
 
 /* What the Viterbi pass keeps per word to walk back. */
 struct step {
@@ -135,26 +163,31 @@ struct detector {
 	size_t nmodels;
 	int64_t total[LANGID_MAX_MODELS];	/* sums over all words */
 	/* the sums of the last words, not yet in total (see word_take()) */
-	int32_t part[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	int32_t part[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	size_t npart;
 	/* the best path ending in each model, less the best of them: 0 for
 	 * the best, bounded below by one word's spread of scores and
 	 * SC_SWITCH (see word_take()); 0 for unused models */
-	int32_t vit[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	int32_t vit[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	size_t best;				/* the model of the best path */
 	struct step *steps;
 	size_t nsteps, asteps;
 	size_t nother;		/* letters of other scripts */
-	/* the word being read; 0 from word[wlen] on, always */
-	uint32_t word[WORD_MAX] __attribute__((aligned(16)));
+	/* the word being read, pend[(pfirst + npend) % PEND_RING].w; 0
+	 * from word[wlen] on, always */
+	uint16_t *word;
 	size_t wlen;
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
 	bool cyr_runs;		/* scan_letters() may read а to я in runs */
+	bool avx2;		/* word_take_avx2() for word_take() */
+	uint32_t used;		/* the models there are, as a bit set */
+	/* a word's scores when word_take_avx2() scored it */
+	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	/* the words ended last, not yet scored (see word_end()), from
-	 * pend[pfirst] on, in a ring */
-	struct pending pend[PENDING];
+	 * pend[pfirst] on, in a ring, and after them the word being read */
+	struct pending pend[PEND_RING];
 	size_t pfirst, npend;
 };
 
@@ -347,7 +380,9 @@ static uint16_t gram_one[SYM_UNKNOWN + 1];
 /* each model's penalty per word: SC_OTHER, SC_LATIN_RU or 0 */
 static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
-static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+/* INT32_MAX for the models there are, INT32_MIN for the rest */
+static int32_t model_cap[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
 /* whether а to я (U+0430 to U+044F) are letters that are their own lower
  * case, as scan_letters() assumes of text_cyr_run()'s */
@@ -364,7 +399,7 @@ static struct chr_info chr_tab[0x800];
 static pthread_key_t cache_key;
 static bool have_cache_key;
 #ifdef HAVE_AVX2_STEP
-/* Whether the CPU runs viterbi_step_avx2(): set once, at the first call. */
+/* Whether the CPU runs scan_avx2(): set once, at the first call. */
 static bool have_avx2;
 #endif
 /* langid_set_plain()'s; read and written atomically */
@@ -378,17 +413,17 @@ cache_free(void *c)
 
 /*
  * A thread's cache, zeroed, or NULL. A word reads two cache lines at
- * random in its 3 MiB, 768 pages of 4 KiB: far more than the first-level
+ * random in its 6 MiB, 1,536 pages of 4 KiB: far more than the first-level
  * TLB holds, and the rules' tables push them out of the second between
  * words (perf put most of word_end()'s samples on its prefetches). The
- * cache gets a block of two huge pages of its own, aligned, which Linux
+ * cache gets a block of three huge pages of its own, aligned, which Linux
  * backs with huge pages when it has them to give (transparent huge pages
- * in "madvise" mode, the default, need the advice): two TLB entries for
+ * in "madvise" mode, the default, need the advice): three TLB entries for
  * the whole cache (docs/performance.md, session 6). The results are the
  * same either way; the advice is only advice.
  */
 #define CACHE_HUGE_PAGE	((size_t)2 << 20)
-#define CACHE_BLOCK	(2 * CACHE_HUGE_PAGE)
+#define CACHE_BLOCK	(3 * CACHE_HUGE_PAGE)
 static struct word_cache *
 cache_alloc(void)
 {
@@ -432,6 +467,8 @@ gram_rows_build(void)
 		if (chr_tab[i].kind != CHR_LETTER || chr_tab[i].lower != i)
 			cyr_same = false;
 
+	for (i = 0; i < LANGID_MAX_MODELS; i++)
+		model_cap[i] = i < langid_nmodels ? INT32_MAX : INT32_MIN;
 	for (i = 0; i < langid_nmodels; i++) {
 		model_live[i] = -1;
 		if (i >= langid_first_other)
@@ -477,7 +514,7 @@ gram_find(uint64_t key)
 
 /* The models that list the word w[0, n), as a bit set. */
 static uint32_t
-word_listed(const uint32_t *w, size_t n)
+word_listed(const uint16_t *w, size_t n)
 {
 	uint64_t h = 0xCBF29CE484222325u;
 	char u[4];
@@ -518,7 +555,7 @@ struct word_score {
 
 /* Scores the word w[0, n), 0 < n <= WORD_MAX, into *ws. */
 static void
-word_score(const uint32_t *w, size_t n, struct word_score *ws)
+word_score(const uint16_t *w, size_t n, struct word_score *ws)
 {
 	uint32_t seq[WORD_MAX + 2];
 #if !defined(__SSE2__) || LANGID_SCORE_UNIT != 2
@@ -657,72 +694,39 @@ best_model(const int64_t *v, size_t n)
  * scores, or all n-grams unlisted and SC_FOREIGN when a letter is outside
  * its alphabet; SC_LISTED for a listed word; the model's own penalty.
  */
-static void word_score(const uint32_t *w, size_t n, struct word_score *ws);
+static void word_score(const uint16_t *w, size_t n, struct word_score *ws);
 
 /*
  * The key of the word w[0, n) in *k and its set, or CACHE_NONE when it
  * is not kept. w is 0 from w[n] to w[CACHE_WORD] at least, so the key is
- * made of the first 16 letters whatever n is: without a branch on n, in
- * registers, and stored whole (read back in other widths, 16-bit stores
- * would stall).
+ * the first 16 letters as they are, whatever n is.
  */
-static size_t
-cache_slot_of(const uint32_t *w, size_t n, struct cache_key *k)
+static inline size_t
+cache_slot_of(const uint16_t *w, size_t n, struct cache_key *k)
 {
-	uint64_t q0, q1, q2, q3;
-#if defined(__SSE2__) && defined(__x86_64__)
-	/* (_mm_cvtsi128_si64 is x86-64's) */
-	const __m128i *v = (const __m128i *)(const void *)w;
-	const __m128i bias = _mm_set1_epi32(0x8000);
-	const __m128i bias16 = _mm_set1_epi16((short)0x8000);
-	__m128i a = _mm_load_si128(v), b = _mm_load_si128(v + 1);
-	__m128i c = _mm_load_si128(v + 2), e = _mm_load_si128(v + 3);
-	__m128i lo, hi;
-
-	if (n > CACHE_WORD)
-		return CACHE_NONE;
-	/* a letter above U+FFFF is not kept */
-	lo = _mm_srli_epi32(_mm_or_si128(_mm_or_si128(a, b),
-					 _mm_or_si128(c, e)), 16);
-	if (_mm_movemask_epi8(_mm_cmpeq_epi32(lo, _mm_setzero_si128())) !=
-	    0xFFFF)
-		return CACHE_NONE;
-	/* 32 to 16 bits: the signed saturating pack, on values moved down
-	 * by 0x8000 and back up */
-	lo = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(a, bias),
-					   _mm_sub_epi32(b, bias)), bias16);
-	hi = _mm_add_epi16(_mm_packs_epi32(_mm_sub_epi32(c, bias),
-					   _mm_sub_epi32(e, bias)), bias16);
-	q0 = (uint64_t)_mm_cvtsi128_si64(lo);
-	q1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lo, lo));
-	q2 = (uint64_t)_mm_cvtsi128_si64(hi);
-	q3 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(hi, hi));
-#else
-	uint32_t all = 0;
+	uint8_t b[sizeof(k->q)];
 	size_t i;
 
-	if (n > CACHE_WORD)
-		return CACHE_NONE;
-	for (i = 0; i < CACHE_WORD + 1; i++)
-		all |= w[i];
-	if (all > 0xFFFF)
-		return CACHE_NONE;
-	q0 = w[0] | (uint64_t)w[1] << 16 | (uint64_t)w[2] << 32 |
-	     (uint64_t)w[3] << 48;
-	q1 = w[4] | (uint64_t)w[5] << 16 | (uint64_t)w[6] << 32 |
-	     (uint64_t)w[7] << 48;
-	q2 = w[8] | (uint64_t)w[9] << 16 | (uint64_t)w[10] << 32 |
-	     (uint64_t)w[11] << 48;
-	q3 = w[12] | (uint64_t)w[13] << 16 | (uint64_t)w[14] << 32 |
-	     (uint64_t)w[15] << 48;
-#endif
-	k->q[0] = q0;
-	k->q[1] = q1;
-	k->q[2] = q2;
-	k->q[3] = q3;
+	if (n <= CACHE_WORD) {
+		memcpy(k->q, w, sizeof(k->q));
+	} else {
+		if (n > CACHE_LONG)
+			return CACHE_NONE;
+		memset(b, 0, sizeof(b));
+		for (i = 0; i < n; i++) {
+			if (w[i] >> 8 != w[0] >> 8)
+				return CACHE_NONE;
+			b[i] = (uint8_t)w[i];
+		}
+		b[30] = (uint8_t)(w[0] >> 8);
+		b[31] = (uint8_t)(0x40 | n);
+		memcpy(k->q, b, sizeof(k->q));
+	}
 	/* four products at once rather than a chain of them */
-	return (size_t)((q0 * 0x9E3779B97F4A7C15u + q1 * 0xC2B2AE3D27D4EB4Fu +
-			 q2 * 0x165667B19E3779F9u + q3 * 0xD6E8FEB86659FD93u) >>
+	return (size_t)((k->q[0] * 0x9E3779B97F4A7C15u +
+			 k->q[1] * 0xC2B2AE3D27D4EB4Fu +
+			 k->q[2] * 0x165667B19E3779F9u +
+			 k->q[3] * 0xD6E8FEB86659FD93u) >>
 			(64 - CACHE_SET_BITS));
 }
 
@@ -762,13 +766,32 @@ cache_scores_get(const struct cache_scores *cs, int32_t *sc)
 }
 
 /*
- * The scores of the word w[0, n) with key k in sc, from set s of c when
- * it holds them; else scored, and kept in the slot of the set used less
- * recently when they fit.
+ * The scores of the word with key k in set s of c, marked used last, or
+ * NULL when the set does not hold them.
  */
-static void
-word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
-		  const uint32_t *w, size_t n, int32_t *sc)
+static inline const struct cache_scores *
+cache_find(struct word_cache *c, size_t s, const struct cache_key *k)
+{
+	struct cache_set *set = &c->set[s];
+	size_t way;
+
+	way = cache_key_eq(&set->key[0], k) ? 0 :
+	      cache_key_eq(&set->key[1], k) ? 1 : 2;
+	if (way == 2)
+		return NULL;
+	if (way != !!(set->key[0].q[3] & CACHE_MRU))
+		set->key[0].q[3] ^= CACHE_MRU;
+	return &c->sc[2 * s + way];
+}
+
+/*
+ * Scores the word w[0, n) with key k into sc, and keeps the scores in the
+ * slot of set s of c used less recently when they fit; s is CACHE_NONE
+ * for a word not kept.
+ */
+__attribute__((noinline)) static void
+word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
+		const uint16_t *w, size_t n, int32_t *sc)
 {
 	struct word_score ws;
 	struct cache_set *set;
@@ -776,33 +799,87 @@ word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 	int32_t lo, hi;
 	size_t m, nm = langid_nmodels, way;
 
-	if (s == CACHE_NONE) {
-		word_score(w, n, &ws);
-		memcpy(sc, ws.sc, sizeof(ws.sc));
-		return;
-	}
-	set = &c->set[s];
-	way = cache_key_eq(&set->key[0], k) ? 0 :
-	      cache_key_eq(&set->key[1], k) ? 1 : 2;
-	if (way < 2) {
-		if (way != !!(set->key[0].q[3] & CACHE_MRU))
-			set->key[0].q[3] ^= CACHE_MRU;
-		cache_scores_get(&c->sc[2 * s + way], sc);
-		return;
-	}
+#ifdef __SSE2__
+	const __m128i big = _mm_set1_epi32(INT32_MAX);
+	const __m128i small = _mm_set1_epi32(INT32_MIN);
+	const __m128i bias = _mm_set1_epi32(0x8000);
+	__m128i vlo = big, vhi = small, x, live, t;
+	uint16_t d[LANGID_MAX_MODELS];
+#endif
+
 	word_score(w, n, &ws);
 	memcpy(sc, ws.sc, sizeof(ws.sc));
+	if (s == CACHE_NONE)
+		return;
+#ifdef __SSE2__
+	/* the least and the greatest of the models there are, four at a
+	 * time, with compares and masks (pminsd is SSE4.1) */
+	for (m = 0; m < LANGID_MAX_MODELS; m += 4) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(ws.sc + m));
+		live = _mm_load_si128((const __m128i *)(const void *)
+				      (model_live + m));
+		t = _mm_or_si128(_mm_and_si128(live, x),
+				 _mm_andnot_si128(live, big));
+		t = _mm_cmplt_epi32(t, vlo);
+		vlo = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vlo));
+		t = _mm_or_si128(_mm_and_si128(live, x),
+				 _mm_andnot_si128(live, small));
+		t = _mm_cmpgt_epi32(t, vhi);
+		vhi = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vhi));
+	}
+	for (m = 0; m < 2; m++) {
+		x = _mm_shuffle_epi32(vlo, m ? _MM_SHUFFLE(2, 3, 0, 1) :
+					   _MM_SHUFFLE(1, 0, 3, 2));
+		t = _mm_cmplt_epi32(x, vlo);
+		vlo = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vlo));
+		x = _mm_shuffle_epi32(vhi, m ? _MM_SHUFFLE(2, 3, 0, 1) :
+					   _MM_SHUFFLE(1, 0, 3, 2));
+		t = _mm_cmpgt_epi32(x, vhi);
+		vhi = _mm_or_si128(_mm_and_si128(t, x),
+				   _mm_andnot_si128(t, vhi));
+	}
+	lo = _mm_cvtsi128_si32(vlo);
+	hi = _mm_cvtsi128_si32(vhi);
+#else
 	lo = hi = ws.sc[0];
 	for (m = 1; m < nm; m++) {
 		lo = ws.sc[m] < lo ? ws.sc[m] : lo;
 		hi = ws.sc[m] > hi ? ws.sc[m] : hi;
 	}
+#endif
 	if ((int64_t)hi - lo > UINT16_MAX)
 		return;
+	set = &c->set[s];
 	way = !(set->key[0].q[3] & CACHE_MRU);
 	cs = &c->sc[2 * s + way];
+#ifdef __SSE2__
+	/* sc - lo, 0 to 65,535, 0 for the models there are not; to 16 bits
+	 * by the signed saturating pack, moved down by 0x8000 and back */
+	(void)nm;
+	vlo = _mm_set1_epi32(lo);
+	for (m = 0; m < LANGID_MAX_MODELS; m += 8) {
+		x = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(
+			_mm_loadu_si128((const __m128i *)(const void *)
+					(ws.sc + m)), vlo),
+			_mm_load_si128((const __m128i *)(const void *)
+				       (model_live + m))), bias);
+		t = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(
+			_mm_loadu_si128((const __m128i *)(const void *)
+					(ws.sc + m + 4)), vlo),
+			_mm_load_si128((const __m128i *)(const void *)
+				       (model_live + m + 4))), bias);
+		_mm_storeu_si128((__m128i *)(void *)(d + m),
+				 _mm_add_epi16(_mm_packs_epi32(x, t),
+					       _mm_set1_epi16((short)0x8000)));
+	}
+	memcpy(cs->d, d, sizeof(cs->d));
+#else
 	for (m = 0; m < CACHE_MODELS; m++)
 		cs->d[m] = (uint16_t)(m < nm ? ws.sc[m] - lo : 0);
+#endif
 	cs->base = lo;
 	if (way == 0) {
 		set->key[0] = *k;	/* and the first slot used last */
@@ -810,6 +887,24 @@ word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
 		set->key[1] = *k;
 		set->key[0].q[3] |= CACHE_MRU;
 	}
+}
+
+/*
+ * The scores of the word w[0, n) with key k in sc, from set s of c when
+ * it holds them; else scored, and kept when they fit.
+ */
+static void
+word_score_cached(struct word_cache *c, size_t s, const struct cache_key *k,
+		  const uint16_t *w, size_t n, int32_t *sc)
+{
+	const struct cache_scores *cs = NULL;
+
+	if (s != CACHE_NONE)
+		cs = cache_find(c, s, k);
+	if (cs != NULL)
+		cache_scores_get(cs, sc);
+	else
+		word_score_miss(c, s, k, w, n, sc);
 }
 
 /*
@@ -909,67 +1004,6 @@ viterbi_step(int32_t *vit, const int32_t *sc, size_t nm, bool first,
 }
 #endif
 
-#ifdef HAVE_AVX2_STEP
-/*
- * viterbi_step() and the partial sums (see word_take()) eight models a
- * vector, where the CPU has AVX2: the same integer operations, so the
- * same results; pmaxsd does what compares and masks did.
- */
-__attribute__((target("avx2"))) static uint32_t
-viterbi_step_avx2(int32_t *vit, int32_t *part, const int32_t *sc, size_t nm,
-		  bool first, size_t *best)
-{
-	const __m256i sw = _mm256_set1_epi32(first ? INT32_MIN : -SC_SWITCH);
-	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
-	__m256i v[LANGID_MAX_MODELS / 8], top = lowest, x, s, live, up;
-	__m128i t;
-	uint32_t switched = 0, eq = 0, used;
-	size_t k;
-
-	used = nm >= 32 ? UINT32_MAX : (1u << nm) - 1;
-	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
-		live = _mm256_loadu_si256((const __m256i *)(const void *)
-					  (model_live + 8 * k));
-		x = _mm256_loadu_si256((const __m256i *)(const void *)
-				       (vit + 8 * k));
-		s = _mm256_loadu_si256((const __m256i *)(const void *)
-				       (sc + 8 * k));
-		_mm256_storeu_si256((__m256i *)(void *)(part + 8 * k),
-				    _mm256_add_epi32(s, _mm256_loadu_si256(
-					    (const __m256i *)(const void *)
-					    (part + 8 * k))));
-		up = _mm256_cmpgt_epi32(sw, x);
-		switched |= (uint32_t)_mm256_movemask_ps(
-				    _mm256_castsi256_ps(up)) << (8 * k);
-		/* sw where sw > x, as the SSE2 step chooses */
-		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s);
-		/* lanes of unused models are INT32_MIN, out of the max */
-		x = _mm256_blendv_epi8(lowest, x, live);
-		v[k] = x;
-		top = _mm256_max_epi32(top, x);
-	}
-	/* the maximum of the eight lanes in every lane */
-	t = _mm_max_epi32(_mm256_castsi256_si128(top),
-			  _mm256_extracti128_si256(top, 1));
-	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
-	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
-	top = _mm256_broadcastd_epi32(t);
-	for (k = 0; k < LANGID_MAX_MODELS / 8; k++) {
-		x = v[k];
-		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
-			      _mm256_cmpeq_epi32(x, top))) << (8 * k);
-		/* relative to the new best; unused models 0 */
-		x = _mm256_and_si256(_mm256_sub_epi32(x, top),
-				     _mm256_loadu_si256((const __m256i *)
-							(const void *)
-							(model_live + 8 * k)));
-		_mm256_storeu_si256((__m256i *)(void *)(vit + 8 * k), x);
-	}
-	*best = (size_t)__builtin_ctz(eq & used);
-	return switched & used;
-}
-#endif
-
 /* Words summed in int32 before they go to the int64 sums. */
 #define PART_WORDS	256
 
@@ -1011,81 +1045,232 @@ part_add(int32_t *p, const int32_t *sc)
 #endif
 }
 
-static void
-word_take(struct detector *d)
+/* A new step for the word p, before the Viterbi step over it. */
+static inline struct step *
+step_new(struct detector *d, const struct pending *p)
 {
-	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
-	const struct pending *p = &d->pend[d->pfirst];
 	struct step *st;
 
-	word_score_cached(d->cache, p->set, &p->key, p->w, p->len, sc);
+	/* lang_detect() made room for every word there can be */
 	ALLOC_GROW(d->steps, d->nsteps + 1, d->asteps);
 	st = &d->steps[d->nsteps];
 	st->letters = (uint16_t)p->letters;
 	st->best = (uint8_t)d->best;
-#ifdef HAVE_AVX2_STEP
-	if (have_avx2 && !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED)) {
-		st->switched = viterbi_step_avx2(d->vit, d->part, sc,
-						 d->nmodels, d->nsteps == 0,
-						 &d->best);
-	} else
-#endif
-	{
-		part_add(d->part, sc);
-		st->switched = viterbi_step(d->vit, sc, d->nmodels,
-					    d->nsteps == 0, &d->best);
-	}
+	return st;
+}
+
+/* After the word p, the first pending one, is taken: its slot cleared. */
+static inline void
+step_done(struct detector *d, struct pending *p)
+{
+	static const uint16_t zero[WORD_MAX];
+
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
 	d->nsteps++;
-	d->pfirst = (d->pfirst + 1) % PENDING;
+	/* a short word's first half: a copy of a size the compiler knows
+	 * is a vector move or two, not a call */
+	if (p->len <= CACHE_WORD + 1)
+		memcpy(p->w, zero, (CACHE_WORD + 1) * sizeof(p->w[0]));
+	else
+		memcpy(p->w, zero, sizeof(p->w));
+	d->pfirst = (d->pfirst + 1) % PEND_RING;
 	d->npend--;
 }
+
+/* Takes the first pending word into the sums and the best paths. */
+static void
+word_take(struct detector *d)
+{
+	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(16)));
+	struct pending *p = &d->pend[d->pfirst];
+	struct cache_key k = { { 0 } };
+	struct step *st;
+
+	if (p->set != CACHE_NONE)
+		memcpy(k.q, pending_key(p), sizeof(k.q));
+	word_score_cached(d->cache, p->set, &k, p->w, p->len, sc);
+	st = step_new(d, p);
+	part_add(d->part, sc);
+	st->switched = viterbi_step(d->vit, sc, d->nmodels, d->nsteps == 0,
+				    &d->best);
+	step_done(d, p);
+}
+
+#ifdef HAVE_AVX2_STEP
+/*
+ * word_take() where the CPU has AVX2, eight models a vector: the scores
+ * of a word found in the cache go to the Viterbi step and the partial
+ * sums straight from its 16-bit differences, without the int32 copy; the
+ * same integer operations as viterbi_step(), so the same results (pmaxsd
+ * and pminsd do what compares and masks did).
+ */
+__attribute__((target("avx2"))) static void
+word_take_avx2(struct detector *d)
+{
+	struct pending *p = &d->pend[d->pfirst];
+	const struct cache_scores *cs = NULL;
+	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
+	__m256i s[LANGID_MAX_MODELS / 8], v[LANGID_MAX_MODELS / 8];
+	__m256i x, top, sw, base, lo, hi;
+	__m128i t;
+	struct cache_key k = { { 0 } };
+	struct step *st;
+	uint32_t switched = 0, eq = 0;
+	size_t i;
+
+	_Static_assert(LANGID_MAX_MODELS == 32 &&
+		       sizeof(struct cache_scores) == LANGID_MAX_MODELS * 2 &&
+		       sizeof(struct cache_key) == 32,
+		       "a slot's scores are two vectors of 16 bits, a key one");
+	if (p->set != CACHE_NONE) {
+		/* cache_find() on vectors: the word against the set's two
+		 * keys, but for the used bit */
+		struct cache_set *set = &d->cache->set[p->set];
+		const __m256i *sk = (const __m256i *)(const void *)set->key;
+		const __m256i key = _mm256_load_si256((const __m256i *)
+						      pending_key(p));
+		const __m256i nomru = _mm256_set_epi64x(
+			(long long)~CACHE_MRU, -1, -1, -1);
+		size_t way;
+
+		way = _mm256_testz_si256(_mm256_xor_si256(
+				key, _mm256_load_si256(sk)), nomru) ? 0 :
+		      _mm256_testz_si256(_mm256_xor_si256(
+				key, _mm256_load_si256(sk + 1)), nomru) ? 1 :
+		      2;
+		if (way < 2) {
+			if (way != !!(set->key[0].q[3] & CACHE_MRU))
+				set->key[0].q[3] ^= CACHE_MRU;
+			cs = &d->cache->sc[2 * p->set + way];
+		}
+	}
+	if (cs != NULL) {
+		/* lanes CACHE_MODELS on are base's bits: unused models' */
+		lo = _mm256_load_si256((const __m256i *)(const void *)cs);
+		hi = _mm256_load_si256((const __m256i *)(const void *)cs + 1);
+		base = _mm256_set1_epi32(cs->base);
+		s[0] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_castsi256_si128(lo)));
+		s[1] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_extracti128_si256(lo, 1)));
+		s[2] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_castsi256_si128(hi)));
+		s[3] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
+					_mm256_extracti128_si256(hi, 1)));
+	} else {
+		if (p->set != CACHE_NONE)
+			memcpy(k.q, pending_key(p), sizeof(k.q));
+		word_score_miss(d->cache, p->set, &k, p->w, p->len, d->sc);
+		for (i = 0; i < LANGID_MAX_MODELS / 8; i++)
+			s[i] = _mm256_load_si256((const __m256i *)
+						 (const void *)(d->sc + 8 * i));
+	}
+	st = step_new(d, p);
+
+	sw = _mm256_set1_epi32(d->nsteps == 0 ? INT32_MIN : -SC_SWITCH);
+	top = lowest;
+#pragma GCC unroll 4
+	for (i = 0; i < LANGID_MAX_MODELS / 8; i++) {
+		__m256i *pp = (__m256i *)(void *)(d->part + 8 * i);
+
+		x = _mm256_load_si256((const __m256i *)(const void *)
+				      (d->vit + 8 * i));
+		_mm256_store_si256(pp, _mm256_add_epi32(_mm256_load_si256(pp),
+							s[i]));
+		switched |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+				    _mm256_cmpgt_epi32(sw, x))) << (8 * i);
+		/* sw where sw > x, as viterbi_step() chooses */
+		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s[i]);
+		/* lanes of unused models are INT32_MIN, out of the max */
+		x = _mm256_min_epi32(x, _mm256_load_si256((const __m256i *)
+							  (const void *)
+							  (model_cap + 8 * i)));
+		v[i] = x;
+		top = _mm256_max_epi32(top, x);
+	}
+	/* the maximum of the eight lanes in every lane */
+	t = _mm_max_epi32(_mm256_castsi256_si128(top),
+			  _mm256_extracti128_si256(top, 1));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+	top = _mm256_broadcastd_epi32(t);
+#pragma GCC unroll 4
+	for (i = 0; i < LANGID_MAX_MODELS / 8; i++) {
+		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+			      _mm256_cmpeq_epi32(v[i], top))) << (8 * i);
+		/* relative to the new best; unused models 0 */
+		x = _mm256_and_si256(_mm256_sub_epi32(v[i], top),
+				     _mm256_load_si256((const __m256i *)
+						       (const void *)
+						       (model_live + 8 * i)));
+		_mm256_store_si256((__m256i *)(void *)(d->vit + 8 * i), x);
+	}
+	st->switched = switched & d->used;
+	/* the first model with the best score, as the scalar loop took */
+	d->best = (size_t)__builtin_ctz(eq & d->used);
+	if (++d->npart == PART_WORDS)
+		part_flush(d);
+	d->nsteps++;
+	/* step_done()'s clearing, in vectors */
+	_mm256_store_si256((__m256i *)(void *)p->w, _mm256_setzero_si256());
+	if (p->len > CACHE_WORD + 1)
+		_mm256_store_si256((__m256i *)(void *)p->w + 1,
+				   _mm256_setzero_si256());
+	d->pfirst = (d->pfirst + 1) % PEND_RING;
+	d->npend--;
+}
+#endif
 
 /*
  * Ends the word collected in d. It is scored when PENDING more words have
  * ended (or the text has, word_flush()), so that its cache lines, fetched
  * from memory now, have arrived by then; the words are still taken in
- * order.
+ * order. The next word is read into the next slot of the ring.
  */
-static void
-word_end(struct detector *d)
+static inline __attribute__((always_inline)) void
+word_end_as(struct detector *d, bool avx2)
 {
 	struct cache_key k;
 	struct pending *p;
-	size_t sl = CACHE_NONE, n;
+	size_t sl = CACHE_NONE;
 
 	d->apostrophe = false;
 	if (d->wlen == 0)
 		return;
+	/* the word's slot: d->word is p->w */
+	p = &d->pend[(d->pfirst + d->npend) % PEND_RING];
 	if (d->cache != NULL) {
 		sl = cache_slot_of(d->word, d->wlen, &k);
 		if (sl != CACHE_NONE) {
 			__builtin_prefetch(&d->cache->set[sl]);
 			__builtin_prefetch(&d->cache->sc[2 * sl]);
 			__builtin_prefetch(&d->cache->sc[2 * sl + 1]);
+			if (d->wlen > CACHE_WORD)
+				p->key = k;
 		}
-	}
-	if (d->npend == PENDING)
-		word_take(d);
-	p = &d->pend[(d->pfirst + d->npend++) % PENDING];
-	/* whole when it is short: a copy of a size the compiler knows is
-	 * a few vector moves, not a call */
-	if (d->wlen <= CACHE_WORD + 1) {
-		memcpy(p->w, d->word, (CACHE_WORD + 1) * sizeof(d->word[0]));
-		memset(d->word, 0, (CACHE_WORD + 1) * sizeof(d->word[0]));
-	} else {
-		n = d->wlen;
-		memcpy(p->w, d->word, n * sizeof(d->word[0]));
-		memset(d->word, 0, n * sizeof(d->word[0]));
 	}
 	p->len = d->wlen;
 	p->letters = d->wletters;
 	p->set = sl;
-	if (sl != CACHE_NONE)
-		p->key = k;
+	if (++d->npend > PENDING) {
+#ifdef HAVE_AVX2_STEP
+		if (avx2)
+			word_take_avx2(d);
+		else
+#endif
+			word_take(d);
+	}
+	d->word = d->pend[(d->pfirst + d->npend) % PEND_RING].w;
 	d->wlen = 0;
 	d->wletters = 0;
+}
+
+/* word_end_as() out of line, for the places words seldom end. */
+__attribute__((noinline)) static void
+word_end(struct detector *d)
+{
+	word_end_as(d, d->avx2);
 }
 
 /* Ends the last word and scores it. */
@@ -1093,8 +1278,14 @@ static void
 word_flush(struct detector *d)
 {
 	word_end(d);
-	while (d->npend > 0)
-		word_take(d);
+	while (d->npend > 0) {
+#ifdef HAVE_AVX2_STEP
+		if (d->avx2)
+			word_take_avx2(d);
+		else
+#endif
+			word_take(d);
+	}
 }
 
 static void
@@ -1105,7 +1296,7 @@ word_add(struct detector *d, uint32_t cp)
 	if (d->apostrophe && d->wlen > 0)
 		d->word[d->wlen++] = UZ_APOSTROPHE;
 	d->apostrophe = false;
-	d->word[d->wlen++] = cp;
+	d->word[d->wlen++] = (uint16_t)cp;
 	d->wletters++;
 }
 
@@ -1115,7 +1306,7 @@ word_add(struct detector *d, uint32_t cp)
  * then: append), with the word's length in a register; returns where it
  * stopped, at the first character it leaves to scan().
  */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	     size_t len)
 {
@@ -1129,10 +1320,12 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 #ifdef __SSE2__
 		/* runs of а to я, eight letters at a time, their code points
 		 * made from the two bytes; then the character after them as
-		 * below */
-		if (d->cyr_runs && len - i >= 16 && wlen <= WORD_MAX - 8) {
+		 * below. Only from a lead byte of one: anything else would
+		 * make a run of none. */
+		if ((s[i] & 0xFE) == 0xD0 && d->cyr_runs && len - i >= 16 &&
+		    wlen <= WORD_MAX - 8) {
 			size_t n = text_cyr_run(s + i);
-			__m128i x, cp16, z = _mm_setzero_si128();
+			__m128i x, cp16;
 
 			if (n > 0) {
 				x = _mm_loadu_si128((const __m128i *)
@@ -1151,11 +1344,7 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 					_mm_set1_epi16((short)(n / 2)),
 					_mm_set_epi16(7, 6, 5, 4, 3, 2, 1, 0)));
 				_mm_storeu_si128((__m128i *)(void *)
-						 (d->word + wlen),
-						 _mm_unpacklo_epi16(cp16, z));
-				_mm_storeu_si128((__m128i *)(void *)
-						 (d->word + wlen + 4),
-						 _mm_unpackhi_epi16(cp16, z));
+						 (d->word + wlen), cp16);
 				i += n;
 				wlen += n / 2;
 				if (n == 16)
@@ -1185,8 +1374,13 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	return i;
 }
 
-static void
-scan(struct detector *d, const char *text, size_t len)
+/*
+ * Reads the text into words and scores them, as a whole; avx2 when
+ * d->avx2 (word_take_avx2()), a constant where it is inlined (scan()
+ * and scan_avx2(), compiled for AVX2 and able to inline it).
+ */
+static inline __attribute__((always_inline)) void
+scan_as(struct detector *d, const char *text, size_t len, bool avx2)
 {
 	size_t i = 0, n;
 	uint32_t cp, lower = 0, c;
@@ -1200,6 +1394,16 @@ scan(struct detector *d, const char *text, size_t len)
 		i = scan_letters(d, s, i, len);
 		if (i == len)
 			break;
+		/* ASCII separators, what mostly follows a word: the first
+		 * ends it, the others do nothing */
+		if (s[i] < 0x80 && chr_tab[s[i]].kind == CHR_SEP) {
+			word_end_as(d, avx2);
+			do
+				i++;
+			while (i < len && s[i] < 0x80 &&
+			       chr_tab[s[i]].kind == CHR_SEP);
+			continue;
+		}
 		if (s[i] < 0x80) {
 			cp = s[i];
 			n = 1;
@@ -1228,7 +1432,7 @@ scan(struct detector *d, const char *text, size_t len)
 			if (d->wlen > 0 && !d->apostrophe) {
 				c = compose(d->word[d->wlen - 1], cp);
 				if (c != 0)
-					d->word[d->wlen - 1] = c;
+					d->word[d->wlen - 1] = (uint16_t)c;
 			}
 			break;
 		case CHR_APOSTROPHE:
@@ -1248,6 +1452,22 @@ scan(struct detector *d, const char *text, size_t len)
 	}
 	word_flush(d);
 }
+
+static void
+scan(struct detector *d, const char *text, size_t len)
+{
+	scan_as(d, text, len, false);
+}
+
+#ifdef HAVE_AVX2_STEP
+/* flatten: word_take_avx2() inlined too, where it is called for most
+ * words */
+__attribute__((target("avx2"), flatten)) static void
+scan_avx2(struct detector *d, const char *text, size_t len)
+{
+	scan_as(d, text, len, true);
+}
+#endif
 
 /* Walks the best path back, counting the letters of each model. */
 static void
@@ -1316,8 +1536,14 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
 	d.nmodels = langid_nmodels;
+	d.word = d.pend[0].w;
+	d.used = d.nmodels >= 32 ? UINT32_MAX : (1u << d.nmodels) - 1;
 	d.cyr_runs = cyr_same &&
 		     !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
+#ifdef HAVE_AVX2_STEP
+	d.avx2 = have_avx2 &&
+		 !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
+#endif
 	/* the cache holds CACHE_MODELS scores a word */
 	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
 	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
@@ -1339,8 +1565,18 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 	if (text == NULL)
 		len = 0;
 	len = utf8_prefix(text, len, RF_LANGID_MAX_BYTES);
-	if (len > 0)
-		scan(&d, text, len);
+	if (len > 0) {
+		/* a word has a letter and, but for the last, a separator or
+		 * WORD_MAX letters after it: two bytes at least */
+		d.asteps = len / 2 + 1;
+		d.steps = xreallocarray(NULL, d.asteps, sizeof(*d.steps));
+#ifdef HAVE_AVX2_STEP
+		if (d.avx2)
+			scan_avx2(&d, text, len);
+		else
+#endif
+			scan(&d, text, len);
+	}
 	part_flush(&d);
 
 	path_letters(&d, letters);

@@ -582,6 +582,57 @@ test_plain_same(void **state)
 	free(ref);
 }
 
+/*
+ * Long words in the cache of word scores (16 to 30 letters of one block
+ * of 256 code points, keyed by their low bytes): words with the same low
+ * bytes in Latin and in Cyrillic (ѡ is U+0461, a is U+0061), words one
+ * letter longer than others, words too long to keep, seen in turn and
+ * again, give what they give without the cache.
+ */
+static void
+test_long_words_cached(void **state)
+{
+	static const char *const texts[] = {
+		"acegikmoqsuwyacegikmo acegikmoqsuwyacegikm "
+		"acegikmoqsuwyacegikmoqsuwyaceg "
+		"acegikmoqsuwyacegikmoqsuwyacegi "
+		"acegikmoqsuwyacegikmoqsuwyacegik",
+		"\xd1\xa1\xd1\xa3\xd1\xa5\xd1\xa7\xd1\xa9\xd1\xab\xd1\xad"
+		"\xd1\xaf\xd1\xb1\xd1\xb3\xd1\xb5\xd1\xb7\xd1\xb9\xd1\xa1"
+		"\xd1\xa3\xd1\xa5\xd1\xa7\xd1\xa9\xd1\xab\xd1\xad\xd1\xaf "
+		"acegikmoqsuwyacegikmo",
+		"\xd0\xbf\xd1\x80\xd0\xbe\xd1\x84\xd0\xb5\xd1\x81\xd1\x81"
+		"\xd0\xb8\xd0\xbe\xd0\xbd\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd"
+		"\xd1\x8b\xd0\xb9 "	/* профессиональный, 16 letters */
+		"\xd0\xbf\xd1\x80\xd0\xbe\xd1\x84\xd0\xb5\xd1\x81\xd1\x81"
+		"\xd0\xb8\xd0\xbe\xd0\xbd\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd"
+		"\xd1\x8b\xd0\xb9\xd0\xb9 "	/* and 17 */
+		"\xd0\xbf\xd1\x80\xd0\xbe\xd1\x84\xd0\xb5\xd1\x81\xd1\x81"
+		"\xd0\xb8\xd0\xbe\xd0\xbd\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd"
+		"\xd1\x8b\xd0\xb9 "
+		"\xd0\xbf\xd1\x80\xd0\xbe\xd1\x84\xd0\xb5\xd1\x81\xd1\x81"
+		"\xd0\xb8\xd0\xbe\xd0\xbd\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd"
+		"\xd1\x8b\xd0\xb9q",	/* and one Latin letter: not kept */
+	};
+	struct lang_result ref[RF_ARRAY_SIZE(texts)], r;
+	size_t i, round;
+
+	(void)state;
+	langid_set_plain(true, true);
+	for (i = 0; i < RF_ARRAY_SIZE(texts); i++) {
+		lang_detect(texts[i], strlen(texts[i]), &ref[i]);
+		check_sane(&ref[i]);
+	}
+	assert_int_equal(ref[1].nletters, 42);
+	langid_set_plain(false, false);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < RF_ARRAY_SIZE(texts); i++) {
+			lang_detect(texts[i], strlen(texts[i]), &r);
+			check_same(&ref[i], &r);
+		}
+	}
+}
+
 /* Many threads at once get what one thread gets. */
 #define NTHREADS 4
 
@@ -634,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_other),
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_plain_same),
+		cmocka_unit_test(test_long_words_cached),
 		cmocka_unit_test(test_threads),
 	};
 
