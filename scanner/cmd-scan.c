@@ -65,7 +65,30 @@ struct pool {
 	size_t nworkers;
 	size_t failed;
 	bool alerted;
+	/* while the main thread waits in pool_flush(): how many jobs from
+	 * head must be done to wake it (0: it is not waiting) */
+	size_t want;
 };
+
+/*
+ * When the window is full the main thread waits until it can write this
+ * many jobs, then fills the window again in one go: a wake-up (two
+ * context switches) per SCAN_REFILL inputs rather than per input.
+ */
+#define SCAN_REFILL	16
+_Static_assert(SCAN_REFILL <= RF_SCAN_WINDOW, "a refill fits the window");
+
+/* Whether the first want jobs of the window are done (lock held). */
+static bool
+pool_ready(const struct pool *p, size_t want)
+{
+	size_t i;
+
+	for (i = 0; i < want; i++)
+		if (!p->slots[(p->head + i) % RF_SCAN_WINDOW].done)
+			return false;
+	return true;
+}
 
 static void
 scan_usage(FILE *out)
@@ -293,7 +316,8 @@ worker_main(void *arg)
 		scan_job(w, job);
 		pthread_mutex_lock(&p->mu);
 		job->done = true;
-		pthread_cond_broadcast(&p->done);
+		if (p->want && pool_ready(p, p->want))
+			pthread_cond_signal(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -301,22 +325,28 @@ worker_main(void *arg)
 
 /*
  * Writes finished jobs from head, in order, until at most keep jobs are
- * pending, waiting for workers as needed; then goes on writing any that
- * are already done. Called with the lock held; releases it while writing.
+ * pending, waiting for workers as needed (woken when the jobs it needs,
+ * at most SCAN_REFILL, are all done); then goes on writing any that are
+ * already done. Called with the lock held; releases it while writing.
  */
 static void
 pool_flush(struct pool *p, size_t keep)
 {
 	for (;;) {
 		struct job *job;
+		size_t pending = p->tail - p->head;
 
-		if (p->head == p->tail)
+		if (!pending)
 			return;
 		job = &p->slots[p->head % RF_SCAN_WINDOW];
 		if (!job->done) {
-			if (p->tail - p->head <= keep)
+			if (pending <= keep)
 				return;
-			pthread_cond_wait(&p->done, &p->mu);
+			p->want = pending - keep < SCAN_REFILL
+				  ? pending - keep : SCAN_REFILL;
+			while (!pool_ready(p, p->want))
+				pthread_cond_wait(&p->done, &p->mu);
+			p->want = 0;
 			continue;
 		}
 		pthread_mutex_unlock(&p->mu);
@@ -338,7 +368,9 @@ pool_add(const struct input_item *it, void *arg)
 	struct job *job;
 
 	pthread_mutex_lock(&p->mu);
-	pool_flush(p, RF_SCAN_WINDOW - 1);	/* room for one more */
+	/* room for one more; when there is none, for SCAN_REFILL more */
+	if (p->tail - p->head >= RF_SCAN_WINDOW)
+		pool_flush(p, RF_SCAN_WINDOW - SCAN_REFILL);
 	job = &p->slots[p->tail % RF_SCAN_WINDOW];
 	job_take(job, it, !p->nworkers);
 	if (!p->nworkers) {
