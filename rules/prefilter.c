@@ -65,14 +65,20 @@ struct prefilter {
 	 * state at a character boundary, a column per character class (a
 	 * folded character some atom has; class 0 is every other one), so a
 	 * character of text costs one load whatever its length in bytes.
-	 * Row r holds 1 << shift columns; its entry for class c is the next
-	 * state's row, in dfa16 when there are at most 65,536 rows (half the
-	 * cache lines of the hot rows), else in dfa32. Rows from match_start
-	 * on are states with outputs (own or on the fail chain);
-	 * match_orig[] gives their trie state. */
+	 * The table is stored by column: the entry of row r for class c is
+	 * at c * stride + r and holds the next state's row, in dfa16 when
+	 * there are at most 65,536 rows (half the cache lines of the hot
+	 * rows), else in dfa32. So the next row is one load at the current
+	 * row from the character's column, whose start does not wait on the
+	 * last step; and the first rows of a column, where the scan mostly
+	 * is, share cache lines. stride is the rows rounded up to a cache
+	 * line, an odd number of lines, so that the columns' first rows fall
+	 * in different sets of the cache. Rows from match_start on are
+	 * states with outputs (own or on the fail chain); match_orig[]
+	 * gives their trie state. */
 	uint16_t *dfa16;
 	uint32_t *dfa32;
-	unsigned shift;
+	size_t stride;
 	uint32_t match_start;
 	uint32_t *match_orig;
 	size_t nmatch;
@@ -93,10 +99,11 @@ struct prefilter {
 	 * reading the outputs */
 	uint64_t *mbloom;
 	/* the class of a character of text, folded: ASCII and two-byte
-	 * characters by table, longer ones by a search of cps[] (sorted,
-	 * cps[k] is class k + 1) */
-	uint16_t cls_ascii[128];
-	uint16_t cls2[0x800];
+	 * characters by table, as the place of its column (class *
+	 * stride), longer ones by a search of cps[] (sorted, cps[k] is
+	 * class k + 1) */
+	uint32_t col_ascii[128];
+	uint32_t col2[0x800];
 	uint32_t *cps;
 	size_t ncps;
 
@@ -373,8 +380,9 @@ mouts_build(struct prefilter *pf)
  * inside one), each folded character of an atom a class, every other
  * character class 0, which leads back to the root. The rows go in the
  * trie's breadth-first order with the states that have outputs moved to
- * the end. Makes no table when it would pass max bytes or
- * the trie is not whole characters.
+ * the end; they are made one after another, then stored by column.
+ * Makes no table when it would pass max bytes or the trie is not whole
+ * characters.
  */
 static void
 dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
@@ -382,10 +390,9 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	struct cedges ce = { 0 };
 	uint32_t *row = NULL, *order = NULL, nmatch = 0;
 	uint32_t nplain = 0;
-	size_t i, j, k, nb = 0, ncls, ei, width;
-	unsigned shift = 0;
+	size_t i, j, k, nb = 0, ncls, ei, width, stride;
 	struct cedge *bycp = NULL;
-	unsigned char *tab = NULL;
+	unsigned char *tab = NULL, *rows = NULL;
 
 	/* the boundary states, breadth first, and their character edges */
 	row = xcalloc(pf->nstates, sizeof(*row));
@@ -422,11 +429,11 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	ncls = pf->ncps + 1;
 	if (ncls > UINT16_MAX)
 		goto fail;
-	while (((size_t)1 << shift) < ncls)
-		shift++;
-	ncls = (size_t)1 << shift;
 	width = nb <= rows16_max ? sizeof(uint16_t) : sizeof(uint32_t);
-	if (nb > UINT32_MAX / ncls || nb * ncls > max / width)
+	/* a column: the rows rounded up to an odd number of cache lines */
+	stride = (nb + 64 / width - 1) / (64 / width);
+	stride = (stride | 1) * (64 / width);
+	if (stride > UINT32_MAX / ncls || stride * ncls > max / width)
 		goto fail;
 	/* rows: the root first, plain states, then those with outputs */
 	for (i = 0; i < nb; i++)
@@ -438,7 +445,7 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 		else
 			row[order[i]] = nplain + nmatch++;
 	}
-	pf->shift = shift;
+	pf->stride = stride;
 	pf->match_start = nplain;
 	pf->match_orig = xcalloc(nmatch + 1, sizeof(*pf->match_orig));
 	pf->match_pos = xcalloc(nmatch + 1, 1);
@@ -458,10 +465,10 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 					pf->match_pos[i] = 1;
 	}
 	mouts_build(pf);
-	/* breadth first, so that a state's fail row is done before it: the
-	 * failure link points to a shallower state. The edges are in the
-	 * order of their states. */
-	tab = xcalloc(nb * ncls, width);
+	/* the rows one after another first, breadth first, so that a
+	 * state's fail row is done before it: the failure link points to a
+	 * shallower state. The edges are in the order of their states. */
+	rows = xcalloc(nb * ncls, width);
 	for (i = 0, ei = 0; i < nb; i++) {
 		uint32_t s = order[i], f = pf->states[s].fail;
 		size_t d = (size_t)row[s] * ncls;
@@ -469,18 +476,28 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 		if (s != 0 && row[f] == UINT32_MAX)
 			goto fail;	/* cannot be: whole characters */
 		if (s != 0)
-			memcpy(tab + d * width,
-			       tab + (size_t)row[f] * ncls * width,
+			memcpy(rows + d * width,
+			       rows + (size_t)row[f] * ncls * width,
 			       ncls * width);
 		for (; ei < ce.n && ce.v[ei].from == s; ei++) {
 			size_t at = d + class_of(pf, ce.v[ei].cp);
 			uint32_t to = row[ce.v[ei].to];
 
 			if (width == sizeof(uint16_t))
-				((uint16_t *)tab)[at] = (uint16_t)to;
+				((uint16_t *)rows)[at] = (uint16_t)to;
 			else
-				((uint32_t *)tab)[at] = to;
+				((uint32_t *)rows)[at] = to;
 		}
+	}
+	/* then by column, a cache line of rows at a time */
+	tab = xcalloc(stride * ncls, width);
+	for (i = 0; i < nb; i += 64 / width) {
+		size_t end = i + 64 / width < nb ? i + 64 / width : nb;
+
+		for (k = 0; k < ncls; k++)
+			for (j = i; j < end; j++)
+				memcpy(tab + (k * stride + j) * width,
+				       rows + (j * ncls + k) * width, width);
 	}
 	if (width == sizeof(uint16_t))
 		pf->dfa16 = (uint16_t *)tab;
@@ -489,9 +506,11 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	tab = NULL;
 	/* folding tables: ASCII, then two-byte characters */
 	for (i = 0; i < 128; i++)
-		pf->cls_ascii[i] = class_of(pf, atom_fold((uint32_t)i));
+		pf->col_ascii[i] = (uint32_t)(stride *
+			class_of(pf, atom_fold((uint32_t)i)));
 	for (i = 0x80; i < 0x800; i++)
-		pf->cls2[i] = class_of(pf, atom_fold((uint32_t)i));
+		pf->col2[i] = (uint32_t)(stride *
+			class_of(pf, atom_fold((uint32_t)i)));
 	goto out;
 fail:
 	free(pf->match_orig);
@@ -507,6 +526,7 @@ fail:
 	pf->nmatch = 0;
 out:
 	free(tab);
+	free(rows);
 	free(row);
 	free(order);
 	free(bycp);
@@ -1629,7 +1649,7 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 
 /*
  * The DFA over the text folded on the fly: an ASCII byte or a two-byte
- * character costs a table load for its class and one for the step;
+ * character costs a table load for its column and one for the step;
  * anything else (three- and four-byte characters) is decoded, folded and
  * looked up. An invalid byte restarts from the root, as no atom holds
  * one. Made twice, for either width of the table.
@@ -1640,7 +1660,6 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
      struct prefilter_seen *sn)						\
 {									\
 	const unsigned char *t = (const unsigned char *)text;		\
-	const unsigned sh = pf->shift;					\
 	const uint32_t ms = pf->match_start;				\
 	size_t i = 0, n;						\
 	uint32_t s = 0, cp;						\
@@ -1649,13 +1668,12 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 		unsigned c = t[i];					\
 									\
 		if (c < 0x80) {						\
-			s = pf->table[((size_t)s << sh) +		\
-				      pf->cls_ascii[c]];		\
+			s = (pf->table + pf->col_ascii[c])[s];		\
 			i++;						\
 		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&	\
 			   (t[i + 1] & 0xC0) == 0x80) {			\
 			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);	\
-			s = pf->table[((size_t)s << sh) + pf->cls2[cp]]; \
+			s = (pf->table + pf->col2[cp])[s];		\
 			i += 2;						\
 		} else {						\
 			n = utf8_decode(text + i, len - i, &cp);	\
@@ -1664,8 +1682,8 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 				i++;					\
 				continue;				\
 			}						\
-			s = pf->table[((size_t)s << sh) +		\
-				      class_of(pf, atom_fold(cp))];	\
+			s = (pf->table + pf->stride *			\
+			     class_of(pf, atom_fold(cp)))[s];		\
 			i += n;						\
 		}							\
 		if (s >= ms)						\
