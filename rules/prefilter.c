@@ -1652,28 +1652,34 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
  * character costs a table load for its column and one for the step;
  * anything else (three- and four-byte characters) is decoded, folded and
  * looked up. An invalid byte restarts from the root, as no atom holds
- * one. Made twice, for either width of the table.
+ * one. The overlong two-byte forms (C0 and C1 leads) are taken as
+ * characters of class 0: they too lead to the root, whose row is no
+ * match state, as the two invalid bytes would. The last byte is
+ * stepped after the loop, so that the loop need not ask whether a
+ * second byte follows. Made twice, for either width of the table.
  */
-#define SCAN_DFA(name, table)						\
+#define SCAN_DFA(name, type, table)					\
 static void								\
 name(const struct prefilter *pf, const char *text, size_t len,		\
      struct prefilter_seen *sn)						\
 {									\
 	const unsigned char *t = (const unsigned char *)text;		\
+	const type *tab = pf->table;					\
+	const uint32_t *col1 = pf->col_ascii, *col2 = pf->col2;	\
 	const uint32_t ms = pf->match_start;				\
 	size_t i = 0, n;						\
 	uint32_t s = 0, cp;						\
 									\
-	while (i < len) {						\
-		unsigned c = t[i];					\
+	if (!len)							\
+		return;							\
+	while (i < len - 1) {						\
+		unsigned c = t[i], d = t[i + 1];			\
 									\
 		if (c < 0x80) {						\
-			s = (pf->table + pf->col_ascii[c])[s];		\
+			s = tab[col1[c] + s];				\
 			i++;						\
-		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&	\
-			   (t[i + 1] & 0xC0) == 0x80) {			\
-			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);	\
-			s = (pf->table + pf->col2[cp])[s];		\
+		} else if (((c << 8 | d) & 0xE0C0) == 0xC080) {	\
+			s = tab[col2[(c & 0x1Fu) << 6 | (d & 0x3Fu)] + s]; \
 			i += 2;						\
 		} else {						\
 			n = utf8_decode(text + i, len - i, &cp);	\
@@ -1682,17 +1688,23 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 				i++;					\
 				continue;				\
 			}						\
-			s = (pf->table + pf->stride *			\
-			     class_of(pf, atom_fold(cp)))[s];		\
+			s = tab[pf->stride * class_of(pf, atom_fold(cp)) \
+				+ s];					\
 			i += n;						\
 		}							\
 		if (s >= ms)						\
 			dfa_mark(pf, s, sn, i);				\
 	}								\
+	/* the last byte: ASCII, or no character */			\
+	if (i < len && t[i] < 0x80) {					\
+		s = tab[col1[t[i]] + s];				\
+		if (s >= ms)						\
+			dfa_mark(pf, s, sn, len);			\
+	}								\
 }
 
-SCAN_DFA(scan_dfa16, dfa16)
-SCAN_DFA(scan_dfa32, dfa32)
+SCAN_DFA(scan_dfa16, uint16_t, dfa16)
+SCAN_DFA(scan_dfa32, uint32_t, dfa32)
 
 void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,

@@ -1487,6 +1487,10 @@ test_prefilter_random(void **state)
 	static const char *const noise[] = {
 		" ", " ", ", ", "\n", "İ", "Ё", "Σ", "À", "€", "\xff", "\xd0",
 		"1", "-", "ß", "\t", "\xe2\x80\x83" /* em space */,
+		/* overlong two-byte forms, which the DFA steps as one
+		 * character of class 0; a lone continuation byte; a
+		 * character cut short (at the end of a text, too) */
+		"\xc0\x80", "\xc1\xbf", "\xc0", "\x80", "\xd1", "\xe2\x80",
 	};
 	struct buf text, words[200];
 	struct diags ds;
