@@ -1647,6 +1647,44 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	}
 }
 
+/* A visit of a match state by the DFA: its row, where it ended. */
+struct dfa_visit {
+	uint32_t s;
+	size_t end;
+};
+
+/* How many bytes of text the DFA's scan reads before it marks the
+ * visits, so at most how many it keeps. */
+#define DFA_VISITS 256
+
+/* Marks the visits v[0, n) in order. */
+static void
+dfa_mark_visits(const struct prefilter *pf, const struct dfa_visit *v,
+		size_t n, struct prefilter_seen *sn)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		dfa_mark(pf, v[k].s, sn, v[k].end);
+}
+
+/*
+ * The place of the column of the character at text, one of three or
+ * four bytes, and its length in *n; *n is 0 when no character starts
+ * there. Not inlined: the scan's loop keeps its registers.
+ */
+static __attribute__((noinline)) uint32_t
+dfa_column(const struct prefilter *pf, const char *text, size_t len,
+	   size_t *n)
+{
+	uint32_t cp;
+
+	*n = utf8_decode(text, len, &cp);
+	if (!*n)
+		return 0;
+	return (uint32_t)(pf->stride * class_of(pf, atom_fold(cp)));
+}
+
 /*
  * The DFA over the text folded on the fly: an ASCII byte or a two-byte
  * character costs a table load for its column and one for the step;
@@ -1656,7 +1694,11 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
  * characters of class 0: they too lead to the root, whose row is no
  * match state, as the two invalid bytes would. The last byte is
  * stepped after the loop, so that the loop need not ask whether a
- * second byte follows. Made twice, for either width of the table.
+ * second byte follows. The visits of match states are written down
+ * without a branch (every step writes, only a match state's is kept)
+ * and marked, in order, after every DFA_VISITS bytes and at the end:
+ * the loop then neither guesses wrong at a match state nor calls out.
+ * Made twice, for either width of the table.
  */
 #define SCAN_DFA(name, type, table)					\
 static void								\
@@ -1667,33 +1709,42 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 	const type *tab = pf->table;					\
 	const uint32_t *col1 = pf->col_ascii, *col2 = pf->col2;	\
 	const uint32_t ms = pf->match_start;				\
-	size_t i = 0, n;						\
+	struct dfa_visit v[DFA_VISITS];					\
+	size_t i = 0, n, nv = 0;					\
 	uint32_t s = 0, cp;						\
 									\
 	if (!len)							\
 		return;							\
 	while (i < len - 1) {						\
-		unsigned c = t[i], d = t[i + 1];			\
+		/* at most DFA_VISITS steps, as each is a byte or more */ \
+		size_t lim = len - 1 - i > DFA_VISITS ? i + DFA_VISITS	\
+						       : len - 1;	\
 									\
-		if (c < 0x80) {						\
-			s = tab[col1[c] + s];				\
-			i++;						\
-		} else if (((c << 8 | d) & 0xE0C0) == 0xC080) {	\
-			s = tab[col2[(c & 0x1Fu) << 6 | (d & 0x3Fu)] + s]; \
-			i += 2;						\
-		} else {						\
-			n = utf8_decode(text + i, len - i, &cp);	\
-			if (!n) {					\
-				s = 0;					\
+		for (nv = 0; i < lim;) {				\
+			unsigned c = t[i], d = t[i + 1];		\
+									\
+			if (c < 0x80) {					\
+				s = tab[col1[c] + s];			\
 				i++;					\
-				continue;				\
+			} else if (((c << 8 | d) & 0xE0C0) == 0xC080) { \
+				s = tab[col2[(c & 0x1Fu) << 6 |		\
+					     (d & 0x3Fu)] + s];		\
+				i += 2;					\
+			} else {					\
+				cp = dfa_column(pf, text + i, len - i, &n); \
+				if (!n) {				\
+					s = 0;				\
+					i++;				\
+					continue;			\
+				}					\
+				s = tab[cp + s];			\
+				i += n;					\
 			}						\
-			s = tab[pf->stride * class_of(pf, atom_fold(cp)) \
-				+ s];					\
-			i += n;						\
+			v[nv].s = s;					\
+			v[nv].end = i;					\
+			nv += s >= ms;					\
 		}							\
-		if (s >= ms)						\
-			dfa_mark(pf, s, sn, i);				\
+		dfa_mark_visits(pf, v, nv, sn);				\
 	}								\
 	/* the last byte: ASCII, or no character */			\
 	if (i < len && t[i] < 0x80) {					\
