@@ -87,12 +87,11 @@ struct prefilter {
 	 * document */
 	unsigned char *match_pos;
 	/* per match state, its outputs and those down its dict chain, in
-	 * the order mark_all() reports them: mout[mout_start[i] ..
-	 * mout_start[i + 1]), so a visit reads one short array */
-	struct mout {
-		uint32_t id;
-		uint8_t chars;
-	} *mout;
+	 * the order mark_all() reports them: the ids mout_id[mout_start[i]
+	 * .. mout_start[i + 1]), so a visit reads one short array, and the
+	 * characters of their atoms in mout_chars[] at the same places */
+	uint32_t *mout_id;
+	uint8_t *mout_chars;
 	uint32_t *mout_start;
 	/* per match state, a bit (id % 64) for each prefix set's id among
 	 * its outputs: most visits are told apart from a set's without
@@ -343,9 +342,15 @@ mout_add(struct prefilter *pf, uint32_t t, size_t *n, size_t *alloc)
 	for (o = pf->states[t].out; o != UINT32_MAX; o = pf->outs[o].next) {
 		uint32_t id = pf->outs[o].pattern;
 
-		ALLOC_GROW(pf->mout, *n + 1, *alloc);
-		pf->mout[*n].id = id;
-		pf->mout[(*n)++].chars = pf->states[t].chars;
+		if (*n + 1 > *alloc) {
+			*alloc = (*alloc + 16) * 3 / 2;
+			pf->mout_id = xreallocarray(pf->mout_id, *alloc,
+						    sizeof(*pf->mout_id));
+			pf->mout_chars = xreallocarray(pf->mout_chars, *alloc,
+						       1);
+		}
+		pf->mout_id[*n] = id;
+		pf->mout_chars[(*n)++] = pf->states[t].chars;
 	}
 }
 
@@ -367,9 +372,9 @@ mouts_build(struct prefilter *pf)
 		     d = pf->states[d].dict)
 			mout_add(pf, d, &n, &alloc);
 		for (k = pf->mout_start[i]; k < n; k++)
-			if (pf->want_pos[pf->mout[k].id])
+			if (pf->want_pos[pf->mout_id[k]])
 				pf->mbloom[i] |= (uint64_t)1
-						 << (pf->mout[k].id & 63);
+						 << (pf->mout_id[k] & 63);
 	}
 	pf->mout_start[pf->nmatch] = (uint32_t)n;
 }
@@ -517,8 +522,10 @@ fail:
 	pf->match_orig = NULL;
 	free(pf->match_pos);
 	pf->match_pos = NULL;
-	free(pf->mout);
-	pf->mout = NULL;
+	free(pf->mout_id);
+	pf->mout_id = NULL;
+	free(pf->mout_chars);
+	pf->mout_chars = NULL;
 	free(pf->mout_start);
 	pf->mout_start = NULL;
 	free(pf->mbloom);
@@ -1383,7 +1390,8 @@ prefilter_free(struct prefilter *pf)
 	free(pf->dfa32);
 	free(pf->match_orig);
 	free(pf->match_pos);
-	free(pf->mout);
+	free(pf->mout_id);
+	free(pf->mout_chars);
 	free(pf->mout_start);
 	free(pf->mbloom);
 	free(pf->cps);
@@ -1507,10 +1515,10 @@ prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 				continue;
 			for (k = pf->mout_start[vi->state];
 			     k < pf->mout_start[vi->state + 1]; k++)
-				if (pf->mout[k].id == id &&
+				if (pf->mout_id[k] == id &&
 				    !add_start(out, alloc, &n,
 					       atom_start(text, vi->end,
-							  pf->mout[k].chars)))
+							  pf->mout_chars[k])))
 					return SIZE_MAX;
 		}
 		return n;
@@ -1637,13 +1645,13 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	if (sn->mstamp[i] == sn->mepoch)
 		return;
 	sn->mstamp[i] = sn->mepoch;
+	/* without a branch: whether an id was seen is no guess either */
 	for (k = pf->mout_start[i]; k < pf->mout_start[i + 1]; k++) {
-		uint32_t id = pf->mout[k].id;
+		uint32_t id = pf->mout_id[k];
 
-		if (!sn->seen[id]) {
-			sn->seen[id] = 1;
-			sn->list[sn->n++] = id;
-		}
+		sn->list[sn->n] = id;
+		sn->n += !sn->seen[id];
+		sn->seen[id] = 1;
 	}
 }
 
