@@ -100,7 +100,10 @@ struct prefilter {
 	/* the class of a character of text, folded: ASCII and two-byte
 	 * characters by table, as the place of its column (class *
 	 * stride), longer ones by a search of cps[] (sorted, cps[k] is
-	 * class k + 1) */
+	 * class k + 1). A two-byte character, lead l and continuation c,
+	 * is at col2[(l << 6 ^ c) - 0x3000], which is its code point with
+	 * bit 7 flipped: the overlong forms (C0 and C1 leads) land at
+	 * 0x80 to 0xFF, in class 0. */
 	uint32_t col_ascii[128];
 	uint32_t col2[0x800];
 	uint32_t *cps;
@@ -514,7 +517,7 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 		pf->col_ascii[i] = (uint32_t)(stride *
 			class_of(pf, atom_fold((uint32_t)i)));
 	for (i = 0x80; i < 0x800; i++)
-		pf->col2[i] = (uint32_t)(stride *
+		pf->col2[i ^ 0x80] = (uint32_t)(stride *
 			class_of(pf, atom_fold((uint32_t)i)));
 	goto out;
 fail:
@@ -1735,8 +1738,8 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 				s = tab[col1[c] + s];			\
 				i++;					\
 			} else if (((c << 8 | d) & 0xE0C0) == 0xC080) { \
-				s = tab[col2[(c & 0x1Fu) << 6 |		\
-					     (d & 0x3Fu)] + s];		\
+				s = tab[col2[(size_t)(c << 6 ^ d) - 0x3000] \
+					+ s];				\
 				i += 2;					\
 			} else {					\
 				cp = dfa_column(pf, text + i, len - i, &n); \
