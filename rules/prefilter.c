@@ -1632,19 +1632,13 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 	}
 }
 
-/*
- * Marks the patterns of the DFA state of row s (a match state) at byte
- * end of the text: the first visit in a document marks its ids, and
- * every visit of a state that ends a prefix set's atom is noted.
- */
-static void
-dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
-	 size_t end)
+/* Marks the ids of match state i (a row less match_start) at its first
+ * visit in the document. */
+static inline void
+dfa_mark_ids(const struct prefilter *pf, uint32_t i, struct prefilter_seen *sn)
 {
-	uint32_t i = s - pf->match_start, k;
+	uint32_t k;
 
-	if (pf->match_pos[i])
-		note_visit(sn, i, end);
 	if (sn->mstamp[i] == sn->mepoch)
 		return;
 	sn->mstamp[i] = sn->mepoch;
@@ -1658,6 +1652,22 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	}
 }
 
+/*
+ * Marks the patterns of the DFA state of row s (a match state) at byte
+ * end of the text: the first visit in a document marks its ids, and
+ * every visit of a state that ends a prefix set's atom is noted.
+ */
+static void
+dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
+	 size_t end)
+{
+	uint32_t i = s - pf->match_start;
+
+	if (pf->match_pos[i])
+		note_visit(sn, i, end);
+	dfa_mark_ids(pf, i, sn);
+}
+
 /* A visit of a match state by the DFA: its row, where it ended. */
 struct dfa_visit {
 	uint32_t s;
@@ -1668,15 +1678,46 @@ struct dfa_visit {
  * visits, so at most how many it keeps. */
 #define DFA_VISITS 256
 
-/* Marks the visits v[0, n) in order. */
+/*
+ * Marks the visits v[0, n) in order. When the notes of all of them fit
+ * under RF_PREFILTER_POS_MAX, room is made first and every visit writes
+ * its note, kept when its state wants its places, without a branch;
+ * else visit by visit, as note_visit() caps them.
+ */
 static void
 dfa_mark_visits(const struct prefilter *pf, const struct dfa_visit *v,
 		size_t n, struct prefilter_seen *sn)
 {
 	size_t k;
 
-	for (k = 0; k < n; k++)
-		dfa_mark(pf, v[k].s, sn, v[k].end);
+	if (!n)
+		return;
+	if (sn->vis_over || n > RF_PREFILTER_POS_MAX - sn->nvis ||
+	    v[n - 1].end > UINT32_MAX) {
+		for (k = 0; k < n; k++)
+			dfa_mark(pf, v[k].s, sn, v[k].end);
+		return;
+	}
+	if (sn->nvis + n > sn->avis) {
+		size_t a = sn->avis ? 2 * sn->avis : 64;
+
+		if (a < sn->nvis + n)
+			a = sn->nvis + n;
+		if (a > RF_PREFILTER_POS_MAX)
+			a = RF_PREFILTER_POS_MAX;
+		sn->vis = xreallocarray(sn->vis, a, sizeof(*sn->vis));
+		sn->avis = a;
+	}
+	for (k = 0; k < n; k++) {
+		uint32_t i = v[k].s - pf->match_start;
+		struct prefilter_visit *vi = &sn->vis[sn->nvis];
+
+		vi->state = i;
+		vi->end = (uint32_t)v[k].end;
+		vi->field = sn->field;
+		sn->nvis += pf->match_pos[i];
+		dfa_mark_ids(pf, i, sn);
+	}
 }
 
 /*
