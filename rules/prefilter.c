@@ -65,14 +65,20 @@ struct prefilter {
 	 * state at a character boundary, a column per character class (a
 	 * folded character some atom has; class 0 is every other one), so a
 	 * character of text costs one load whatever its length in bytes.
-	 * Row r holds 1 << shift columns; its entry for class c is the next
-	 * state's row, in dfa16 when there are at most 65,536 rows (half the
-	 * cache lines of the hot rows), else in dfa32. Rows from match_start
-	 * on are states with outputs (own or on the fail chain);
-	 * match_orig[] gives their trie state. */
+	 * The table is stored by column: the entry of row r for class c is
+	 * at c * stride + r and holds the next state's row, in dfa16 when
+	 * there are at most 65,536 rows (half the cache lines of the hot
+	 * rows), else in dfa32. So the next row is one load at the current
+	 * row from the character's column, whose start does not wait on the
+	 * last step; and the first rows of a column, where the scan mostly
+	 * is, share cache lines. stride is the rows rounded up to a cache
+	 * line, an odd number of lines, so that the columns' first rows fall
+	 * in different sets of the cache. Rows from match_start on are
+	 * states with outputs (own or on the fail chain); match_orig[]
+	 * gives their trie state. */
 	uint16_t *dfa16;
 	uint32_t *dfa32;
-	unsigned shift;
+	size_t stride;
 	uint32_t match_start;
 	uint32_t *match_orig;
 	size_t nmatch;
@@ -81,22 +87,25 @@ struct prefilter {
 	 * document */
 	unsigned char *match_pos;
 	/* per match state, its outputs and those down its dict chain, in
-	 * the order mark_all() reports them: mout[mout_start[i] ..
-	 * mout_start[i + 1]), so a visit reads one short array */
-	struct mout {
-		uint32_t id;
-		uint8_t chars;
-	} *mout;
+	 * the order mark_all() reports them: the ids mout_id[mout_start[i]
+	 * .. mout_start[i + 1]), so a visit reads one short array, and the
+	 * characters of their atoms in mout_chars[] at the same places */
+	uint32_t *mout_id;
+	uint8_t *mout_chars;
 	uint32_t *mout_start;
 	/* per match state, a bit (id % 64) for each prefix set's id among
 	 * its outputs: most visits are told apart from a set's without
 	 * reading the outputs */
 	uint64_t *mbloom;
 	/* the class of a character of text, folded: ASCII and two-byte
-	 * characters by table, longer ones by a search of cps[] (sorted,
-	 * cps[k] is class k + 1) */
-	uint16_t cls_ascii[128];
-	uint16_t cls2[0x800];
+	 * characters by table, as the place of its column (class *
+	 * stride), longer ones by a search of cps[] (sorted, cps[k] is
+	 * class k + 1). A two-byte character, lead l and continuation c,
+	 * is at col2[(l << 6 ^ c) - 0x3000], which is its code point with
+	 * bit 7 flipped: the overlong forms (C0 and C1 leads) land at
+	 * 0x80 to 0xFF, in class 0. */
+	uint32_t col_ascii[128];
+	uint32_t col2[0x800];
 	uint32_t *cps;
 	size_t ncps;
 
@@ -336,9 +345,15 @@ mout_add(struct prefilter *pf, uint32_t t, size_t *n, size_t *alloc)
 	for (o = pf->states[t].out; o != UINT32_MAX; o = pf->outs[o].next) {
 		uint32_t id = pf->outs[o].pattern;
 
-		ALLOC_GROW(pf->mout, *n + 1, *alloc);
-		pf->mout[*n].id = id;
-		pf->mout[(*n)++].chars = pf->states[t].chars;
+		if (*n + 1 > *alloc) {
+			*alloc = (*alloc + 16) * 3 / 2;
+			pf->mout_id = xreallocarray(pf->mout_id, *alloc,
+						    sizeof(*pf->mout_id));
+			pf->mout_chars = xreallocarray(pf->mout_chars, *alloc,
+						       1);
+		}
+		pf->mout_id[*n] = id;
+		pf->mout_chars[(*n)++] = pf->states[t].chars;
 	}
 }
 
@@ -360,9 +375,9 @@ mouts_build(struct prefilter *pf)
 		     d = pf->states[d].dict)
 			mout_add(pf, d, &n, &alloc);
 		for (k = pf->mout_start[i]; k < n; k++)
-			if (pf->want_pos[pf->mout[k].id])
+			if (pf->want_pos[pf->mout_id[k]])
 				pf->mbloom[i] |= (uint64_t)1
-						 << (pf->mout[k].id & 63);
+						 << (pf->mout_id[k] & 63);
 	}
 	pf->mout_start[pf->nmatch] = (uint32_t)n;
 }
@@ -373,8 +388,9 @@ mouts_build(struct prefilter *pf)
  * inside one), each folded character of an atom a class, every other
  * character class 0, which leads back to the root. The rows go in the
  * trie's breadth-first order with the states that have outputs moved to
- * the end. Makes no table when it would pass max bytes or
- * the trie is not whole characters.
+ * the end; they are made one after another, then stored by column.
+ * Makes no table when it would pass max bytes or the trie is not whole
+ * characters.
  */
 static void
 dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
@@ -382,10 +398,9 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	struct cedges ce = { 0 };
 	uint32_t *row = NULL, *order = NULL, nmatch = 0;
 	uint32_t nplain = 0;
-	size_t i, j, k, nb = 0, ncls, ei, width;
-	unsigned shift = 0;
+	size_t i, j, k, nb = 0, ncls, ei, width, stride;
 	struct cedge *bycp = NULL;
-	unsigned char *tab = NULL;
+	unsigned char *tab = NULL, *rows = NULL;
 
 	/* the boundary states, breadth first, and their character edges */
 	row = xcalloc(pf->nstates, sizeof(*row));
@@ -422,11 +437,11 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	ncls = pf->ncps + 1;
 	if (ncls > UINT16_MAX)
 		goto fail;
-	while (((size_t)1 << shift) < ncls)
-		shift++;
-	ncls = (size_t)1 << shift;
 	width = nb <= rows16_max ? sizeof(uint16_t) : sizeof(uint32_t);
-	if (nb > UINT32_MAX / ncls || nb * ncls > max / width)
+	/* a column: the rows rounded up to an odd number of cache lines */
+	stride = (nb + 64 / width - 1) / (64 / width);
+	stride = (stride | 1) * (64 / width);
+	if (stride > UINT32_MAX / ncls || stride * ncls > max / width)
 		goto fail;
 	/* rows: the root first, plain states, then those with outputs */
 	for (i = 0; i < nb; i++)
@@ -438,7 +453,7 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 		else
 			row[order[i]] = nplain + nmatch++;
 	}
-	pf->shift = shift;
+	pf->stride = stride;
 	pf->match_start = nplain;
 	pf->match_orig = xcalloc(nmatch + 1, sizeof(*pf->match_orig));
 	pf->match_pos = xcalloc(nmatch + 1, 1);
@@ -458,10 +473,10 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 					pf->match_pos[i] = 1;
 	}
 	mouts_build(pf);
-	/* breadth first, so that a state's fail row is done before it: the
-	 * failure link points to a shallower state. The edges are in the
-	 * order of their states. */
-	tab = xcalloc(nb * ncls, width);
+	/* the rows one after another first, breadth first, so that a
+	 * state's fail row is done before it: the failure link points to a
+	 * shallower state. The edges are in the order of their states. */
+	rows = xcalloc(nb * ncls, width);
 	for (i = 0, ei = 0; i < nb; i++) {
 		uint32_t s = order[i], f = pf->states[s].fail;
 		size_t d = (size_t)row[s] * ncls;
@@ -469,18 +484,28 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 		if (s != 0 && row[f] == UINT32_MAX)
 			goto fail;	/* cannot be: whole characters */
 		if (s != 0)
-			memcpy(tab + d * width,
-			       tab + (size_t)row[f] * ncls * width,
+			memcpy(rows + d * width,
+			       rows + (size_t)row[f] * ncls * width,
 			       ncls * width);
 		for (; ei < ce.n && ce.v[ei].from == s; ei++) {
 			size_t at = d + class_of(pf, ce.v[ei].cp);
 			uint32_t to = row[ce.v[ei].to];
 
 			if (width == sizeof(uint16_t))
-				((uint16_t *)tab)[at] = (uint16_t)to;
+				((uint16_t *)rows)[at] = (uint16_t)to;
 			else
-				((uint32_t *)tab)[at] = to;
+				((uint32_t *)rows)[at] = to;
 		}
+	}
+	/* then by column, a cache line of rows at a time */
+	tab = xcalloc(stride * ncls, width);
+	for (i = 0; i < nb; i += 64 / width) {
+		size_t end = i + 64 / width < nb ? i + 64 / width : nb;
+
+		for (k = 0; k < ncls; k++)
+			for (j = i; j < end; j++)
+				memcpy(tab + (k * stride + j) * width,
+				       rows + (j * ncls + k) * width, width);
 	}
 	if (width == sizeof(uint16_t))
 		pf->dfa16 = (uint16_t *)tab;
@@ -489,17 +514,21 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	tab = NULL;
 	/* folding tables: ASCII, then two-byte characters */
 	for (i = 0; i < 128; i++)
-		pf->cls_ascii[i] = class_of(pf, atom_fold((uint32_t)i));
+		pf->col_ascii[i] = (uint32_t)(stride *
+			class_of(pf, atom_fold((uint32_t)i)));
 	for (i = 0x80; i < 0x800; i++)
-		pf->cls2[i] = class_of(pf, atom_fold((uint32_t)i));
+		pf->col2[i ^ 0x80] = (uint32_t)(stride *
+			class_of(pf, atom_fold((uint32_t)i)));
 	goto out;
 fail:
 	free(pf->match_orig);
 	pf->match_orig = NULL;
 	free(pf->match_pos);
 	pf->match_pos = NULL;
-	free(pf->mout);
-	pf->mout = NULL;
+	free(pf->mout_id);
+	pf->mout_id = NULL;
+	free(pf->mout_chars);
+	pf->mout_chars = NULL;
 	free(pf->mout_start);
 	pf->mout_start = NULL;
 	free(pf->mbloom);
@@ -507,6 +536,7 @@ fail:
 	pf->nmatch = 0;
 out:
 	free(tab);
+	free(rows);
 	free(row);
 	free(order);
 	free(bycp);
@@ -1405,7 +1435,8 @@ prefilter_free(struct prefilter *pf)
 	free(pf->dfa32);
 	free(pf->match_orig);
 	free(pf->match_pos);
-	free(pf->mout);
+	free(pf->mout_id);
+	free(pf->mout_chars);
 	free(pf->mout_start);
 	free(pf->mbloom);
 	free(pf->cps);
@@ -1529,10 +1560,10 @@ prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 				continue;
 			for (k = pf->mout_start[vi->state];
 			     k < pf->mout_start[vi->state + 1]; k++)
-				if (pf->mout[k].id == id &&
+				if (pf->mout_id[k] == id &&
 				    !add_start(out, alloc, &n,
 					       atom_start(text, vi->end,
-							  pf->mout[k].chars)))
+							  pf->mout_chars[k])))
 					return SIZE_MAX;
 		}
 		return n;
@@ -1643,6 +1674,26 @@ scan_sparse(const struct prefilter *pf, const char *text, size_t len,
 	}
 }
 
+/* Marks the ids of match state i (a row less match_start) at its first
+ * visit in the document. */
+static inline void
+dfa_mark_ids(const struct prefilter *pf, uint32_t i, struct prefilter_seen *sn)
+{
+	uint32_t k;
+
+	if (sn->mstamp[i] == sn->mepoch)
+		return;
+	sn->mstamp[i] = sn->mepoch;
+	/* without a branch: whether an id was seen is no guess either */
+	for (k = pf->mout_start[i]; k < pf->mout_start[i + 1]; k++) {
+		uint32_t id = pf->mout_id[k];
+
+		sn->list[sn->n] = id;
+		sn->n += !sn->seen[id];
+		sn->seen[id] = 1;
+	}
+}
+
 /*
  * Marks the patterns of the DFA state of row s (a match state) at byte
  * end of the text: the first visit in a document marks its ids, and
@@ -1652,71 +1703,153 @@ static void
 dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	 size_t end)
 {
-	uint32_t i = s - pf->match_start, k;
+	uint32_t i = s - pf->match_start;
 
 	if (pf->match_pos[i])
 		note_visit(sn, i, end);
-	if (sn->mstamp[i] == sn->mepoch)
-		return;
-	sn->mstamp[i] = sn->mepoch;
-	for (k = pf->mout_start[i]; k < pf->mout_start[i + 1]; k++) {
-		uint32_t id = pf->mout[k].id;
+	dfa_mark_ids(pf, i, sn);
+}
 
-		if (!sn->seen[id]) {
-			sn->seen[id] = 1;
-			sn->list[sn->n++] = id;
-		}
+/* A visit of a match state by the DFA: its row, where it ended. */
+struct dfa_visit {
+	uint32_t s;
+	size_t end;
+};
+
+/* How many bytes of text the DFA's scan reads before it marks the
+ * visits, so at most how many it keeps. */
+#define DFA_VISITS 256
+
+/*
+ * Marks the visits v[0, n) in order. When the notes of all of them fit
+ * under RF_PREFILTER_POS_MAX, room is made first and every visit writes
+ * its note, kept when its state wants its places, without a branch;
+ * else visit by visit, as note_visit() caps them.
+ */
+static void
+dfa_mark_visits(const struct prefilter *pf, const struct dfa_visit *v,
+		size_t n, struct prefilter_seen *sn)
+{
+	size_t k;
+
+	if (!n)
+		return;
+	if (sn->vis_over || n > RF_PREFILTER_POS_MAX - sn->nvis ||
+	    v[n - 1].end > UINT32_MAX) {
+		for (k = 0; k < n; k++)
+			dfa_mark(pf, v[k].s, sn, v[k].end);
+		return;
+	}
+	if (sn->nvis + n > sn->avis) {
+		size_t a = sn->avis ? 2 * sn->avis : 64;
+
+		if (a < sn->nvis + n)
+			a = sn->nvis + n;
+		if (a > RF_PREFILTER_POS_MAX)
+			a = RF_PREFILTER_POS_MAX;
+		sn->vis = xreallocarray(sn->vis, a, sizeof(*sn->vis));
+		sn->avis = a;
+	}
+	for (k = 0; k < n; k++) {
+		uint32_t i = v[k].s - pf->match_start;
+		struct prefilter_visit *vi = &sn->vis[sn->nvis];
+
+		vi->state = i;
+		vi->end = (uint32_t)v[k].end;
+		vi->field = sn->field;
+		sn->nvis += pf->match_pos[i];
+		dfa_mark_ids(pf, i, sn);
 	}
 }
 
 /*
+ * The place of the column of the character at text, one of three or
+ * four bytes, and its length in *n; *n is 0 when no character starts
+ * there. Not inlined: the scan's loop keeps its registers.
+ */
+static __attribute__((noinline)) uint32_t
+dfa_column(const struct prefilter *pf, const char *text, size_t len,
+	   size_t *n)
+{
+	uint32_t cp;
+
+	*n = utf8_decode(text, len, &cp);
+	if (!*n)
+		return 0;
+	return (uint32_t)(pf->stride * class_of(pf, atom_fold(cp)));
+}
+
+/*
  * The DFA over the text folded on the fly: an ASCII byte or a two-byte
- * character costs a table load for its class and one for the step;
+ * character costs a table load for its column and one for the step;
  * anything else (three- and four-byte characters) is decoded, folded and
  * looked up. An invalid byte restarts from the root, as no atom holds
- * one. Made twice, for either width of the table.
+ * one. The overlong two-byte forms (C0 and C1 leads) are taken as
+ * characters of class 0: they too lead to the root, whose row is no
+ * match state, as the two invalid bytes would. The last byte is
+ * stepped after the loop, so that the loop need not ask whether a
+ * second byte follows. The visits of match states are written down
+ * without a branch (every step writes, only a match state's is kept)
+ * and marked, in order, after every DFA_VISITS bytes and at the end:
+ * the loop then neither guesses wrong at a match state nor calls out.
+ * Made twice, for either width of the table.
  */
-#define SCAN_DFA(name, table)						\
+#define SCAN_DFA(name, type, table)					\
 static void								\
 name(const struct prefilter *pf, const char *text, size_t len,		\
      struct prefilter_seen *sn)						\
 {									\
 	const unsigned char *t = (const unsigned char *)text;		\
-	const unsigned sh = pf->shift;					\
+	const type *tab = pf->table;					\
+	const uint32_t *col1 = pf->col_ascii, *col2 = pf->col2;	\
 	const uint32_t ms = pf->match_start;				\
-	size_t i = 0, n;						\
+	struct dfa_visit v[DFA_VISITS];					\
+	size_t i = 0, n, nv = 0;					\
 	uint32_t s = 0, cp;						\
 									\
-	while (i < len) {						\
-		unsigned c = t[i];					\
+	if (!len)							\
+		return;							\
+	while (i < len - 1) {						\
+		/* at most DFA_VISITS steps, as each is a byte or more */ \
+		size_t lim = len - 1 - i > DFA_VISITS ? i + DFA_VISITS	\
+						       : len - 1;	\
 									\
-		if (c < 0x80) {						\
-			s = pf->table[((size_t)s << sh) +		\
-				      pf->cls_ascii[c]];		\
-			i++;						\
-		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&	\
-			   (t[i + 1] & 0xC0) == 0x80) {			\
-			cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);	\
-			s = pf->table[((size_t)s << sh) + pf->cls2[cp]]; \
-			i += 2;						\
-		} else {						\
-			n = utf8_decode(text + i, len - i, &cp);	\
-			if (!n) {					\
-				s = 0;					\
+		for (nv = 0; i < lim;) {				\
+			unsigned c = t[i], d = t[i + 1];		\
+									\
+			if (c < 0x80) {					\
+				s = tab[col1[c] + s];			\
 				i++;					\
-				continue;				\
+			} else if (((c << 8 | d) & 0xE0C0) == 0xC080) { \
+				s = tab[col2[(size_t)(c << 6 ^ d) - 0x3000] \
+					+ s];				\
+				i += 2;					\
+			} else {					\
+				cp = dfa_column(pf, text + i, len - i, &n); \
+				if (!n) {				\
+					s = 0;				\
+					i++;				\
+					continue;			\
+				}					\
+				s = tab[cp + s];			\
+				i += n;					\
 			}						\
-			s = pf->table[((size_t)s << sh) +		\
-				      class_of(pf, atom_fold(cp))];	\
-			i += n;						\
+			v[nv].s = s;					\
+			v[nv].end = i;					\
+			nv += s >= ms;					\
 		}							\
+		dfa_mark_visits(pf, v, nv, sn);				\
+	}								\
+	/* the last byte: ASCII, or no character */			\
+	if (i < len && t[i] < 0x80) {					\
+		s = tab[col1[t[i]] + s];				\
 		if (s >= ms)						\
-			dfa_mark(pf, s, sn, i);				\
+			dfa_mark(pf, s, sn, len);			\
 	}								\
 }
 
-SCAN_DFA(scan_dfa16, dfa16)
-SCAN_DFA(scan_dfa32, dfa32)
+SCAN_DFA(scan_dfa16, uint16_t, dfa16)
+SCAN_DFA(scan_dfa32, uint32_t, dfa32)
 
 void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,

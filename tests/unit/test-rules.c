@@ -1487,6 +1487,10 @@ test_prefilter_random(void **state)
 	static const char *const noise[] = {
 		" ", " ", ", ", "\n", "İ", "Ё", "Σ", "À", "€", "\xff", "\xd0",
 		"1", "-", "ß", "\t", "\xe2\x80\x83" /* em space */,
+		/* overlong two-byte forms, which the DFA steps as one
+		 * character of class 0; a lone continuation byte; a
+		 * character cut short (at the end of a text, too) */
+		"\xc0\x80", "\xc1\xbf", "\xc0", "\x80", "\xd1", "\xe2\x80",
 	};
 	struct buf text, words[200];
 	struct diags ds;
@@ -1607,6 +1611,32 @@ test_prefilter_random(void **state)
 		check_dense_sparse(rs, wide, doc.data);
 		if (i % 4 == 0)
 			check_verdicts(rs, doc.data);
+		buf_release(&doc);
+	}
+	/* texts of words and random bytes, some long: the DFA marks its
+	 * visits after every few hundred bytes, and a character may
+	 * straddle that place */
+	for (i = 0; i < 80; i++) {
+		struct buf doc;
+		size_t n = 1 + lcg(&x) % (i % 2 ? 600 : 40);
+
+		buf_init(&doc, 0);
+		for (k = 0; k < n; k++) {
+			uint32_t r = lcg(&x) % 8;
+			char b = (char)(0x80 + lcg(&x) % 0x80);
+
+			if (r < 5)
+				buf_addstr(&doc,
+					   words[lcg(&x) % RF_ARRAY_SIZE(words)]
+						   .data);
+			else if (r == 5)
+				buf_add(&doc, &b, 1);
+			else
+				buf_addstr(&doc,
+					   noise[lcg(&x) % RF_ARRAY_SIZE(noise)]);
+		}
+		check_dense_sparse(rs, sparse, doc.data);
+		check_dense_sparse(rs, wide, doc.data);
 		buf_release(&doc);
 	}
 	prefilter_free(sparse);
