@@ -497,15 +497,24 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 				((uint32_t *)rows)[at] = to;
 		}
 	}
-	/* then by column, a cache line of rows at a time */
+	/* then by column: row by row, each entry to its column (an entry
+	 * by its type: a memcpy call each was most of a load from the
+	 * cache) */
 	tab = xcalloc(stride * ncls, width);
-	for (i = 0; i < nb; i += 64 / width) {
-		size_t end = i + 64 / width < nb ? i + 64 / width : nb;
+	if (width == sizeof(uint16_t)) {
+		const uint16_t *r = (const uint16_t *)(void *)rows;
+		uint16_t *t = (uint16_t *)(void *)tab;
 
-		for (k = 0; k < ncls; k++)
-			for (j = i; j < end; j++)
-				memcpy(tab + (k * stride + j) * width,
-				       rows + (j * ncls + k) * width, width);
+		for (j = 0; j < nb; j++)
+			for (k = 0; k < ncls; k++)
+				t[k * stride + j] = r[j * ncls + k];
+	} else {
+		const uint32_t *r = (const uint32_t *)(void *)rows;
+		uint32_t *t = (uint32_t *)(void *)tab;
+
+		for (j = 0; j < nb; j++)
+			for (k = 0; k < ncls; k++)
+				t[k * stride + j] = r[j * ncls + k];
 	}
 	if (width == sizeof(uint16_t))
 		pf->dfa16 = (uint16_t *)tab;
