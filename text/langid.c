@@ -830,13 +830,14 @@ word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
 				   _mm_andnot_si128(t, vhi));
 	}
 	for (m = 0; m < 2; m++) {
-		x = _mm_shuffle_epi32(vlo, m ? _MM_SHUFFLE(2, 3, 0, 1) :
-					   _MM_SHUFFLE(1, 0, 3, 2));
+		/* the immediate must be a constant (clang checks) */
+		x = m ? _mm_shuffle_epi32(vlo, _MM_SHUFFLE(2, 3, 0, 1))
+		      : _mm_shuffle_epi32(vlo, _MM_SHUFFLE(1, 0, 3, 2));
 		t = _mm_cmplt_epi32(x, vlo);
 		vlo = _mm_or_si128(_mm_and_si128(t, x),
 				   _mm_andnot_si128(t, vlo));
-		x = _mm_shuffle_epi32(vhi, m ? _MM_SHUFFLE(2, 3, 0, 1) :
-					   _MM_SHUFFLE(1, 0, 3, 2));
+		x = m ? _mm_shuffle_epi32(vhi, _MM_SHUFFLE(2, 3, 0, 1))
+		      : _mm_shuffle_epi32(vhi, _MM_SHUFFLE(1, 0, 3, 2));
 		t = _mm_cmpgt_epi32(x, vhi);
 		vhi = _mm_or_si128(_mm_and_si128(t, x),
 				   _mm_andnot_si128(t, vhi));
