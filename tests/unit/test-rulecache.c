@@ -43,7 +43,7 @@ static const char rules_text[] =
 	"}\n"
 	"rule t.near {\n"
 	" meta:\n  indicator = J07\n  scope = title, body\n"
-	" patterns:\n  $a = \"работа\"\n  $b = \"дубай\"\n  $n = \"без\"\n"
+	" patterns:\n  $a = \"работа\"\n  $b = \"дуба\"\n  $n = \"без\"\n"
 	" condition:\n  near($a, $b, 3) or unnegated($a, $n, 2) and "
 	"2 of ($a, $b, $n)\n"
 	" examples:\n  match \"работа в Дубае\"\n"
@@ -303,6 +303,7 @@ test_warnings_replayed(void **state)
 	enum rules_cache_state st;
 	struct ruleset *a, *b, *c;
 	struct buf d1, d2, d3;
+	size_t passed, failed;
 
 	(void)state;
 	fresh_cache("c-warn");
@@ -321,6 +322,10 @@ test_warnings_replayed(void **state)
 	assert_null(strstr(d3.data, "unused"));
 	assert_same(a, b);
 	assert_same(a, c);
+	/* the examples hold, from the cache as when compiled */
+	ruleset_test(b, NULL, NULL, &passed, &failed);
+	assert_int_equal(passed, 3);
+	assert_int_equal(failed, 0);
 	ruleset_free(a);
 	ruleset_free(b);
 	ruleset_free(c);
