@@ -264,7 +264,8 @@ charset_to_utf8(const char *data, size_t len, const char *http_charset,
 			src = CHARSET_DEFAULT;
 		}
 	}
-	snprintf(res->name, sizeof(res->name), "%s", name);
+	_Static_assert(sizeof(res->name) == sizeof(name), "names of a size");
+	memcpy(res->name, name, sizeof(res->name));
 	res->source = src;
 	/* valid UTF-8 was checked once above: no second pass */
 	if (is_utf8_name(name) && valid)

@@ -49,7 +49,7 @@
  * every name of three lists.
  */
 static const struct tag_entry {
-	const char *name;
+	char name[16];		/* NUL-padded: compared as two words */
 	unsigned kind;
 } tag_table[] = {
 	{ "address", TAG_BLOCK },
@@ -107,14 +107,28 @@ static const struct tag_entry {
 	{ "ul", TAG_BLOCK },
 };
 
+/* 8 bytes of a name as a number that orders them as strcmp() would. */
+static inline uint64_t
+name_word(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
 /* The TAG_* kind of an element's name. libxml2's HTML parser lower-cases
  * names; other trees (feeds) may not, so upper-case ASCII is folded
  * first. */
 static unsigned
 tag_name_kind(const char *name)
 {
-	char low[16];
+	char low[16] = { 0 };
 	size_t i, lo = 0, hi = RF_ARRAY_SIZE(tag_table);
+	uint64_t w0, w1;
 
 	for (i = 0; name[i]; i++) {
 		if (i + 1 >= sizeof(low))
@@ -122,19 +136,17 @@ tag_name_kind(const char *name)
 		low[i] = name[i] >= 'A' && name[i] <= 'Z'
 			 ? (char)(name[i] + 32) : name[i];
 	}
-	low[i] = '\0';
+	/* the binary search compares two numbers a step, not strings */
+	w0 = name_word(low);
+	w1 = name_word(low + 8);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		/* the first letters decide most steps without a call */
-		int c = (unsigned char)low[0] !=
-				(unsigned char)tag_table[mid].name[0]
-			? (unsigned char)low[0] -
-			  (unsigned char)tag_table[mid].name[0]
-			: strcmp(low, tag_table[mid].name);
+		uint64_t t0 = name_word(tag_table[mid].name);
+		uint64_t t1 = name_word(tag_table[mid].name + 8);
 
-		if (c == 0)
+		if (w0 == t0 && w1 == t1)
 			return tag_table[mid].kind;
-		if (c < 0)
+		if (w0 < t0 || (w0 == t0 && w1 < t1))
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -204,19 +216,54 @@ may_be_space(const unsigned char *p, size_t len, size_t from)
 	return len;
 }
 
+#ifdef __SSE2__
+/*
+ * How many of the 16 bytes at p (at most avail of them text) copy to the
+ * output as they are: words separated by single spaces, up to the first
+ * other white space, a second space in a row, a byte below ' ' or C2 (the
+ * lead of U+00A0), or the end of the text; a space there is left out (what
+ * comes after it is not known yet). p[0] is no white space, or a single
+ * space after a word.
+ */
+static inline unsigned
+sink_plain_bytes(__m128i x, size_t avail)
+{
+	unsigned sp = (unsigned)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	unsigned cand = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(' ')), x),
+		_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2))));
+	/* bit 16 stops a block of plain bytes at its end */
+	unsigned stop = (cand & ~sp) | (sp & (sp >> 1)) | 0x10000u;
+	unsigned n;
+
+	if (avail < 16)
+		stop |= 1u << avail;
+	n = (unsigned)__builtin_ctz(stop);
+	/* a space last: its separator is decided by what follows */
+	if (n && (sp >> (n - 1) & 1u))
+		n--;
+	return n;
+}
+#endif
+
 /*
  * sink_text() for text known to be valid UTF-8 that fits under the cap
  * whatever it becomes (at most its length and one separator): the same
- * bytes, written in place with no check of each run.
+ * bytes, written in place with no check of each run. pad bytes after the
+ * text may be read (they are not used). Words separated by single spaces
+ * are copied 16 bytes at a time.
  */
 static void
-sink_valid(struct textsink *s, const char *text, size_t len)
+sink_valid(struct textsink *s, const char *text, size_t len, size_t pad)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	struct buf *out = s->out;
 	size_t i = 0, n, run, o;
+	/* the blocks' stores go up to 16 bytes past what is kept */
+	bool blocks = out->max - out->len - len > 32;
 
-	if (buf_grow(out, len + 1) != RF_OK) {
+	if (buf_grow(out, len + (blocks ? 32 : 1)) != RF_OK) {
 		s->truncated = true;	/* cannot be: the caller checked */
 		return;
 	}
@@ -234,6 +281,21 @@ sink_valid(struct textsink *s, const char *text, size_t len)
 				out->data[o++] = ' ';
 		}
 		s->space = s->newline = false;
+#ifdef __SSE2__
+		/* what is plain, by blocks */
+		while (blocks && len + pad - i >= 16) {
+			__m128i x = _mm_loadu_si128(
+				(const __m128i *)(const void *)(p + i));
+			unsigned k = sink_plain_bytes(x, len - i);
+
+			_mm_storeu_si128((__m128i *)(void *)(out->data + o), x);
+			o += k;
+			i += k;
+			if (k < 16)
+				break;
+		}
+#endif
+		/* the rest of the word, up to white space */
 		run = i;
 		while ((run = may_be_space(p, len, run)) < len &&
 		       !is_space_at(p + run, len - run, &n))
@@ -255,7 +317,7 @@ sink_text(struct textsink *s, const char *text, size_t len)
 	/* most text: valid, and far from the cap */
 	if (!s->truncated && len < s->out->max - s->out->len &&
 	    utf8_valid(text, len, NULL)) {
-		sink_valid(s, text, len);
+		sink_valid(s, text, len, 0);
 		return;
 	}
 	while (i < len && !s->truncated) {
@@ -298,22 +360,33 @@ sink_text(struct textsink *s, const char *text, size_t len)
 
 /* Class, id and role tokens of page chrome: cookie banners, menus,
  * breadcrumbs, blocks of related or recommended listings, sharing. */
-static const char *const chrome_tokens[] = {
-	"cookie", "cookies", "consent", "gdpr", "breadcrumb", "breadcrumbs",
-	"related", "recommend", "recommended", "recommendations", "similar",
-	"sidebar", "advert", "advertisement", "ads", "share", "social",
-	"subscribe", "popup", "modal", "navbar", "menu", "navigation",
-	"banner", "complementary", "contentinfo", "dialog", "footer",
+#define TOKEN(s) { s, sizeof(s) - 1 }
+static const struct chrome_token {
+	const char *s;
+	size_t n;
+} chrome_tokens[] = {
+	TOKEN("cookie"), TOKEN("cookies"), TOKEN("consent"), TOKEN("gdpr"),
+	TOKEN("breadcrumb"), TOKEN("breadcrumbs"), TOKEN("related"),
+	TOKEN("recommend"), TOKEN("recommended"), TOKEN("recommendations"),
+	TOKEN("similar"), TOKEN("sidebar"), TOKEN("advert"),
+	TOKEN("advertisement"), TOKEN("ads"), TOKEN("share"), TOKEN("social"),
+	TOKEN("subscribe"), TOKEN("popup"), TOKEN("modal"), TOKEN("navbar"),
+	TOKEN("menu"), TOKEN("navigation"), TOKEN("banner"),
+	TOKEN("complementary"), TOKEN("contentinfo"), TOKEN("dialog"),
+	TOKEN("footer"),
 };
+#undef TOKEN
 
 static bool
 token_in(const char *s, size_t n)
 {
 	size_t i;
+	/* the first letter rules out most tokens before strncasecmp() */
+	char c = (char)(s[0] | 0x20);
 
 	for (i = 0; i < RF_ARRAY_SIZE(chrome_tokens); i++)
-		if (strlen(chrome_tokens[i]) == n &&
-		    strncasecmp(s, chrome_tokens[i], n) == 0)
+		if (chrome_tokens[i].n == n && chrome_tokens[i].s[0] == c &&
+		    strncasecmp(s, chrome_tokens[i].s, n) == 0)
 			return true;
 	return false;
 }
@@ -351,6 +424,14 @@ prop_value(const xmlNode *n, const char *name, xmlChar **copy)
 	return *copy;
 }
 
+/* What separates the tokens of an attribute's value: " \t\n-_" (not
+ * NUL). */
+static bool
+is_token_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '-' || c == '_';
+}
+
 /* Whether an attribute's value has a chrome token ("cookie-banner"). */
 static bool
 value_has_chrome(const char *v)
@@ -358,9 +439,9 @@ value_has_chrome(const char *v)
 	const char *p, *q;
 
 	for (p = v; *p; p = q) {
-		while (*p && strchr(" \t\n-_", *p))
+		while (is_token_sep(*p))
 			p++;
-		for (q = p; *q && !strchr(" \t\n-_", *q); q++)
+		for (q = p; *q && !is_token_sep(*q); q++)
 			;
 		if (q > p && token_in(p, (size_t)(q - p)))
 			return true;
@@ -642,7 +723,10 @@ decode(struct document *d, const char *data, size_t len, bool markup,
 			      "converted to UTF-8", utf8->max);
 		return false;
 	}
-	snprintf(d->charset, sizeof(d->charset), "%s", cr.name);
+	/* the same size, and NUL-terminated: no formatting needed */
+	_Static_assert(sizeof(d->charset) == sizeof(cr.name),
+		       "a charset's name fits the document's");
+	memcpy(d->charset, cr.name, sizeof(d->charset));
 	d->charset_source = charset_source_name(cr.source);
 	d->charset_replaced = cr.replaced;
 	return true;
@@ -810,6 +894,8 @@ out:
  * reach RF_FIELD_MAX_BYTES (at most its bytes and one separator a
  * node). */
 #define FLAT_MAX_TEXT_BYTES	(RF_FIELD_MAX_BYTES / 4)
+/* Bytes after the text that sink_valid() may read. */
+#define FLAT_TEXT_PAD		16
 
 _Static_assert(FLAT_MAX_NODES < UINT32_MAX && FLAT_MAX_TEXT_BYTES <
 	       UINT32_MAX, "node indexes and text offsets fit 32 bits");
@@ -855,6 +941,8 @@ struct flat_page {
 	size_t depth;
 	bool rooted;			/* the root element has begun */
 	bool tree;			/* give up: the page needs the tree */
+	bool valid;			/* text is valid UTF-8 */
+	size_t pad;			/* NUL bytes readable after text */
 };
 
 /* Gives up on the list: the page is parsed again with a tree. */
@@ -1064,7 +1152,10 @@ flat_parse(struct flat_page *f, const char *utf8, size_t len, int opts)
 	/* about one node for each 24 bytes of a listing's page */
 	f->alloc = (len / 24 < FLAT_MAX_NODES ? len / 24 : FLAT_MAX_NODES) + 16;
 	f->nodes = xreallocarray(NULL, f->alloc, sizeof(*f->nodes));
-	(void)buf_grow(&f->text, len / 2);
+	/* a listing's text is most of its page: room for all of it (and
+	 * the zeros after it) rather than a copy when it outgrows half */
+	(void)buf_grow(&f->text, len + FLAT_TEXT_PAD < FLAT_MAX_TEXT_BYTES
+				 ? len + FLAT_TEXT_PAD : FLAT_MAX_TEXT_BYTES);
 	f->ctxt = htmlNewParserCtxt();
 	if (!f->ctxt)
 		return false;
@@ -1083,7 +1174,39 @@ flat_parse(struct flat_page *f, const char *utf8, size_t len, int opts)
 	htmlFreeParserCtxt(f->ctxt);
 	f->ctxt = NULL;
 	/* an element left open: the tree would have it all the same */
-	return !f->tree && !doc && f->depth == 0;
+	if (f->tree || doc || f->depth != 0)
+		return false;
+	/* all the text checked at once rather than each node as it is
+	 * walked; zeros after it for reads by blocks */
+	f->valid = utf8_valid(f->text.data, f->text.len, NULL);
+	if (f->text.max - f->text.len > FLAT_TEXT_PAD &&
+	    buf_grow(&f->text, FLAT_TEXT_PAD) == RF_OK) {
+		memset(f->text.data + f->text.len, 0, FLAT_TEXT_PAD + 1);
+		f->pad = FLAT_TEXT_PAD;
+	}
+	return true;
+}
+
+static bool
+is_continuation(char c)
+{
+	return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* sink_text() of a text node: with no check of its own where the page's
+ * text is valid UTF-8 and the node's ends are the bounds of characters
+ * (then it is valid too). */
+static void
+flat_sink(const struct flat_page *f, const struct flat_node *e,
+	  struct textsink *s)
+{
+	const char *t = f->text.data + e->off;
+
+	if (f->valid && !s->truncated && e->len < s->out->max - s->out->len &&
+	    !is_continuation(t[0]) && !is_continuation(t[e->len]))
+		sink_valid(s, t, e->len, f->pad);
+	else
+		sink_text(s, t, e->len);
 }
 
 /* walk_tree() over the element that starts at nodes[root]; the caps of
@@ -1122,7 +1245,7 @@ flat_walk(const struct flat_page *f, size_t root, struct textsink *s,
 				sink_break(s);
 			break;
 		case FLAT_TEXT:
-			sink_text(s, f->text.data + e->off, e->len);
+			flat_sink(f, e, s);
 			break;
 		default:
 			break;

@@ -85,6 +85,84 @@ test_html_read_as_the_tree(void **state)
 	(void)state;
 }
 
+/* The text of pieces as the sink collapses it: white space (' ', tab,
+ * newline, U+00A0) between words as one space, none at the ends. */
+static void
+collapse(const char *s, struct buf *out)
+{
+	bool space = false;
+	size_t i = 0, n = strlen(s);
+
+	while (i < n) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+		    s[i] == '\r') {
+			space = true;
+			i++;
+		} else if (s[i] == '\xC2' && s[i + 1] == '\xA0') {
+			space = true;
+			i += 2;
+		} else if (s[i] == '<') {
+			/* a tag of the pieces: no text, no break */
+			while (s[i] != '>')
+				i++;
+			i++;
+		} else {
+			if (space && out->len)
+				buf_addch(out, ' ');
+			space = false;
+			buf_addch(out, s[i++]);
+		}
+	}
+}
+
+static void
+test_html_white_space_collapsed(void **state)
+{
+	/* words, white space of each kind and runs of it, a C2 that is not
+	 * white space (libxml2 drops bytes below ' ' but tab, newline and
+	 * CR), and text split by an inline element; long enough that the
+	 * sink's blocks of 16 bytes end at every kind of byte */
+	static const char *const pieces[] = {
+		"слово", "ab", "abcdefghijklmno", " ", " ", " ", "  ", "\t",
+		"\n", "\xC2\xA0", "\xC2\xA9", "x", "<i>y</i>",
+		"\xE2\x80\x94", "\xF0\x9F\x98\x80", "\r\n",
+	};
+	struct buf page, text, want;
+	struct document d;
+	uint32_t r = 12345;
+	int round, k;
+
+	buf_init(&page, 0);
+	buf_init(&text, 0);
+	buf_init(&want, 0);
+	for (round = 0; round < 400; round++) {
+		buf_reset(&text);
+		buf_reset(&want);
+		for (k = 0; k < round % 40 + 1; k++) {
+			r = r * 1103515245u + 12345u;
+			buf_addstr(&text, pieces[(r >> 16) %
+						 (sizeof(pieces) /
+						  sizeof(pieces[0]))]);
+		}
+		collapse(text.data, &want);
+		buf_reset(&page);
+		buf_addf(&page, "<html><body><p>%s</p></body></html>",
+			 text.data);
+		extract(&d, page.data, page.len);
+		if (!want.len) {
+			assert_int_equal(d.status, DOC_EMPTY);
+		} else {
+			assert_int_equal(d.status, DOC_OK);
+			assert_string_equal(d.body.data, want.data);
+		}
+		document_release(&d);
+	}
+	buf_release(&page);
+	buf_release(&text);
+	buf_release(&want);
+	(void)state;
+}
+
 static void
 test_main_content(void **state)
 {
@@ -871,6 +949,7 @@ main(void)
 		cmocka_unit_test(test_html_title_from_h1),
 		cmocka_unit_test(test_main_content),
 		cmocka_unit_test(test_html_read_as_the_tree),
+		cmocka_unit_test(test_html_white_space_collapsed),
 		cmocka_unit_test(test_jsonld),
 		cmocka_unit_test(test_view_source),
 		cmocka_unit_test(test_text_and_kinds),
