@@ -1569,20 +1569,41 @@ field_language(struct document *d, enum doc_field f, const char *text,
 	d->lang_fields |= 1u << f;
 }
 
+/* The language of one field's text on its own, found already. */
+static void
+field_language_is(struct document *d, enum doc_field f, size_t len,
+		  enum lang_id lang)
+{
+	if (!len)
+		return;
+	d->field_lang[f] = lang;
+	d->lang_fields |= 1u << f;
+}
+
 /* The language of the title and body together (text/langid), and of
  * each field on its own. */
 static void
 identify_language(struct document *d)
 {
 	struct buf both;
-	struct lang_result r;
+	struct lang_result r, title, body;
+	bool pair = false;
 
 	buf_init(&both, RF_LANGID_MAX_BYTES);
-	if (d->has_title) {
+	if (d->has_title &&
+	    d->title.len + 1 + d->body.len < RF_LANGID_MAX_BYTES) {
+		/* nothing cut: the title and body, each alone and together,
+		 * in one pass over their words */
+		lang_detect_pair(d->title.data, d->title.len, d->body.data,
+				 d->body.len, &r, &title, &body);
+		pair = true;
+	} else if (d->has_title) {
 		buf_add(&both, d->title.data, d->title.len);
 		buf_addch(&both, '\n');
 	}
-	if (both.len) {
+	if (pair) {
+		/* found */
+	} else if (both.len) {
 		buf_add(&both, d->body.data,
 			utf8_prefix(d->body.data, d->body.len,
 				    RF_LANGID_MAX_BYTES - both.len - 1 <
@@ -1603,7 +1624,10 @@ identify_language(struct document *d)
 	d->lang = xstrdup(lang_name(r.lang));
 	buf_release(&both);
 	d->lang_fields = 0;
-	if (d->has_title)
+	if (pair)
+		field_language_is(d, DOC_FIELD_TITLE, d->title.len,
+				  title.lang);
+	else if (d->has_title)
 		field_language(d, DOC_FIELD_TITLE, d->title.data, d->title.len);
 	/*
 	 * The body is the document's text but for the title: when the title
@@ -1617,6 +1641,8 @@ identify_language(struct document *d)
 			      r.present[0].share >= 0.9))))) {
 		d->field_lang[DOC_FIELD_BODY] = r.lang;
 		d->lang_fields |= 1u << DOC_FIELD_BODY;
+	} else if (pair) {
+		field_language_is(d, DOC_FIELD_BODY, d->body.len, body.lang);
 	} else {
 		field_language(d, DOC_FIELD_BODY, d->body.data, d->body.len);
 	}

@@ -159,6 +159,20 @@ struct step {
 	uint8_t best;		/* the best model after the word before */
 };
 
+/*
+ * The best paths over the words from some point on, as if the text began
+ * there (lang_detect_pair()): its own steps until its state (vit and best)
+ * is the whole text's after the same word, which it then stays, so that
+ * from there on its steps are the whole text's.
+ */
+struct path2 {
+	int32_t vit[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+	size_t best;
+	struct step *steps;
+	size_t nsteps, asteps;
+	bool met;
+};
+
 struct detector {
 	size_t nmodels;
 	int64_t total[LANGID_MAX_MODELS];	/* sums over all words */
@@ -189,6 +203,9 @@ struct detector {
 	 * pend[pfirst] on, in a ring, and after them the word being read */
 	struct pending pend[PEND_RING];
 	size_t pfirst, npend;
+	/* a second best path beside the first, until they meet (see
+	 * lang_detect_pair()), or NULL */
+	struct path2 *path2;
 };
 
 static const char *const lang_names[LANG_COUNT] = {
@@ -1079,6 +1096,32 @@ step_done(struct detector *d, struct pending *p)
 	d->npend--;
 }
 
+/*
+ * The step of the second path over a word with scores sc and letters
+ * letters, after the first path's step over it; the second path ends when
+ * it meets the first.
+ */
+static void
+path2_step(struct detector *d, const int32_t *sc, size_t letters)
+{
+	struct path2 *q = d->path2;
+	struct step *st;
+
+	ALLOC_GROW(q->steps, q->nsteps + 1, q->asteps);
+	st = &q->steps[q->nsteps];
+	st->letters = (uint16_t)letters;
+	st->best = (uint8_t)q->best;
+	st->switched = viterbi_step(q->vit, sc, d->nmodels, q->nsteps == 0,
+				    &q->best) & d->used;
+	q->nsteps++;
+	/* the same state, so the same steps from here on: unused models
+	 * are 0 in both */
+	if (q->best == d->best && memcmp(q->vit, d->vit, sizeof(q->vit)) == 0) {
+		q->met = true;
+		d->path2 = NULL;
+	}
+}
+
 /* Takes the first pending word into the sums and the best paths. */
 static void
 word_take(struct detector *d)
@@ -1095,6 +1138,8 @@ word_take(struct detector *d)
 	part_add(d->part, sc);
 	st->switched = viterbi_step(d->vit, sc, d->nmodels, d->nsteps == 0,
 				    &d->best);
+	if (d->path2 != NULL)
+		path2_step(d, sc, p->letters);
 	step_done(d, p);
 }
 
@@ -1210,6 +1255,12 @@ word_take_avx2(struct detector *d)
 	st->switched = switched & d->used;
 	/* the first model with the best score, as the scalar loop took */
 	d->best = (size_t)__builtin_ctz(eq & d->used);
+	if (__builtin_expect(d->path2 != NULL, 0)) {
+		for (i = 0; i < LANGID_MAX_MODELS / 8; i++)
+			_mm256_store_si256((__m256i *)(void *)(d->sc + 8 * i),
+					   s[i]);
+		path2_step(d, d->sc, p->letters);
+	}
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
 	d->nsteps++;
@@ -1470,32 +1521,38 @@ scan_avx2(struct detector *d, const char *text, size_t len)
 }
 #endif
 
-/* Walks the best path back, counting the letters of each model. */
-static void
-path_letters(const struct detector *d, size_t *letters)
+/*
+ * Walks the best path back over steps[from, to), where it is in model cur
+ * after the last, counting the letters of each model; returns its model
+ * at steps[from]. A path's first step has switched 0.
+ */
+static size_t
+path_walk(const struct step *steps, size_t from, size_t to, size_t cur,
+	  size_t *letters)
 {
-	size_t t, cur;
+	size_t t;
 
-	if (d->nsteps == 0)
-		return;
-	cur = d->best;
-	for (t = d->nsteps; t-- > 0;) {
-		letters[cur] += d->steps[t].letters;
-		if (t > 0 && (d->steps[t].switched & (1u << cur)))
-			cur = d->steps[t].best;
+	for (t = to; t-- > from;) {
+		letters[cur] += steps[t].letters;
+		if (steps[t].switched & (1u << cur))
+			cur = steps[t].best;
 	}
+	return cur;
 }
 
 /* The confidence in lang: its share of exp((sum - best) / T) over all. */
 static double
-confidence(const struct detector *d, size_t best, enum lang_id lang)
+confidence(const int64_t *total, size_t nmodels, size_t best,
+	   enum lang_id lang)
 {
 	double p = 0, all = 0, e;
 	size_t m;
 
-	for (m = 0; m < d->nmodels; m++) {
-		e = exp((double)(d->total[m] - d->total[best]) /
-			SC_TEMPERATURE);
+	for (m = 0; m < nmodels; m++) {
+		/* exp() is +0 below -745.2: adding it changes nothing */
+		if (total[m] - total[best] < -746 * (int64_t)SC_TEMPERATURE)
+			continue;
+		e = exp((double)(total[m] - total[best]) / SC_TEMPERATURE);
 		all += e;
 		if (langid_models[m].lang == lang)
 			p += e;
@@ -1524,80 +1581,37 @@ result_shares(struct lang_result *r, const size_t *lang_letters,
 	}
 }
 
-void
-lang_detect(const char *text, size_t len, struct lang_result *out)
+/*
+ * A text's result in *out from its sums total[] over nmodels models, the
+ * letters[] of each model on its best path and its letters of other
+ * scripts.
+ */
+static void
+result_make(const int64_t *total, size_t nmodels, const size_t *letters,
+	    size_t nother, struct lang_result *out)
 {
-	struct detector d;
-	size_t letters[LANGID_MAX_MODELS] = { 0 };
 	size_t lang_letters[LANG_COUNT] = { 0 };
 	size_t m, best, nletters;
 	enum lang_id lang, major;
 
-	pthread_once(&gram_rows_once, gram_rows_build);
 	memset(out, 0, sizeof(*out));
-	memset(&d, 0, sizeof(d));
-	d.nmodels = langid_nmodels;
-	d.word = d.pend[0].w;
-	d.used = d.nmodels >= 32 ? UINT32_MAX : (1u << d.nmodels) - 1;
-	d.cyr_runs = cyr_same &&
-		     !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
-#ifdef HAVE_AVX2_STEP
-	d.avx2 = have_avx2 &&
-		 !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
-#endif
-	/* the cache holds CACHE_MODELS scores a word */
-	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
-	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
-		d.cache = pthread_getspecific(cache_key);
-		if (d.cache == NULL) {
-			/* none when there is no memory: slower, the same */
-			d.cache = cache_alloc();
-			if (d.cache != NULL &&
-			    pthread_setspecific(cache_key, d.cache) != 0) {
-				free(d.cache);
-				d.cache = NULL;
-			}
-		}
-	}
-	for (m = langid_first_other; m < d.nmodels; m++) {
-		d.total[m] = -SC_OTHER_TEXT;
-		d.vit[m] = -SC_OTHER_TEXT;
-	}
-	if (text == NULL)
-		len = 0;
-	len = utf8_prefix(text, len, RF_LANGID_MAX_BYTES);
-	if (len > 0) {
-		/* a word has a letter and, but for the last, a separator or
-		 * WORD_MAX letters after it: two bytes at least */
-		d.asteps = len / 2 + 1;
-		d.steps = xreallocarray(NULL, d.asteps, sizeof(*d.steps));
-#ifdef HAVE_AVX2_STEP
-		if (d.avx2)
-			scan_avx2(&d, text, len);
-		else
-#endif
-			scan(&d, text, len);
-	}
-	part_flush(&d);
-
-	path_letters(&d, letters);
-	nletters = d.nother;
-	for (m = 0; m < d.nmodels; m++) {
+	nletters = nother;
+	for (m = 0; m < nmodels; m++) {
 		lang_letters[langid_models[m].lang] += letters[m];
 		nletters += letters[m];
 	}
-	lang_letters[LANG_OTHER] += d.nother;
+	lang_letters[LANG_OTHER] += nother;
 	out->nletters = nletters;
 	if (nletters < LANG_MIN_LETTERS)
-		goto out;
+		return;
 	result_shares(out, lang_letters, nletters);
 
-	if (d.nother * 2 > nletters) {
+	if (nother * 2 > nletters) {
 		out->lang = LANG_OTHER;
-		out->confidence = (double)d.nother / (double)nletters;
-		goto out;
+		out->confidence = (double)nother / (double)nletters;
+		return;
 	}
-	best = best_model(d.total, d.nmodels);
+	best = best_model(total, nmodels);
 	lang = langid_models[best].lang;
 	major = out->present[0].lang;
 	if (lang_letters[lang] * 2 < nletters &&
@@ -1607,12 +1621,180 @@ lang_detect(const char *text, size_t len, struct lang_result *out)
 		out->confidence = out->present[0].share;
 		out->latin_ru = major == LANG_RU &&
 			letters[langid_latin_ru] * 2 > lang_letters[LANG_RU];
-		goto out;
+		return;
 	}
 	out->lang = lang;
-	out->confidence = confidence(&d, best, lang);
+	out->confidence = confidence(total, nmodels, best, lang);
 	out->latin_ru = best == langid_latin_ru;
-out:
+}
+
+/* The best paths' state before the first word, in vit[]. */
+static void
+vit_start(int32_t *vit, size_t nmodels)
+{
+	size_t m;
+
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		vit[m] = m >= langid_first_other && m < nmodels ?
+			 -SC_OTHER_TEXT : 0;
+}
+
+/* Prepares d, caller-owned, for a text of at most nwords words. */
+static void
+detector_init(struct detector *d, size_t nwords)
+{
+	size_t m;
+
+	pthread_once(&gram_rows_once, gram_rows_build);
+	memset(d, 0, sizeof(*d));
+	d->nmodels = langid_nmodels;
+	d->word = d->pend[0].w;
+	d->used = d->nmodels >= 32 ? UINT32_MAX : (1u << d->nmodels) - 1;
+	d->cyr_runs = cyr_same &&
+		      !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
+#ifdef HAVE_AVX2_STEP
+	d->avx2 = have_avx2 &&
+		  !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
+#endif
+	/* the cache holds CACHE_MODELS scores a word */
+	if (have_cache_key && langid_nmodels <= CACHE_MODELS &&
+	    !__atomic_load_n(&plain_no_cache, __ATOMIC_RELAXED)) {
+		d->cache = pthread_getspecific(cache_key);
+		if (d->cache == NULL) {
+			/* none when there is no memory: slower, the same */
+			d->cache = cache_alloc();
+			if (d->cache != NULL &&
+			    pthread_setspecific(cache_key, d->cache) != 0) {
+				free(d->cache);
+				d->cache = NULL;
+			}
+		}
+	}
+	for (m = langid_first_other; m < d->nmodels; m++)
+		d->total[m] = -SC_OTHER_TEXT;
+	vit_start(d->vit, d->nmodels);
+	if (nwords > 0) {
+		d->asteps = nwords;
+		d->steps = xreallocarray(NULL, d->asteps, sizeof(*d->steps));
+	}
+}
+
+/*
+ * Reads len bytes of text into d's words and scores them, as if they
+ * followed what d read before and a separator.
+ */
+static void
+detector_scan(struct detector *d, const char *text, size_t len)
+{
+	if (len == 0)
+		return;
+#ifdef HAVE_AVX2_STEP
+	if (d->avx2)
+		scan_avx2(d, text, len);
+	else
+#endif
+		scan(d, text, len);
+	part_flush(d);
+}
+
+/*
+ * The most words len bytes of text can hold: a word has a letter and, but
+ * for the last, a separator or WORD_MAX letters after it: two bytes at
+ * least.
+ */
+static size_t
+words_max(size_t len)
+{
+	return len > 0 ? len / 2 + 1 : 0;
+}
+
+void
+lang_detect(const char *text, size_t len, struct lang_result *out)
+{
+	struct detector d;
+	size_t letters[LANGID_MAX_MODELS] = { 0 };
+
+	if (text == NULL)
+		len = 0;
+	len = utf8_prefix(text, len, RF_LANGID_MAX_BYTES);
+	detector_init(&d, words_max(len));
+	detector_scan(&d, text, len);
+	path_walk(d.steps, 0, d.nsteps, d.best, letters);
+	result_make(d.total, d.nmodels, letters, d.nother, out);
+	free(d.steps);
+}
+
+void
+lang_detect_pair(const char *a, size_t alen, const char *b, size_t blen,
+		 struct lang_result *joined, struct lang_result *first,
+		 struct lang_result *second)
+{
+	struct detector d;
+	struct path2 q;
+	int64_t total_a[LANGID_MAX_MODELS], total_b[LANGID_MAX_MODELS];
+	size_t letters[LANGID_MAX_MODELS], shared[LANGID_MAX_MODELS] = { 0 };
+	size_t m, k, best_a, nother_a, met, cur;
+	char *ab;
+
+	if (a == NULL)
+		alen = 0;
+	if (b == NULL)
+		blen = 0;
+	if (alen >= RF_LANGID_MAX_BYTES || blen >= RF_LANGID_MAX_BYTES ||
+	    alen + 1 + blen > RF_LANGID_MAX_BYTES) {
+		/* a + "\n" + b is cut: one at a time */
+		ab = xmalloc(alen + 1 + blen);
+		if (alen > 0)
+			memcpy(ab, a, alen);
+		ab[alen] = '\n';
+		if (blen > 0)
+			memcpy(ab + alen + 1, b, blen);
+		lang_detect(ab, alen + 1 + blen, joined);
+		free(ab);
+		lang_detect(a, alen, first);
+		lang_detect(b, blen, second);
+		return;
+	}
+	/*
+	 * The words of a + "\n" + b are a's then b's, read the same way
+	 * (the separator ends a's last word as the end of a does, and no
+	 * word or mark carries over it), so reading a and then b is reading
+	 * the whole; a's own sums, steps and best path are the whole's
+	 * after its last word, b's sums the whole's less a's. Only b's best
+	 * paths differ, for a while, and run beside.
+	 */
+	detector_init(&d, words_max(alen) + words_max(blen));
+	detector_scan(&d, a, alen);
+	k = d.nsteps;
+	best_a = d.best;
+	nother_a = d.nother;
+	memcpy(total_a, d.total, sizeof(total_a));
+
+	memset(&q, 0, sizeof(q));
+	vit_start(q.vit, d.nmodels);
+	d.path2 = &q;
+	detector_scan(&d, b, blen);
+	d.path2 = NULL;
+
+	/* the whole's best path and b's are one from where they met */
+	met = q.met ? k + q.nsteps : d.nsteps;
+	cur = path_walk(d.steps, met, d.nsteps, d.best, shared);
+	memcpy(letters, shared, sizeof(letters));
+	path_walk(d.steps, 0, met, cur, letters);
+	result_make(d.total, d.nmodels, letters, d.nother, joined);
+
+	memset(letters, 0, sizeof(letters));
+	path_walk(d.steps, 0, k, best_a, letters);
+	result_make(total_a, d.nmodels, letters, nother_a, first);
+
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		total_b[m] = d.total[m] - total_a[m] +
+			     (m >= langid_first_other && m < d.nmodels ?
+			      -SC_OTHER_TEXT : 0);
+	memcpy(letters, shared, sizeof(letters));
+	path_walk(q.steps, 0, q.nsteps, q.met ? cur : q.best, letters);
+	result_make(total_b, d.nmodels, letters, d.nother - nother_a, second);
+	free(q.steps);
 	free(d.steps);
 }
 

@@ -1486,6 +1486,58 @@ fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
 	return j;
 }
 
+/*
+ * One-letter Cyrillic words from text[i] on (в, и, с), which the general
+ * path holds back as the start of a spaced-out run: fewer than RUN_MIN of
+ * them, one space after each, before a word fast_word_after_run() would
+ * take; or right before ASCII punctuation that is no run's separator
+ * ("и,", "в\n"). The run is then not joined (run_end()), and word_fold()
+ * gives each letter alone its own script whatever the context (decide():
+ * only Cyrillic has a letter; one letter is neither mixed nor a compound,
+ * and sets no context), so each folds to itself as in a fast word, and the
+ * spaces and the punctuation stay. Writes them, and the word after them,
+ * folded to out; returns where they end and the word's script in *sc
+ * (SC_NONE: the context stays), or returns i.
+ */
+static inline __attribute__((always_inline)) size_t
+fast_lone_letters(const struct folder *st, size_t i, unsigned char *out,
+		  int *sc)
+{
+	const unsigned char *s = (const unsigned char *)st->s;
+	const struct fast_char *fc;
+	size_t j = i, len = st->len, n, k;
+	uint32_t cp;
+	unsigned char c;
+
+	if (st->f->ncells != 0)
+		return i;
+	for (n = 1; n < RUN_MIN; n++) {
+		if (len - j < 3 || fast_decode(s + j, 2, &cp) != 2 ||
+		    fast_tab[cp].kind != FK_CYR)
+			return i;
+		c = s[j + 2];
+		if (c >= 0x80 || fast_tab[c].kind != FK_END ||
+		    !fast_tab[c].plain)
+			return i;
+		fc = &fast_tab[cp];
+		out[j - i] = fc->out[0];
+		out[j - i + 1] = fc->out[1];
+		out[j - i + 2] = c;
+		j += 3;
+		if (c == '.' || c == '-')
+			return i;
+		if (c != ' ') {
+			*sc = SC_NONE;
+			return j;
+		}
+		/* the word after the run, as fast_word_after_run() takes it */
+		k = fast_scan_word(st, j, out + (j - i), sc);
+		if (k > j)
+			return k - j <= FAST_RUN_WORD ? k : i;
+	}
+	return i;
+}
+
 /* Makes room in f's view for the rest of the text from i on, folded byte
  * for byte; false when it cannot (never past the cap, which is
  * RF_FOLD_EXPANSION times the largest input, so not reached). */
@@ -1525,6 +1577,8 @@ fast_stretch(struct folder *st, size_t i)
 		if (p == len)
 			break;
 		q = fast_scan_word(st, p, out + (p - i), &sc);
+		if (q == p)
+			q = fast_lone_letters(st, p, out + (p - i), &sc);
 		if (q == p)
 			break;
 		if (sc != SC_NONE)

@@ -582,6 +582,84 @@ test_plain_same(void **state)
 	free(ref);
 }
 
+/* lang_detect_pair(a, b) against lang_detect() of a + "\n" + b, a, b. */
+static void
+check_pair(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct lang_result j, f, s, r;
+	char *ab = malloc(alen + blen + 1);
+
+	assert_non_null(ab);
+	if (alen > 0)
+		memcpy(ab, a, alen);
+	ab[alen] = '\n';
+	if (blen > 0)
+		memcpy(ab + alen + 1, b, blen);
+	lang_detect_pair(a, alen, b, blen, &j, &f, &s);
+	lang_detect(ab, alen + 1 + blen, &r);
+	check_same(&r, &j);
+	lang_detect(a, alen, &r);
+	check_same(&r, &f);
+	lang_detect(b, blen, &r);
+	check_same(&r, &s);
+	free(ab);
+}
+
+/*
+ * lang_detect_pair() gives what its three lang_detect() calls give, in
+ * every way of reading: titles before ads in other languages (the second
+ * text's best paths differ from the whole's for a while), made-up texts
+ * cut anywhere (inside a character, a word, after an apostrophe or before
+ * a mark), empty halves, and halves too long to be read whole together.
+ */
+static void
+test_pair_same(void **state)
+{
+	static const struct {
+		bool no_cache, portable;
+	} ways[] = {
+		{ false, false }, { false, true }, { true, false },
+		{ true, true },
+	};
+	char *t, *big;
+	size_t w, i, j, len, cut, n = RF_LANGID_MAX_BYTES;
+
+	(void)state;
+	big = malloc(n);
+	assert_non_null(big);
+	for (i = 0; i + strlen(ads[0].text) + 1 <= n;
+	     i += strlen(ads[0].text) + 1) {
+		memcpy(big + i, ads[0].text, strlen(ads[0].text));
+		big[i + strlen(ads[0].text)] = ' ';
+	}
+	memset(big + i, 'a', n - i);
+	for (w = 0; w < RF_ARRAY_SIZE(ways); w++) {
+		langid_set_plain(ways[w].no_cache, ways[w].portable);
+		for (i = 0; i < RF_ARRAY_SIZE(titles); i++)
+			for (j = 0; j < RF_ARRAY_SIZE(ads); j++)
+				check_pair(titles[i].text,
+					   strlen(titles[i].text),
+					   ads[j].text, strlen(ads[j].text));
+		for (i = 0; i < 24; i++) {
+			t = made_text(i, &len);
+			for (cut = 0; cut <= len; cut += 1 + cut % 37)
+				check_pair(t, cut, t + cut, len - cut);
+			free(t);
+		}
+		check_pair(NULL, 0, NULL, 0);
+		check_pair(NULL, 0, ads[1].text, strlen(ads[1].text));
+		check_pair(titles[2].text, strlen(titles[2].text), NULL, 0);
+		check_pair("\xd0", 1, "\xb0\xcc\x86\xd0\xb1", 5);
+		check_pair("don", 3, "\xca\xbbt", 4);
+		check_pair(big, n - 10, ads[2].text, strlen(ads[2].text));
+		check_pair(big, n - 10 - strlen(ads[2].text) - 1, ads[2].text,
+			   strlen(ads[2].text));
+		check_pair(ads[2].text, strlen(ads[2].text), big, n);
+	}
+	langid_set_plain(false, false);
+	free(big);
+}
+
 /*
  * Long words in the cache of word scores (16 to 30 letters of one block
  * of 256 code points, keyed by their low bytes): words with the same low
@@ -685,6 +763,7 @@ main(void)
 		cmocka_unit_test(test_other),
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_plain_same),
+		cmocka_unit_test(test_pair_same),
 		cmocka_unit_test(test_long_words_cached),
 		cmocka_unit_test(test_threads),
 	};
