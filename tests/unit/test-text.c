@@ -845,8 +845,8 @@ test_linear_time(void **state)
 {
 	/* ordinary text, and the inputs a quadratic folder would choke on */
 	static const char *const units[] = {
-		"Здpaвcтвyйтe! Работа в Дубае, 18-25 лет, р а б о т а, "
-		"3аработок, support@mail.ru, oʻzbek ﬁ\xe2\x80\x8b. ",
+		("Здpaвcтвyйтe! Работа в Дубае, 18-25 лет, р а б о т а, "
+		 "3аработок, support@mail.ru, oʻzbek ﬁ\xe2\x80\x8b. "),
 		"а",			/* one word of a megabyte */
 		"а ",			/* one spaced-out run */
 		"а.",
