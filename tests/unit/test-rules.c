@@ -1829,7 +1829,8 @@ test_start_limit_random(void **state)
 			prefilter_seen_init(&sn, rs->npatterns);
 			prefilter_scan(pf, doc[0].data, doc[0].len, &sn);
 			for (r = 0; r < rs->n; r++) {
-				const struct pattern *p = &rs->rules[r]->pats[0];
+				const struct pattern *p =
+					&rs->rules[r]->pats[0];
 				size_t got, want;
 
 				if (!p->atoms.n)
