@@ -601,6 +601,29 @@ add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
 }
 
 /*
+ * Whether the character at byte at of text (len bytes) may follow a form
+ * whose next character is next (not 0): one that folds to next, or one
+ * \s matches when next is PRE_NEXT_SPACE. ASCII and two-byte characters,
+ * nearly all there are, are decoded here.
+ */
+static inline bool
+next_matches(const char *text, size_t at, size_t len, uint32_t next)
+{
+	const unsigned char *t = (const unsigned char *)text + at;
+	uint32_t cp;
+
+	if (at < len && t[0] < 0x80)
+		cp = t[0];
+	else if (at + 1 < len && t[0] >= 0xC2 && t[0] < 0xE0 &&
+		 (t[1] & 0xC0) == 0x80)
+		cp = (uint32_t)(t[0] & 0x1F) << 6 | (t[1] & 0x3F);
+	else if (!utf8_decode(text + at, len - at, &cp))
+		return false;
+	return next == PRE_NEXT_SPACE ? atom_is_space(cp)
+				      : atom_fold(cp) == next;
+}
+
+/*
  * Merges the places before lim of the form at form (flen bytes) in text,
  * followed by a character that folds to next unless next is 0 (by a
  * space when it is PRE_NEXT_SPACE), into m->starts[0..n), sorted;
@@ -627,15 +650,8 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 		p++;
 		if (flen > 1 && memcmp(text + s, form, flen - 1) != 0)
 			continue;
-		if (next) {
-			uint32_t cp;
-			size_t at = s + flen;
-
-			if (!utf8_decode(text + at, len - at, &cp) ||
-			    (next == PRE_NEXT_SPACE ? !atom_is_space(cp)
-						    : atom_fold(cp) != next))
-				continue;
-		}
+		if (next && !next_matches(text, s + flen, len, next))
+			continue;
 		if (k + (n - i) >= RF_PREFILTER_POS_MAX)
 			return SIZE_MAX;
 		ALLOC_GROW(m->starts2, k + (n - i) + 2, m->astarts2);
@@ -658,10 +674,10 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 }
 
 /*
- * The places in field f of text where a match of pat may start, sorted,
- * into m->starts: where the prefilter saw an atom of its prefix set
- * begin, and where one of its lone letters or two-character strings is
- * before lim (those from lim on may be left in). Returns how many, or
+ * The places before lim (some from lim on may be left in) in field f of
+ * text where a match of pat may start, sorted, into m->starts: where the
+ * prefilter saw an atom of its prefix set begin, and where one of its
+ * lone letters or two-character strings is. Returns how many, or
  * SIZE_MAX when there are too many to be worth it.
  */
 static size_t
@@ -674,8 +690,8 @@ prefix_starts(struct matcher *m, const struct pattern *pat,
 	ALLOC_GROW(m->starts, 1, m->astarts);
 	if (pat->pidx != PIDX_NONE && sn->seen[pat->pidx]) {
 		n = prefilter_starts(m->rs->pf, sn, pat->pidx,
-				     (unsigned char)f, text, len, &m->starts,
-				     &m->astarts);
+				     (unsigned char)f, text, len, lim,
+				     &m->starts, &m->astarts);
 		if (n == SIZE_MAX)
 			return SIZE_MAX;
 		/* found in order of their ends: nearly sorted */

@@ -1559,6 +1559,10 @@ note_visit(struct prefilter_seen *sn, uint32_t s, size_t end)
 	sn->vis[sn->nvis++].field = sn->field;
 }
 
+/* The most bytes of text an atom spans: ATOM_MAX characters at most
+ * (each at least a byte folded), each of at most four bytes. */
+#define ATOM_SPAN (4 * ATOM_MAX)
+
 /*
  * Where an atom of chars characters ending at byte end of text begins:
  * folding maps a character to one character, so chars characters back
@@ -1588,12 +1592,14 @@ add_start(uint32_t **out, size_t *alloc, size_t *n, uint32_t start)
 	return true;
 }
 
-/* Into *from and *to, a range of the visits that holds all those in
- * field (and maybe others); returns whether those are of one scan, so
- * in the order of their ends. */
+/*
+ * Into *from and *to, a range of the visits that holds all those in
+ * field that end within len bytes. Returns whether it holds those alone,
+ * of one scan, so in the order of their ends; else it may hold others.
+ */
 static bool
 field_visits(const struct prefilter_seen *sn, unsigned char field,
-	     const struct prefilter_visit **from,
+	     size_t len, const struct prefilter_visit **from,
 	     const struct prefilter_visit **to)
 {
 	*from = sn->vis;
@@ -1606,29 +1612,37 @@ field_visits(const struct prefilter_seen *sn, unsigned char field,
 	}
 	*from = sn->vis + sn->ffrom[field];
 	*to = sn->vis + sn->fto[field];
+	while (*to > *from && (*to)[-1].end > len)
+		(*to)--;
 	return true;
 }
 
 size_t
 prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 		 size_t id, unsigned char field, const char *text, size_t len,
-		 uint32_t **out, size_t *alloc)
+		 size_t lim, uint32_t **out, size_t *alloc)
 {
 	const struct prefilter_visit *vi, *end;
 	const uint64_t bit = (uint64_t)1 << (id & 63);
 	const uint64_t *bloom = pf->want_pre[id] ? pf->mbloom : pf->rbloom;
-	size_t n = 0;
+	size_t n = 0, stop;
 	uint32_t k, d, o;
+	bool mixed;
 
 	if (!pf->want_pos[id])
 		return 0;	/* not a prefix set's: no places noted */
 	if (sn->vis_over)
 		return SIZE_MAX;
-	(void)field_visits(sn, field, &vi, &end);
+	/* in the order read, an atom ending at stop or later begins at lim
+	 * or later */
+	stop = lim < SIZE_MAX - ATOM_SPAN ? lim + ATOM_SPAN : SIZE_MAX;
+	mixed = !field_visits(sn, field, len, &vi, &end);
+	if (mixed)
+		stop = SIZE_MAX;
 	if (prefilter_is_dense(pf)) {
-		for (; vi < end; vi++) {
+		for (; vi < end && vi->end < stop; vi++) {
 			if (!(bloom[vi->state] & bit) ||
-			    vi->field != field || vi->end > len)
+			    (mixed && (vi->field != field || vi->end > len)))
 				continue;
 			for (k = pf->mout_start[vi->state];
 			     k < pf->mout_start[vi->state + 1]; k++)
@@ -1641,8 +1655,8 @@ prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 		return n;
 	}
 	/* the trie state, then its dict chain, as mark_all goes */
-	for (; vi < end; vi++) {
-		if (vi->field != field || vi->end > len)
+	for (; vi < end && vi->end < stop; vi++) {
+		if (mixed && (vi->field != field || vi->end > len))
 			continue;
 		for (d = vi->state; d != UINT32_MAX; d = pf->states[d].dict)
 			for (o = pf->states[d].out; o != UINT32_MAX;
@@ -1666,22 +1680,24 @@ prefilter_start_limit(const struct prefilter *pf,
 	const uint64_t *bloom;
 	size_t lim = 0;
 	uint32_t k, d, o, s;
-	bool ordered;
+	bool mixed;
 
 	if (!pf->want_pos[id] || sn->vis_over)
 		return SIZE_MAX;
 	bloom = pf->want_pre[id] ? pf->mbloom : pf->rbloom;
-	ordered = field_visits(sn, field, &first, &vi);
+	mixed = !field_visits(sn, field, len, &first, &vi);
 	/*
 	 * Backwards from the last visit: an atom begins before it ends,
 	 * so once a visit ends at or before the latest start found, none
 	 * before it (in the order read) begins later.
 	 */
 	while (vi-- > first) {
-		if (vi->field != field || vi->end > len)
-			continue;
-		if (ordered && vi->end <= lim)
+		if (mixed) {
+			if (vi->field != field || vi->end > len)
+				continue;
+		} else if (vi->end <= lim) {
 			break;
+		}
 		if (prefilter_is_dense(pf)) {
 			if (!(bloom[vi->state] & bit))
 				continue;

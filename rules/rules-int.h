@@ -260,8 +260,9 @@ void prefilter_seen_release(struct prefilter_seen *sn);
 void prefilter_seen_clear(struct prefilter_seen *sn);
 /*
  * Where the atoms of prefix set id begin in text (len bytes), the field
- * the scan saw as field: appends them to *out (of *alloc elements,
- * grown as needed) in the order their ends were found, and returns how
+ * the scan saw as field, before lim (SIZE_MAX: all; some from lim on may
+ * be among them): appends them to *out (of *alloc elements, grown as
+ * needed) in the order their ends were found, and returns how
  * many; SIZE_MAX when there are more than RF_PREFILTER_POS_PER_SET or
  * the scan stopped noting (then PCRE2 must search the whole text). An id
  * whose places are not noted (neither a prefix set's nor a required set
@@ -270,7 +271,7 @@ void prefilter_seen_clear(struct prefilter_seen *sn);
 size_t prefilter_starts(const struct prefilter *pf,
 			const struct prefilter_seen *sn, size_t id,
 			unsigned char field, const char *text, size_t len,
-			uint32_t **out, size_t *alloc);
+			size_t lim, uint32_t **out, size_t *alloc);
 /*
  * How far into the text of field (len bytes) a match containing an atom
  * of set id can begin: one more than the latest place an atom of it

@@ -1203,7 +1203,7 @@ seen_str(const struct prefilter *pf, size_t npatterns, const char *text,
 		/* and where the prefix atoms start, when it is a prefix
 		 * set's id (others have none) */
 		n = prefilter_starts(pf, &sn, i, 0, text, strlen(text),
-				     &starts, &astarts);
+				     SIZE_MAX, &starts, &astarts);
 		if (n == SIZE_MAX)
 			buf_addf(out, "+");
 		for (k = 0; n != SIZE_MAX && k < n; k++)
@@ -1389,7 +1389,7 @@ starts_of(const struct ruleset *rs, const struct prefilter_seen *sn,
 	size_t alloc = 0, n;
 
 	n = prefilter_starts(rs->pf, sn, rs->rules[i]->pats[0].pidx, 0, text,
-			     len, &v, &alloc);
+			     len, SIZE_MAX, &v, &alloc);
 	free(v);
 	return n;
 }
