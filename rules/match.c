@@ -601,19 +601,46 @@ add_span(struct matcher *m, size_t pi, enum rule_view v, enum rule_field f)
 }
 
 /*
- * Merges the places of the form at form (flen bytes) in text, followed
- * by a character that folds to next unless next is 0 (by a space when it
- * is PRE_NEXT_SPACE), into
- * m->starts[0..n), sorted; returns the new count, or SIZE_MAX past
- * RF_PREFILTER_POS_MAX.
+ * Whether the character at byte at of text (len bytes) may follow a form
+ * whose next character is next (not 0): one that folds to next, or one
+ * \s matches when next is PRE_NEXT_SPACE. ASCII and two-byte characters,
+ * nearly all there are, are decoded here.
+ */
+static inline bool
+next_matches(const char *text, size_t at, size_t len, uint32_t next)
+{
+	const unsigned char *t = (const unsigned char *)text + at;
+	uint32_t cp;
+
+	if (at < len && t[0] < 0x80)
+		cp = t[0];
+	else if (at + 1 < len && t[0] >= 0xC2 && t[0] < 0xE0 &&
+		 (t[1] & 0xC0) == 0x80)
+		cp = (uint32_t)(t[0] & 0x1F) << 6 | (t[1] & 0x3F);
+	else if (!utf8_decode(text + at, len - at, &cp))
+		return false;
+	return next == PRE_NEXT_SPACE ? atom_is_space(cp)
+				      : atom_fold(cp) == next;
+}
+
+/*
+ * Merges the places before lim of the form at form (flen bytes) in text,
+ * followed by a character that folds to next unless next is 0 (by a
+ * space when it is PRE_NEXT_SPACE), into m->starts[0..n), sorted;
+ * returns the new count, or SIZE_MAX past RF_PREFILTER_POS_MAX.
  */
 static size_t
 merge_form(struct matcher *m, size_t n, const char *text, size_t len,
-	   const char *form, size_t flen, uint32_t next)
+	   size_t lim, const char *form, size_t flen, uint32_t next)
 {
 	const char last = form[flen - 1];
 	const char *p = text + flen - 1, *end = text + len;
 	size_t i = 0, k = 0;
+
+	/* the forms that begin before lim: their last byte before
+	 * lim + flen - 1 */
+	if (len >= flen - 1 && lim < len - (flen - 1))
+		end = text + lim + (flen - 1);
 
 	ALLOC_GROW(m->starts2, n + 1, m->astarts2);
 	/* find the form's last byte, then check the ones before it */
@@ -623,15 +650,8 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 		p++;
 		if (flen > 1 && memcmp(text + s, form, flen - 1) != 0)
 			continue;
-		if (next) {
-			uint32_t cp;
-			size_t at = s + flen;
-
-			if (!utf8_decode(text + at, len - at, &cp) ||
-			    (next == PRE_NEXT_SPACE ? !atom_is_space(cp)
-						    : atom_fold(cp) != next))
-				continue;
-		}
+		if (next && !next_matches(text, s + flen, len, next))
+			continue;
 		if (k + (n - i) >= RF_PREFILTER_POS_MAX)
 			return SIZE_MAX;
 		ALLOC_GROW(m->starts2, k + (n - i) + 2, m->astarts2);
@@ -654,14 +674,15 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 }
 
 /*
- * The places in field f of text where a match of pat may start, sorted,
- * into m->starts: where the prefilter saw an atom of its prefix set
- * begin, and where one of its lone letters or two-character strings is.
- * Returns how many, or SIZE_MAX when there are too many to be worth it.
+ * The places before lim (some from lim on may be left in) in field f of
+ * text where a match of pat may start, sorted, into m->starts: where the
+ * prefilter saw an atom of its prefix set begin, and where one of its
+ * lone letters or two-character strings is. Returns how many, or
+ * SIZE_MAX when there are too many to be worth it.
  */
 static size_t
 prefix_starts(struct matcher *m, const struct pattern *pat,
-	      enum rule_field f, const char *text, size_t len)
+	      enum rule_field f, const char *text, size_t len, size_t lim)
 {
 	const struct prefilter_seen *sn = &m->sn;
 	size_t n = 0, i, j;
@@ -669,8 +690,8 @@ prefix_starts(struct matcher *m, const struct pattern *pat,
 	ALLOC_GROW(m->starts, 1, m->astarts);
 	if (pat->pidx != PIDX_NONE && sn->seen[pat->pidx]) {
 		n = prefilter_starts(m->rs->pf, sn, pat->pidx,
-				     (unsigned char)f, text, len, &m->starts,
-				     &m->astarts);
+				     (unsigned char)f, text, len, lim,
+				     &m->starts, &m->astarts);
 		if (n == SIZE_MAX)
 			return SIZE_MAX;
 		/* found in order of their ends: nearly sorted */
@@ -683,7 +704,7 @@ prefix_starts(struct matcher *m, const struct pattern *pat,
 		}
 	}
 	for (i = 0; i < pat->npre_forms; i++) {
-		n = merge_form(m, n, text, len, pat->pre_forms[i],
+		n = merge_form(m, n, text, len, lim, pat->pre_forms[i],
 			       pat->pre_form_len[i], pat->pre_form_next[i]);
 		if (n == SIZE_MAX)
 			return SIZE_MAX;
@@ -696,15 +717,15 @@ prefix_starts(struct matcher *m, const struct pattern *pat,
 }
 
 /*
- * Runs a pattern anchored at each place its prefix set starts, as the
- * search of match_field would find its matches: the leftmost start at or
- * after the end of the last match. Returns false on a limit, or when the
- * anchored program cannot be made (then *fallback).
+ * Runs a pattern anchored at each place before lim its prefix set
+ * starts, as the search of match_field would find its matches: the
+ * leftmost start at or after the end of the last match. Returns false on
+ * a limit, or when the anchored program cannot be made (then *fallback).
  */
 static bool
 match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 	       enum rule_view v, enum rule_field f, const char *text,
-	       size_t len, bool *fallback)
+	       size_t len, size_t lim, bool *fallback)
 {
 	PCRE2_SIZE off = 0, *ov;
 	size_t kept = 0, i, n;
@@ -716,12 +737,12 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 		*fallback = true;
 		return true;
 	}
-	n = prefix_starts(m, pat, f, text, len);
+	n = prefix_starts(m, pat, f, text, len, lim);
 	if (n == SIZE_MAX) {
 		*fallback = true;
 		return true;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && m->starts[i] < lim; i++) {
 		if (m->starts[i] < off || m->starts[i] > len)
 			continue;
 		m->calls++;
@@ -748,6 +769,35 @@ match_field_at(struct matcher *m, struct pattern *pat, size_t pi,
 }
 
 /*
+ * How far into field f (text, len bytes) a match of pat can begin: every
+ * match holds an atom of its set (and of its second set), so it begins
+ * at or before the last place one begins (prefilter_start_limit).
+ * SIZE_MAX when not known; 0 when the field holds none.
+ */
+static size_t
+start_limit(struct matcher *m, const struct pattern *pat,
+	    enum rule_field f, const char *text, size_t len)
+{
+	size_t lim = SIZE_MAX, lim2;
+
+	if (!pat->atoms.n)
+		return SIZE_MAX;
+	/* the places of a set that is the prefix set are the starts
+	 * themselves: it bounds none of them */
+	if (pat->gidx != pat->pidx || pat->npre_forms)
+		lim = prefilter_start_limit(m->rs->pf, &m->sn, pat->gidx,
+					    (unsigned char)f, text, len);
+	if (lim && pat->atoms2.n &&
+	    (pat->gidx2 != pat->pidx || pat->npre_forms)) {
+		lim2 = prefilter_start_limit(m->rs->pf, &m->sn, pat->gidx2,
+					     (unsigned char)f, text, len);
+		if (lim2 < lim)
+			lim = lim2;
+	}
+	return lim;
+}
+
+/*
  * Runs one pattern over one field, adding spans. Returns false when the
  * pattern hit a limit (a rule error, never "no match").
  */
@@ -756,15 +806,20 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	    enum rule_view v, enum rule_field f, const char *text, size_t len)
 {
 	PCRE2_SIZE off = 0, *ov;
-	size_t kept = 0;
+	size_t kept = 0, lim = SIZE_MAX;
 	int rc;
 	bool jit;
 	pcre2_code *code;
 
+	if (m->prefiltered && v == VIEW_FOLDED) {
+		lim = start_limit(m, pat, f, text, len);
+		if (!lim)
+			return true;
+	}
 	/* where the prefilter saw where matches can start, only there */
 	if (m->prefiltered && v == VIEW_FOLDED && pat->anchor) {
 		bool fallback = false;
-		bool ok = match_field_at(m, pat, pi, v, f, text, len,
+		bool ok = match_field_at(m, pat, pi, v, f, text, len, lim,
 					 &fallback);
 
 		if (!fallback)
@@ -773,7 +828,8 @@ match_field(struct matcher *m, struct pattern *pat, size_t pi,
 	code = pattern_code(m->rs, pat, &jit);
 	if (!code)
 		return false;	/* counted as a rule error */
-	while (off <= len) {
+	/* no match begins at or after lim */
+	while (off <= len && off < lim) {
 		m->calls++;
 		rc = run_code(m, code, jit, text, len, off);
 		if (rc == PCRE2_ERROR_NOMATCH)

@@ -94,9 +94,10 @@ struct prefilter {
 	uint8_t *mout_chars;
 	uint32_t *mout_start;
 	/* per match state, a bit (id % 64) for each prefix set's id among
-	 * its outputs: most visits are told apart from a set's without
-	 * reading the outputs */
-	uint64_t *mbloom;
+	 * its outputs (mbloom), and for each other noted set's (rbloom):
+	 * most visits are told apart from a set's without reading the
+	 * outputs */
+	uint64_t *mbloom, *rbloom;
 	/* the class of a character of text, folded: ASCII and two-byte
 	 * characters by table, as the place of its column (class *
 	 * stride), longer ones by a search of cps[] (sorted, cps[k] is
@@ -109,8 +110,9 @@ struct prefilter {
 	uint32_t *cps;
 	size_t ncps;
 
-	/* ids whose atoms' places are noted (prefix sets) */
-	unsigned char *want_pos;
+	/* ids whose atoms' places are noted: the prefix sets (want_pre
+	 * too) and the required sets of the patterns of the folded view */
+	unsigned char *want_pos, *want_pre;
 
 	/* which rules to evaluate */
 	/* id -> the rules with a pattern using it: rule_of[rule_start[id]
@@ -375,11 +377,26 @@ mouts_build(struct prefilter *pf)
 		     d = pf->states[d].dict)
 			mout_add(pf, d, &n, &alloc);
 		for (k = pf->mout_start[i]; k < n; k++)
-			if (pf->want_pos[pf->mout_id[k]])
+			if (pf->want_pre[pf->mout_id[k]])
 				pf->mbloom[i] |= (uint64_t)1
 						 << (pf->mout_id[k] & 63);
 	}
 	pf->mout_start[pf->nmatch] = (uint32_t)n;
+}
+
+/* Sets each match state's bits in rbloom. */
+static void
+rbloom_build(struct prefilter *pf)
+{
+	size_t i, k;
+
+	pf->rbloom = xcalloc(pf->nmatch + 1, sizeof(*pf->rbloom));
+	for (i = 0; i < pf->nmatch; i++)
+		for (k = pf->mout_start[i]; k < pf->mout_start[i + 1]; k++)
+			if (pf->want_pos[pf->mout_id[k]] &&
+			    !pf->want_pre[pf->mout_id[k]])
+				pf->rbloom[i] |= (uint64_t)1
+						 << (pf->mout_id[k] & 63);
 }
 
 /*
@@ -1168,10 +1185,28 @@ prefilter_finish(struct prefilter *pf, struct ruleset *rs, size_t dfa_max,
 	uint32_t *queue;
 
 	pf->want_pos = xcalloc(rs->npatterns + 1, 1);
-	for (i = 0; i < rs->n; i++)
-		for (j = 0; j < rs->rules[i]->npats; j++)
-			if (rs->rules[i]->pats[j].pidx != PIDX_NONE)
-				pf->want_pos[rs->rules[i]->pats[j].pidx] = 1;
+	pf->want_pre = xcalloc(rs->npatterns + 1, 1);
+	for (i = 0; i < rs->n; i++) {
+		const struct rule *r = rs->rules[i];
+
+		for (j = 0; j < r->npats; j++) {
+			const struct pattern *p = &r->pats[j];
+
+			if (p->pidx != PIDX_NONE) {
+				pf->want_pos[p->pidx] = 1;
+				pf->want_pre[p->pidx] = 1;
+			}
+			/* the required sets too: where they last occur
+			 * bounds where a match can start */
+			if (r->view == VIEW_FOLDED && p->atoms.n &&
+			    atom_set_min_chars(&p->atoms) > 0) {
+				pf->want_pos[p->gidx] = 1;
+				if (p->atoms2.n &&
+				    atom_set_min_chars(&p->atoms2) > 0)
+					pf->want_pos[p->gidx2] = 1;
+			}
+		}
+	}
 	/* failure links, breadth first */
 	queue = xcalloc(pf->nstates + 1, sizeof(*queue));
 	head = tail = 0;
@@ -1211,6 +1246,8 @@ prefilter_finish(struct prefilter *pf, struct ruleset *rs, size_t dfa_max,
 	pf->root_out = pf->states[0].out != UINT32_MAX;
 	dfa_build(pf, dfa_max, rows16_max < (size_t)UINT16_MAX + 1 ?
 			       rows16_max : (size_t)UINT16_MAX + 1);
+	if (prefilter_is_dense(pf))
+		rbloom_build(pf);
 	candidates_build(pf, rs);
 }
 
@@ -1448,11 +1485,13 @@ prefilter_free(struct prefilter *pf)
 	free(pf->mout_chars);
 	free(pf->mout_start);
 	free(pf->mbloom);
+	free(pf->rbloom);
 	free(pf->cps);
 	free(pf->rule_start);
 	free(pf->rule_of);
 	free(pf->always);
 	free(pf->want_pos);
+	free(pf->want_pre);
 	free(pf);
 }
 
@@ -1491,6 +1530,7 @@ prefilter_seen_clear(struct prefilter_seen *sn)
 	sn->n = 0;
 	sn->nvis = 0;
 	sn->vis_over = false;
+	sn->fonce = sn->fagain = 0;
 	if (++sn->mepoch == 0) {
 		memset(sn->mstamp, 0, sn->nmstamp * sizeof(*sn->mstamp));
 		sn->mepoch = 1;
@@ -1518,6 +1558,10 @@ note_visit(struct prefilter_seen *sn, uint32_t s, size_t end)
 	sn->vis[sn->nvis].end = (uint32_t)end;
 	sn->vis[sn->nvis++].field = sn->field;
 }
+
+/* The most bytes of text an atom spans: ATOM_MAX characters at most
+ * (each at least a byte folded), each of at most four bytes. */
+#define ATOM_SPAN (4 * ATOM_MAX)
 
 /*
  * Where an atom of chars characters ending at byte end of text begins:
@@ -1548,24 +1592,57 @@ add_start(uint32_t **out, size_t *alloc, size_t *n, uint32_t start)
 	return true;
 }
 
+/*
+ * Into *from and *to, a range of the visits that holds all those in
+ * field that end within len bytes. Returns whether it holds those alone,
+ * of one scan, so in the order of their ends; else it may hold others.
+ */
+static bool
+field_visits(const struct prefilter_seen *sn, unsigned char field,
+	     size_t len, const struct prefilter_visit **from,
+	     const struct prefilter_visit **to)
+{
+	*from = sn->vis;
+	*to = sn->vis + sn->nvis;
+	if (field >= FIELD_MAX || (sn->fagain >> field & 1))
+		return false;
+	if (!(sn->fonce >> field & 1)) {
+		*to = *from;	/* not scanned: none */
+		return true;
+	}
+	*from = sn->vis + sn->ffrom[field];
+	*to = sn->vis + sn->fto[field];
+	while (*to > *from && (*to)[-1].end > len)
+		(*to)--;
+	return true;
+}
+
 size_t
 prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 		 size_t id, unsigned char field, const char *text, size_t len,
-		 uint32_t **out, size_t *alloc)
+		 size_t lim, uint32_t **out, size_t *alloc)
 {
-	const struct prefilter_visit *vi = sn->vis, *end = sn->vis + sn->nvis;
+	const struct prefilter_visit *vi, *end;
 	const uint64_t bit = (uint64_t)1 << (id & 63);
-	size_t n = 0;
+	const uint64_t *bloom = pf->want_pre[id] ? pf->mbloom : pf->rbloom;
+	size_t n = 0, stop;
 	uint32_t k, d, o;
+	bool mixed;
 
 	if (!pf->want_pos[id])
 		return 0;	/* not a prefix set's: no places noted */
 	if (sn->vis_over)
 		return SIZE_MAX;
+	/* in the order read, an atom ending at stop or later begins at lim
+	 * or later */
+	stop = lim < SIZE_MAX - ATOM_SPAN ? lim + ATOM_SPAN : SIZE_MAX;
+	mixed = !field_visits(sn, field, len, &vi, &end);
+	if (mixed)
+		stop = SIZE_MAX;
 	if (prefilter_is_dense(pf)) {
-		for (; vi < end; vi++) {
-			if (!(pf->mbloom[vi->state] & bit) ||
-			    vi->field != field || vi->end > len)
+		for (; vi < end && vi->end < stop; vi++) {
+			if (!(bloom[vi->state] & bit) ||
+			    (mixed && (vi->field != field || vi->end > len)))
 				continue;
 			for (k = pf->mout_start[vi->state];
 			     k < pf->mout_start[vi->state + 1]; k++)
@@ -1578,8 +1655,8 @@ prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 		return n;
 	}
 	/* the trie state, then its dict chain, as mark_all goes */
-	for (; vi < end; vi++) {
-		if (vi->field != field || vi->end > len)
+	for (; vi < end && vi->end < stop; vi++) {
+		if (mixed && (vi->field != field || vi->end > len))
 			continue;
 		for (d = vi->state; d != UINT32_MAX; d = pf->states[d].dict)
 			for (o = pf->states[d].out; o != UINT32_MAX;
@@ -1591,6 +1668,62 @@ prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 					return SIZE_MAX;
 	}
 	return n;
+}
+
+size_t
+prefilter_start_limit(const struct prefilter *pf,
+		      const struct prefilter_seen *sn, size_t id,
+		      unsigned char field, const char *text, size_t len)
+{
+	const struct prefilter_visit *vi, *first;
+	const uint64_t bit = (uint64_t)1 << (id & 63);
+	const uint64_t *bloom;
+	size_t lim = 0;
+	uint32_t k, d, o, s;
+	bool mixed;
+
+	if (!pf->want_pos[id] || sn->vis_over)
+		return SIZE_MAX;
+	bloom = pf->want_pre[id] ? pf->mbloom : pf->rbloom;
+	mixed = !field_visits(sn, field, len, &first, &vi);
+	/*
+	 * Backwards from the last visit: an atom begins before it ends,
+	 * so once a visit ends at or before the latest start found, none
+	 * before it (in the order read) begins later.
+	 */
+	while (vi-- > first) {
+		if (mixed) {
+			if (vi->field != field || vi->end > len)
+				continue;
+		} else if (vi->end <= lim) {
+			break;
+		}
+		if (prefilter_is_dense(pf)) {
+			if (!(bloom[vi->state] & bit))
+				continue;
+			for (k = pf->mout_start[vi->state];
+			     k < pf->mout_start[vi->state + 1]; k++) {
+				if (pf->mout_id[k] != id)
+					continue;
+				s = atom_start(text, vi->end,
+					       pf->mout_chars[k]);
+				if (s + 1 > lim)
+					lim = s + 1;
+			}
+			continue;
+		}
+		for (d = vi->state; d != UINT32_MAX; d = pf->states[d].dict)
+			for (o = pf->states[d].out; o != UINT32_MAX;
+			     o = pf->outs[o].next) {
+				if (pf->outs[o].pattern != id)
+					continue;
+				s = atom_start(text, vi->end,
+					       pf->states[d].chars);
+				if (s + 1 > lim)
+					lim = s + 1;
+			}
+	}
+	return lim;
 }
 
 /* Marks the patterns whose atoms end at trie state s, adding those seen
@@ -1864,6 +1997,8 @@ void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 	       struct prefilter_seen *sn)
 {
+	size_t from;
+
 	if (pf->root_out) {
 		bool want = false;	/* an empty atom is no prefix */
 
@@ -1877,12 +2012,21 @@ prefilter_scan(const struct prefilter *pf, const char *text, size_t len,
 		sn->mepoch = 1;
 		sn->mpf = pf;
 	}
+	from = sn->nvis;
 	if (pf->dfa16)
 		scan_dfa16(pf, text, len, sn);
 	else if (pf->dfa32)
 		scan_dfa32(pf, text, len, sn);
 	else
 		scan_sparse(pf, text, len, sn);
+	/* where this field's visits are */
+	if (sn->field < FIELD_MAX) {
+		if (sn->fonce >> sn->field & 1)
+			sn->fagain |= 1u << sn->field;
+		sn->fonce |= 1u << sn->field;
+		sn->ffrom[sn->field] = (uint32_t)from;
+		sn->fto[sn->field] = (uint32_t)sn->nvis;
+	}
 }
 
 /* Could n be true, given which patterns may match? (upper bound) */

@@ -221,10 +221,12 @@ struct prefilter_seen {
 	uint32_t *list;
 	size_t n;
 	/*
-	 * Where the scan was in a state with an atom of a prefix set
-	 * (pattern.pidx) ending there: the state (a DFA match state, or a
-	 * trie state without the DFA), the byte after the atom and the
-	 * field, in the order read. prefilter_starts() finds one set's
+	 * Where the scan was in a state with an atom of a set whose
+	 * places are noted ending there: a prefix set (pattern.pidx), or
+	 * a required set (gidx, gidx2) of a pattern of the folded view.
+	 * The state (a DFA match state, or a trie state without the DFA),
+	 * the byte after the atom and the field, in the order read.
+	 * prefilter_starts() and prefilter_start_limit() find one set's
 	 * places from them, for the few patterns that run; vis_over when
 	 * the document had more than RF_PREFILTER_POS_MAX (then PCRE2
 	 * searches the whole text). field is the field the caller scans
@@ -244,6 +246,12 @@ struct prefilter_seen {
 	size_t nmstamp;
 	uint32_t mepoch;
 	const struct prefilter *mpf;	/* whose states they are */
+	/* the visits of field f are vis[ffrom[f]] .. vis[fto[f]) when f
+	 * was scanned once since the clear (bit f of fonce, not of
+	 * fagain): prefilter_starts() and prefilter_start_limit() read
+	 * those alone */
+	uint32_t ffrom[FIELD_MAX], fto[FIELD_MAX];
+	unsigned fonce, fagain;
 };
 /* Allocates sn's arrays for npatterns ids; _release frees them. */
 void prefilter_seen_init(struct prefilter_seen *sn, size_t npatterns);
@@ -252,16 +260,30 @@ void prefilter_seen_release(struct prefilter_seen *sn);
 void prefilter_seen_clear(struct prefilter_seen *sn);
 /*
  * Where the atoms of prefix set id begin in text (len bytes), the field
- * the scan saw as field: appends them to *out (of *alloc elements,
- * grown as needed) in the order their ends were found, and returns how
+ * the scan saw as field, before lim (SIZE_MAX: all; some from lim on may
+ * be among them): appends them to *out (of *alloc elements, grown as
+ * needed) in the order their ends were found, and returns how
  * many; SIZE_MAX when there are more than RF_PREFILTER_POS_PER_SET or
  * the scan stopped noting (then PCRE2 must search the whole text). An id
- * that is no prefix set's has none.
+ * whose places are not noted (neither a prefix set's nor a required set
+ * of a pattern of the folded view) has none.
  */
 size_t prefilter_starts(const struct prefilter *pf,
 			const struct prefilter_seen *sn, size_t id,
 			unsigned char field, const char *text, size_t len,
-			uint32_t **out, size_t *alloc);
+			size_t lim, uint32_t **out, size_t *alloc);
+/*
+ * How far into the text of field (len bytes) a match containing an atom
+ * of set id can begin: one more than the latest place an atom of it
+ * begins there, 0 when none occurs in the field. SIZE_MAX when it is not
+ * known: the set's places are not noted (only the required sets of the
+ * patterns of the folded view and the prefix sets are), or the scan
+ * stopped noting.
+ */
+size_t prefilter_start_limit(const struct prefilter *pf,
+			     const struct prefilter_seen *sn, size_t id,
+			     unsigned char field, const char *text,
+			     size_t len);
 /*
  * Whether pattern p may match given what the prefilter saw: it has no
  * atoms, or an atom of each of its sets occurred.

@@ -1203,7 +1203,7 @@ seen_str(const struct prefilter *pf, size_t npatterns, const char *text,
 		/* and where the prefix atoms start, when it is a prefix
 		 * set's id (others have none) */
 		n = prefilter_starts(pf, &sn, i, 0, text, strlen(text),
-				     &starts, &astarts);
+				     SIZE_MAX, &starts, &astarts);
 		if (n == SIZE_MAX)
 			buf_addf(out, "+");
 		for (k = 0; n != SIZE_MAX && k < n; k++)
@@ -1389,7 +1389,7 @@ starts_of(const struct ruleset *rs, const struct prefilter_seen *sn,
 	size_t alloc = 0, n;
 
 	n = prefilter_starts(rs->pf, sn, rs->rules[i]->pats[0].pidx, 0, text,
-			     len, &v, &alloc);
+			     len, SIZE_MAX, &v, &alloc);
 	free(v);
 	return n;
 }
@@ -1664,6 +1664,227 @@ test_prefilter_random(void **state)
 	buf_release(&ds.text);
 }
 
+/* Fired rules and hits of a document of title and body, with the
+ * prefilter on and off, as strings. */
+static void
+hits_both(struct ruleset *rs, const char *title, const char *body,
+	  struct buf *on, struct buf *off)
+{
+	struct matcher *m = matcher_new(rs);
+	struct scan_input in = { 0 };
+	struct scan_result res;
+	size_t i, pass;
+
+	in.text[FIELD_TITLE] = title;
+	in.len[FIELD_TITLE] = strlen(title);
+	in.text[FIELD_BODY] = body;
+	in.len[FIELD_BODY] = strlen(body);
+	scan_result_init(&res);
+	for (pass = 0; pass < 2; pass++) {
+		struct buf *out = pass ? off : on;
+
+		matcher_set_prefilter(m, pass == 0);
+		matcher_scan(m, &in, &res);
+		for (i = 0; i < res.nfired; i++)
+			buf_addf(out, "%s ", rule_id(res.fired[i]));
+		for (i = 0; i < res.nhits; i++)
+			buf_addf(out, "%s:%s:%d:%zu-%zu ",
+				 rule_id(res.hits[i].rule),
+				 res.hits[i].pattern, (int)res.hits[i].field,
+				 res.hits[i].start, res.hits[i].end);
+	}
+	scan_result_release(&res);
+	matcher_free(m);
+}
+
+/* One more than the latest place an atom of set begins in text (all
+ * lower case), 0 when none does: what prefilter_start_limit finds. */
+static size_t
+limit_brute(const struct atom_set *set, const char *text)
+{
+	size_t k, lim = 0;
+
+	for (k = 0; k < set->n; k++) {
+		const char *p = text;
+
+		while ((p = strstr(p, set->atoms[k]))) {
+			if ((size_t)(p - text) + 1 > lim)
+				lim = (size_t)(p - text) + 1;
+			p++;
+		}
+	}
+	return lim;
+}
+
+/*
+ * A match can only begin at or before the last place an atom of its
+ * pattern's required sets begins, so the matcher tries no start after
+ * it. Random patterns whose prefixes differ from their required atoms
+ * (alternatives, lookbehinds and lookaheads, which hold no required
+ * atom, \b, lone letters before a space, a case-sensitive part, lazy
+ * gaps) over random texts of their words, upper-cased now and then, a
+ * different text in title and body: the same rules fire with the same
+ * hits, at the same offsets, as with no prefilter (every place tried);
+ * and the limit is the one a search of the text for each atom finds,
+ * on the dense DFA and the sparse automaton.
+ */
+static void
+test_start_limit_random(void **state)
+{
+	static const char *const letters[] = {
+		"а", "б", "в", "о", "р", "с", "т",
+	};
+	static const char *const gaps[] = {
+		" ", " ", "  ", "\n", ", ", ". ", "-", "ё ",
+	};
+	struct buf text, words[24];
+	struct diags ds;
+	struct ruleset *rs;
+	struct prefilter *sparse;
+	uint32_t x = 4242;
+	size_t i, j, k, nw = RF_ARRAY_SIZE(words), tried = 0, hits = 0;
+
+	(void)state;
+	buf_init(&text, 0);
+	for (i = 0; i < nw; i++) {
+		size_t len = 2 + lcg(&x) % 3;
+
+		buf_init(&words[i], 0);
+		for (j = 0; j < len; j++)
+			buf_addstr(&words[i],
+				   letters[lcg(&x) % RF_ARRAY_SIZE(letters)]);
+	}
+	for (i = 0; i < 150; i++) {
+		const char *a = words[lcg(&x) % nw].data;
+		const char *b = words[lcg(&x) % nw].data;
+		const char *c = words[lcg(&x) % nw].data;
+		const char *d = words[lcg(&x) % nw].data;
+
+		buf_addf(&text, "rule r%zu {\n meta:\n  indicator = J01\n"
+			 "  strength = weak\n patterns:\n  $a = ", i);
+		switch (i % 11) {
+		case 0:
+			buf_addf(&text, "/%s\\w*\\s+(?:\\w+\\s+)?%s/", a, b);
+			break;
+		case 1:
+			buf_addf(&text, "/(?<=%s\\s)%s\\w*/", a, b);
+			break;
+		case 2:
+			buf_addf(&text, "/%s\\w*(?=\\s+%s)/", a, b);
+			break;
+		case 3:
+			buf_addf(&text, "/\\b(?:%s|%s)\\s+(?:%s|%s)\\b/", a, b,
+				 c, d);
+			break;
+		case 4:
+			buf_addf(&text, "/[св]\\s+%s/", a);
+			break;
+		case 5:
+			buf_addf(&text, "/с\\s+%s\\w*\\s+%s/", a, b);
+			break;
+		case 6:
+			buf_addf(&text, "/%s.{0,12}?%s.{0,12}?%s/", a, b, c);
+			break;
+		case 7:
+			buf_addf(&text, "/(?-i:%s)\\s+%s/", a, b);
+			break;
+		case 8:
+			buf_addf(&text, "/%s(?:\\s+\\w+){0,2}\\s+%s\\b/", a, b);
+			break;
+		case 9:
+			buf_addf(&text, "/\\b%s\\W+%s/", a, b);
+			break;
+		default:
+			/* atoms of which one lies inside another: the
+			 * later begins in the one that ends later */
+			buf_addf(&text, "/(?:%s|%s%s%s)\\s+%s/", c, a, c, b, d);
+			break;
+		}
+		buf_addf(&text, "\n condition:\n  $a\n}\n");
+	}
+	rs = compile(text.data, &ds);
+	if (!rs)
+		print_error("%s", ds.text.data);
+	assert_non_null(rs);
+	sparse = prefilter_build_capped(rs, 0, 0);
+	for (i = 0; i < 400; i++) {
+		struct buf doc[2], up, on, off;
+		struct prefilter_seen sn;
+		size_t f, r;
+
+		for (f = 0; f < 2; f++) {
+			size_t n = 1 + lcg(&x) % (i % 8 ? 12 : 80);
+
+			buf_init(&doc[f], 0);
+			for (k = 0; k < n; k++) {
+				buf_addstr(&doc[f], words[lcg(&x) % nw].data);
+				buf_addstr(&doc[f],
+					   gaps[lcg(&x) % RF_ARRAY_SIZE(gaps)]);
+			}
+		}
+		/* the limits, against a search for each atom */
+		for (f = 0; f < 2; f++) {
+			const struct prefilter *pf = f ? sparse : rs->pf;
+
+			prefilter_seen_init(&sn, rs->npatterns);
+			prefilter_scan(pf, doc[0].data, doc[0].len, &sn);
+			for (r = 0; r < rs->n; r++) {
+				const struct pattern *p =
+					&rs->rules[r]->pats[0];
+				size_t got, want;
+
+				if (!p->atoms.n)
+					continue;
+				got = prefilter_start_limit(pf, &sn, p->gidx, 0,
+							    doc[0].data,
+							    doc[0].len);
+				want = limit_brute(&p->atoms, doc[0].data);
+				if (got != want)
+					print_error("'%s': r%zu limit %zu, "
+						    "want %zu\n", doc[0].data,
+						    r, got, want);
+				assert_int_equal(got, want);
+				/* none in a field not scanned */
+				assert_int_equal(
+					prefilter_start_limit(pf, &sn, p->gidx,
+							      1, doc[0].data,
+							      doc[0].len), 0);
+				tried++;
+			}
+			prefilter_seen_release(&sn);
+		}
+		/* the verdicts and hits, as written and upper-cased */
+		for (f = 0; f < 2; f++) {
+			buf_init(&on, 0);
+			buf_init(&off, 0);
+			buf_init(&up, 0);
+			if (f)
+				upcase(doc[1].data, &up);
+			hits_both(rs, doc[0].data, f ? up.data : doc[1].data,
+				  &on, &off);
+			if (strcmp(on.data, off.data) != 0)
+				print_error("'%s' / '%s': with prefilter '%s', "
+					    "without '%s'\n", doc[0].data,
+					    doc[1].data, on.data, off.data);
+			assert_string_equal(on.data, off.data);
+			hits += on.len > 0;
+			buf_release(&on);
+			buf_release(&off);
+			buf_release(&up);
+		}
+		buf_release(&doc[0]);
+		buf_release(&doc[1]);
+	}
+	assert_true(tried > 1000);
+	assert_true(hits > 400);
+	prefilter_free(sparse);
+	ruleset_free(rs);
+	for (i = 0; i < nw; i++)
+		buf_release(&words[i]);
+	buf_release(&text);
+	buf_release(&ds.text);
+}
+
 /*
  * The tests of tests[] whose names match one of the comma-separated
  * fnmatch(3) patterns of filter, moved to its front; returns how many.
@@ -1764,6 +1985,7 @@ main(void)
 		cmocka_unit_test(test_comparisons),
 		cmocka_unit_test(test_prefilter_dense),
 		cmocka_unit_test(test_prefilter_random),
+		cmocka_unit_test(test_start_limit_random),
 	};
 
 	size_t n = RF_ARRAY_SIZE(tests);
