@@ -109,6 +109,8 @@ struct prefilter {
 	uint32_t col2[0x800];
 	uint32_t *cps;
 	size_t ncps;
+	/* a long text is read by two chains of steps (SCAN_DFA) */
+	bool two_chains;
 
 	/* ids whose atoms' places are noted: the prefix sets (want_pre
 	 * too) and the required sets of the patterns of the folded view */
@@ -400,6 +402,15 @@ rbloom_build(struct prefilter *pf)
 }
 
 /*
+ * The smallest table read by two chains. A smaller one (the 1,000-rule
+ * pack of `make bench`: 0.5 MB, 33 classes) is read mostly from L1,
+ * where a step waits less than the second chain costs: 1.3 times as
+ * long with two chains (docs/performance.md, session 8); the shipped
+ * packs' (1.8 MB, 112 classes) mostly from L2.
+ */
+#define DFA_SPLIT_TABLE ((size_t)1 << 20)
+
+/*
  * Makes the DFA of the trie over characters: the states at character
  * boundaries (an atom is whole characters, so a failure link never ends
  * inside one), each folded character of an atom a class, every other
@@ -538,6 +549,7 @@ dfa_build(struct prefilter *pf, size_t max, size_t rows16_max)
 	else
 		pf->dfa32 = (uint32_t *)tab;
 	tab = NULL;
+	pf->two_chains = stride * ncls * width >= DFA_SPLIT_TABLE;
 	/* folding tables: ASCII, then two-byte characters */
 	for (i = 0; i < 128; i++)
 		pf->col_ascii[i] = (uint32_t)(stride *
@@ -1852,34 +1864,37 @@ dfa_mark(const struct prefilter *pf, uint32_t s, struct prefilter_seen *sn,
 	dfa_mark_ids(pf, i, sn);
 }
 
-/* A visit of a match state by the DFA: its row, where it ended. */
+/* A visit of a match state by the DFA: its row, and where it ended, in
+ * bytes from the start of the stretch of text the visits were read in. */
 struct dfa_visit {
 	uint32_t s;
-	size_t end;
+	uint32_t end;
 };
 
-/* How many bytes of text the DFA's scan reads before it marks the
- * visits, so at most how many it keeps. */
+/* How many bytes of text the DFA's scan with one chain reads before it
+ * marks the visits, so at most how many it keeps. */
 #define DFA_VISITS 256
 
 /*
- * Marks the visits v[0, n) in order. When the notes of all of them fit
- * under RF_PREFILTER_POS_MAX, room is made first and every visit writes
- * its note, kept when its state wants its places, without a branch;
- * else visit by visit, as note_visit() caps them.
+ * Marks the visits v[0, n), read from byte base of the text on, in
+ * order. When the notes of all of them fit under RF_PREFILTER_POS_MAX,
+ * room is made first and every visit writes its note, kept when its
+ * state wants its places, without a branch; else visit by visit, as
+ * note_visit() caps them. Where the visits were cut into batches does
+ * not change what is marked.
  */
 static void
 dfa_mark_visits(const struct prefilter *pf, const struct dfa_visit *v,
-		size_t n, struct prefilter_seen *sn)
+		size_t n, size_t base, struct prefilter_seen *sn)
 {
 	size_t k;
 
 	if (!n)
 		return;
 	if (sn->vis_over || n > RF_PREFILTER_POS_MAX - sn->nvis ||
-	    v[n - 1].end > UINT32_MAX) {
+	    base + v[n - 1].end > UINT32_MAX) {
 		for (k = 0; k < n; k++)
-			dfa_mark(pf, v[k].s, sn, v[k].end);
+			dfa_mark(pf, v[k].s, sn, base + v[k].end);
 		return;
 	}
 	if (sn->nvis + n > sn->avis) {
@@ -1892,15 +1907,38 @@ dfa_mark_visits(const struct prefilter *pf, const struct dfa_visit *v,
 		sn->vis = xreallocarray(sn->vis, a, sizeof(*sn->vis));
 		sn->avis = a;
 	}
-	for (k = 0; k < n; k++) {
-		uint32_t i = v[k].s - pf->match_start;
-		struct prefilter_visit *vi = &sn->vis[sn->nvis];
+	/* as dfa_mark_ids() does, from locals: the stores to seen[] could
+	 * be to any byte, so sn's and pf's fields would be read again */
+	{
+		const uint32_t ms = pf->match_start;
+		const uint32_t *mstart = pf->mout_start, *mid = pf->mout_id;
+		const unsigned char *mpos = pf->match_pos;
+		unsigned char *seen = sn->seen, field = sn->field;
+		uint32_t *list = sn->list, *stamp = sn->mstamp;
+		uint32_t epoch = sn->mepoch;
+		struct prefilter_visit *vis = sn->vis;
+		size_t nvis = sn->nvis, nl = sn->n;
 
-		vi->state = i;
-		vi->end = (uint32_t)v[k].end;
-		vi->field = sn->field;
-		sn->nvis += pf->match_pos[i];
-		dfa_mark_ids(pf, i, sn);
+		for (k = 0; k < n; k++) {
+			uint32_t i = v[k].s - ms, j;
+
+			vis[nvis].state = i;
+			vis[nvis].end = (uint32_t)(base + v[k].end);
+			vis[nvis].field = field;
+			nvis += mpos[i];
+			if (stamp[i] == epoch)
+				continue;
+			stamp[i] = epoch;
+			for (j = mstart[i]; j < mstart[i + 1]; j++) {
+				uint32_t id = mid[j];
+
+				list[nl] = id;
+				nl += !seen[id];
+				seen[id] = 1;
+			}
+		}
+		sn->nvis = nvis;
+		sn->n = nl;
 	}
 }
 
@@ -1922,69 +1960,137 @@ dfa_column(const struct prefilter *pf, const char *text, size_t len,
 }
 
 /*
- * The DFA over the text folded on the fly: an ASCII byte or a two-byte
- * character costs a table load for its column and one for the step;
- * anything else (three- and four-byte characters) is decoded, folded and
- * looked up. An invalid byte restarts from the root, as no atom holds
- * one. The overlong two-byte forms (C0 and C1 leads) are taken as
- * characters of class 0: they too lead to the root, whose row is no
- * match state, as the two invalid bytes would. The last byte is
- * stepped after the loop, so that the loop need not ask whether a
- * second byte follows. The visits of match states are written down
- * without a branch (every step writes, only a match state's is kept)
- * and marked, in order, after every DFA_VISITS bytes and at the end:
- * the loop then neither guesses wrong at a match state nor calls out.
- * Made twice, for either width of the table.
+ * One step of the DFA in state s over the character at t[i] (rest bytes
+ * left from t on, two at least), i moved past it, the visit written at
+ * v[nv] and kept when s is now a match state. An ASCII byte or a
+ * two-byte character costs a table load for its column and one for the
+ * step; anything else (three- and four-byte characters) is decoded,
+ * folded and looked up. An invalid byte restarts from the root, as no
+ * atom holds one. The overlong two-byte forms (C0 and C1 leads) are
+ * taken as characters of class 0: they too lead to the root, whose row
+ * is no match state, as the two invalid bytes would. A step never takes
+ * a byte that is no continuation byte but its first.
+ */
+#define DFA_STEP(t, i, st, v, nv, rest)					\
+	do {								\
+		unsigned c_ = (t)[i], d_ = (t)[(i) + 1];		\
+		size_t n_;						\
+		uint32_t cp_;						\
+									\
+		if (c_ < 0x80) {					\
+			st = tab[col1[c_] + st];			\
+			(i)++;						\
+		} else if (((c_ << 8 | d_) & 0xE0C0) == 0xC080) {	\
+			st = tab[col2[(size_t)(c_ << 6 ^ d_) - 0x3000]	\
+				+ st];					\
+			(i) += 2;					\
+		} else {						\
+			cp_ = dfa_column(pf, (const char *)(t) + (i),	\
+					 (rest) - (i), &n_);		\
+			st = n_ ? tab[cp_ + st] : 0;			\
+			(i) += n_ ? n_ : 1;				\
+		}							\
+		(v)[nv].s = st;						\
+		(v)[nv].end = (uint32_t)(i);				\
+		(nv) += st >= ms;					\
+	} while (0)
+
+/*
+ * The two-chain scan: how many bytes a round reads at most, and how
+ * many must be left for another round (less goes through one chain).
+ * Chain 1 starts ATOM_MAX characters before its part; chain 0's part
+ * is made that much longer than half the round, about. The visits of a
+ * round are kept on the stack: 16 KB a chain.
+ */
+#define DFA_ROUND 2048
+#define DFA_SPLIT_MIN 256
+#define DFA_WARM_BIAS 40
+
+/*
+ * The DFA over the text folded on the fly, as DFA_STEP reads it. Each
+ * step is a load that waits on the last one, mostly on the L2 cache: so
+ * a round of up to DFA_ROUND bytes is read by two chains of steps at
+ * once, which the processor overlaps. Chain 0 goes from where the last
+ * round ended, in its state, to a character m about half way; chain 1
+ * from the root ATOM_MAX characters before m (or the round's start, in
+ * its state) to the end of the round. A state of the automaton is the
+ * longest end of the text read that is a path of the trie, no longer
+ * than ATOM_MAX bytes, so chain 1 is in the true state at m, and its
+ * visits that end at or before m are dropped: chain 0 made them. Every
+ * byte that is no continuation byte starts a step, so m and chain 1's
+ * start are places the true scan steps from. The visits of match
+ * states are written down without a branch (every step writes, only a
+ * match state's is kept) and marked, chain 0's then chain 1's, after
+ * the round: the loop then neither guesses wrong at a match state nor
+ * calls out, and the marks come in the order of the text. The text of a
+ * table under DFA_SPLIT_TABLE, and what is left at the end of a long
+ * one, goes through one chain, marked every DFA_VISITS bytes;
+ * the last byte is stepped after the loop, so that the loop need not
+ * ask whether a second byte follows. Made twice, for either width of
+ * the table.
  */
 #define SCAN_DFA(name, type, table)					\
 static void								\
 name(const struct prefilter *pf, const char *text, size_t len,		\
      struct prefilter_seen *sn)						\
 {									\
+	const bool two = pf->two_chains;				\
 	const unsigned char *t = (const unsigned char *)text;		\
 	const type *tab = pf->table;					\
 	const uint32_t *col1 = pf->col_ascii, *col2 = pf->col2;	\
 	const uint32_t ms = pf->match_start;				\
-	struct dfa_visit v[DFA_VISITS];					\
-	size_t i = 0, n, nv = 0;					\
-	uint32_t s = 0, cp;						\
+	struct dfa_visit v0[DFA_ROUND + 2], v1[DFA_ROUND + 2];		\
+	size_t a = 0, i, nv, span, m, w, k;				\
+	uint32_t s = 0;							\
 									\
 	if (!len)							\
 		return;							\
-	while (i < len - 1) {						\
-		/* at most DFA_VISITS steps, as each is a byte or more */ \
-		size_t lim = len - 1 - i > DFA_VISITS ? i + DFA_VISITS	\
-						       : len - 1;	\
+	while (two && a < len - 1 && len - 1 - a >= DFA_SPLIT_MIN) {	\
+		const unsigned char *tb = t + a;			\
+		size_t rest = len - a, i0 = 0, i1, nv0 = 0, nv1 = 0;	\
+		uint32_t s0 = s, s1;					\
 									\
-		for (nv = 0; i < lim;) {				\
-			unsigned c = t[i], d = t[i + 1];		\
-									\
-			if (c < 0x80) {					\
-				s = tab[col1[c] + s];			\
-				i++;					\
-			} else if (((c << 8 | d) & 0xE0C0) == 0xC080) { \
-				s = tab[col2[(size_t)(c << 6 ^ d) - 0x3000] \
-					+ s];				\
-				i += 2;					\
-			} else {					\
-				cp = dfa_column(pf, text + i, len - i, &n); \
-				if (!n) {				\
-					s = 0;				\
-					i++;				\
-					continue;			\
-				}					\
-				s = tab[cp + s];			\
-				i += n;					\
-			}						\
-			v[nv].s = s;					\
-			v[nv].end = i;					\
-			nv += s >= ms;					\
+		span = len - 1 - a < DFA_ROUND ? len - 1 - a : DFA_ROUND; \
+		m = span / 2 + DFA_WARM_BIAS;				\
+		while (m < span && (tb[m] & 0xC0) == 0x80)		\
+			m++;						\
+		if (m >= span)						\
+			break;	/* no character to cut at: one chain */ \
+		for (w = m, k = 0; w > 0 && k < ATOM_MAX;) {		\
+			w--;						\
+			k += (tb[w] & 0xC0) != 0x80;			\
 		}							\
-		dfa_mark_visits(pf, v, nv, sn);				\
+		s1 = w ? 0 : s0;					\
+		i1 = w;							\
+		while (i0 < m && i1 < span) {				\
+			DFA_STEP(tb, i0, s0, v0, nv0, rest);		\
+			DFA_STEP(tb, i1, s1, v1, nv1, rest);		\
+		}							\
+		while (i0 < m)						\
+			DFA_STEP(tb, i0, s0, v0, nv0, rest);		\
+		while (i1 < span)					\
+			DFA_STEP(tb, i1, s1, v1, nv1, rest);		\
+		dfa_mark_visits(pf, v0, nv0, a, sn);			\
+		for (k = 0; k < nv1 && v1[k].end <= m; k++)		\
+			;						\
+		dfa_mark_visits(pf, v1 + k, nv1 - k, a, sn);		\
+		a += i1;						\
+		s = s1;							\
+	}								\
+	while (a < len - 1) {						\
+		const unsigned char *tb = t + a;			\
+		size_t rest = len - a;					\
+									\
+		span = len - 1 - a < DFA_VISITS ? len - 1 - a		\
+						: DFA_VISITS;		\
+		for (i = 0, nv = 0; i < span;)				\
+			DFA_STEP(tb, i, s, v0, nv, rest);		\
+		dfa_mark_visits(pf, v0, nv, a, sn);			\
+		a += i;							\
 	}								\
 	/* the last byte: ASCII, or no character */			\
-	if (i < len && t[i] < 0x80) {					\
-		s = tab[col1[t[i]] + s];				\
+	if (a < len && t[a] < 0x80) {					\
+		s = tab[col1[t[a]] + s];				\
 		if (s >= ms)						\
 			dfa_mark(pf, s, sn, len);			\
 	}								\
@@ -1992,6 +2098,12 @@ name(const struct prefilter *pf, const char *text, size_t len,		\
 
 SCAN_DFA(scan_dfa16, uint16_t, dfa16)
 SCAN_DFA(scan_dfa32, uint32_t, dfa32)
+
+void
+prefilter_set_two_chains(struct prefilter *pf, bool two)
+{
+	pf->two_chains = two;
+}
 
 void
 prefilter_scan(const struct prefilter *pf, const char *text, size_t len,

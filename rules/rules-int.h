@@ -307,6 +307,9 @@ struct prefilter *prefilter_build(struct ruleset *rs);
  * on the rows of its 16-bit table (0: always 32 bits). */
 struct prefilter *prefilter_build_capped(struct ruleset *rs, size_t dfa_max,
 					 size_t rows16_max);
+/* Whether the DFA reads a long text with two chains of steps at once,
+ * chosen by the size of its table; tests choose. */
+void prefilter_set_two_chains(struct prefilter *pf, bool two);
 void prefilter_free(struct prefilter *pf);
 
 /*

@@ -15,6 +15,7 @@
 #include "common/limits.h"
 #include "common/utf8.h"
 #include "common/util.h"
+#include "common/xmalloc.h"
 #include "rules/rules.h"
 #include "rules/rules-int.h"
 
@@ -1211,6 +1212,14 @@ seen_str(const struct prefilter *pf, size_t npatterns, const char *text,
 		buf_addf(out, " ");
 	}
 	assert_true(sn.n <= npatterns);
+	/* the order first seen, and where the places were noted: the
+	 * dense scan reads a long text in parts, the sparse one does not */
+	buf_addf(out, "| order");
+	for (i = 0; i < sn.n; i++)
+		buf_addf(out, " %u", sn.list[i]);
+	buf_addf(out, " | noted%s", sn.vis_over ? " over" : "");
+	for (i = 0; i < sn.nvis; i++)
+		buf_addf(out, " %u", sn.vis[i].end);
 	prefilter_seen_release(&sn);
 	free(starts);
 }
@@ -1406,8 +1415,9 @@ test_prefilter_pos_limits(void **state)
 	struct diags ds;
 	struct ruleset *rs;
 	struct prefilter_seen sn;
-	size_t i, j, nsets = RF_PREFILTER_POS_MAX /
-			     RF_PREFILTER_POS_PER_SET + 2;
+	struct prefilter *sparse;
+	size_t i, j, end, nsets = RF_PREFILTER_POS_MAX /
+				  RF_PREFILTER_POS_PER_SET + 2;
 
 	buf_init(&rules, 0);
 	buf_init(&doc, 0);
@@ -1460,6 +1470,20 @@ test_prefilter_pos_limits(void **state)
 	assert_int_equal(starts_of(rs, &sn, 1, doc.data, doc.len), SIZE_MAX);
 	assert_int_equal(starts_of(rs, &sn, nsets - 1, doc.data, doc.len),
 			 SIZE_MAX);
+	/* the dense scan notes the same places as the sparse one up to the
+	 * cap, in texts that end about where it is reached */
+	sparse = prefilter_build_capped(rs, 0, 0);
+	end = sn.vis[RF_PREFILTER_POS_MAX - 1].end;
+	for (i = 0; i < 10; i++) {
+		size_t j2 = i / 2;
+		char *cut = xmemdupz(doc.data, end - 2 + j2 * (j2 + 1) / 2);
+
+		prefilter_set_two_chains(rs->pf, i % 2);
+		check_dense_sparse(rs, sparse, cut);
+		free(cut);
+	}
+	check_dense_sparse(rs, sparse, doc.data);
+	prefilter_free(sparse);
 	prefilter_seen_release(&sn);
 	fired_both(rs, doc.data, &on, &off);
 	assert_string_equal(on.data, off.data);
@@ -1569,6 +1593,10 @@ test_prefilter_random(void **state)
 	 * 65,536 states get it */
 	wide = prefilter_build_capped(rs, RF_PREFILTER_DFA_MAX, 0);
 	assert_true(prefilter_is_dense(wide));
+	/* a table this small is read by one chain of steps; the packs'
+	 * by two, which must see the same */
+	prefilter_set_two_chains(rs->pf, true);
+	prefilter_set_two_chains(wide, true);
 	for (i = 0; i < 300; i++) {
 		struct buf doc, up;
 		size_t n = 1 + lcg(&x) % 12;
@@ -1638,6 +1666,29 @@ test_prefilter_random(void **state)
 		check_dense_sparse(rs, sparse, doc.data);
 		check_dense_sparse(rs, wide, doc.data);
 		buf_release(&doc);
+	}
+	/* words slid over the place where the dense scan cuts a long text
+	 * between its two chains of steps (about half way), and over the
+	 * ATOM_MAX characters before it where the second chain starts:
+	 * in ASCII, in Cyrillic, in bytes that start no character */
+	for (i = 0; i < 3; i++) {
+		static const char *const fill[] = { "x", "ж", "\x80" };
+
+		for (j = 150; j < 560; j += 1 + i) {
+			struct buf doc;
+
+			buf_init(&doc, 0);
+			for (k = 0; k < j; k++)
+				buf_addstr(&doc, fill[i]);
+			buf_addstr(&doc, words[j % RF_ARRAY_SIZE(words)].data);
+			buf_addstr(&doc, words[j / 7 % RF_ARRAY_SIZE(words)]
+						 .data);
+			for (k = 0; k < 700 - j; k++)
+				buf_addstr(&doc, fill[i]);
+			check_dense_sparse(rs, sparse, doc.data);
+			check_dense_sparse(rs, wide, doc.data);
+			buf_release(&doc);
+		}
 	}
 	prefilter_free(sparse);
 	prefilter_free(wide);
