@@ -18,6 +18,7 @@
 #include <libxml/xmlmemory.h>
 
 #include "common/buf.h"
+#include "common/limits.h"
 #include "common/utf8.h"
 #include "scanner/charset.h"
 #include "scanner/document.h"
@@ -694,6 +695,35 @@ test_html_very_deep_is_truncated(void **state)
 	buf_release(&page);
 }
 
+/*
+ * Text past the field's cap is cut after a word, with no separator at the
+ * end: words of 7 letters, whose separator after the last that fits is
+ * the cap's last byte.
+ */
+static void
+test_html_cut_at_cap_after_word(void **state)
+{
+	struct document d;
+	struct buf page;
+	size_t i;
+
+	buf_init(&page, RF_FIELD_MAX_BYTES + 4096);
+	buf_addstr(&page, "<html><body><p>");
+	for (i = 0; i < RF_FIELD_MAX_BYTES / 8 + 64; i++)
+		buf_addstr(&page, "abcdefg ");
+	buf_addstr(&page, "</p></body></html>");
+	assert_false(buf_failed(&page));
+	extract(&d, page.data, page.len);
+	assert_int_equal(d.status, DOC_TRUNCATED);
+	assert_true(d.body.len <= RF_FIELD_MAX_BYTES);
+	assert_true(d.body.len > RF_FIELD_MAX_BYTES - 16);
+	assert_int_equal(d.body.data[d.body.len - 1], 'g');
+	assert_int_equal(d.body.len % 8, 7);
+	document_release(&d);
+	buf_release(&page);
+	(void)state;
+}
+
 /* A profile set from text, through a temporary file; NULL with err
  * filled when it does not load. */
 static struct profile_set *
@@ -1090,6 +1120,7 @@ main(void)
 		cmocka_unit_test(test_html_blocked_and_empty),
 		cmocka_unit_test(test_html_deep_nesting),
 		cmocka_unit_test(test_html_very_deep_is_truncated),
+		cmocka_unit_test(test_html_cut_at_cap_after_word),
 		cmocka_unit_test(test_profile_fields),
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_xml_arena_blocks),
