@@ -2,9 +2,10 @@
  * fuzz-fold-diff.c: a libFuzzer target that folds its input with
  * text_fold() and with the frozen reference (bench/ref-fold.c) and fails
  * when the views, maps or counters differ; also lang_detect() against
- * bench/ref-langid.c. The first byte is a set of TEXT_FOLD_* flags, used
- * besides TEXT_FOLD_DEFAULT. Not built by make: in a tree configured with
- * CC=clang --enable-fuzzing,
+ * bench/ref-langid.c, and lang_detect_pair() against three lang_detect()
+ * calls. The first byte is a set of TEXT_FOLD_* flags, used besides
+ * TEXT_FOLD_DEFAULT, and where the pair's texts are cut. Not built by
+ * make: in a tree configured with CC=clang --enable-fuzzing,
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$SRC \
  *     $SRC/bench/fuzz-fold-diff.c $SRC/bench/ref-fold.c \
  *     $SRC/bench/ref-langid.c libtext.a libcommon.a -lm -o fuzz-fold-diff
@@ -52,6 +53,46 @@ compare(const char *text, size_t len, unsigned flags)
 	}
 }
 
+static int
+same_result(const struct lang_result *x, const struct lang_result *y)
+{
+	return x->lang == y->lang && x->confidence == y->confidence &&
+	       x->nletters == y->nletters && x->npresent == y->npresent &&
+	       x->latin_ru == y->latin_ru &&
+	       memcmp(x->present, y->present,
+		      x->npresent * sizeof(x->present[0])) == 0;
+}
+
+/* lang_detect_pair() of the text cut where the first byte says against
+ * lang_detect() of the whole with a newline at the cut, and of each part;
+ * the cache on and off. */
+static void
+pair(const char *text, size_t len, unsigned char at)
+{
+	struct lang_result j, f, s, r;
+	size_t cut = len * at / 255;
+	char *ab = malloc(len + 1);
+
+	if (ab == NULL)
+		abort();
+	memcpy(ab, text, cut);
+	ab[cut] = '\n';
+	memcpy(ab + cut + 1, text + cut, len - cut);
+	langid_set_plain(at & 1, false);
+	lang_detect_pair(text, cut, text + cut, len - cut, &j, &f, &s);
+	lang_detect(ab, len + 1, &r);
+	if (!same_result(&r, &j))
+		abort();
+	lang_detect(text, cut, &r);
+	if (!same_result(&r, &f))
+		abort();
+	lang_detect(text + cut, len - cut, &r);
+	if (!same_result(&r, &s))
+		abort();
+	langid_set_plain(false, false);
+	free(ab);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -64,10 +105,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare(text, size - 1, data[0]);
 	ref_lang_detect(text, size - 1, &x);
 	lang_detect(text, size - 1, &y);
-	if (x.lang != y.lang || x.confidence != y.confidence ||
-	    x.nletters != y.nletters || x.npresent != y.npresent ||
-	    x.latin_ru != y.latin_ru ||
-	    memcmp(x.present, y.present, x.npresent * sizeof(x.present[0])))
+	if (!same_result(&x, &y))
 		abort();
+	pair(text, size - 1, data[0]);
 	return 0;
 }

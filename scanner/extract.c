@@ -312,7 +312,7 @@ static void
 sink_text(struct textsink *s, const char *text, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t i = 0, n, run;
+	size_t i = 0, n, run, before;
 
 	/* most text: valid, and far from the cap */
 	if (!s->truncated && len < s->out->max - s->out->len &&
@@ -326,6 +326,7 @@ sink_text(struct textsink *s, const char *text, size_t len)
 			i += n;
 			continue;
 		}
+		before = s->out->len;
 		if (s->out->len) {
 			if (s->newline)
 				buf_addch(s->out, '\n');
@@ -351,6 +352,8 @@ sink_text(struct textsink *s, const char *text, size_t len)
 		 * and the matcher trusts its input to be valid UTF-8.
 		 */
 		if (utf8_repair(s->out, text + i, run - i) != RF_OK) {
+			/* at the cap: no separator or part of a word last */
+			buf_truncate(s->out, before);
 			s->truncated = true;
 			break;
 		}

@@ -1530,6 +1530,10 @@ fast_lone_letters(const struct folder *st, size_t i, unsigned char *out,
 			*sc = SC_NONE;
 			return j;
 		}
+		/* the text's end: no word after the run, which the general
+		 * path ends */
+		if (j == len)
+			return i;
 		/* the word after the run, as fast_word_after_run() takes it */
 		k = fast_scan_word(st, j, out + (j - i), sc);
 		if (k > j)

@@ -18,6 +18,7 @@
 #include <libxml/xmlmemory.h>
 
 #include "common/buf.h"
+#include "common/limits.h"
 #include "common/utf8.h"
 #include "scanner/charset.h"
 #include "scanner/document.h"
@@ -160,6 +161,134 @@ test_html_white_space_collapsed(void **state)
 	buf_release(&page);
 	buf_release(&text);
 	buf_release(&want);
+	(void)state;
+}
+
+/*
+ * collapse() with what the pieces of test_html_nodes_collapsed() add:
+ * "&nbsp;" is white space, "&amp;" a '&', a comment splits a text node
+ * and adds nothing, and "</p><p>" is a break between blocks (a newline
+ * between words, none at the ends).
+ */
+static void
+collapse_blocks(const char *s, struct buf *out)
+{
+	bool space = false, newline = false;
+	size_t i = 0;
+
+	while (s[i]) {
+		if (strncmp(s + i, "</p><p>", 7) == 0) {
+			newline = true;
+			i += 7;
+		} else if (s[i] == '<') {
+			while (s[i] != '>')
+				i++;
+			i++;
+		} else if (strncmp(s + i, "&nbsp;", 6) == 0) {
+			space = true;
+			i += 6;
+		} else if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+			   s[i] == '\r') {
+			space = true;
+			i++;
+		} else if (s[i] == '\xC2' && s[i + 1] == '\xA0') {
+			space = true;
+			i += 2;
+		} else {
+			if (out->len && (newline || space))
+				buf_addch(out, newline ? '\n' : ' ');
+			space = newline = false;
+			if (strncmp(s + i, "&amp;", 5) == 0) {
+				buf_addch(out, '&');
+				i += 5;
+			} else {
+				buf_addch(out, s[i++]);
+			}
+		}
+	}
+}
+
+/*
+ * The sink's blocks of 16 bytes read past the end of a text node into the
+ * next one's bytes (or the zeros after the page's text), so the pieces
+ * here split the text into nodes at every kind of byte: comments,
+ * entities, inline elements, breaks between blocks, and words of 15, 16
+ * and 17 bytes and two-byte letters to move where blocks end. The same
+ * text is the title's (a node followed by the body's) and the body's,
+ * after a run of a random length to move the body's start in the page's
+ * text.
+ */
+static void
+test_html_nodes_collapsed(void **state)
+{
+	static const char *const pieces[] = {
+		"<!---->", "&nbsp;", "&amp;", "<b>", "</b>", "</p><p>", "é",
+		"abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq",
+		"ж", "x", " ", " ", "  ", "\t", "\n", "\xC2\xA0",
+		"\xC2\xA0\xC2\xA0", " \xC2\xA0", "\xC2\xA9", "\xE2\x80\x94",
+		"\xF0\x9F\x98\x80", "\r\n", "a b c d e f g h i j ",
+	};
+	struct buf page, text, title, want, want_title;
+	struct document d;
+	uint32_t r = 54321;
+	int round, k, lead;
+
+	buf_init(&page, 0);
+	buf_init(&text, 0);
+	buf_init(&title, 0);
+	buf_init(&want, 0);
+	buf_init(&want_title, 0);
+	for (round = 0; round < 600; round++) {
+		buf_reset(&text);
+		buf_reset(&want);
+		buf_reset(&want_title);
+		for (k = 0; k < round % 60 + 1; k++) {
+			r = r * 1103515245u + 12345u;
+			buf_addstr(&text, pieces[(r >> 16) %
+						 (sizeof(pieces) /
+						  sizeof(pieces[0]))]);
+		}
+		r = r * 1103515245u + 12345u;
+		lead = (int)((r >> 16) % 33);
+		collapse_blocks(text.data, &want);
+		/* no blocks in a title: its breaks are white space */
+		buf_reset(&title);
+		for (k = 0; text.data[k]; k++) {
+			if (strncmp(text.data + k, "</p><p>", 7) == 0) {
+				buf_addch(&title, ' ');
+				k += 6;
+			} else {
+				buf_addch(&title, text.data[k]);
+			}
+		}
+		collapse_blocks(title.data, &want_title);
+		buf_reset(&page);
+		buf_addf(&page, "<html><head><title>%s</title></head><body>"
+			 "<p>%.*s</p><p>%s</p></body></html>", title.data, lead,
+			 "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", text.data);
+		extract(&d, page.data, page.len);
+		if (!lead && !want.len) {
+			assert_int_equal(d.status, DOC_EMPTY);
+			document_release(&d);
+			continue;
+		}
+		assert_int_equal(d.status, DOC_OK);
+		assert_string_equal(d.title.data, want_title.data);
+		buf_reset(&title);
+		if (lead)
+			buf_addf(&title, "%.*s", lead,
+				 "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+		if (lead && want.len)
+			buf_addch(&title, '\n');
+		buf_add(&title, want.data, want.len);
+		assert_string_equal(d.body.data, title.data);
+		document_release(&d);
+	}
+	buf_release(&page);
+	buf_release(&text);
+	buf_release(&title);
+	buf_release(&want);
+	buf_release(&want_title);
 	(void)state;
 }
 
@@ -566,6 +695,35 @@ test_html_very_deep_is_truncated(void **state)
 	buf_release(&page);
 }
 
+/*
+ * Text past the field's cap is cut after a word, with no separator at the
+ * end: words of 7 letters, whose separator after the last that fits is
+ * the cap's last byte.
+ */
+static void
+test_html_cut_at_cap_after_word(void **state)
+{
+	struct document d;
+	struct buf page;
+	size_t i;
+
+	buf_init(&page, RF_FIELD_MAX_BYTES + 4096);
+	buf_addstr(&page, "<html><body><p>");
+	for (i = 0; i < RF_FIELD_MAX_BYTES / 8 + 64; i++)
+		buf_addstr(&page, "abcdefg ");
+	buf_addstr(&page, "</p></body></html>");
+	assert_false(buf_failed(&page));
+	extract(&d, page.data, page.len);
+	assert_int_equal(d.status, DOC_TRUNCATED);
+	assert_true(d.body.len <= RF_FIELD_MAX_BYTES);
+	assert_true(d.body.len > RF_FIELD_MAX_BYTES - 16);
+	assert_int_equal(d.body.data[d.body.len - 1], 'g');
+	assert_int_equal(d.body.len % 8, 7);
+	document_release(&d);
+	buf_release(&page);
+	(void)state;
+}
+
 /* A profile set from text, through a temporary file; NULL with err
  * filled when it does not load. */
 static struct profile_set *
@@ -950,6 +1108,7 @@ main(void)
 		cmocka_unit_test(test_main_content),
 		cmocka_unit_test(test_html_read_as_the_tree),
 		cmocka_unit_test(test_html_white_space_collapsed),
+		cmocka_unit_test(test_html_nodes_collapsed),
 		cmocka_unit_test(test_jsonld),
 		cmocka_unit_test(test_view_source),
 		cmocka_unit_test(test_text_and_kinds),
@@ -961,6 +1120,7 @@ main(void)
 		cmocka_unit_test(test_html_blocked_and_empty),
 		cmocka_unit_test(test_html_deep_nesting),
 		cmocka_unit_test(test_html_very_deep_is_truncated),
+		cmocka_unit_test(test_html_cut_at_cap_after_word),
 		cmocka_unit_test(test_profile_fields),
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_xml_arena_blocks),

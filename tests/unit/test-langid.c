@@ -660,6 +660,86 @@ test_pair_same(void **state)
 	free(big);
 }
 
+/* Pieces of the random texts below, each from a few of the languages'
+ * scripts, other scripts, marks, separators, or bytes that are not
+ * UTF-8 (a NUL, lone continuation bytes, leads cut short). */
+static const char *const mix_pieces[] = {
+	"работа", "в", "и", "с", "Дубае", "девушки", "жұмыс", "қажет",
+	"керек", "кыздар", "ишга", "ҳаст", "коргарон", "ish", "bor",
+	"o'qituvchi", "g\xca\xbbisht", "aýlyk", "gowy", "iş", "job", "needed",
+	"the", "a", "\xe4\xb8\xad\xe6\x96\x87", "\xd8\xb9\xd9\x85\xd9\x84",
+	"\xe1\x83\x90\xe1\x83\x91", "\xf0\x9f\x98\x80", "\xcc\x86",
+	"\xcc\x81", "\xd0\xb8\xcc\x86", "'", "\xe2\x80\x99", " ", " ", " ",
+	"\n", "\t", ", ", ". ", "-", "2024", "\xc2\xa0", "\x80", "\xbf",
+	"\xff", "\xc0\xaf", "\xe2\x80", "\xf0\x9f", "\xd0", "\0",
+	"Haбиpaю", "pабота", "аааааааааааааааааааааааааааааааааааааааа",
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmn",
+};
+
+/* Random text of n pieces, most from the languages the seed leans to. */
+static size_t
+mix_text(uint64_t *x, char *t, size_t n)
+{
+	size_t len = 0, i, k, l, np = RF_ARRAY_SIZE(mix_pieces);
+	/* a lean to one part of the pieces, so that a title and a body
+	 * often differ and their best paths meet late or never */
+	size_t lean = *x % 4, span = np / 4;
+
+	for (i = 0; i < n; i++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 7;
+		*x ^= *x << 17;
+		k = *x % 3 ? (lean * span + *x / 3 % span) % np : *x / 3 % np;
+		/* "\0" is a piece of one byte */
+		l = mix_pieces[k][0] ? strlen(mix_pieces[k]) : 1;
+		memcpy(t + len, mix_pieces[k], l);
+		len += l;
+		if (*x / 1024 % 2)
+			t[len++] = ' ';
+	}
+	return len;
+}
+
+/*
+ * lang_detect_pair() against its three lang_detect() calls over random
+ * texts of mixed scripts, marks, separators and bytes that are not UTF-8,
+ * each cut at a random byte (in a character, a word, before a mark), and
+ * titles and bodies written apart, short, long or empty; in every way of
+ * reading.
+ */
+static void
+test_pair_random(void **state)
+{
+	static const struct {
+		bool no_cache, portable;
+	} ways[] = {
+		{ false, false }, { false, true }, { true, false },
+		{ true, true },
+	};
+	char *t = malloc(400 * 96), *u = malloc(400 * 96);	/* 81 a piece */
+	uint64_t x = 0x2545F4914F6CDD1Du;
+	size_t w, round, len, ulen, cut;
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(u);
+	for (w = 0; w < RF_ARRAY_SIZE(ways); w++) {
+		langid_set_plain(ways[w].no_cache, ways[w].portable);
+		for (round = 0; round < 300; round++) {
+			len = mix_text(&x, t, round % 7 == 0 ? 0 :
+					      1 + x % (round % 3 ? 12 : 400));
+			cut = len ? x % (len + 1) : 0;
+			check_pair(t, cut, t + cut, len - cut);
+			ulen = mix_text(&x, u, x % 5 == 0 ? 0 : 1 + x % 200);
+			check_pair(t, len, u, ulen);
+			check_pair(u, ulen, t, len);
+		}
+	}
+	langid_set_plain(false, false);
+	free(t);
+	free(u);
+}
+
 /*
  * Long words in the cache of word scores (16 to 30 letters of one block
  * of 256 code points, keyed by their low bytes): words with the same low
@@ -764,6 +844,7 @@ main(void)
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_plain_same),
 		cmocka_unit_test(test_pair_same),
+		cmocka_unit_test(test_pair_random),
 		cmocka_unit_test(test_long_words_cached),
 		cmocka_unit_test(test_threads),
 	};
