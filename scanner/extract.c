@@ -1588,44 +1588,49 @@ field_language_is(struct document *d, enum doc_field f, size_t len,
 static void
 identify_language(struct document *d)
 {
-	struct buf both;
 	struct lang_result r, title, body;
-	bool pair = false;
+	/* nothing cut: the title and body, each alone and together, in one
+	 * pass over their words */
+	bool pair = d->has_title &&
+		    d->title.len + 1 + d->body.len < RF_LANGID_MAX_BYTES;
 
-	buf_init(&both, RF_LANGID_MAX_BYTES);
-	if (d->has_title &&
-	    d->title.len + 1 + d->body.len < RF_LANGID_MAX_BYTES) {
-		/* nothing cut: the title and body, each alone and together,
-		 * in one pass over their words */
+	if (pair) {
 		lang_detect_pair(d->title.data, d->title.len, d->body.data,
 				 d->body.len, &r, &title, &body);
-		pair = true;
-	} else if (d->has_title) {
-		buf_add(&both, d->title.data, d->title.len);
-		buf_addch(&both, '\n');
-	}
-	if (pair) {
-		/* found */
-	} else if (both.len) {
-		buf_add(&both, d->body.data,
-			utf8_prefix(d->body.data, d->body.len,
-				    RF_LANGID_MAX_BYTES - both.len - 1 <
-						    d->body.len
-					    ? RF_LANGID_MAX_BYTES - both.len - 1
-					    : d->body.len));
-		lang_detect(both.data, both.len, &r);
 	} else {
-		/* no title: the same prefix of the body, not copied */
-		lang_detect(d->body.data,
-			    utf8_prefix(d->body.data, d->body.len,
-					RF_LANGID_MAX_BYTES - 1 < d->body.len
-						? RF_LANGID_MAX_BYTES - 1
-						: d->body.len),
-			    &r);
+		/* the title (when it fits) and as much of the body as fits
+		 * after it; or, with no title, the same prefix of the body,
+		 * not copied */
+		struct buf both;
+		size_t room;
+
+		buf_init(&both, RF_LANGID_MAX_BYTES);
+		if (d->has_title) {
+			buf_add(&both, d->title.data, d->title.len);
+			buf_addch(&both, '\n');
+		}
+		if (both.len) {
+			/* wraps when the title filled the buffer: then the
+			 * body's add fails, as the title's newline did */
+			room = RF_LANGID_MAX_BYTES - both.len - 1;
+			buf_add(&both, d->body.data,
+				utf8_prefix(d->body.data, d->body.len,
+					    room < d->body.len ? room
+							       : d->body.len));
+			lang_detect(both.data, both.len, &r);
+		} else {
+			room = RF_LANGID_MAX_BYTES - 1;
+			lang_detect(d->body.data,
+				    utf8_prefix(d->body.data, d->body.len,
+						room < d->body.len
+							? room
+							: d->body.len),
+				    &r);
+		}
+		buf_release(&both);
 	}
 	free(d->lang);
 	d->lang = xstrdup(lang_name(r.lang));
-	buf_release(&both);
 	d->lang_fields = 0;
 	if (pair)
 		field_language_is(d, DOC_FIELD_TITLE, d->title.len,

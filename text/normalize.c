@@ -1397,8 +1397,9 @@ fast_map(struct fold *f, size_t at, size_t o, size_t olen)
 /*
  * Reads the word at text[i] and writes it folded to out when it is one the
  * fast path can take (see above): returns where it ends and its script in
- * *sc, or returns i (out may have been written to all the same). out
- * must have room for the rest of the text. Inline where it is called
+ * *sc, or returns i (out may have been written to all the same). i must
+ * be inside the text (i < len: it reads text[i] unasked); out must have
+ * room for the rest of the text. Inline where it is called
  * (two places): the calls, one a word, had been 8% of text_fold()'s
  * instructions.
  */
