@@ -116,6 +116,26 @@ collapse(const char *s, struct buf *out)
 	}
 }
 
+/* The next number of a small linear congruential sequence (15 bits). */
+static uint32_t
+next_random(uint32_t *r)
+{
+	*r = *r * 1103515245u + 12345u;
+	return *r >> 16;
+}
+
+/* text made anew of n pieces drawn at random */
+static void
+random_text(struct buf *text, const char *const *pieces, size_t npieces,
+	    int n, uint32_t *r)
+{
+	int k;
+
+	buf_reset(text);
+	for (k = 0; k < n; k++)
+		buf_addstr(text, pieces[next_random(r) % npieces]);
+}
+
 static void
 test_html_white_space_collapsed(void **state)
 {
@@ -131,20 +151,15 @@ test_html_white_space_collapsed(void **state)
 	struct buf page, text, want;
 	struct document d;
 	uint32_t r = 12345;
-	int round, k;
+	int round;
 
 	buf_init(&page, 0);
 	buf_init(&text, 0);
 	buf_init(&want, 0);
 	for (round = 0; round < 400; round++) {
-		buf_reset(&text);
 		buf_reset(&want);
-		for (k = 0; k < round % 40 + 1; k++) {
-			r = r * 1103515245u + 12345u;
-			buf_addstr(&text, pieces[(r >> 16) %
-						 (sizeof(pieces) /
-						  sizeof(pieces[0]))]);
-		}
+		random_text(&text, pieces, RF_ARRAY_SIZE(pieces),
+			    round % 40 + 1, &r);
 		collapse(text.data, &want);
 		buf_reset(&page);
 		buf_addf(&page, "<html><body><p>%s</p></body></html>",
@@ -239,17 +254,11 @@ test_html_nodes_collapsed(void **state)
 	buf_init(&want, 0);
 	buf_init(&want_title, 0);
 	for (round = 0; round < 600; round++) {
-		buf_reset(&text);
 		buf_reset(&want);
 		buf_reset(&want_title);
-		for (k = 0; k < round % 60 + 1; k++) {
-			r = r * 1103515245u + 12345u;
-			buf_addstr(&text, pieces[(r >> 16) %
-						 (sizeof(pieces) /
-						  sizeof(pieces[0]))]);
-		}
-		r = r * 1103515245u + 12345u;
-		lead = (int)((r >> 16) % 33);
+		random_text(&text, pieces, RF_ARRAY_SIZE(pieces),
+			    round % 60 + 1, &r);
+		lead = (int)(next_random(&r) % 33);
 		collapse_blocks(text.data, &want);
 		/* no blocks in a title: its breaks are white space */
 		buf_reset(&title);
