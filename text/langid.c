@@ -194,7 +194,7 @@ struct detector {
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
-	bool cyr_runs;		/* scan_letters() may read а to я in runs */
+	bool cyr_runs;		/* scan_letters() may read letters in runs */
 	bool avx2;		/* word_take_avx2() for word_take() */
 	uint32_t used;		/* the models there are, as a bit set */
 	/* a word's scores when word_take_avx2() scored it */
@@ -401,8 +401,11 @@ static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 /* INT32_MAX for the models there are, INT32_MIN for the rest */
 static int32_t model_cap[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
-/* whether а to я (U+0430 to U+044F) are letters that are their own lower
- * case, as scan_letters() assumes of text_cyr_run()'s */
+/*
+ * Whether А to я (U+0410 to U+044F) are letters whose lower case is а to
+ * я, and the ASCII letters are A to Z and a to z with lower case c | 0x20,
+ * as the runs of scan_letters() assume (cyr_run(), ascii_run()).
+ */
 static bool cyr_same;
 
 /* classify() of every one- and two-byte character, lower case in lower */
@@ -480,8 +483,15 @@ gram_rows_build(void)
 	}
 
 	cyr_same = true;
-	for (i = 0x430; i < 0x450; i++)
-		if (chr_tab[i].kind != CHR_LETTER || chr_tab[i].lower != i)
+	for (i = 0x410; i < 0x450; i++)
+		if (chr_tab[i].kind != CHR_LETTER ||
+		    chr_tab[i].lower != (i < 0x430 ? i + 0x20 : i))
+			cyr_same = false;
+	for (i = 0; i < 0x80; i++)
+		if ((chr_tab[i].kind == CHR_LETTER) !=
+		    ((i | 0x20) >= 'a' && (i | 0x20) <= 'z') ||
+		    (chr_tab[i].kind == CHR_LETTER && chr_tab[i].lower !=
+		     (i | 0x20)))
 			cyr_same = false;
 
 	for (i = 0; i < LANGID_MAX_MODELS; i++)
@@ -1352,6 +1362,106 @@ word_add(struct detector *d, uint32_t cp)
 	d->wletters++;
 }
 
+#ifdef __SSE2__
+/*
+ * The constants of cyr_run() and ascii_run(), loaded from memory: made
+ * with _mm_set1_*(), or read from this table where the compiler can see
+ * it, they were built anew in registers at every run (three instructions
+ * each). The table is reached through a pointer the compiler cannot see
+ * through (run_consts()), so the loads stay loads, folded into the
+ * instructions that use them.
+ */
+struct run_consts {
+	uint16_t one[8], six[8], base[8], mask[8], want[8], lo[8], hi[8],
+		 upper[8], case_bit[8], lane[8];
+	uint8_t bit5[16], a[16], minus1[16], n26[16], byte[16];
+};
+#define V16(x)	{ x, x, x, x, x, x, x, x }
+#define V8(x)	{ x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x }
+static const struct run_consts run_k __attribute__((aligned(16))) = {
+	V16(1), V16(0x3F), V16(0x400), V16(0xC0FE), V16(0x80D0), V16(0x40F),
+	V16(0x450), V16(0x430), V16(0x20), { 0, 1, 2, 3, 4, 5, 6, 7 },
+	V8(0x20), V8('a'), V8(0xFF), V8(26),
+	{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+};
+#undef V16
+#undef V8
+#define RUN_K(f)	_mm_load_si128((const __m128i *)(const void *)k->f)
+
+/* &run_k, hidden from the optimiser (see above) */
+static inline const struct run_consts *
+run_consts(void)
+{
+	const struct run_consts *k = &run_k;
+
+	__asm__("" : "+r"(k));
+	return k;
+}
+
+/*
+ * The letters А to я (U+0410 to U+044F, two bytes each) at the start of
+ * the 16 bytes at s, at most eight: written to w in lower case, 16 bits
+ * each, and 0 in the rest of w[0, 8). Returns how many there are.
+ */
+static inline __attribute__((always_inline)) size_t
+cyr_run(const struct run_consts *k, const unsigned char *s, uint16_t *w)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i cp, ok, lower;
+	unsigned bad;
+	size_t n;
+
+	/* lane k holds bytes 2k (low: the lead) and 2k + 1: a lead D0 or
+	 * D1 then a continuation byte, 0x400 | the lead's low bit << 6 |
+	 * the continuation's six bits, from 0x410 to 0x44F */
+	cp = _mm_or_si128(_mm_or_si128(
+		_mm_slli_epi16(_mm_and_si128(x, RUN_K(one)), 6),
+		_mm_and_si128(_mm_srli_epi16(x, 8), RUN_K(six))),
+		RUN_K(base));
+	ok = _mm_and_si128(_mm_cmpeq_epi16(_mm_and_si128(x, RUN_K(mask)),
+					   RUN_K(want)),
+			   _mm_and_si128(_mm_cmpgt_epi16(cp, RUN_K(lo)),
+					 _mm_cmplt_epi16(cp, RUN_K(hi))));
+	bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+	n = bad ? (size_t)__builtin_ctz(bad) / 2 : 8;
+	/* А to Я (below 0x430) to а to я; 0 past the run */
+	lower = _mm_add_epi16(cp, _mm_and_si128(_mm_cmplt_epi16(cp,
+			RUN_K(upper)), RUN_K(case_bit)));
+	lower = _mm_and_si128(lower, _mm_cmpgt_epi16(_mm_set1_epi16((short)n),
+						     RUN_K(lane)));
+	_mm_storeu_si128((__m128i *)(void *)w, lower);
+	return n;
+}
+
+/*
+ * The ASCII letters at the start of the 16 bytes at s: written to w in
+ * lower case, 16 bits each, and 0 in the rest of w[0, 16). Returns how
+ * many there are.
+ */
+static inline __attribute__((always_inline)) size_t
+ascii_run(const struct run_consts *k, const unsigned char *s, uint16_t *w)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	const __m128i z = _mm_setzero_si128();
+	__m128i l, t, ok;
+	unsigned bad;
+	size_t n;
+
+	/* c | 0x20 from 'a' to 'z': t from 0 to 25, as signed bytes */
+	l = _mm_or_si128(x, RUN_K(bit5));
+	t = _mm_sub_epi8(l, RUN_K(a));
+	ok = _mm_and_si128(_mm_cmpgt_epi8(t, RUN_K(minus1)),
+			   _mm_cmplt_epi8(t, RUN_K(n26)));
+	bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+	n = bad ? (size_t)__builtin_ctz(bad) : 16;
+	l = _mm_and_si128(l, _mm_cmpgt_epi8(_mm_set1_epi8((char)n),
+					    RUN_K(byte)));
+	_mm_storeu_si128((__m128i *)(void *)w, _mm_unpacklo_epi8(l, z));
+	_mm_storeu_si128((__m128i *)(void *)(w + 8), _mm_unpackhi_epi8(l, z));
+	return n;
+}
+#endif
+
 /*
  * Takes the letters of one or two bytes from s[i] on into the word of d
  * while no apostrophe waits and the word has room (what word_add() does
@@ -1363,6 +1473,10 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	     size_t len)
 {
 	size_t wlen = d->wlen, start = wlen;
+#ifdef __SSE2__
+	const struct run_consts *k = run_consts();
+	size_t n;
+#endif
 	uint32_t cp;
 	const struct chr_info *e;
 
@@ -1370,35 +1484,22 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 		return i;
 	while (i < len && wlen < WORD_MAX) {
 #ifdef __SSE2__
-		/* runs of а to я, eight letters at a time, their code points
-		 * made from the two bytes; then the character after them as
-		 * below. Only from a lead byte of one: anything else would
-		 * make a run of none. */
-		if ((s[i] & 0xFE) == 0xD0 && d->cyr_runs && len - i >= 16 &&
-		    wlen <= WORD_MAX - 8) {
-			size_t n = text_cyr_run(s + i);
-			__m128i x, cp16;
-
-			if (n > 0) {
-				x = _mm_loadu_si128((const __m128i *)
-						    (const void *)(s + i));
-				/* lead D0 or D1, then 80 to BF: 0x400 | the
-				 * lead's low bit << 6 | the continuation's
-				 * low six bits; 0 in the lanes past the run,
-				 * as the word is past its end */
-				cp16 = _mm_or_si128(_mm_or_si128(
-					_mm_slli_epi16(_mm_and_si128(x,
-						_mm_set1_epi16(1)), 6),
-					_mm_and_si128(_mm_srli_epi16(x, 8),
-						      _mm_set1_epi16(0x3F))),
-					_mm_set1_epi16(0x400));
-				cp16 = _mm_and_si128(cp16, _mm_cmpgt_epi16(
-					_mm_set1_epi16((short)(n / 2)),
-					_mm_set_epi16(7, 6, 5, 4, 3, 2, 1, 0)));
-				_mm_storeu_si128((__m128i *)(void *)
-						 (d->word + wlen), cp16);
+		/* runs of А to я and of ASCII letters, a vector at a time;
+		 * then the character after them as below. Only from a lead
+		 * byte of one, or a letter: anything else would make a run
+		 * of none. */
+		if (d->cyr_runs && len - i >= 16) {
+			if ((s[i] & 0xFE) == 0xD0 && wlen <= WORD_MAX - 8) {
+				n = cyr_run(k, s + i, d->word + wlen);
+				i += 2 * n;
+				wlen += n;
+				if (n == 8)
+					continue;
+			} else if (wlen <= WORD_MAX - 16 &&
+				   (unsigned)((s[i] | 0x20) - 'a') < 26) {
+				n = ascii_run(k, s + i, d->word + wlen);
 				i += n;
-				wlen += n / 2;
+				wlen += n;
 				if (n == 16)
 					continue;
 			}
