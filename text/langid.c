@@ -1765,10 +1765,21 @@ confidence(const int64_t *total, size_t nmodels, size_t best,
 {
 	double p = 0, all = 0, e;
 	size_t m;
+	/* the portable way (langid_set_plain()) adds every term, for the
+	 * tests to compare with */
+	bool skip = !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
 
 	for (m = 0; m < nmodels; m++) {
 		/* exp() is +0 below -745.2: adding it changes nothing */
 		if (total[m] - total[best] < -746 * (int64_t)SC_TEMPERATURE)
+			continue;
+		/* nor below -38, where it is under 3.2e-17, less than half
+		 * the spacing of the doubles from 1 on (2^-53 is 1.1e-16),
+		 * to sums already at 1 or more (the best model's term is
+		 * 1): they round back to themselves */
+		if (skip &&
+		    total[m] - total[best] < -38 * (int64_t)SC_TEMPERATURE &&
+		    all >= 1 && (langid_models[m].lang != lang || p >= 1))
 			continue;
 		e = exp((double)(total[m] - total[best]) / SC_TEMPERATURE);
 		all += e;

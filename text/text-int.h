@@ -195,8 +195,9 @@ extern const size_t langid_nwords;
 /*
  * For tests: makes the later lang_detect() calls of the process go
  * without the cache of word scores (no_cache) and with the SSE2 or
- * scalar Viterbi step where the CPU has AVX2 and the letters read one at
- * a time (portable), to compare the results, which must not change.
+ * scalar Viterbi step where the CPU has AVX2, the letters read one at
+ * a time and every term of the confidence computed (portable), to
+ * compare the results, which must not change.
  */
 void langid_set_plain(bool no_cache, bool portable);
 
