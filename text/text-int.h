@@ -208,7 +208,8 @@ void langid_set_plain(bool no_cache, bool portable);
  * The bytes at the start of s[0, 16) that are lower-case Cyrillic а to я
  * (U+0430 to U+044F), two bytes each (D0 B0 to D0 BF, D1 80 to D1 8F):
  * most of the letters of a Russian text. An even number, 16 when all
- * are. The fold and langid read runs of them 16 bytes at a time.
+ * are. The fold reads runs of them 16 bytes at a time (langid reads
+ * capitals too: cyr_run()).
  */
 static inline size_t
 text_cyr_run(const unsigned char *s)
