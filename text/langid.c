@@ -94,9 +94,10 @@ struct cache_set {
 } __attribute__((aligned(CACHE_LINE)));
 
 /*
- * A word's scores in one cache line: model m's is base + d[m]. Words
- * whose scores spread over more than 65,535 are not kept but scored each
- * time (none of the words of the 25,000 vacancies of make bench).
+ * A word's scores in one cache line: model m's is base - d[m], base the
+ * highest of them. Words whose scores spread over more than 65,535 are
+ * not kept but scored each time (none of the words of the 25,000
+ * vacancies of make bench).
  */
 struct cache_scores {
 	uint16_t d[CACHE_MODELS];
@@ -167,6 +168,8 @@ struct step {
  */
 struct path2 {
 	int32_t vit[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+	/* vit as word_take_avx2() keeps it (see struct detector) */
+	int16_t vit16[LANGID_MAX_MODELS] __attribute__((aligned(32)));
 	size_t best;
 	struct step *steps;
 	size_t nsteps, asteps;
@@ -194,8 +197,20 @@ struct detector {
 	size_t wletters;	/* letters of word[], not apostrophes */
 	bool apostrophe;	/* one seen after the last letter */
 	struct word_cache *cache;	/* this thread's, or NULL */
-	bool cyr_runs;		/* scan_letters() may read а to я in runs */
+	bool cyr_runs;		/* scan_letters() may read letters in runs */
 	bool avx2;		/* word_take_avx2() for word_take() */
+	/*
+	 * What word_take_avx2() keeps instead of part and vit: the partial
+	 * sums as the sum of each word's highest score (part_hi) less the
+	 * sums of each model's distance below it (part_e); and the best
+	 * paths in 16 bits, relative to the best, no lower than VIT16_LOW
+	 * (see vit16_step()). sw16 is what a switch starts from: INT16_MIN
+	 * before the first word (no switch), -SC_SWITCH after.
+	 */
+	int32_t part_e[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+	int64_t part_hi;
+	int16_t vit16[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+	int16_t sw16;
 	uint32_t used;		/* the models there are, as a bit set */
 	/* a word's scores when word_take_avx2() scored it */
 	int32_t sc[LANGID_MAX_MODELS] __attribute__((aligned(32)));
@@ -398,11 +413,41 @@ static uint16_t gram_one[SYM_UNKNOWN + 1];
 static int32_t model_penalty[LANGID_MAX_MODELS];
 /* -1 for the models there are, 0 for the rest of LANGID_MAX_MODELS */
 static int32_t model_live[LANGID_MAX_MODELS] __attribute__((aligned(32)));
-/* INT32_MAX for the models there are, INT32_MIN for the rest */
-static int32_t model_cap[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+#ifdef HAVE_AVX2_STEP
+/*
+ * The best paths in 16 bits (word_take_avx2()). A path's value enters a
+ * step only through max(vit, sw) and whether sw > vit, which are the same
+ * for every value below -SC_SWITCH: so the paths are kept relative to the
+ * best (0) and no lower than VIT16_LOW, just below -SC_SWITCH, and make
+ * the same choices as viterbi_step()'s int32 ones. A word's scores enter
+ * as their distances below its highest score, capped at VIT16_CAP: a
+ * model further below than that ends the step at VIT16_LOW whatever its
+ * path was, capped or not (its max(vit, sw) is at most 0 and the word's
+ * best model's at least -max(SC_SWITCH, SC_OTHER_TEXT), so it ends at
+ * least VIT16_CAP - max(SC_SWITCH, SC_OTHER_TEXT) > SC_SWITCH + 1 below
+ * the top), and never leads. All values stay within int16: from
+ * -(max(SC_SWITCH, SC_OTHER_TEXT) + VIT16_CAP) to 0.
+ */
+#define VIT16_LOW	(-SC_SWITCH - 1)
+#define VIT16_CAP	(SC_SWITCH + 2 + (SC_SWITCH > SC_OTHER_TEXT ? \
+					  SC_SWITCH : SC_OTHER_TEXT))
+_Static_assert(2 * SC_SWITCH + SC_OTHER_TEXT + VIT16_CAP < 32768,
+	       "the 16-bit paths fit");
+/* VIT16_CAP for the models there are not, which so never lead, 0 for
+ * the others; and VIT16_CAP in every lane */
+static uint16_t model_cap16[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+static const uint16_t cap16[16] __attribute__((aligned(32))) = {
+	VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP,
+	VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP,
+	VIT16_CAP, VIT16_CAP, VIT16_CAP, VIT16_CAP,
+};
+#endif
 static pthread_once_t gram_rows_once = PTHREAD_ONCE_INIT;
-/* whether а to я (U+0430 to U+044F) are letters that are their own lower
- * case, as scan_letters() assumes of text_cyr_run()'s */
+/*
+ * Whether А to я (U+0410 to U+044F) are letters whose lower case is а to
+ * я, and the ASCII letters are A to Z and a to z with lower case c | 0x20,
+ * as the runs of scan_letters() assume (cyr_run(), ascii_run()).
+ */
 static bool cyr_same;
 
 /* classify() of every one- and two-byte character, lower case in lower */
@@ -480,12 +525,21 @@ gram_rows_build(void)
 	}
 
 	cyr_same = true;
-	for (i = 0x430; i < 0x450; i++)
-		if (chr_tab[i].kind != CHR_LETTER || chr_tab[i].lower != i)
+	for (i = 0x410; i < 0x450; i++)
+		if (chr_tab[i].kind != CHR_LETTER ||
+		    chr_tab[i].lower != (i < 0x430 ? i + 0x20 : i))
+			cyr_same = false;
+	for (i = 0; i < 0x80; i++)
+		if ((chr_tab[i].kind == CHR_LETTER) !=
+		    ((i | 0x20) >= 'a' && (i | 0x20) <= 'z') ||
+		    (chr_tab[i].kind == CHR_LETTER && chr_tab[i].lower !=
+		     (i | 0x20)))
 			cyr_same = false;
 
-	for (i = 0; i < LANGID_MAX_MODELS; i++)
-		model_cap[i] = i < langid_nmodels ? INT32_MAX : INT32_MIN;
+#ifdef HAVE_AVX2_STEP
+	for (i = langid_nmodels; i < LANGID_MAX_MODELS; i++)
+		model_cap16[i] = VIT16_CAP;
+#endif
 	for (i = 0; i < langid_nmodels; i++) {
 		model_live[i] = -1;
 		if (i >= langid_first_other)
@@ -770,13 +824,13 @@ cache_scores_get(const struct cache_scores *cs, int32_t *sc)
 	for (m = 0; m < 4; m++) {
 		x = _mm_load_si128(v + m);
 		_mm_store_si128((__m128i *)(void *)(sc + 8 * m),
-				_mm_add_epi32(base, _mm_unpacklo_epi16(x, z)));
+				_mm_sub_epi32(base, _mm_unpacklo_epi16(x, z)));
 		_mm_store_si128((__m128i *)(void *)(sc + 8 * m + 4),
-				_mm_add_epi32(base, _mm_unpackhi_epi16(x, z)));
+				_mm_sub_epi32(base, _mm_unpackhi_epi16(x, z)));
 	}
 #else
 	for (m = 0; m < CACHE_MODELS; m++)
-		sc[m] = cs->base + cs->d[m];
+		sc[m] = cs->base - cs->d[m];
 	for (; m < LANGID_MAX_MODELS; m++)
 		sc[m] = cs->base;
 #endif
@@ -874,19 +928,19 @@ word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
 	way = !(set->key[0].q[3] & CACHE_MRU);
 	cs = &c->sc[2 * s + way];
 #ifdef __SSE2__
-	/* sc - lo, 0 to 65,535, 0 for the models there are not; to 16 bits
+	/* hi - sc, 0 to 65,535, 0 for the models there are not; to 16 bits
 	 * by the signed saturating pack, moved down by 0x8000 and back */
 	(void)nm;
-	vlo = _mm_set1_epi32(lo);
+	vhi = _mm_set1_epi32(hi);
 	for (m = 0; m < LANGID_MAX_MODELS; m += 8) {
-		x = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(
+		x = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(vhi,
 			_mm_loadu_si128((const __m128i *)(const void *)
-					(ws.sc + m)), vlo),
+					(ws.sc + m))),
 			_mm_load_si128((const __m128i *)(const void *)
 				       (model_live + m))), bias);
-		t = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(
+		t = _mm_sub_epi32(_mm_and_si128(_mm_sub_epi32(vhi,
 			_mm_loadu_si128((const __m128i *)(const void *)
-					(ws.sc + m + 4)), vlo),
+					(ws.sc + m + 4))),
 			_mm_load_si128((const __m128i *)(const void *)
 				       (model_live + m + 4))), bias);
 		_mm_storeu_si128((__m128i *)(void *)(d + m),
@@ -896,9 +950,9 @@ word_score_miss(struct word_cache *c, size_t s, const struct cache_key *k,
 	memcpy(cs->d, d, sizeof(cs->d));
 #else
 	for (m = 0; m < CACHE_MODELS; m++)
-		cs->d[m] = (uint16_t)(m < nm ? ws.sc[m] - lo : 0);
+		cs->d[m] = (uint16_t)(m < nm ? hi - ws.sc[m] : 0);
 #endif
-	cs->base = lo;
+	cs->base = hi;
 	if (way == 0) {
 		set->key[0] = *k;	/* and the first slot used last */
 	} else {
@@ -1032,9 +1086,11 @@ part_flush(struct detector *d)
 	size_t m;
 
 	for (m = 0; m < LANGID_MAX_MODELS; m++) {
-		d->total[m] += d->part[m];
+		d->total[m] += d->part[m] + (d->part_hi - d->part_e[m]);
 		d->part[m] = 0;
+		d->part_e[m] = 0;
 	}
+	d->part_hi = 0;
 	d->npart = 0;
 }
 
@@ -1144,26 +1200,122 @@ word_take(struct detector *d)
 }
 
 #ifdef HAVE_AVX2_STEP
+/* A 32-bit mask of the sign bits of the 16-bit lanes of a and b, models
+ * 0 to 15 then 16 to 31. */
+__attribute__((target("avx2"))) static inline uint32_t
+mask16(__m256i a, __m256i b)
+{
+	/* the pack interleaves the halves: a0-7 b0-7 a8-15 b8-15 */
+	return (uint32_t)_mm256_movemask_epi8(_mm256_permute4x64_epi64(
+		_mm256_packs_epi16(a, b), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
 /*
- * word_take() where the CPU has AVX2, eight models a vector: the scores
- * of a word found in the cache go to the Viterbi step and the partial
- * sums straight from its 16-bit differences, without the int32 copy; the
- * same integer operations as viterbi_step(), so the same results (pmaxsd
- * and pminsd do what compares and masks did).
+ * The 16-bit Viterbi step over a word whose capped distances below its
+ * highest score are c0 (models 0 to 15) and c1 (16 to 31), models
+ * there are not at VIT16_CAP: vit as above, sw what a switch starts from
+ * (INT16_MIN before the first word). Returns the models entered by a
+ * switch as a bit set, and the first model of the best path in *best;
+ * used says which models there are.
+ */
+__attribute__((target("avx2"))) static inline uint32_t
+vit16_step(int16_t *vit, __m256i c0, __m256i c1, int16_t sw16,
+	   uint32_t used, size_t *best)
+{
+	const __m256i sw = _mm256_set1_epi16(sw16);
+	__m256i v0 = _mm256_load_si256((const __m256i *)(const void *)vit);
+	__m256i v1 = _mm256_load_si256((const __m256i *)(const void *)
+				       (vit + 16));
+	__m256i top, low;
+	__m128i t;
+	uint32_t switched, eq;
+
+	/* sw where sw > vit, as viterbi_step() chooses */
+	switched = mask16(_mm256_cmpgt_epi16(sw, v0),
+			  _mm256_cmpgt_epi16(sw, v1));
+	v0 = _mm256_sub_epi16(_mm256_max_epi16(v0, sw), c0);
+	v1 = _mm256_sub_epi16(_mm256_max_epi16(v1, sw), c1);
+	/* the maximum of the 32 lanes in every lane */
+	top = _mm256_max_epi16(v0, v1);
+	t = _mm_max_epi16(_mm256_castsi256_si128(top),
+			  _mm256_extracti128_si256(top, 1));
+	t = _mm_max_epi16(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+	t = _mm_max_epi16(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+	t = _mm_max_epi16(t, _mm_shufflelo_epi16(t, _MM_SHUFFLE(2, 3, 0, 1)));
+	top = _mm256_broadcastw_epi16(t);
+	eq = mask16(_mm256_cmpeq_epi16(v0, top), _mm256_cmpeq_epi16(v1, top));
+	/* relative to the new best, no lower than VIT16_LOW */
+	low = _mm256_set1_epi16(VIT16_LOW);
+	_mm256_store_si256((__m256i *)(void *)vit,
+			   _mm256_max_epi16(_mm256_sub_epi16(v0, top), low));
+	_mm256_store_si256((__m256i *)(void *)(vit + 16),
+			   _mm256_max_epi16(_mm256_sub_epi16(v1, top), low));
+	/* the first model with the best score, as the scalar loop took */
+	*best = (size_t)__builtin_ctz(eq & used);
+	return switched & used;
+}
+
+/*
+ * path2_step() for word_take_avx2(): the second path's 16-bit step over
+ * the word whose capped distances are c0 and c1.
+ */
+__attribute__((target("avx2"), noinline)) static void
+path2_step16(struct detector *d, __m256i c0, __m256i c1, size_t letters)
+{
+	struct path2 *q = d->path2;
+	struct step *st;
+
+	ALLOC_GROW(q->steps, q->nsteps + 1, q->asteps);
+	st = &q->steps[q->nsteps];
+	st->letters = (uint16_t)letters;
+	st->best = (uint8_t)q->best;
+	st->switched = vit16_step(q->vit16, c0, c1, q->nsteps == 0 ?
+				  INT16_MIN : -SC_SWITCH, d->used, &q->best);
+	q->nsteps++;
+	/* the same state, so the same steps from here on: the models there
+	 * are not are VIT16_LOW in both after a step */
+	if (q->best == d->best &&
+	    memcmp(q->vit16, d->vit16, sizeof(q->vit16)) == 0) {
+		q->met = true;
+		d->path2 = NULL;
+	}
+}
+
+/*
+ * A word scored or not kept, for word_take_avx2(): its scores sc as the
+ * highest (returned), each model's distance below it, added to the
+ * partial sums pe, and the distances capped, in c (VIT16_CAP for the
+ * models there are not).
+ */
+static int32_t
+word_dist(const int32_t *sc, size_t nm, int32_t *pe, uint16_t *c)
+{
+	int32_t hi = sc[0], e;
+	size_t m;
+
+	for (m = 1; m < nm; m++)
+		hi = sc[m] > hi ? sc[m] : hi;
+	for (m = 0; m < LANGID_MAX_MODELS; m++) {
+		e = m < nm ? hi - sc[m] : VIT16_CAP;
+		pe[m] += e;
+		c[m] = (uint16_t)(e < VIT16_CAP ? e : VIT16_CAP);
+	}
+	return hi;
+}
+
+/*
+ * word_take() where the CPU has AVX2: a word found in the cache goes to
+ * the Viterbi step and the partial sums straight from its 16-bit
+ * distances, without an int32 copy, and the step is vit16_step(), sixteen
+ * models a vector, which makes the same choices as viterbi_step().
  */
 __attribute__((target("avx2"))) static void
 word_take_avx2(struct detector *d)
 {
 	struct pending *p = &d->pend[d->pfirst];
 	const struct cache_scores *cs = NULL;
-	const __m256i lowest = _mm256_set1_epi32(INT32_MIN);
-	__m256i s[LANGID_MAX_MODELS / 8], v[LANGID_MAX_MODELS / 8];
-	__m256i x, top, sw, base, lo, hi;
-	__m128i t;
-	struct cache_key k = { { 0 } };
+	__m256i c0, c1;
 	struct step *st;
-	uint32_t switched = 0, eq = 0;
-	size_t i;
 
 	_Static_assert(LANGID_MAX_MODELS == 32 &&
 		       sizeof(struct cache_scores) == LANGID_MAX_MODELS * 2 &&
@@ -1192,75 +1344,50 @@ word_take_avx2(struct detector *d)
 		}
 	}
 	if (cs != NULL) {
-		/* lanes CACHE_MODELS on are base's bits: unused models' */
-		lo = _mm256_load_si256((const __m256i *)(const void *)cs);
-		hi = _mm256_load_si256((const __m256i *)(const void *)cs + 1);
-		base = _mm256_set1_epi32(cs->base);
-		s[0] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
-					_mm256_castsi256_si128(lo)));
-		s[1] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
-					_mm256_extracti128_si256(lo, 1)));
-		s[2] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
-					_mm256_castsi256_si128(hi)));
-		s[3] = _mm256_add_epi32(base, _mm256_cvtepu16_epi32(
-					_mm256_extracti128_si256(hi, 1)));
+		const __m256i e0 = _mm256_load_si256((const __m256i *)
+						     (const void *)cs);
+		const __m256i e1 = _mm256_load_si256((const __m256i *)
+						     (const void *)cs + 1);
+		__m256i *pe = (__m256i *)(void *)d->part_e;
+
+		/* the distances to the sums, widened; lanes CACHE_MODELS
+		 * on are base's bits: unused models' */
+		pe[0] = _mm256_add_epi32(pe[0], _mm256_cvtepu16_epi32(
+					 _mm256_castsi256_si128(e0)));
+		pe[1] = _mm256_add_epi32(pe[1], _mm256_cvtepu16_epi32(
+					 _mm256_extracti128_si256(e0, 1)));
+		pe[2] = _mm256_add_epi32(pe[2], _mm256_cvtepu16_epi32(
+					 _mm256_castsi256_si128(e1)));
+		pe[3] = _mm256_add_epi32(pe[3], _mm256_cvtepu16_epi32(
+					 _mm256_extracti128_si256(e1, 1)));
+		d->part_hi += cs->base;
+		/* capped, and the models there are not at the cap */
+		c0 = _mm256_max_epu16(_mm256_min_epu16(e0, _mm256_load_si256(
+				(const __m256i *)(const void *)cap16)),
+			_mm256_load_si256((const __m256i *)(const void *)
+					  model_cap16));
+		c1 = _mm256_max_epu16(_mm256_min_epu16(e1, _mm256_load_si256(
+				(const __m256i *)(const void *)cap16)),
+			_mm256_load_si256((const __m256i *)(const void *)
+					  (model_cap16 + 16)));
 	} else {
+		struct cache_key k = { { 0 } };
+		uint16_t c[LANGID_MAX_MODELS] __attribute__((aligned(32)));
+
 		if (p->set != CACHE_NONE)
 			memcpy(k.q, pending_key(p), sizeof(k.q));
 		word_score_miss(d->cache, p->set, &k, p->w, p->len, d->sc);
-		for (i = 0; i < LANGID_MAX_MODELS / 8; i++)
-			s[i] = _mm256_load_si256((const __m256i *)
-						 (const void *)(d->sc + 8 * i));
+		d->part_hi += word_dist(d->sc, d->nmodels, d->part_e, c);
+		c0 = _mm256_load_si256((const __m256i *)(const void *)c);
+		c1 = _mm256_load_si256((const __m256i *)(const void *)
+				       (c + 16));
 	}
 	st = step_new(d, p);
-
-	sw = _mm256_set1_epi32(d->nsteps == 0 ? INT32_MIN : -SC_SWITCH);
-	top = lowest;
-#pragma GCC unroll 4
-	for (i = 0; i < LANGID_MAX_MODELS / 8; i++) {
-		__m256i *pp = (__m256i *)(void *)(d->part + 8 * i);
-
-		x = _mm256_load_si256((const __m256i *)(const void *)
-				      (d->vit + 8 * i));
-		_mm256_store_si256(pp, _mm256_add_epi32(_mm256_load_si256(pp),
-							s[i]));
-		switched |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
-				    _mm256_cmpgt_epi32(sw, x))) << (8 * i);
-		/* sw where sw > x, as viterbi_step() chooses */
-		x = _mm256_add_epi32(_mm256_max_epi32(x, sw), s[i]);
-		/* lanes of unused models are INT32_MIN, out of the max */
-		x = _mm256_min_epi32(x, _mm256_load_si256((const __m256i *)
-							  (const void *)
-							  (model_cap + 8 * i)));
-		v[i] = x;
-		top = _mm256_max_epi32(top, x);
-	}
-	/* the maximum of the eight lanes in every lane */
-	t = _mm_max_epi32(_mm256_castsi256_si128(top),
-			  _mm256_extracti128_si256(top, 1));
-	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
-	t = _mm_max_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
-	top = _mm256_broadcastd_epi32(t);
-#pragma GCC unroll 4
-	for (i = 0; i < LANGID_MAX_MODELS / 8; i++) {
-		eq |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
-			      _mm256_cmpeq_epi32(v[i], top))) << (8 * i);
-		/* relative to the new best; unused models 0 */
-		x = _mm256_and_si256(_mm256_sub_epi32(v[i], top),
-				     _mm256_load_si256((const __m256i *)
-						       (const void *)
-						       (model_live + 8 * i)));
-		_mm256_store_si256((__m256i *)(void *)(d->vit + 8 * i), x);
-	}
-	st->switched = switched & d->used;
-	/* the first model with the best score, as the scalar loop took */
-	d->best = (size_t)__builtin_ctz(eq & d->used);
-	if (__builtin_expect(d->path2 != NULL, 0)) {
-		for (i = 0; i < LANGID_MAX_MODELS / 8; i++)
-			_mm256_store_si256((__m256i *)(void *)(d->sc + 8 * i),
-					   s[i]);
-		path2_step(d, d->sc, p->letters);
-	}
+	st->switched = vit16_step(d->vit16, c0, c1, d->sw16, d->used,
+				  &d->best);
+	d->sw16 = -SC_SWITCH;
+	if (__builtin_expect(d->path2 != NULL, 0))
+		path2_step16(d, c0, c1, p->letters);
 	if (++d->npart == PART_WORDS)
 		part_flush(d);
 	d->nsteps++;
@@ -1352,6 +1479,106 @@ word_add(struct detector *d, uint32_t cp)
 	d->wletters++;
 }
 
+#ifdef __SSE2__
+/*
+ * The constants of cyr_run() and ascii_run(), loaded from memory: made
+ * with _mm_set1_*(), or read from this table where the compiler can see
+ * it, they were built anew in registers at every run (three instructions
+ * each). The table is reached through a pointer the compiler cannot see
+ * through (run_consts()), so the loads stay loads, folded into the
+ * instructions that use them.
+ */
+struct run_consts {
+	uint16_t one[8], six[8], base[8], mask[8], want[8], lo[8], hi[8],
+		 upper[8], case_bit[8], lane[8];
+	uint8_t bit5[16], a[16], minus1[16], n26[16], byte[16];
+};
+#define V16(x)	{ x, x, x, x, x, x, x, x }
+#define V8(x)	{ x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x }
+static const struct run_consts run_k __attribute__((aligned(16))) = {
+	V16(1), V16(0x3F), V16(0x400), V16(0xC0FE), V16(0x80D0), V16(0x40F),
+	V16(0x450), V16(0x430), V16(0x20), { 0, 1, 2, 3, 4, 5, 6, 7 },
+	V8(0x20), V8('a'), V8(0xFF), V8(26),
+	{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+};
+#undef V16
+#undef V8
+#define RUN_K(f)	_mm_load_si128((const __m128i *)(const void *)k->f)
+
+/* &run_k, hidden from the optimiser (see above) */
+static inline const struct run_consts *
+run_consts(void)
+{
+	const struct run_consts *k = &run_k;
+
+	__asm__("" : "+r"(k));
+	return k;
+}
+
+/*
+ * The letters А to я (U+0410 to U+044F, two bytes each) at the start of
+ * the 16 bytes at s, at most eight: written to w in lower case, 16 bits
+ * each, and 0 in the rest of w[0, 8). Returns how many there are.
+ */
+static inline __attribute__((always_inline)) size_t
+cyr_run(const struct run_consts *k, const unsigned char *s, uint16_t *w)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i cp, ok, lower;
+	unsigned bad;
+	size_t n;
+
+	/* lane k holds bytes 2k (low: the lead) and 2k + 1: a lead D0 or
+	 * D1 then a continuation byte, 0x400 | the lead's low bit << 6 |
+	 * the continuation's six bits, from 0x410 to 0x44F */
+	cp = _mm_or_si128(_mm_or_si128(
+		_mm_slli_epi16(_mm_and_si128(x, RUN_K(one)), 6),
+		_mm_and_si128(_mm_srli_epi16(x, 8), RUN_K(six))),
+		RUN_K(base));
+	ok = _mm_and_si128(_mm_cmpeq_epi16(_mm_and_si128(x, RUN_K(mask)),
+					   RUN_K(want)),
+			   _mm_and_si128(_mm_cmpgt_epi16(cp, RUN_K(lo)),
+					 _mm_cmplt_epi16(cp, RUN_K(hi))));
+	bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+	n = bad ? (size_t)__builtin_ctz(bad) / 2 : 8;
+	/* А to Я (below 0x430) to а to я; 0 past the run */
+	lower = _mm_add_epi16(cp, _mm_and_si128(_mm_cmplt_epi16(cp,
+			RUN_K(upper)), RUN_K(case_bit)));
+	lower = _mm_and_si128(lower, _mm_cmpgt_epi16(_mm_set1_epi16((short)n),
+						     RUN_K(lane)));
+	_mm_storeu_si128((__m128i *)(void *)w, lower);
+	return n;
+}
+
+/*
+ * The ASCII letters at the start of the 16 bytes at s: written to w in
+ * lower case, 16 bits each, and 0 in the rest of w[0, 16). Returns how
+ * many there are.
+ */
+static inline __attribute__((always_inline)) size_t
+ascii_run(const struct run_consts *k, const unsigned char *s, uint16_t *w)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	const __m128i z = _mm_setzero_si128();
+	__m128i l, t, ok;
+	unsigned bad;
+	size_t n;
+
+	/* c | 0x20 from 'a' to 'z': t from 0 to 25, as signed bytes */
+	l = _mm_or_si128(x, RUN_K(bit5));
+	t = _mm_sub_epi8(l, RUN_K(a));
+	ok = _mm_and_si128(_mm_cmpgt_epi8(t, RUN_K(minus1)),
+			   _mm_cmplt_epi8(t, RUN_K(n26)));
+	bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+	n = bad ? (size_t)__builtin_ctz(bad) : 16;
+	l = _mm_and_si128(l, _mm_cmpgt_epi8(_mm_set1_epi8((char)n),
+					    RUN_K(byte)));
+	_mm_storeu_si128((__m128i *)(void *)w, _mm_unpacklo_epi8(l, z));
+	_mm_storeu_si128((__m128i *)(void *)(w + 8), _mm_unpackhi_epi8(l, z));
+	return n;
+}
+#endif
+
 /*
  * Takes the letters of one or two bytes from s[i] on into the word of d
  * while no apostrophe waits and the word has room (what word_add() does
@@ -1363,6 +1590,10 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 	     size_t len)
 {
 	size_t wlen = d->wlen, start = wlen;
+#ifdef __SSE2__
+	const struct run_consts *k = run_consts();
+	size_t n;
+#endif
 	uint32_t cp;
 	const struct chr_info *e;
 
@@ -1370,35 +1601,22 @@ scan_letters(struct detector *d, const unsigned char *s, size_t i,
 		return i;
 	while (i < len && wlen < WORD_MAX) {
 #ifdef __SSE2__
-		/* runs of а to я, eight letters at a time, their code points
-		 * made from the two bytes; then the character after them as
-		 * below. Only from a lead byte of one: anything else would
-		 * make a run of none. */
-		if ((s[i] & 0xFE) == 0xD0 && d->cyr_runs && len - i >= 16 &&
-		    wlen <= WORD_MAX - 8) {
-			size_t n = text_cyr_run(s + i);
-			__m128i x, cp16;
-
-			if (n > 0) {
-				x = _mm_loadu_si128((const __m128i *)
-						    (const void *)(s + i));
-				/* lead D0 or D1, then 80 to BF: 0x400 | the
-				 * lead's low bit << 6 | the continuation's
-				 * low six bits; 0 in the lanes past the run,
-				 * as the word is past its end */
-				cp16 = _mm_or_si128(_mm_or_si128(
-					_mm_slli_epi16(_mm_and_si128(x,
-						_mm_set1_epi16(1)), 6),
-					_mm_and_si128(_mm_srli_epi16(x, 8),
-						      _mm_set1_epi16(0x3F))),
-					_mm_set1_epi16(0x400));
-				cp16 = _mm_and_si128(cp16, _mm_cmpgt_epi16(
-					_mm_set1_epi16((short)(n / 2)),
-					_mm_set_epi16(7, 6, 5, 4, 3, 2, 1, 0)));
-				_mm_storeu_si128((__m128i *)(void *)
-						 (d->word + wlen), cp16);
+		/* runs of А to я and of ASCII letters, a vector at a time;
+		 * then the character after them as below. Only from a lead
+		 * byte of one, or a letter: anything else would make a run
+		 * of none. */
+		if (d->cyr_runs && len - i >= 16) {
+			if ((s[i] & 0xFE) == 0xD0 && wlen <= WORD_MAX - 8) {
+				n = cyr_run(k, s + i, d->word + wlen);
+				i += 2 * n;
+				wlen += n;
+				if (n == 8)
+					continue;
+			} else if (wlen <= WORD_MAX - 16 &&
+				   (unsigned)((s[i] | 0x20) - 'a') < 26) {
+				n = ascii_run(k, s + i, d->word + wlen);
 				i += n;
-				wlen += n / 2;
+				wlen += n;
 				if (n == 16)
 					continue;
 			}
@@ -1547,10 +1765,21 @@ confidence(const int64_t *total, size_t nmodels, size_t best,
 {
 	double p = 0, all = 0, e;
 	size_t m;
+	/* the portable way (langid_set_plain()) adds every term, for the
+	 * tests to compare with */
+	bool skip = !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
 
 	for (m = 0; m < nmodels; m++) {
 		/* exp() is +0 below -745.2: adding it changes nothing */
 		if (total[m] - total[best] < -746 * (int64_t)SC_TEMPERATURE)
+			continue;
+		/* nor below -38, where it is under 3.2e-17, less than half
+		 * the spacing of the doubles from 1 on (2^-53 is 1.1e-16),
+		 * to sums already at 1 or more (the best model's term is
+		 * 1): they round back to themselves */
+		if (skip &&
+		    total[m] - total[best] < -38 * (int64_t)SC_TEMPERATURE &&
+		    all >= 1 && (langid_models[m].lang != lang || p >= 1))
 			continue;
 		e = exp((double)(total[m] - total[best]) / SC_TEMPERATURE);
 		all += e;
@@ -1639,6 +1868,16 @@ vit_start(int32_t *vit, size_t nmodels)
 			 -SC_OTHER_TEXT : 0;
 }
 
+/* The 16-bit state of the best paths (vit16_step()) of vit, at the start. */
+static void
+vit16_start(int16_t *vit16, const int32_t *vit)
+{
+	size_t m;
+
+	for (m = 0; m < LANGID_MAX_MODELS; m++)
+		vit16[m] = (int16_t)vit[m];
+}
+
 /* Prepares d, caller-owned, for a text of at most nwords words. */
 static void
 detector_init(struct detector *d, size_t nwords)
@@ -1650,6 +1889,7 @@ detector_init(struct detector *d, size_t nwords)
 	d->nmodels = langid_nmodels;
 	d->word = d->pend[0].w;
 	d->used = d->nmodels >= 32 ? UINT32_MAX : (1u << d->nmodels) - 1;
+	d->sw16 = INT16_MIN;
 	d->cyr_runs = cyr_same &&
 		      !__atomic_load_n(&plain_portable, __ATOMIC_RELAXED);
 #ifdef HAVE_AVX2_STEP
@@ -1673,6 +1913,7 @@ detector_init(struct detector *d, size_t nwords)
 	for (m = langid_first_other; m < d->nmodels; m++)
 		d->total[m] = -SC_OTHER_TEXT;
 	vit_start(d->vit, d->nmodels);
+	vit16_start(d->vit16, d->vit);
 	if (nwords > 0) {
 		d->asteps = nwords;
 		d->steps = xreallocarray(NULL, d->asteps, sizeof(*d->steps));
@@ -1772,6 +2013,7 @@ lang_detect_pair(const char *a, size_t alen, const char *b, size_t blen,
 
 	memset(&q, 0, sizeof(q));
 	vit_start(q.vit, d.nmodels);
+	vit16_start(q.vit16, q.vit);
 	d.path2 = &q;
 	detector_scan(&d, b, blen);
 	d.path2 = NULL;

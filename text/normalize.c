@@ -1284,6 +1284,9 @@ static bool fast_invalid_ends;
 /* whether а to я (U+0430 to U+044F) are FK_CYR letters that fold to
  * themselves, as fast_scan_word() assumes of text_cyr_run()'s */
 static bool fast_cyr_same;
+/* whether the ASCII letters are FK_LAT and fold to c | 0x20, as
+ * fast_scan_word() assumes of fast_ascii_run()'s */
+static bool fast_ascii_same;
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
 
 /* Whether cp, as the general path would read it, ends a word. */
@@ -1346,6 +1349,14 @@ fast_build(void)
 			fc->plain = 1;	/* outside a word, as it is */
 		}
 	}
+	fast_ascii_same = true;
+	for (cp = 'A'; cp <= 'z'; cp++) {
+		if ((cp | 0x20) < 'a' || (cp | 0x20) > 'z')
+			continue;
+		if (fast_tab[cp].kind != FK_LAT ||
+		    fast_tab[cp].out[0] != (cp | 0x20))
+			fast_ascii_same = false;
+	}
 	for (cp = 0x430; cp < 0x450; cp++) {
 		fc = &fast_tab[cp];
 		if (fc->kind != FK_CYR || utf8_encode(cp, enc) != 2 ||
@@ -1394,6 +1405,30 @@ fast_map(struct fold *f, size_t at, size_t o, size_t olen)
 	a->linear = 1;
 }
 
+#ifdef __SSE2__
+/*
+ * The ASCII letters at the start of the 16 bytes at s: all 16 bytes
+ * written to out, the letters in lower case (c | 0x20); returns how many
+ * letters there are.
+ */
+static inline size_t
+fast_ascii_run(const unsigned char *s, unsigned char *out)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i l, t;
+	unsigned bad;
+
+	/* c | 0x20 from 'a' to 'z': t from 0 to 25, as signed bytes */
+	l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	t = _mm_sub_epi8(l, _mm_set1_epi8('a'));
+	bad = ~(unsigned)_mm_movemask_epi8(_mm_and_si128(
+		      _mm_cmpgt_epi8(t, _mm_set1_epi8(-1)),
+		      _mm_cmplt_epi8(t, _mm_set1_epi8(26)))) & 0xFFFFu;
+	_mm_storeu_si128((__m128i *)(void *)out, l);
+	return bad ? (size_t)__builtin_ctz(bad) : 16;
+}
+#endif
+
 /*
  * Reads the word at text[i] and writes it folded to out when it is one the
  * fast path can take (see above): returns where it ends and its script in
@@ -1441,6 +1476,18 @@ fast_scan_word(const struct folder *st, size_t i, unsigned char *out,
 				continue;
 			}
 			count += n / 2;
+		} else if (kind == FK_LAT && fast_ascii_same &&
+			   len - j >= 16) {
+			/* ASCII letters the same way, folded to lower case
+			 * in the vector */
+			n = fast_ascii_run(s + j, out);
+			out += n;
+			j += n;
+			if (n == 16) {
+				count += 15;	/* and one by the loop */
+				continue;
+			}
+			count += n;
 		}
 #endif
 		if (s[j] < 0x80) {

@@ -195,8 +195,9 @@ extern const size_t langid_nwords;
 /*
  * For tests: makes the later lang_detect() calls of the process go
  * without the cache of word scores (no_cache) and with the SSE2 or
- * scalar Viterbi step where the CPU has AVX2 and the letters read one at
- * a time (portable), to compare the results, which must not change.
+ * scalar Viterbi step where the CPU has AVX2, the letters read one at
+ * a time and every term of the confidence computed (portable), to
+ * compare the results, which must not change.
  */
 void langid_set_plain(bool no_cache, bool portable);
 
@@ -207,7 +208,8 @@ void langid_set_plain(bool no_cache, bool portable);
  * The bytes at the start of s[0, 16) that are lower-case Cyrillic а to я
  * (U+0430 to U+044F), two bytes each (D0 B0 to D0 BF, D1 80 to D1 8F):
  * most of the letters of a Russian text. An even number, 16 when all
- * are. The fold and langid read runs of them 16 bytes at a time.
+ * are. The fold reads runs of them 16 bytes at a time (langid reads
+ * capitals too: cyr_run()).
  */
 static inline size_t
 text_cyr_run(const unsigned char *s)

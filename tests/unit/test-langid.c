@@ -483,6 +483,7 @@ static const char *const letters[] = {
 	"ъ", "ы", "ь", "э", "ю", "я", "ё", "Д", "ә", "ғ", "қ", "ң", "ө",
 	"ұ", "ү", "һ", "і", "ў", "ҳ", "ҷ", "ӣ", "a", "e", "o", "s", "t",
 	"q", "x", "ş", "ç", "ı", "ö", "'", "\xca\xbb", "\xcc\x86",
+	"А", "Я", "П", "Р", "Z", "A", "m",
 };
 
 #define MADE_TEXTS	160
@@ -674,6 +675,11 @@ static const char *const mix_pieces[] = {
 	"\xff", "\xc0\xaf", "\xe2\x80", "\xf0\x9f", "\xd0", "\0",
 	"Haбиpaю", "pабота", "аааааааааааааааааааааааааааааааааааааааа",
 	"abcdefghijklmnopqrstuvwxyzabcdefghijklmn",
+	/* the letter runs' edges: А to я and no further (Ѐ Џ ѐ ё), capitals,
+	 * ASCII letters and their neighbours @ [ ` { */
+	"ТЕСТИРОВАНИЕ", "Тестировщик", "ПРОФЕССИОНАЛЬНЫЙМЕНЕДЖЕР", "ЯяАаПпРр",
+	"\xd0\x80\xd0\x8f\xd1\x90\xd1\x91", "Ёлка", "Javaскрипт",
+	"QAEngineerJavaScriptDeveloperZz", "a@b[c`d{eZ", "AZaz",
 };
 
 /* Random text of n pieces, most from the languages the seed leans to. */
