@@ -41,6 +41,7 @@ RULE_PACKS = \
 	rules/packs/ru/documents.rules \
 	rules/packs/ru/fees.rules \
 	rules/packs/ru/jobs.rules \
+	rules/packs/ru/latin.rules \
 	rules/packs/ru/lures.rules \
 	rules/packs/ru/pay.rules \
 	rules/packs/ru/schemes.rules \

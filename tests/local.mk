@@ -34,6 +34,8 @@ EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/rules/lemma/lemmas.lock \
 	tests/data/eval/labels.csv \
 	tests/data/eval/lookalikes.csv \
+	tests/data/eval/probe-lookalikes.csv \
+	tests/data/eval/probe-recruitment.csv \
 	tests/data/eval/recruitment.csv
 
 # The crawler's integration tests: a classifieds site on 127.0.0.1
