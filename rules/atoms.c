@@ -623,9 +623,12 @@ weak(size_t chars, bool common)
 	return chars < 3 || common;
 }
 
+static bool set_everywhere(const struct atom_set *s);
+
 /*
- * Whether candidate a is a better requirement than b: a set that is not
- * weak beats one that is ("люб" beats "работ" in "любая работа"); then
+ * Whether candidate a is a better requirement than b: one that not every
+ * text has beats one that every text has (set_everywhere); a set that is
+ * not weak beats one that is ("люб" beats "работ" in "любая работа"); then
  * one without a common atom; then the longer shortest atom, then the
  * smaller set.
  */
@@ -633,10 +636,16 @@ static bool
 better(const struct atom_set *a, const struct atom_set *b)
 {
 	size_t la, lb;
-	bool wa, wb, ca, cb;
+	bool wa, wb, ca, cb, ea, eb;
 
 	if (!b)
 		return true;
+	/* a set every text has filters nothing, and atoms_extract drops
+	 * it as a second set: any other beats it */
+	ea = set_everywhere(a);
+	eb = set_everywhere(b);
+	if (ea != eb)
+		return eb;
 	la = set_min_chars(a);
 	lb = set_min_chars(b);
 	ca = set_common(a);

@@ -716,6 +716,12 @@ static const struct {
 	{ "(долларов|евро)\\s+(в|за)\\s+", "долларов|евро", "" },
 	{ "(qqqq|wwww)\\s+(за|\\$)", "qqqq|wwww", "" },
 	{ "(qqqq|wwww)\\s+(zq|\\$)", "qqqq|wwww", "$|zq" },
+	/* not even when the set every text has is smaller than another
+	 * short one: the other is the second set */
+	{ "(qqqq|wwww)\\s*(\\$|долл|usd)\\s*(в|за)", "qqqq|wwww",
+	  "$|usd|долл" },
+	{ "[1-9]\\d*\\s*(\\$|долл|usd)\\s*(в|за)\\s*неделю", "неделю",
+	  "$|usd|долл" },
 };
 
 static void
