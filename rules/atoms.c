@@ -149,6 +149,9 @@ atom_fold(uint32_t c)
 {
 	if (c < 0x80)
 		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	/* lower-case Cyrillic, most of what the matcher asks about */
+	if (c >= 0x430 && c <= 0x45F)
+		return c;
 	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
 	    (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
 	    (c >= 0x410 && c <= 0x42F))
