@@ -2236,7 +2236,19 @@ prefilter_candidates(const struct prefilter *pf, const struct ruleset *rs,
 				out[n++] = r;
 		}
 	}
-	if (n > 1)
+	/* a few a document (six with the packs): qsort's calls cost more
+	 * than placing each */
+	if (n > 32) {
 		qsort(out, n, sizeof(*out), cmp_u32);
+	} else {
+		for (i = 1; i < n; i++) {
+			uint32_t r = out[i];
+			size_t j;
+
+			for (j = i; j > 0 && out[j - 1] > r; j--)
+				out[j] = out[j - 1];
+			out[j] = r;
+		}
+	}
 	return n;
 }
