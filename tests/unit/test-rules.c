@@ -2007,8 +2007,8 @@ test_atom_fold_cyrillic(void **state)
 		pcre2_code *same;
 
 		if (atom_fold(fold) != fold)
-			fail_msg("U+%04X: fold U+%04X folds again", (unsigned)cp,
-				 (unsigned)fold);
+			fail_msg("U+%04X: fold U+%04X folds again",
+				 (unsigned)cp, (unsigned)fold);
 		if (!upper && fold != cp)
 			fail_msg("U+%04X: not a capital, folds to U+%04X",
 				 (unsigned)cp, (unsigned)fold);
