@@ -149,6 +149,9 @@ atom_fold(uint32_t c)
 {
 	if (c < 0x80)
 		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	/* lower-case Cyrillic, most of what the matcher asks about */
+	if (c >= 0x430 && c <= 0x45F)
+		return c;
 	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
 	    (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
 	    (c >= 0x410 && c <= 0x42F))
@@ -623,9 +626,12 @@ weak(size_t chars, bool common)
 	return chars < 3 || common;
 }
 
+static bool set_everywhere(const struct atom_set *s);
+
 /*
- * Whether candidate a is a better requirement than b: a set that is not
- * weak beats one that is ("люб" beats "работ" in "любая работа"); then
+ * Whether candidate a is a better requirement than b: one that not every
+ * text has beats one that every text has (set_everywhere); a set that is
+ * not weak beats one that is ("люб" beats "работ" in "любая работа"); then
  * one without a common atom; then the longer shortest atom, then the
  * smaller set.
  */
@@ -633,10 +639,16 @@ static bool
 better(const struct atom_set *a, const struct atom_set *b)
 {
 	size_t la, lb;
-	bool wa, wb, ca, cb;
+	bool wa, wb, ca, cb, ea, eb;
 
 	if (!b)
 		return true;
+	/* a set every text has filters nothing, and atoms_extract drops
+	 * it as a second set: any other beats it */
+	ea = set_everywhere(a);
+	eb = set_everywhere(b);
+	if (ea != eb)
+		return eb;
 	la = set_min_chars(a);
 	lb = set_min_chars(b);
 	ca = set_common(a);

@@ -648,7 +648,9 @@ merge_form(struct matcher *m, size_t n, const char *text, size_t len,
 		uint32_t s = (uint32_t)(p - text - (flen - 1));
 
 		p++;
-		if (flen > 1 && memcmp(text + s, form, flen - 1) != 0)
+		/* nearly all forms are of one or two bytes */
+		if (flen == 2 ? text[s] != form[0]
+			      : flen > 2 && memcmp(text + s, form, flen - 1))
 			continue;
 		if (next && !next_matches(text, s + flen, len, next))
 			continue;

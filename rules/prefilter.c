@@ -1703,6 +1703,23 @@ prefilter_start_limit(const struct prefilter *pf,
 	 * so once a visit ends at or before the latest start found, none
 	 * before it (in the order read) begins later.
 	 */
+	if (!mixed && prefilter_is_dense(pf)) {
+		/* the common case, in a loop of its own */
+		while (vi-- > first && vi->end > lim) {
+			if (!(bloom[vi->state] & bit))
+				continue;
+			for (k = pf->mout_start[vi->state];
+			     k < pf->mout_start[vi->state + 1]; k++) {
+				if (pf->mout_id[k] != id)
+					continue;
+				s = atom_start(text, vi->end,
+					       pf->mout_chars[k]);
+				if (s + 1 > lim)
+					lim = s + 1;
+			}
+		}
+		return lim;
+	}
 	while (vi-- > first) {
 		if (mixed) {
 			if (vi->field != field || vi->end > len)
@@ -2236,7 +2253,19 @@ prefilter_candidates(const struct prefilter *pf, const struct ruleset *rs,
 				out[n++] = r;
 		}
 	}
-	if (n > 1)
+	/* a few a document (six with the packs): qsort's calls cost more
+	 * than placing each */
+	if (n > 32) {
 		qsort(out, n, sizeof(*out), cmp_u32);
+	} else {
+		for (i = 1; i < n; i++) {
+			uint32_t r = out[i];
+			size_t j;
+
+			for (j = i; j > 0 && out[j - 1] > r; j--)
+				out[j] = out[j - 1];
+			out[j] = r;
+		}
+	}
 	return n;
 }

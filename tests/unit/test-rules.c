@@ -716,6 +716,12 @@ static const struct {
 	{ "(долларов|евро)\\s+(в|за)\\s+", "долларов|евро", "" },
 	{ "(qqqq|wwww)\\s+(за|\\$)", "qqqq|wwww", "" },
 	{ "(qqqq|wwww)\\s+(zq|\\$)", "qqqq|wwww", "$|zq" },
+	/* not even when the set every text has is smaller than another
+	 * short one: the other is the second set */
+	{ "(qqqq|wwww)\\s*(\\$|долл|usd)\\s*(в|за)", "qqqq|wwww",
+	  "$|usd|долл" },
+	{ "[1-9]\\d*\\s*(\\$|долл|usd)\\s*(в|за)\\s*неделю", "неделю",
+	  "$|usd|долл" },
 };
 
 static void
@@ -1971,6 +1977,61 @@ filter_tests(struct CMUnitTest *tests, size_t n, const char *filter)
 }
 
 /* atom_is_space() is what \s matches under PCRE2_UCP, every code point. */
+/*
+ * atom_fold over the basic Cyrillic block (U+0400 to U+045F) against
+ * PCRE2's classes and caseless matching: a lower-case letter is its own
+ * fold (the fast path for а to џ), a capital is not, and a letter and
+ * its fold match each other caselessly.
+ */
+static void
+test_atom_fold_cyrillic(void **state)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *lu = pcre2_compile((PCRE2_SPTR)"^\\p{Lu}$",
+				       PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
+	pcre2_match_data *md;
+	uint32_t cp;
+	size_t capitals = 0;
+
+	(void)state;
+	assert_non_null(lu);
+	md = pcre2_match_data_create(4, NULL);
+	for (cp = 0x400; cp <= 0x45F; cp++) {
+		char u[4], f[4], re[16];
+		size_t n = utf8_encode(cp, u), fn;
+		uint32_t fold = atom_fold(cp);
+		bool upper = pcre2_match(lu, (PCRE2_SPTR)u, n, 0, 0, md,
+					 NULL) > 0;
+		pcre2_code *same;
+
+		if (atom_fold(fold) != fold)
+			fail_msg("U+%04X: fold U+%04X folds again",
+				 (unsigned)cp, (unsigned)fold);
+		if (!upper && fold != cp)
+			fail_msg("U+%04X: not a capital, folds to U+%04X",
+				 (unsigned)cp, (unsigned)fold);
+		if (upper && fold == cp)
+			fail_msg("U+%04X: a capital, not folded", (unsigned)cp);
+		capitals += upper && fold != cp;
+		fn = utf8_encode(fold, f);
+		memcpy(re, "(?i)^", 5);
+		memcpy(re + 5, f, fn);
+		re[5 + fn] = '$';
+		same = pcre2_compile((PCRE2_SPTR)re, 6 + fn, PCRE2_UTF, &err,
+				     &off, NULL);
+		assert_non_null(same);
+		if (pcre2_match(same, (PCRE2_SPTR)u, n, 0, 0, md, NULL) <= 0)
+			fail_msg("U+%04X and its fold U+%04X differ in more "
+				 "than case", (unsigned)cp, (unsigned)fold);
+		pcre2_code_free(same);
+	}
+	assert_true(capitals == 48);
+	pcre2_match_data_free(md);
+	pcre2_code_free(lu);
+}
+
 static void
 test_atom_is_space(void **state)
 {
@@ -2012,6 +2073,7 @@ main(void)
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_atom_is_space),
+		cmocka_unit_test(test_atom_fold_cyrillic),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_recovery),
 		cmocka_unit_test(test_conditions),
