@@ -48,64 +48,71 @@
  * an element is looked up once per visit instead of being compared with
  * every name of three lists.
  */
+#define TAG_NAME_BYTES	16
+/* An entry; a name of TAG_NAME_BYTES letters or more, which would lose its
+ * NUL, does not compile (an array of negative size). */
+#define TAG(s, k)	{ s, (k) * (unsigned)sizeof(char[ \
+				sizeof(s) <= TAG_NAME_BYTES ? 1 : -1]) }
 static const struct tag_entry {
-	char name[16];		/* NUL-padded: compared as two words */
+	char name[TAG_NAME_BYTES];	/* NUL-padded: compared as two words */
 	unsigned kind;
 } tag_table[] = {
-	{ "address", TAG_BLOCK },
-	{ "article", TAG_BLOCK },
-	{ "aside", TAG_BLOCK | TAG_CHROME },
-	{ "blockquote", TAG_BLOCK },
-	{ "body", TAG_BLOCK },
-	{ "br", TAG_BLOCK },
-	{ "canvas", TAG_SKIP },
-	{ "caption", TAG_BLOCK },
-	{ "dd", TAG_BLOCK },
-	{ "details", TAG_BLOCK },
-	{ "div", TAG_BLOCK },
-	{ "dl", TAG_BLOCK },
-	{ "dt", TAG_BLOCK },
-	{ "embed", TAG_SKIP },
-	{ "fieldset", TAG_BLOCK },
-	{ "figcaption", TAG_BLOCK },
-	{ "figure", TAG_BLOCK },
-	{ "footer", TAG_BLOCK | TAG_EDGE },
-	{ "form", TAG_BLOCK | TAG_CHROME },
-	{ "h1", TAG_BLOCK },
-	{ "h2", TAG_BLOCK },
-	{ "h3", TAG_BLOCK },
-	{ "h4", TAG_BLOCK },
-	{ "h5", TAG_BLOCK },
-	{ "h6", TAG_BLOCK },
-	{ "head", TAG_SKIP },
-	{ "header", TAG_BLOCK | TAG_EDGE },
-	{ "hr", TAG_BLOCK },
-	{ "html", TAG_BLOCK },
-	{ "iframe", TAG_SKIP },
-	{ "li", TAG_BLOCK },
-	{ "main", TAG_BLOCK },
-	{ "math", TAG_SKIP },
-	{ "nav", TAG_BLOCK | TAG_CHROME },
-	{ "noscript", TAG_SKIP },
-	{ "object", TAG_SKIP },
-	{ "ol", TAG_BLOCK },
-	{ "option", TAG_SKIP },
-	{ "p", TAG_BLOCK },
-	{ "pre", TAG_BLOCK },
-	{ "script", TAG_SKIP },
-	{ "section", TAG_BLOCK },
-	{ "select", TAG_SKIP },
-	{ "style", TAG_SKIP },
-	{ "summary", TAG_BLOCK },
-	{ "svg", TAG_SKIP },
-	{ "table", TAG_BLOCK },
-	{ "td", TAG_BLOCK },
-	{ "template", TAG_SKIP },
-	{ "th", TAG_BLOCK },
-	{ "title", TAG_BLOCK },
-	{ "tr", TAG_BLOCK },
-	{ "ul", TAG_BLOCK },
+	TAG("address", TAG_BLOCK),
+	TAG("article", TAG_BLOCK),
+	TAG("aside", TAG_BLOCK | TAG_CHROME),
+	TAG("blockquote", TAG_BLOCK),
+	TAG("body", TAG_BLOCK),
+	TAG("br", TAG_BLOCK),
+	TAG("canvas", TAG_SKIP),
+	TAG("caption", TAG_BLOCK),
+	TAG("dd", TAG_BLOCK),
+	TAG("details", TAG_BLOCK),
+	TAG("div", TAG_BLOCK),
+	TAG("dl", TAG_BLOCK),
+	TAG("dt", TAG_BLOCK),
+	TAG("embed", TAG_SKIP),
+	TAG("fieldset", TAG_BLOCK),
+	TAG("figcaption", TAG_BLOCK),
+	TAG("figure", TAG_BLOCK),
+	TAG("footer", TAG_BLOCK | TAG_EDGE),
+	TAG("form", TAG_BLOCK | TAG_CHROME),
+	TAG("h1", TAG_BLOCK),
+	TAG("h2", TAG_BLOCK),
+	TAG("h3", TAG_BLOCK),
+	TAG("h4", TAG_BLOCK),
+	TAG("h5", TAG_BLOCK),
+	TAG("h6", TAG_BLOCK),
+	TAG("head", TAG_SKIP),
+	TAG("header", TAG_BLOCK | TAG_EDGE),
+	TAG("hr", TAG_BLOCK),
+	TAG("html", TAG_BLOCK),
+	TAG("iframe", TAG_SKIP),
+	TAG("li", TAG_BLOCK),
+	TAG("main", TAG_BLOCK),
+	TAG("math", TAG_SKIP),
+	TAG("nav", TAG_BLOCK | TAG_CHROME),
+	TAG("noscript", TAG_SKIP),
+	TAG("object", TAG_SKIP),
+	TAG("ol", TAG_BLOCK),
+	TAG("option", TAG_SKIP),
+	TAG("p", TAG_BLOCK),
+	TAG("pre", TAG_BLOCK),
+	TAG("script", TAG_SKIP),
+	TAG("section", TAG_BLOCK),
+	TAG("select", TAG_SKIP),
+	TAG("style", TAG_SKIP),
+	TAG("summary", TAG_BLOCK),
+	TAG("svg", TAG_SKIP),
+	TAG("table", TAG_BLOCK),
+	TAG("td", TAG_BLOCK),
+	TAG("template", TAG_SKIP),
+	TAG("th", TAG_BLOCK),
+	TAG("title", TAG_BLOCK),
+	TAG("tr", TAG_BLOCK),
+	TAG("ul", TAG_BLOCK),
 };
+#undef TAG
+_Static_assert(TAG_NAME_BYTES == 16, "a name is compared as two words");
 
 /* 8 bytes of a name as a number that orders them as strcmp() would. */
 static inline uint64_t
@@ -126,7 +133,7 @@ name_word(const char *p)
 static unsigned
 tag_name_kind(const char *name)
 {
-	char low[16] = { 0 };
+	char low[TAG_NAME_BYTES] = { 0 };
 	size_t i, lo = 0, hi = RF_ARRAY_SIZE(tag_table);
 	uint64_t w0, w1;
 
