@@ -1006,17 +1006,52 @@ markup_next(const unsigned char *p, size_t len, size_t i)
 	return len;
 }
 
-/* Whether a run of text may be set aside: see above. */
+/* Whether byte c keeps a run of text from being set aside: a control
+ * character but tab and newline, or 0xEF (see above). */
 static bool
-hold_plain(const unsigned char *p, size_t len)
+hold_bad(unsigned char c)
 {
-	size_t i;
+	return (c < ' ' && c != '\t' && c != '\n') || c == 0xEF;
+}
 
-	for (i = 0; i < len; i++)
-		if ((p[i] < ' ' && p[i] != '\t' && p[i] != '\n') ||
-		    p[i] == 0xEF)
-			return false;
-	return true;
+/* The first '<' or '&' of p[i..len), or len; *plain is cleared when a
+ * byte before it keeps the run from being set aside (hold_bad()). */
+static size_t
+run_end(const unsigned char *p, size_t len, size_t i, bool *plain)
+{
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+					    (p + i));
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('&'))));
+		__m128i ctrl = _mm_andnot_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+			_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)),
+				       x));
+		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			ctrl, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF))));
+
+		if (stop) {
+			unsigned at = (unsigned)__builtin_ctz(stop);
+
+			if (bad & ((1u << at) - 1))
+				*plain = false;
+			return i + at;
+		}
+		if (bad)
+			*plain = false;
+	}
+#endif
+	for (; i < len; i++) {
+		if (p[i] == '<' || p[i] == '&')
+			return i;
+		if (hold_bad(p[i]))
+			*plain = false;
+	}
+	return len;
 }
 
 /*
@@ -1226,7 +1261,7 @@ hold_page(struct hold *h, const char *page, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)page;
 	size_t i = 0, from = 0, end, t, last_tag = 0, gt = 0, start, lead;
-	bool after_ref = false, raw = false, decl = false;
+	bool after_ref = false, raw = false, decl = false, plain;
 
 	memset(h, 0, sizeof(*h));
 	h->page = page;
@@ -1259,12 +1294,14 @@ hold_page(struct hold *h, const char *page, size_t len)
 			after_ref = true;
 			continue;
 		}
-		end = markup_next(p, len, i);
-		for (t = i; t < end && (p[t] == ' ' || p[t] == '\t' ||
+		/* white space first stays; "\r" is bad only after it */
+		for (t = i; t < len && (p[t] == ' ' || p[t] == '\t' ||
 					p[t] == '\n' || p[t] == '\r'); t++)
 			;
-		if (!after_ref && end - t >= HOLD_MIN_BYTES &&
-		    end - t <= HOLD_MAX_BYTES && hold_plain(p + t, end - t)) {
+		plain = true;
+		end = run_end(p, len, t, &plain);
+		if (plain && !after_ref && end - t >= HOLD_MIN_BYTES &&
+		    end - t <= HOLD_MAX_BYTES) {
 			unsigned k = (unsigned)(h->n % HOLD_MARKS);
 			char mark[3] = {
 				(char)HOLD_MARK_LEAD,
