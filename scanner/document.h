@@ -125,4 +125,15 @@ void extract_documents(const char *source, const char *url,
  */
 void extract_document(struct document *d, const char *data, size_t len);
 
+/*
+ * Whether HTML is parsed with its runs of text set aside, libxml2 reading
+ * a skeleton of the page (on by default; off parses each page as it is,
+ * for tests and benchmarks: the documents are the same). Not to be
+ * changed while another thread extracts.
+ */
+void extract_set_hold(bool on);
+/* Of this thread's pages since it began: how many were parsed from a
+ * skeleton, and how many of those were then read again as they are. */
+void extract_hold_counts(size_t *held, size_t *given_up);
+
 #endif

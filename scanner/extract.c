@@ -48,64 +48,71 @@
  * an element is looked up once per visit instead of being compared with
  * every name of three lists.
  */
+#define TAG_NAME_BYTES	16
+/* An entry; a name of TAG_NAME_BYTES letters or more, which would lose its
+ * NUL, does not compile (an array of negative size). */
+#define TAG(s, k)	{ s, (k) * (unsigned)sizeof(char[ \
+				sizeof(s) <= TAG_NAME_BYTES ? 1 : -1]) }
 static const struct tag_entry {
-	char name[16];		/* NUL-padded: compared as two words */
+	char name[TAG_NAME_BYTES];	/* NUL-padded: compared as two words */
 	unsigned kind;
 } tag_table[] = {
-	{ "address", TAG_BLOCK },
-	{ "article", TAG_BLOCK },
-	{ "aside", TAG_BLOCK | TAG_CHROME },
-	{ "blockquote", TAG_BLOCK },
-	{ "body", TAG_BLOCK },
-	{ "br", TAG_BLOCK },
-	{ "canvas", TAG_SKIP },
-	{ "caption", TAG_BLOCK },
-	{ "dd", TAG_BLOCK },
-	{ "details", TAG_BLOCK },
-	{ "div", TAG_BLOCK },
-	{ "dl", TAG_BLOCK },
-	{ "dt", TAG_BLOCK },
-	{ "embed", TAG_SKIP },
-	{ "fieldset", TAG_BLOCK },
-	{ "figcaption", TAG_BLOCK },
-	{ "figure", TAG_BLOCK },
-	{ "footer", TAG_BLOCK | TAG_EDGE },
-	{ "form", TAG_BLOCK | TAG_CHROME },
-	{ "h1", TAG_BLOCK },
-	{ "h2", TAG_BLOCK },
-	{ "h3", TAG_BLOCK },
-	{ "h4", TAG_BLOCK },
-	{ "h5", TAG_BLOCK },
-	{ "h6", TAG_BLOCK },
-	{ "head", TAG_SKIP },
-	{ "header", TAG_BLOCK | TAG_EDGE },
-	{ "hr", TAG_BLOCK },
-	{ "html", TAG_BLOCK },
-	{ "iframe", TAG_SKIP },
-	{ "li", TAG_BLOCK },
-	{ "main", TAG_BLOCK },
-	{ "math", TAG_SKIP },
-	{ "nav", TAG_BLOCK | TAG_CHROME },
-	{ "noscript", TAG_SKIP },
-	{ "object", TAG_SKIP },
-	{ "ol", TAG_BLOCK },
-	{ "option", TAG_SKIP },
-	{ "p", TAG_BLOCK },
-	{ "pre", TAG_BLOCK },
-	{ "script", TAG_SKIP },
-	{ "section", TAG_BLOCK },
-	{ "select", TAG_SKIP },
-	{ "style", TAG_SKIP },
-	{ "summary", TAG_BLOCK },
-	{ "svg", TAG_SKIP },
-	{ "table", TAG_BLOCK },
-	{ "td", TAG_BLOCK },
-	{ "template", TAG_SKIP },
-	{ "th", TAG_BLOCK },
-	{ "title", TAG_BLOCK },
-	{ "tr", TAG_BLOCK },
-	{ "ul", TAG_BLOCK },
+	TAG("address", TAG_BLOCK),
+	TAG("article", TAG_BLOCK),
+	TAG("aside", TAG_BLOCK | TAG_CHROME),
+	TAG("blockquote", TAG_BLOCK),
+	TAG("body", TAG_BLOCK),
+	TAG("br", TAG_BLOCK),
+	TAG("canvas", TAG_SKIP),
+	TAG("caption", TAG_BLOCK),
+	TAG("dd", TAG_BLOCK),
+	TAG("details", TAG_BLOCK),
+	TAG("div", TAG_BLOCK),
+	TAG("dl", TAG_BLOCK),
+	TAG("dt", TAG_BLOCK),
+	TAG("embed", TAG_SKIP),
+	TAG("fieldset", TAG_BLOCK),
+	TAG("figcaption", TAG_BLOCK),
+	TAG("figure", TAG_BLOCK),
+	TAG("footer", TAG_BLOCK | TAG_EDGE),
+	TAG("form", TAG_BLOCK | TAG_CHROME),
+	TAG("h1", TAG_BLOCK),
+	TAG("h2", TAG_BLOCK),
+	TAG("h3", TAG_BLOCK),
+	TAG("h4", TAG_BLOCK),
+	TAG("h5", TAG_BLOCK),
+	TAG("h6", TAG_BLOCK),
+	TAG("head", TAG_SKIP),
+	TAG("header", TAG_BLOCK | TAG_EDGE),
+	TAG("hr", TAG_BLOCK),
+	TAG("html", TAG_BLOCK),
+	TAG("iframe", TAG_SKIP),
+	TAG("li", TAG_BLOCK),
+	TAG("main", TAG_BLOCK),
+	TAG("math", TAG_SKIP),
+	TAG("nav", TAG_BLOCK | TAG_CHROME),
+	TAG("noscript", TAG_SKIP),
+	TAG("object", TAG_SKIP),
+	TAG("ol", TAG_BLOCK),
+	TAG("option", TAG_SKIP),
+	TAG("p", TAG_BLOCK),
+	TAG("pre", TAG_BLOCK),
+	TAG("script", TAG_SKIP),
+	TAG("section", TAG_BLOCK),
+	TAG("select", TAG_SKIP),
+	TAG("style", TAG_SKIP),
+	TAG("summary", TAG_BLOCK),
+	TAG("svg", TAG_SKIP),
+	TAG("table", TAG_BLOCK),
+	TAG("td", TAG_BLOCK),
+	TAG("template", TAG_SKIP),
+	TAG("th", TAG_BLOCK),
+	TAG("title", TAG_BLOCK),
+	TAG("tr", TAG_BLOCK),
+	TAG("ul", TAG_BLOCK),
 };
+#undef TAG
+_Static_assert(TAG_NAME_BYTES == 16, "a name is compared as two words");
 
 /* 8 bytes of a name as a number that orders them as strcmp() would. */
 static inline uint64_t
@@ -126,7 +133,7 @@ name_word(const char *p)
 static unsigned
 tag_name_kind(const char *name)
 {
-	char low[16] = { 0 };
+	char low[TAG_NAME_BYTES] = { 0 };
 	size_t i, lo = 0, hi = RF_ARRAY_SIZE(tag_table);
 	uint64_t w0, w1;
 
@@ -906,6 +913,443 @@ _Static_assert(FLAT_MAX_DEPTH < RF_HTML_MAX_DEPTH &&
 	       2 * FLAT_MAX_NODES + FLAT_MAX_TEXT_BYTES < RF_FIELD_MAX_BYTES,
 	       "the walks' caps are never reached on the flat path");
 
+/*
+ * ---- Text set aside while libxml2 parses ----
+ *
+ * libxml2 reads a page's text a character at a time (a hundred
+ * instructions each in 2.9, most of the parse of a listing). A run of
+ * plain text between markup is no work for it but to be handed on: each
+ * such run is set aside and libxml2 parses a skeleton of the page with a
+ * mark in its place, one private-use character (U+E000 and up, the run's
+ * number modulo 4096), which flat_characters() turns back into the run.
+ *
+ * The runs are found by a simple reading of the markup (hold_page()).
+ * Where it and libxml2 disagree, a mark ends up where libxml2 does not
+ * hand it on as text (in a tag, a comment, a doctype): the marks seen as
+ * text are then not 0, 1, 2 ... up to the last, and the page is parsed
+ * with a tree as any page flat_parse() gives up on. When they are, each
+ * run stood where libxml2 reads text, and the events are those of the
+ * page: up to a run, the skeleton is the page but for earlier runs, each
+ * read as text in its place, which leaves libxml2 as its run would; and
+ * a run reads as its mark does: it is less than one chunk of libxml2's
+ * text (HOLD_MAX_BYTES), it starts with no white space (which libxml2
+ * skips in places) and has some that is not (as a mark is not), and it
+ * has no byte libxml2 reads apart: no '<', '&' or NUL, no control
+ * character but tab and newline, no 0xEF (U+FFFE, U+FFFF, a BOM). A run
+ * right after '&' stays in the skeleton (libxml2 reads an entity's name
+ * from it). Pages with a byte 0xEE (U+E000 to U+EFFF) or a character
+ * reference that could make one are parsed as they are.
+ */
+#define HOLD_MARK_LEAD		0xEE
+#define HOLD_MARKS		4096u
+/* The runs set aside: under libxml2's chunks of text (1000 bytes), and
+ * long enough to be worth a mark. */
+#define HOLD_MIN_BYTES		8
+#define HOLD_MAX_BYTES		960
+
+struct hold_run {
+	uint32_t off, len;	/* bytes of the page */
+};
+
+static bool hold_on = true;
+static _Thread_local size_t hold_pages, hold_given_up;
+
+void
+extract_set_hold(bool on)
+{
+	hold_on = on;
+}
+
+void
+extract_hold_counts(size_t *held, size_t *given_up)
+{
+	*held = hold_pages;
+	*given_up = hold_given_up;
+}
+
+struct hold {
+	const char *page;
+	struct hold_run *runs;
+	size_t n, alloc;
+	size_t next;		/* the run whose mark comes next */
+	struct buf skel;	/* the page with marks for its runs */
+	bool padded;		/* the skeleton has the guard */
+	bool guard_seen;
+};
+
+static bool
+is_ascii_alpha(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* The first '<' or '&' of p[i..len), or len. */
+static size_t
+markup_next(const unsigned char *p, size_t len, size_t i)
+{
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+					    (p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('&'))));
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < len; i++)
+		if (p[i] == '<' || p[i] == '&')
+			return i;
+	return len;
+}
+
+/* Whether byte c keeps a run of text from being set aside: a control
+ * character but tab and newline, or 0xEF (see above). */
+static bool
+hold_bad(unsigned char c)
+{
+	return (c < ' ' && c != '\t' && c != '\n') || c == 0xEF;
+}
+
+/* The first '<' or '&' of p[i..len), or len; *plain is cleared when a
+ * byte before it keeps the run from being set aside (hold_bad()). */
+static size_t
+run_end(const unsigned char *p, size_t len, size_t i, bool *plain)
+{
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+					    (p + i));
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('&'))));
+		__m128i ctrl = _mm_andnot_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+			_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)),
+				       x));
+		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			ctrl, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEF))));
+
+		if (stop) {
+			unsigned at = (unsigned)__builtin_ctz(stop);
+
+			if (bad & ((1u << at) - 1))
+				*plain = false;
+			return i + at;
+		}
+		if (bad)
+			*plain = false;
+	}
+#endif
+	for (; i < len; i++) {
+		if (p[i] == '<' || p[i] == '&')
+			return i;
+		if (hold_bad(p[i]))
+			*plain = false;
+	}
+	return len;
+}
+
+/*
+ * libxml2 reads a name with letters past ASCII (an entity's, a doctype's,
+ * a processing instruction's target) by a slower way that, past 100
+ * characters, asks its input for more and may start the name again,
+ * somewhere in it, when its buffer has moved: what it makes of the name
+ * then hangs on where the buffer ends, which differs between a page and
+ * its skeleton. Pages where such a name could be that long (HOLD_NAME_MAX
+ * bytes, fewer than 100 characters) are parsed as they are.
+ */
+#define HOLD_NAME_MAX		64
+
+/* Whether byte c could be part of a name. */
+static bool
+is_name_byte(unsigned char c)
+{
+	return c >= 0x80 || is_ascii_alpha(c) || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == '_' || c == ':';
+}
+
+/* Whether p[i..) starts with more than HOLD_NAME_MAX bytes that could be
+ * part of one name. */
+static bool
+hold_long_name(const unsigned char *p, size_t len, size_t i)
+{
+	size_t k;
+
+	for (k = i; k < len && k - i <= HOLD_NAME_MAX && is_name_byte(p[k]);
+	     k++)
+		;
+	return k - i > HOLD_NAME_MAX;
+}
+
+/* Where the markup at p[i] ('<') ends, or 0 where the page is not to be
+ * held (a '<' libxml2 reads as text, markup never closed). *raw is set
+ * when a script or style runs to the end of the page. */
+static size_t
+hold_markup(const unsigned char *p, size_t len, size_t i, bool *raw)
+{
+	const unsigned char *e;
+	size_t k, name;
+	char quote;
+
+	if (len - i < 2)
+		return 0;
+	if (len - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+		e = memmem(p + i + 4, len - i - 4, "-->", 3);
+		return e ? (size_t)(e - p) + 3 : 0;
+	}
+	if (p[i + 1] == '!' || p[i + 1] == '?' || p[i + 1] == '/') {
+		e = memchr(p + i + 1, '>', len - i - 1);
+		return e ? (size_t)(e - p) + 1 : 0;
+	}
+	if (!is_ascii_alpha(p[i + 1]))
+		return 0;
+	name = i + 1;
+	for (k = name; k < len && p[k] != '>' && p[k] != '/' &&
+	     p[k] != ' ' && p[k] != '\t' && p[k] != '\n' && p[k] != '\r';
+	     k++)
+		;
+	/* the attributes: a quoted value may hold '>' */
+	for (quote = 0; k < len && (quote || p[k] != '>'); k++)
+		if (quote && p[k] == quote)
+			quote = 0;
+		else if (!quote && (p[k] == '"' || p[k] == '\''))
+			quote = (char)p[k];
+	if (k == len)
+		return 0;
+	k++;
+	/* a script's or style's text runs to its end tag, as it is */
+	if (k - name > 5) {
+		const char *end = NULL;
+
+		if (strncasecmp((const char *)p + name, "script", 6) == 0 &&
+		    !is_ascii_alpha(p[name + 6]))
+			end = "</script";
+		else if (strncasecmp((const char *)p + name, "style", 5) == 0 &&
+			 !is_ascii_alpha(p[name + 5]))
+			end = "</style";
+		if (end) {
+			const char *q = (const char *)p;
+			size_t m = strlen(end);
+
+			for (; k + m <= len; k++)
+				if (q[k] == '<' && strncasecmp(q + k, end, m) == 0)
+					return k;
+			*raw = true;
+			return len;
+		}
+	}
+	return k;
+}
+
+/* Whether the reference at p[i] ('&') is a character reference that
+ * may make a mark, or one too long to tell. */
+static bool
+hold_ref_marks(const unsigned char *p, size_t len, size_t i)
+{
+	unsigned long v = 0;
+	size_t k = i + 2, digits = 0;
+	bool hex;
+
+	if (len - i < 2 || p[i + 1] != '#')
+		return false;
+	hex = k < len && (p[k] | 0x20) == 'x';
+	k += hex;
+	for (; k < len && digits < 8; k++, digits++) {
+		unsigned c = p[k], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	return digits == 8 || (v >= 0xE000 && v < 0xE000 + HOLD_MARKS);
+}
+
+/* Whether the page has a reference or a name that keeps it from being
+ * held, wherever it is (the reading of the markup may not see where
+ * libxml2 reads one). */
+static bool
+hold_names(const unsigned char *p, size_t len)
+{
+	size_t i, k, run;
+
+	for (i = markup_next(p, len, 0); i < len;
+	     i = markup_next(p, len, i + 1)) {
+		if (p[i] == '&') {
+			if (hold_ref_marks(p, len, i) ||
+			    hold_long_name(p, len, i + 1))
+				return true;
+		} else if (i + 1 < len && (p[i + 1] == '!' || p[i + 1] == '?') &&
+			   !(len - i >= 4 && memcmp(p + i, "<!--", 4) == 0)) {
+			/* a doctype's name, a processing instruction's
+			 * target: no long name up to its '>' */
+			for (k = i + 2, run = 0; k < len && p[k] != '>'; k++) {
+				run = is_name_byte(p[k]) ? run + 1 : 0;
+				if (run > HOLD_NAME_MAX)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void
+hold_release(struct hold *h)
+{
+	free(h->runs);
+	buf_release(&h->skel);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Whether markup from s to e (past its '>') is a plain end tag such as
+ * "</html>". */
+static bool
+hold_end_tag(const unsigned char *p, size_t s, size_t e)
+{
+	size_t k;
+
+	if (e - s < 4 || p[s + 1] != '/' || !is_ascii_alpha(p[s + 2]) ||
+	    p[e - 1] != '>')
+		return false;
+	for (k = s + 3; k < e - 1; k++)
+		if (!is_ascii_alpha(p[k]) && !(p[k] >= '0' && p[k] <= '9'))
+			return false;
+	return true;
+}
+
+/* Whether a comment's text is the guard, in its turn. */
+static bool
+hold_guard(const struct hold *h, const xmlChar *value)
+{
+	unsigned k = (unsigned)(h->n % HOLD_MARKS);
+
+	return h->padded && !h->guard_seen && h->next == h->n && value &&
+	       value[0] == HOLD_MARK_LEAD &&
+	       value[1] == (xmlChar)(0x80 | (k >> 6)) &&
+	       value[2] == (xmlChar)(0x80 | (k & 0x3F)) && value[3] == '\0';
+}
+
+/*
+ * libxml2 (2.9) asks its input for more each time it looks at the last
+ * INPUT_CHUNK (250) bytes of a page held in memory, a few hundred
+ * instructions each time: a skeleton, shorter than its page, would have
+ * most of its tags there. When the page ends with an end tag and white
+ * space ("</html>\n"), white space goes before the tag's '>', which
+ * libxml2 skips at little cost and reads as nothing ("</html   >" is
+ * "</html>"), and a comment after it holds one more mark, the guard. Its
+ * coming as a comment, after every run's mark, says that libxml2 read
+ * the tag as a tag or skipped it whole (in a doctype, a processing
+ * instruction or another tag to its '>'), not as text, a script's or
+ * the value of an attribute. The guard is not recorded. One case it
+ * cannot tell: libxml2 reads an end tag right after a doctype in the
+ * middle of a page as text; pages with such a doctype get no guard.
+ */
+#define HOLD_PAD_BYTES		256
+
+/* Sets aside the runs of text of page (len bytes): false when none are
+ * or the page is to be parsed as it is. */
+static bool
+hold_page(struct hold *h, const char *page, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)page;
+	size_t i = 0, from = 0, end, t, last_tag = 0, gt = 0, start, lead;
+	bool after_ref = false, raw = false, decl = false, plain;
+
+	memset(h, 0, sizeof(*h));
+	h->page = page;
+	/* page is valid UTF-8, as decode() leaves every page (the contract
+	 * of charset_to_utf8(), which fuzz-charset checks): libxml2 reads
+	 * none of it as another charset */
+	if (len > UINT32_MAX || memchr(page, HOLD_MARK_LEAD, len) ||
+	    hold_names(p, len))
+		return false;
+	for (lead = 0; lead < len && (p[lead] == ' ' || p[lead] == '\t' ||
+				      p[lead] == '\n' || p[lead] == '\r');
+	     lead++)
+		;
+	buf_init(&h->skel, len + HOLD_PAD_BYTES + 16);
+	(void)buf_grow(&h->skel, len + HOLD_PAD_BYTES);
+	while (i < len) {
+		if (p[i] == '<') {
+			/* a declaration (a doctype) but the page's first:
+			 * no guard (see above) */
+			if (i + 1 < len && p[i + 1] == '!' && i != lead &&
+			    !(len - i >= 4 && memcmp(p + i, "<!--", 4) == 0))
+				decl = true;
+			start = i;
+			if (!(i = hold_markup(p, len, i, &raw)))
+				break;
+			last_tag = i;
+			gt = hold_end_tag(p, start, i) ? i - 1 : 0;
+			after_ref = false;
+			continue;
+		}
+		if (p[i] == '&') {
+			i++;
+			after_ref = true;
+			continue;
+		}
+		/* white space first stays; "\r" is bad only after it */
+		for (t = i; t < len && (p[t] == ' ' || p[t] == '\t' ||
+					p[t] == '\n' || p[t] == '\r'); t++)
+			;
+		plain = true;
+		end = run_end(p, len, t, &plain);
+		if (plain && !after_ref && end - t >= HOLD_MIN_BYTES &&
+		    end - t <= HOLD_MAX_BYTES) {
+			unsigned k = (unsigned)(h->n % HOLD_MARKS);
+			char mark[3] = {
+				(char)HOLD_MARK_LEAD,
+				(char)(0x80 | (k >> 6)),
+				(char)(0x80 | (k & 0x3F)),
+			};
+			struct hold_run *r;
+
+			ALLOC_GROW(h->runs, h->n + 1, h->alloc);
+			r = &h->runs[h->n++];
+			r->off = (uint32_t)t;
+			r->len = (uint32_t)(end - t);
+			buf_add(&h->skel, page + from, t - from);
+			buf_add(&h->skel, mark, sizeof(mark));
+			from = end;
+		}
+		after_ref = false;
+		i = end;
+	}
+	if (!i || !h->n) {
+		hold_release(h);
+		return false;
+	}
+	/* after the last tag, only white space */
+	for (t = last_tag; t < len && (p[t] == ' ' || p[t] == '\t' ||
+				       p[t] == '\n' || p[t] == '\r'); t++)
+		;
+	if (gt && t == len && !raw && !decl && gt >= from) {
+		unsigned k = (unsigned)(h->n % HOLD_MARKS);
+		char guard[] = { '<', '!', '-', '-', (char)HOLD_MARK_LEAD,
+				 (char)(0x80 | (k >> 6)),
+				 (char)(0x80 | (k & 0x3F)), '-', '-', '>' };
+
+		buf_add(&h->skel, page + from, gt - from);
+		(void)buf_grow(&h->skel, HOLD_PAD_BYTES);
+		memset(h->skel.data + h->skel.len, ' ', HOLD_PAD_BYTES);
+		h->skel.len += HOLD_PAD_BYTES;
+		buf_addch(&h->skel, '>');
+		buf_add(&h->skel, guard, sizeof(guard));
+		from = gt + 1;
+		h->padded = true;
+	}
+	buf_add(&h->skel, page + from, len - from);
+	return true;
+}
+
 enum flat_type {
 	FLAT_OPEN,		/* an element's start */
 	FLAT_CLOSE,		/* its end */
@@ -946,6 +1390,7 @@ struct flat_page {
 	bool tree;			/* give up: the page needs the tree */
 	bool valid;			/* text is valid UTF-8 */
 	size_t pad;			/* NUL bytes readable after text */
+	struct hold *hold;		/* the runs of text set aside, or NULL */
 };
 
 /* Gives up on the list: the page is parsed again with a tree. */
@@ -1088,27 +1533,74 @@ flat_end(void *ctx, const xmlChar *name)
 	e->kind = f->nodes[open].kind;
 }
 
+/* Appends text to f->text; false when the page needs the tree. */
+static bool
+flat_text_add(struct flat_page *f, const char *text, size_t len)
+{
+	/* the tree's text is read up to its first NUL */
+	return !memchr(text, '\0', len) && buf_add(&f->text, text, len) == RF_OK;
+}
+
+/* flat_text_add() of text from the skeleton, its marks turned back into
+ * their runs, or only the marks counted when the text is not kept.
+ * False when the page needs the tree: a mark out of turn. */
+static bool
+flat_unhold(struct flat_page *f, const char *text, size_t len, bool keep)
+{
+	struct hold *h = f->hold;
+	const char *p = text, *end = text + len, *m;
+
+	while ((m = memchr(p, HOLD_MARK_LEAD, (size_t)(end - p)))) {
+		const struct hold_run *r;
+		unsigned k;
+
+		if ((keep && !flat_text_add(f, p, (size_t)(m - p))) ||
+		    end - m < 3 || h->next >= h->n)
+			return false;
+		k = ((unsigned)(m[1] & 0x3F) << 6) | (unsigned)(m[2] & 0x3F);
+		if (k != h->next % HOLD_MARKS)
+			return false;
+		r = &h->runs[h->next++];
+		if (keep && buf_add(&f->text, h->page + r->off, r->len) !=
+		    RF_OK)
+			return false;
+		p = m + 3;
+	}
+	return !keep || flat_text_add(f, p, (size_t)(end - p));
+}
+
 static void
-flat_characters(void *ctx, const xmlChar *text, int len)
+flat_characters(void *ctx, const xmlChar *xtext, int len)
 {
 	struct flat_page *f = flat_of(ctx);
+	const char *text = (const char *)xtext;
 	struct flat_node *e;
-
+	size_t before;
 	/* text outside the root has no place in the tree */
-	if (f->tree || f->depth == 0 || len <= 0)
+	bool keep = f->depth > 0;
+	bool ok;
+
+	if (f->tree || len <= 0)
 		return;
-	/* the tree's text is read up to its first NUL */
-	if (memchr(text, '\0', (size_t)len) ||
-	    buf_add(&f->text, text, (size_t)len) != RF_OK) {
+	before = f->text.len;
+	if (f->hold)
+		ok = flat_unhold(f, text, (size_t)len, keep);
+	else if (!keep)
+		return;
+	else
+		ok = flat_text_add(f, text, (size_t)len);
+	if (!ok) {
 		flat_give_up(f);
 		return;
 	}
+	if (!keep || f->text.len == before)
+		return;
 	e = &f->nodes[f->n - 1];
 	if (e->type != FLAT_TEXT) {
 		e = flat_add(f, FLAT_TEXT);
-		e->off = (uint32_t)(f->text.len - (size_t)len);
+		e->off = (uint32_t)before;
 	}
-	e->len += (uint32_t)len;
+	e->len += (uint32_t)(f->text.len - before);
 }
 
 static void
@@ -1122,8 +1614,12 @@ flat_other(struct flat_page *f)
 static void
 flat_comment(void *ctx, const xmlChar *value)
 {
-	(void)value;
-	flat_other(flat_of(ctx));
+	struct flat_page *f = flat_of(ctx);
+
+	if (f->hold && hold_guard(f->hold, value))
+		f->hold->guard_seen = true;	/* not the page's own */
+	else
+		flat_other(f);
 }
 
 static void
@@ -1149,6 +1645,8 @@ static bool
 flat_parse(struct flat_page *f, const char *utf8, size_t len, int opts)
 {
 	htmlDocPtr doc;
+	struct hold h;
+	bool held;
 
 	memset(f, 0, sizeof(*f));
 	buf_init(&f->text, FLAT_MAX_TEXT_BYTES);
@@ -1171,11 +1669,25 @@ flat_parse(struct flat_page *f, const char *utf8, size_t len, int opts)
 	f->ctxt->sax->comment = flat_comment;
 	f->ctxt->sax->processingInstruction = flat_pi;
 	f->ctxt->_private = f;
+	held = hold_on && hold_page(&h, utf8, len);
+	if (held) {
+		f->hold = &h;
+		utf8 = h.skel.data;
+		len = h.skel.len;
+	}
 	doc = htmlCtxtReadMemory(f->ctxt, utf8, (int)len, NULL, "UTF-8", opts);
 	if (doc)
 		xmlFreeDoc(doc);	/* cannot be: nothing makes one */
 	htmlFreeParserCtxt(f->ctxt);
 	f->ctxt = NULL;
+	if (held) {
+		/* every mark seen, in turn, as text; the guard last */
+		f->tree |= h.next != h.n || h.padded != h.guard_seen;
+		hold_pages++;
+		hold_given_up += f->tree;
+		f->hold = NULL;
+		hold_release(&h);
+	}
 	/* an element left open: the tree would have it all the same */
 	if (f->tree || doc || f->depth != 0)
 		return false;

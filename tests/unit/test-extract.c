@@ -301,6 +301,141 @@ test_html_nodes_collapsed(void **state)
 	(void)state;
 }
 
+/* Whether two documents of one input are the same in what is printed. */
+static void
+assert_same_document(const struct document *a, const struct document *b,
+		     const char *page)
+{
+	if (a->status != b->status || strcmp(a->body.data, b->body.data) ||
+	    strcmp(a->title.data, b->title.data) ||
+	    a->has_title != b->has_title ||
+	    strcmp(a->contacts_text.data, b->contacts_text.data) ||
+	    strcmp(a->lang ? a->lang : "", b->lang ? b->lang : "") ||
+	    strcmp(a->note ? a->note : "", b->note ? b->note : "") ||
+	    (a->structured != b->structured) ||
+	    strcmp(a->employer ? a->employer : "",
+		   b->employer ? b->employer : "")) {
+		print_error("differ on page: %s\nheld: [%s] [%s] %d\n"
+			    "as is: [%s] [%s] %d\n", page, a->title.data,
+			    a->body.data, (int)a->status, b->title.data,
+			    b->body.data, (int)b->status);
+		fail();
+	}
+}
+
+/*
+ * Pages read from a skeleton, their runs of text set aside, against the
+ * same pages read as they are: random pages of markup and text meant to
+ * trip the reading of the markup (quotes, comments, doctypes, scripts,
+ * references, marks' own bytes, a '<' as text, runs at the size limit).
+ */
+static void
+test_html_held_as_is(void **state)
+{
+	static const char *const markup[] = {
+		"<p>", "</p>", "<div class=\"vacancy\">", "</div>", "<b>",
+		"</b>", "<br>", "<h1>", "</h1>", "<main>", "</main>",
+		"<article>", "</article>", "<nav>", "</nav>", "<title>",
+		"</title>", "<head>", "</head>", "<body>", "</body>",
+		"<html>", "</html>", "<!-- c -->", "<!-- a > b -->",
+		"<!DOCTYPE html>", "<?pi x?>",
+		"<script>var a = '<p>x</p>';</script>",
+		"<SCRIPT type=\"application/ld+json\">", "</script>",
+		"<style>p>b{}</style>", "<script/>", "<div title=\"a > b\">",
+		"<a href=x>", "<p class=cookie-banner>", "<x:p>", "</x:p>",
+		"<span id=\"a'b\" role=main>", "<td>", "<table>", "</table>",
+		"<textarea>", "</textarea>", "&amp;", "&nbsp;", "&#1078;",
+		"&рубль;", "&amp", "</html>\n", "</body></html>  \n\n",
+		"</p >", "<br/>", "<img alt='a>b'>",
+	};
+	/* markup that the reading of the markup may get wrong, or that
+	 * keeps a page from being held */
+	static const char *const odd_markup[] = {
+		"<!--", "-->", "<!DOCTYPE html PUBLIC \"a>b\" \"c\">",
+		"<script>", "<style>", "<div title='x\">", "<div a\"b>",
+		"<", "</", "< p>", "<1>", ">", "&", "&#xE000;", "&#57345;",
+		"&#x0000E005;", "&#xE00", "\"", "'", "=", "<!DOCTYPE x [ <",
+		"<p =\"\" '>", "<?", "<!", "<a b='", "<script", "</script",
+	};
+	static const char *const text[] = {
+		"Требуется официант", " в Дубай, ", "виза и билеты ",
+		"зарплата от 3000$ ", "+7 (701) 123-45-67", " a@b.kz ",
+		" ", "  ", "\n", "\t", "\r\n", "\xC2\xA0", "x", "ab",
+		"abcdefg", "abcdefgh", "abcdefghi", "\xE2\x80\x94",
+		"\xF0\x9F\x98\x80", "{\"@type\":\"JobPosting\","
+		"\"title\":\"Повар\"}",
+	};
+	/* text of bytes that libxml2 reads apart, or that keep a page from
+	 * being held ("\0" stands for a NUL byte) */
+	static const char *const odd_text[] = {
+		"\x01", "\x7F", "\r", "\xEE\x80\x81", "\xEF\xBB\xBF",
+		"\xEF\xBF\xBD", "\xFF", "\xD0", "\0", "\x0C",
+	};
+	struct buf page, long_run;
+	struct document held, as_is;
+	uint32_t r = 2026;
+	size_t nheld, nup, held0, up0;
+	int round, k, n;
+
+	buf_init(&page, 0);
+	buf_init(&long_run, 0);
+	extract_hold_counts(&held0, &up0);
+	for (round = 0; round < 4000; round++) {
+		buf_reset(&page);
+		if (round % 3 == 0)
+			buf_addstr(&page, "<!doctype html><html><head><title>"
+				   "Повар</title></head><body>");
+		n = (int)(next_random(&r) % 40) + 1;
+		for (k = 0; k < n; k++) {
+			uint32_t c = next_random(&r);
+
+			if (c % 97 == 0) {
+				buf_addstr(&page, odd_markup[next_random(&r) %
+					   RF_ARRAY_SIZE(odd_markup)]);
+			} else if (c % 89 == 1) {
+				const char *t = odd_text[next_random(&r) %
+					RF_ARRAY_SIZE(odd_text)];
+
+				buf_add(&page, t, *t ? strlen(t) : 1);
+			} else if (c % 3 == 0) {
+				buf_addstr(&page, markup[next_random(&r) %
+						   RF_ARRAY_SIZE(markup)]);
+			} else if (c % 29 == 2) {
+				/* a run about libxml2's chunk of text */
+				size_t want = 900 + next_random(&r) % 200;
+
+				buf_reset(&long_run);
+				while (long_run.len < want)
+					buf_addstr(&long_run, "ж");
+				buf_add(&page, long_run.data,
+					want & 1 ? want - 1 : want);
+			} else {
+				buf_addstr(&page, text[next_random(&r) %
+						       RF_ARRAY_SIZE(text)]);
+			}
+		}
+		if (round % 3 == 0)
+			buf_addstr(&page, "</body></html>\n");
+		extract_set_hold(true);
+		extract(&held, page.data, page.len);
+		extract_set_hold(false);
+		extract(&as_is, page.data, page.len);
+		extract_set_hold(true);
+		assert_same_document(&held, &as_is, page.data);
+		document_release(&held);
+		document_release(&as_is);
+	}
+	extract_hold_counts(&nheld, &nup);
+	nheld -= held0;
+	nup -= up0;
+	/* most pages were held, and most of those read from the skeleton */
+	assert_true(nheld > 1500);
+	assert_true(nup < nheld / 2);
+	buf_release(&page);
+	buf_release(&long_run);
+	(void)state;
+}
+
 static void
 test_main_content(void **state)
 {
@@ -1118,6 +1253,7 @@ main(void)
 		cmocka_unit_test(test_html_read_as_the_tree),
 		cmocka_unit_test(test_html_white_space_collapsed),
 		cmocka_unit_test(test_html_nodes_collapsed),
+		cmocka_unit_test(test_html_held_as_is),
 		cmocka_unit_test(test_jsonld),
 		cmocka_unit_test(test_view_source),
 		cmocka_unit_test(test_text_and_kinds),
