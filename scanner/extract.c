@@ -1178,7 +1178,7 @@ hold_ref_marks(const unsigned char *p, size_t len, size_t i)
 static bool
 hold_names(const unsigned char *p, size_t len)
 {
-	size_t i, k, run;
+	size_t i, k, run, seen = 0;
 
 	for (i = markup_next(p, len, 0); i < len;
 	     i = markup_next(p, len, i + 1)) {
@@ -1187,14 +1187,19 @@ hold_names(const unsigned char *p, size_t len)
 			    hold_long_name(p, len, i + 1))
 				return true;
 		} else if (i + 1 < len && (p[i + 1] == '!' || p[i + 1] == '?') &&
-			   !(len - i >= 4 && memcmp(p + i, "<!--", 4) == 0)) {
+			   !(len - i >= 4 && memcmp(p + i, "<!--", 4) == 0) &&
+			   i >= seen) {
 			/* a doctype's name, a processing instruction's
-			 * target: no long name up to its '>' */
+			 * target: no long name up to its '>'. One that
+			 * starts before that '>' ends there too and holds
+			 * no name the first did not ("<!<!<!...>" read
+			 * once, not once for each "<!") */
 			for (k = i + 2, run = 0; k < len && p[k] != '>'; k++) {
 				run = is_name_byte(p[k]) ? run + 1 : 0;
 				if (run > HOLD_NAME_MAX)
 					return true;
 			}
+			seen = k;
 		}
 	}
 	return false;
