@@ -1174,11 +1174,13 @@ hold_ref_marks(const unsigned char *p, size_t len, size_t i)
 
 /* Whether the page has a reference or a name that keeps it from being
  * held, wherever it is (the reading of the markup may not see where
- * libxml2 reads one). */
+ * libxml2 reads one). *decl is set when a declaration ("<!" but a
+ * comment's) may start anywhere but at lead, the page's first byte
+ * past white space. */
 static bool
-hold_names(const unsigned char *p, size_t len)
+hold_names(const unsigned char *p, size_t len, size_t lead, bool *decl)
 {
-	size_t i, k, run;
+	size_t i, k, run, seen = 0;
 
 	for (i = markup_next(p, len, 0); i < len;
 	     i = markup_next(p, len, i + 1)) {
@@ -1188,13 +1190,21 @@ hold_names(const unsigned char *p, size_t len)
 				return true;
 		} else if (i + 1 < len && (p[i + 1] == '!' || p[i + 1] == '?') &&
 			   !(len - i >= 4 && memcmp(p + i, "<!--", 4) == 0)) {
+			if (p[i + 1] == '!' && i != lead)
+				*decl = true;
+			if (i < seen)
+				continue;
 			/* a doctype's name, a processing instruction's
-			 * target: no long name up to its '>' */
+			 * target: no long name up to its '>'. One that
+			 * starts before that '>' ends there too and holds
+			 * no name the first did not ("<!<!<!...>" read
+			 * once, not once for each "<!") */
 			for (k = i + 2, run = 0; k < len && p[k] != '>'; k++) {
 				run = is_name_byte(p[k]) ? run + 1 : 0;
 				if (run > HOLD_NAME_MAX)
 					return true;
 			}
+			seen = k;
 		}
 	}
 	return false;
@@ -1249,7 +1259,10 @@ hold_guard(const struct hold *h, const xmlChar *value)
  * instruction or another tag to its '>'), not as text, a script's or
  * the value of an attribute. The guard is not recorded. One case it
  * cannot tell: libxml2 reads an end tag right after a doctype in the
- * middle of a page as text; pages with such a doctype get no guard.
+ * middle of a page as text; pages with "<!" (not a comment's) anywhere
+ * but at their start get no guard, found by their bytes, as the doctype
+ * may be inside what hold_markup() reads as a tag ('<a "x><!DOCTYPE
+ * "z>', its quotes paired otherwise than libxml2 pairs them).
  */
 #define HOLD_PAD_BYTES		256
 
@@ -1264,25 +1277,22 @@ hold_page(struct hold *h, const char *page, size_t len)
 
 	memset(h, 0, sizeof(*h));
 	h->page = page;
-	/* page is valid UTF-8, as decode() leaves every page (the contract
-	 * of charset_to_utf8(), which fuzz-charset checks): libxml2 reads
-	 * none of it as another charset */
-	if (len > UINT32_MAX || memchr(page, HOLD_MARK_LEAD, len) ||
-	    hold_names(p, len))
-		return false;
 	for (lead = 0; lead < len && (p[lead] == ' ' || p[lead] == '\t' ||
 				      p[lead] == '\n' || p[lead] == '\r');
 	     lead++)
 		;
+	/* page is valid UTF-8, as decode() leaves every page (the contract
+	 * of charset_to_utf8(), which fuzz-charset checks): libxml2 reads
+	 * none of it as another charset. A declaration but the page's
+	 * first, wherever it is (libxml2 may read one inside what
+	 * hold_markup() takes for a tag), means no guard (see above) */
+	if (len > UINT32_MAX || memchr(page, HOLD_MARK_LEAD, len) ||
+	    hold_names(p, len, lead, &decl))
+		return false;
 	buf_init(&h->skel, len + HOLD_PAD_BYTES + 16);
 	(void)buf_grow(&h->skel, len + HOLD_PAD_BYTES);
 	while (i < len) {
 		if (p[i] == '<') {
-			/* a declaration (a doctype) but the page's first:
-			 * no guard (see above) */
-			if (i + 1 < len && p[i + 1] == '!' && i != lead &&
-			    !(len - i >= 4 && memcmp(p + i, "<!--", 4) == 0))
-				decl = true;
 			start = i;
 			if (!(i = hold_markup(p, len, i, &raw)))
 				break;
