@@ -132,6 +132,9 @@ void extract_document(struct document *d, const char *data, size_t len);
  * changed while another thread extracts.
  */
 void extract_set_hold(bool on);
+/* Whether the libxml2 this process runs has the parser the skeleton was
+ * shown to be safe with (2.9); with another, no page is held. */
+bool extract_hold_supported(void);
 /* Of this thread's pages since it began: how many were parsed from a
  * skeleton, and how many of those were then read again as they are. */
 void extract_hold_counts(size_t *held, size_t *given_up);

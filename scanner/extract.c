@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -954,6 +955,30 @@ struct hold_run {
 static bool hold_on = true;
 static _Thread_local size_t hold_pages, hold_given_up;
 
+/*
+ * The reasoning above, and the tests and fuzzing behind it, are about
+ * libxml2 2.9's HTML parser; 2.10 to 2.14 changed it (2.14 replaced its
+ * tokenizer) under the same soname. With any other libxml2 at run time,
+ * pages are parsed as they are.
+ */
+static bool hold_works;
+static pthread_once_t hold_once = PTHREAD_ONCE_INIT;
+
+static void
+hold_check_version(void)
+{
+	long v = strtol(xmlParserVersion, NULL, 10);
+
+	hold_works = v >= 20900 && v < 21000;
+}
+
+bool
+extract_hold_supported(void)
+{
+	pthread_once(&hold_once, hold_check_version);
+	return hold_works;
+}
+
 void
 extract_set_hold(bool on)
 {
@@ -1679,7 +1704,8 @@ flat_parse(struct flat_page *f, const char *utf8, size_t len, int opts)
 	f->ctxt->sax->comment = flat_comment;
 	f->ctxt->sax->processingInstruction = flat_pi;
 	f->ctxt->_private = f;
-	held = hold_on && hold_page(&h, utf8, len);
+	held = hold_on && extract_hold_supported() &&
+	       hold_page(&h, utf8, len);
 	if (held) {
 		f->hold = &h;
 		utf8 = h.skel.data;

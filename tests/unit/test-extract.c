@@ -429,9 +429,14 @@ test_html_held_as_is(void **state)
 	extract_hold_counts(&nheld, &nup);
 	nheld -= held0;
 	nup -= up0;
-	/* most pages were held, and most of those read from the skeleton */
-	assert_true(nheld > 1500);
-	assert_true(nup < nheld / 2);
+	/* most pages were held, and most of those read from the skeleton
+	 * (none, with a libxml2 the skeleton is not made for) */
+	if (extract_hold_supported()) {
+		assert_true(nheld > 1500);
+		assert_true(nup < nheld / 2);
+	} else {
+		assert_int_equal(nheld, 0);
+	}
 	buf_release(&page);
 	buf_release(&long_run);
 	(void)state;
