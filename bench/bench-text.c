@@ -12,6 +12,11 @@
  *	views and compares every field of the result. Exit 1 at the first
  *	difference, which it prints.
  *
+ *   bench-text replay FILE...
+ *	The same over inputs of fuzz-fold and bench/fuzz-fold-diff
+ *	(tests/fuzz/regressions/fold), whose first byte is a set of
+ *	TEXT_FOLD_* flags: the rest is folded whole with those flags too.
+ *
  *   bench-text speed [-r ROUNDS] FILE
  *	Times both implementations over the records of FILE (separated by
  *	form feeds, as in corpus.txt of bench/gen-corpus), interleaved: each
@@ -147,6 +152,39 @@ check_one(const char *text, size_t len)
 		return false;
 	}
 	return true;
+}
+
+/* Checks a fuzz input: flags in the first byte, then the text. */
+static bool
+replay_file(const char *name)
+{
+	struct buf b;
+	const char *text;
+	size_t len;
+	unsigned flags;
+	enum rf_err ea, eb;
+	bool ok = false;
+
+	buf_init(&b, RF_FOLD_INPUT_MAX);
+	if (file_read(name, RF_FOLD_INPUT_MAX, &b) != RF_OK || b.len == 0) {
+		fprintf(stderr, "bench-text: cannot read '%s'\n", name);
+		goto out;
+	}
+	flags = (unsigned char)b.data[0];
+	text = b.data + 1;
+	len = b.len - 1;
+	ea = ref_text_fold(&fa, text, len, flags);
+	eb = text_fold(&fb, text, len, flags);
+	if (ea != eb || !same_fold(&fa, &fb)) {
+		show("folded views or maps", text, len, flags);
+		fprintf(stderr, "old: %s\nnew: %s\n", fa.view.data,
+			fb.view.data);
+		goto out;
+	}
+	ok = check_one(text, len);
+out:
+	buf_release(&b);
+	return ok;
 }
 
 /* Checks the file whole, by line and in pieces. */
@@ -349,6 +387,7 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: bench-text check FILE...\n"
+	      "       bench-text replay FILE...\n"
 	      "       bench-text speed [-r ROUNDS] FILE\n"
 	      "       bench-text langid [-r ROUNDS] FILE\n", fp);
 }
@@ -366,9 +405,11 @@ main(int argc, char **argv)
 	}
 	fold_init(&fb);
 	ref_fold_init(&fa);
-	if (argc >= 3 && strcmp(argv[1], "check") == 0) {
+	if (argc >= 3 && (strcmp(argv[1], "check") == 0 ||
+			  strcmp(argv[1], "replay") == 0)) {
 		for (i = 2; i < argc && rc == 0; i++)
-			if (!check_file(argv[i]))
+			if (!(argv[1][0] == 'c' ? check_file(argv[i]) :
+						  replay_file(argv[i])))
 				rc = 1;
 		if (rc == 0)
 			printf("bench-text: %lu texts, %lu bytes: the same\n",

@@ -2,8 +2,10 @@
  * fuzz-fold-diff.c: a libFuzzer target that folds its input with
  * text_fold() and with the frozen reference (bench/ref-fold.c) and fails
  * when the views, maps or counters differ; also lang_detect() against
- * bench/ref-langid.c, and lang_detect_pair() against three lang_detect()
- * calls. The first byte is a set of TEXT_FOLD_* flags, used besides
+ * bench/ref-langid.c, lang_detect_pair() against three lang_detect()
+ * calls, and lang_detect() against its portable way (langid_set_plain():
+ * the int32 step, letters one at a time, every term of the confidence)
+ * and without the cache. The first byte is a set of TEXT_FOLD_* flags, used besides
  * TEXT_FOLD_DEFAULT, and where the pair's texts are cut. Not built by
  * make: in a tree configured with CC=clang --enable-fuzzing,
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$SRC \
@@ -105,6 +107,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare(text, size - 1, data[0]);
 	ref_lang_detect(text, size - 1, &x);
 	lang_detect(text, size - 1, &y);
+	if (!same_result(&x, &y))
+		abort();
+	/* the vector paths (AVX2 16-bit step, letters in runs, confidence
+	 * skipping terms) against the portable ones */
+	langid_set_plain(data[0] & 2, true);
+	lang_detect(text, size - 1, &x);
+	langid_set_plain(false, false);
 	if (!same_result(&x, &y))
 		abort();
 	pair(text, size - 1, data[0]);
