@@ -36,6 +36,8 @@ EXTRA_DIST += $(CLI_TESTS) \
 	tests/data/eval/lookalikes.csv \
 	tests/data/eval/probe-lookalikes.csv \
 	tests/data/eval/probe-recruitment.csv \
+	tests/data/eval/probe2-lookalikes.csv \
+	tests/data/eval/probe2-recruitment.csv \
 	tests/data/eval/recruitment.csv
 
 # The crawler's integration tests: a classifieds site on 127.0.0.1
