@@ -10,8 +10,16 @@ bench_bench_scan_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS) \
 	$(HS_CFLAGS)
 bench_bench_scan_LDADD = $(SCANNER_LIBS) $(HS_LIBS) -lm
 
+# bench-pages: the HTML path a page at a time for callgrind; bench/cg-pages
+# runs it (docs/performance.md)
+check_PROGRAMS += bench/bench-pages
+bench_bench_pages_SOURCES = bench/bench-pages.c
+bench_bench_pages_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(XML_CFLAGS)
+bench_bench_pages_LDADD = $(SCANNER_LIBS)
+
 TESTS += bench/smoke.sh
 EXTRA_DIST += bench/smoke.sh bench/run-bench bench/gen-corpus bench/gen-warc \
+	bench/cg-pages \
 	bench/ab-scan \
 	bench/gen-rules docs/performance.md
 
