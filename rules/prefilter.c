@@ -1682,6 +1682,29 @@ prefilter_starts(const struct prefilter *pf, const struct prefilter_seen *sn,
 	return n;
 }
 
+/* For the dense table: lim raised past the latest start of an atom of
+ * pattern id that ends at visit vi (bit and bloom as in
+ * prefilter_start_limit()). */
+static inline size_t
+dense_visit_limit(const struct prefilter *pf,
+		  const struct prefilter_visit *vi, const uint64_t *bloom,
+		  uint64_t bit, size_t id, const char *text, size_t lim)
+{
+	uint32_t k, s;
+
+	if (!(bloom[vi->state] & bit))
+		return lim;
+	for (k = pf->mout_start[vi->state]; k < pf->mout_start[vi->state + 1];
+	     k++) {
+		if (pf->mout_id[k] != id)
+			continue;
+		s = atom_start(text, vi->end, pf->mout_chars[k]);
+		if (s + 1 > lim)
+			lim = s + 1;
+	}
+	return lim;
+}
+
 size_t
 prefilter_start_limit(const struct prefilter *pf,
 		      const struct prefilter_seen *sn, size_t id,
@@ -1691,7 +1714,7 @@ prefilter_start_limit(const struct prefilter *pf,
 	const uint64_t bit = (uint64_t)1 << (id & 63);
 	const uint64_t *bloom;
 	size_t lim = 0;
-	uint32_t k, d, o, s;
+	uint32_t d, o, s;
 	bool mixed;
 
 	if (!pf->want_pos[id] || sn->vis_over)
@@ -1705,19 +1728,9 @@ prefilter_start_limit(const struct prefilter *pf,
 	 */
 	if (!mixed && prefilter_is_dense(pf)) {
 		/* the common case, in a loop of its own */
-		while (vi-- > first && vi->end > lim) {
-			if (!(bloom[vi->state] & bit))
-				continue;
-			for (k = pf->mout_start[vi->state];
-			     k < pf->mout_start[vi->state + 1]; k++) {
-				if (pf->mout_id[k] != id)
-					continue;
-				s = atom_start(text, vi->end,
-					       pf->mout_chars[k]);
-				if (s + 1 > lim)
-					lim = s + 1;
-			}
-		}
+		while (vi-- > first && vi->end > lim)
+			lim = dense_visit_limit(pf, vi, bloom, bit, id, text,
+						lim);
 		return lim;
 	}
 	while (vi-- > first) {
@@ -1728,17 +1741,8 @@ prefilter_start_limit(const struct prefilter *pf,
 			break;
 		}
 		if (prefilter_is_dense(pf)) {
-			if (!(bloom[vi->state] & bit))
-				continue;
-			for (k = pf->mout_start[vi->state];
-			     k < pf->mout_start[vi->state + 1]; k++) {
-				if (pf->mout_id[k] != id)
-					continue;
-				s = atom_start(text, vi->end,
-					       pf->mout_chars[k]);
-				if (s + 1 > lim)
-					lim = s + 1;
-			}
+			lim = dense_visit_limit(pf, vi, bloom, bit, id, text,
+						lim);
 			continue;
 		}
 		for (d = vi->state; d != UINT32_MAX; d = pf->states[d].dict)
