@@ -36,6 +36,15 @@ is_utf8_name(const char *n)
 	       strcasecmp(n, "unicode-1-1-utf-8") == 0;
 }
 
+/* Whether c may be part of a charset label: letters, digits, - _ . : */
+static bool
+is_label_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	       c == ':';
+}
+
 /* Copies a charset label (letters, digits, - _ . :) from p into name. */
 static bool
 take_label(const char *p, const char *end, char *name, size_t size)
@@ -44,10 +53,7 @@ take_label(const char *p, const char *end, char *name, size_t size)
 
 	while (p < end && (*p == ' ' || *p == '"' || *p == '\'' || *p == '='))
 		p++;
-	while (p < end && n + 1 < size &&
-	       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		(*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		*p == '.' || *p == ':'))
+	while (p < end && n + 1 < size && is_label_char(*p))
 		name[n++] = *p++;
 	name[n] = '\0';
 	return n > 0;
@@ -298,8 +304,12 @@ charset_of_content_type(const char *ct, char *out, size_t size)
 	p += 8;
 	while (*p == '"' || *p == '\'' || *p == ' ')
 		p++;
-	while (p[n] && n + 1 < size && !strchr("\"'; ", p[n]))
+	while (n + 1 < size && is_label_char(p[n]))
 		n++;
+	/* a label ends the value; other bytes in it (iconv would read
+	 * "\xFFutf8\xFF" as some charset) make it no label at all */
+	if (p[n] && !strchr("\"'; ", p[n]))
+		n = 0;
 	memcpy(out, p, n);
 	out[n] = '\0';
 }
